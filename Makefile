@@ -1,0 +1,35 @@
+# The two commands: `make demo` and `make test`. Both set everything up first (`make setup`).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup postgis venv demo test bench clean
+
+setup: postgis venv
+
+postgis:
+	@bash scripts/ensure-postgis.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+demo: setup
+	$(BIN)/wangge db start
+	$(BIN)/wangge seed demo
+	$(BIN)/wangge serve
+
+test: setup
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/locate.py
+
+clean:
+	-$(BIN)/wangge db stop
+	rm -rf .wangge $(VENV)

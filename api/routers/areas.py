@@ -1,0 +1,62 @@
+"""Boundaries as GeoJSON: districts, streets, communities and grids."""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import SessionDep, UserDep
+from geo import areas as geo_areas
+from geo.models import Level
+
+router = APIRouter(tags=["boundaries"])
+GEOJSON = "application/geo+json"
+
+
+class Collection(StrEnum):
+    districts = "districts"
+    streets = "streets"
+    communities = "communities"
+    grids = "grids"
+
+
+LEVEL_OF = {Collection.districts: Level.district, Collection.streets: Level.street,
+            Collection.communities: Level.community, Collection.grids: Level.grid}
+
+Simplify = Annotated[float, Query(ge=0, le=1, description="Simplify tolerance in degrees (0 = exact)")]
+At = Annotated[date | None, Query(description="Boundaries in force on that day; the current ones until history lands")]
+
+
+def _geojson(content: dict) -> JSONResponse:
+    return JSONResponse(content, media_type=GEOJSON)
+
+
+@router.get("/{collection}", response_class=JSONResponse)
+def list_areas(
+    session: SessionDep, user: UserDep, collection: Collection,
+    parent: Annotated[str | None, Query(description="Only the areas under this parent code")] = None,
+    bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat in WGS84")] = None,
+    simplify: Simplify = 0.0,
+    limit: Annotated[int, Query(ge=1, le=geo_areas.MAX_LIMIT)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    at: At = None,
+):
+    """A FeatureCollection of one level, ordered by code."""
+    return _geojson(geo_areas.list_areas(session, LEVEL_OF[collection], parent=parent, bbox=geo_areas.parse_bbox(bbox),
+                                         simplify=simplify, limit=limit, offset=offset, at=at))
+
+
+@router.get("/{collection}/{code}", response_class=JSONResponse)
+def get_area(session: SessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
+             at: At = None):
+    """One area as a GeoJSON Feature."""
+    return _geojson(geo_areas.get_area(session, LEVEL_OF[collection], code, simplify=simplify, at=at))
+
+
+@router.get("/{collection}/{code}/children", response_class=JSONResponse)
+def children(session: SessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
+             at: At = None):
+    """The areas directly below one area (streets of a district, …, grids of a community)."""
+    return _geojson(geo_areas.children(session, LEVEL_OF[collection], code, simplify=simplify, at=at))

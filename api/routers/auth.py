@@ -1,0 +1,39 @@
+"""Login: the OAuth2 password flow returns a bearer token."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from api.deps import SessionDep, UserDep
+from geo import accounts
+from geo.settings import get_settings
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    scope_code: str | None
+    display_name: str | None
+
+
+@router.post("/token")
+def token(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    """Exchange a username and password for a bearer token."""
+    user = accounts.authenticate(session, form.username, form.password)
+    return Token(access_token=accounts.issue_token(user), expires_in=get_settings().token_minutes * 60)
+
+
+@router.get("/me")
+def me(user: UserDep) -> Me:
+    """Who the token belongs to."""
+    return Me(username=user.username, role=user.role, scope_code=user.scope_code, display_name=user.display_name)

@@ -1,0 +1,15 @@
+"""Health: is the database up, which PostGIS, which schema revision. Needs no token."""
+
+from fastapi import APIRouter
+
+from api.deps import SessionDep
+from geo import migrate
+from geo.db import postgis_version
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(session: SessionDep) -> dict:
+    """Service status with the PostGIS version and the schema revision."""
+    return {"status": "ok", "postgis": postgis_version(session), "schema": migrate.current(session.get_bind())}

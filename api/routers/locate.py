@@ -1,0 +1,32 @@
+"""Which grid answers for a point."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import ScopeDep, SessionDep
+from geo import locate as geo_locate
+from geo.crs import ACCEPTED
+from geo.locate import Location
+
+router = APIRouter(tags=["locate"])
+
+
+@router.get("/locate", responses={404: {"description": "Outside every grid by more than the snap distance"}})
+def locate(
+    session: SessionDep,
+    scope: ScopeDep,
+    lon: Annotated[float, Query(description="Longitude (or x in a projected crs)")],
+    lat: Annotated[float, Query(description="Latitude (or y in a projected crs)")],
+    crs: Annotated[str | None, Query(description=f"Coordinate system of lon/lat: {ACCEPTED}. Default wgs84.")] = None,
+    at: Annotated[date | None, Query(description="The boundaries in force on that day (YYYY-MM-DD). "
+                                                 "Until boundary history lands, the current boundaries answer.")] = None,
+) -> Location:
+    """The grid, community, street and district of a point, with the grid's staff you may see.
+
+    `match` is `covers` when a grid covers the point (edges and vertices included; the smallest
+    grid wins, then the lowest code, the others are `candidates`), or `nearest` with `distance_m`
+    when the point lies outside every grid but within the snap distance (WANGGE_NEAREST_M).
+    """
+    return geo_locate.locate(session, lon, lat, crs=crs, at=at, scope=scope)

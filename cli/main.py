@@ -1,0 +1,198 @@
+"""The `wangge` command line: the database, the server, imports, locating, accounts and the demo."""
+
+import json
+import sys
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import track as rich_track
+
+from geo import migrate
+from geo.db import embedded_cluster, get_engine, prepare_database, session_factory
+from geo.errors import WanggeError
+from geo.models import Level, Role
+from geo.settings import get_settings
+
+app = typer.Typer(help="wangge 网格: grid management for urban grassroots governance.", no_args_is_help=True)
+db_app = typer.Typer(help="The database: the embedded PostGIS cluster, or DATABASE_URL when set.", no_args_is_help=True)
+import_app = typer.Typer(help="Import data files.", no_args_is_help=True)
+user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+seed_app = typer.Typer(help="Generated data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
+app.add_typer(user_app, name="user")
+app.add_typer(seed_app, name="seed")
+
+err = Console(stderr=True)
+out = Console()
+
+
+@contextmanager
+def domain_errors():
+    """Print a domain error (with every problem it lists) and exit with status 2."""
+    try:
+        yield
+    except WanggeError as exc:
+        err.print(f"[bold red]error:[/] {exc.detail}", highlight=False)
+        for problem in exc.problems:
+            err.print(f"  - {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def session_scope():
+    """A session on a ready database, committed on success."""
+    with domain_errors():
+        engine = prepare_database()
+        with session_factory(engine).begin() as session:
+            yield session
+
+
+def progress(items, description: str, total: int):
+    """A rich progress bar on stderr, for long steps only."""
+    if total < 50:
+        return items
+    return rich_track(items, description=description, total=total, console=err, transient=True)
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the embedded PostGIS cluster (creating it on first use) and apply pending migrations."""
+    with domain_errors():
+        if get_settings().database_url:
+            out.print("DATABASE_URL is set: nothing embedded to start; migrations applied.")
+        prepare_database()
+        out.print(f"database ready, schema {migrate.current(get_engine())}")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded cluster."""
+    with domain_errors():
+        embedded_cluster().stop()
+        out.print("stopped")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say whether the database is up and at which schema revision."""
+    settings = get_settings()
+    with domain_errors():
+        if not settings.database_url:
+            cluster = embedded_cluster()
+            if not cluster.running():
+                out.print(f"embedded cluster under {settings.home}: not running")
+                raise typer.Exit(1)
+            out.print(f"embedded cluster: running on 127.0.0.1:{cluster.state()['port']}, data in {cluster.data_dir}")
+        out.print(f"schema: {migrate.current(get_engine()) or 'none'} (head {migrate.head()})")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the Alembic migrations (creates the postgis extension)."""
+    with domain_errors():
+        prepare_database()
+        out.print(f"schema at {migrate.current(get_engine())}")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = None,
+          port: Annotated[int, typer.Option(help="Port to listen on")] = None) -> None:
+    """Serve the API (OpenAPI at /docs), starting the database first."""
+    import uvicorn
+
+    settings = get_settings()
+    with domain_errors():
+        prepare_database()
+    host, port = host or settings.host, port or settings.port
+    out.print(f"wangge API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    uvicorn.run("api.main:app", host=host, port=port, log_level="info")
+
+
+@import_app.command("boundaries")
+def import_boundaries(
+    file: Annotated[Path, typer.Argument(help="GeoJSON, GeoPackage, Shapefile (.shp, folder or .zip) or CSV with a WKT column")],
+    level: Annotated[Level, typer.Option(help="Which level the file holds")],
+    crs: Annotated[str, typer.Option(help="wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn; default: what the file declares, else wgs84")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Repair invalid rings with make_valid and report each repair")] = False,
+    code: Annotated[str, typer.Option(help="Code for a single bare geometry without properties")] = None,
+    name: Annotated[str, typer.Option(help="Name for a single bare geometry without properties")] = None,
+) -> None:
+    """Import boundaries; a bad file is refused whole, naming every offending feature, and nothing is written."""
+    from geo.boundaries import import_boundaries as run_import
+
+    with session_scope() as session:
+        report = run_import(session, file, level, crs=crs, fix=fix, code=code, name=name, track=progress)
+    for line in report.fixes:
+        out.print(f"fixed: {line}", highlight=False)
+    out.print(f"{level.value}: {len(report.created)} created, {len(report.updated)} updated"
+              + (f", {report.buildings_relocated} buildings re-located" if report.buildings_relocated else ""))
+
+
+@app.command()
+def locate(lon: Annotated[float, typer.Argument(help="Longitude (or x)")],
+           lat: Annotated[float, typer.Argument(help="Latitude (or y)")],
+           crs: Annotated[str, typer.Option(help="wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")] = None,
+           at: Annotated[str, typer.Option(help="YYYY-MM-DD: the boundaries in force that day")] = None) -> None:
+    """Print (as JSON) the grid, community, street and district of a point, and the grid's staff."""
+    from geo.locate import locate as run_locate
+    from geo.scope import EVERYTHING
+
+    with session_scope() as session:
+        day = _parse_day(at)
+        found = run_locate(session, lon, lat, crs=crs, at=day, scope=EVERYTHING)
+    out.print_json(json.dumps(asdict(found), default=str, ensure_ascii=False))
+
+
+def _parse_day(value: str | None) -> date | None:
+    from geo.errors import InvalidInput
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"--at {value!r}: use YYYY-MM-DD") from None
+
+
+@user_app.command("add")
+def user_add(name: Annotated[str, typer.Argument(help="Login name")],
+             role: Annotated[Role, typer.Option(help="What the account may do")],
+             scope: Annotated[str, typer.Option(help="District, street, community or grid code it may see (admins: none)")] = None,
+             display_name: Annotated[str, typer.Option(help="Name shown to others")] = None,
+             password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input")] = False) -> None:
+    """Create an account."""
+    from geo.accounts import create_user
+
+    if not password_stdin:
+        err.print("error: pass --password-stdin and give the password on standard input")
+        raise typer.Exit(2)
+    password = sys.stdin.readline().rstrip("\n")
+    with session_scope() as session:
+        create_user(session, username=name, password=password, role=role.value, scope_code=scope, display_name=display_name)
+    out.print(f"user {name} ({role.value}, scope {scope or 'all'}) created")
+
+
+@seed_app.command("demo")
+def seed_demo(district: Annotated[str, typer.Option(help="District code of a shipped outline")] = "620302",
+              seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+              as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False) -> None:
+    """Load the demo: a real district outline with streets, communities, grids, staff and demo logins."""
+    from geo.synth import DEMO_PASSWORD, DISTRICTS, load_demo
+
+    if district not in DISTRICTS:
+        err.print(f"error: unknown district {district}; one of {', '.join(DISTRICTS)}")
+        raise typer.Exit(2)
+    with session_scope() as session:
+        summary = load_demo(session, district, seed=seed, workdir=get_settings().home / "demo", track=progress)
+    if as_json:
+        out.print_json(json.dumps(asdict(summary), ensure_ascii=False))
+        return
+    out.print(f"demo {district} {DISTRICTS[district]}: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items()))
+    for username, role, scope in summary.logins:
+        out.print(f"  login {username} / {DEMO_PASSWORD}  ({role}, scope {scope or 'all'})", highlight=False)

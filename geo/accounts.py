@@ -1,0 +1,88 @@
+"""Accounts: argon2 password hashes and signed bearer tokens."""
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from geo.errors import AuthenticationFailed, Conflict, InvalidInput
+from geo.models import Role, User
+from geo.scope import Scope, scope_for
+from geo.settings import get_settings
+
+_hasher = PasswordHasher()
+ALGORITHM = "HS256"
+MIN_PASSWORD = 8
+
+
+@lru_cache
+def secret_key() -> str:
+    """The signing key: WANGGE_SECRET_KEY, else one generated once and kept (mode 600) under WANGGE_HOME."""
+    settings = get_settings()
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.home / "secret_key"
+    if not path.exists():
+        settings.home.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_user(session: Session, *, username: str, password: str, role: str, scope_code: str | None,
+                display_name: str | None = None) -> User:
+    """Add an account; the scope must be an existing area (admins may have none)."""
+    if Role.__members__.get(role) is None:
+        raise InvalidInput(f"unknown role {role!r}; one of {', '.join(Role)}")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password too short: at least {MIN_PASSWORD} characters")
+    scope_for(session, role, scope_code)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"user {username!r} already exists")
+    user = User(username=username, password_hash=_hasher.hash(password), role=role, scope_code=scope_code,
+                display_name=display_name)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The active user with these credentials; AuthenticationFailed otherwise (same message either way)."""
+    user = session.scalar(select(User).where(User.username == username))
+    try:
+        if user is None or not user.active or not _hasher.verify(user.password_hash, password):
+            raise AuthenticationFailed("wrong username or password")
+    except (VerificationError, InvalidHashError):
+        raise AuthenticationFailed("wrong username or password") from None
+    return user
+
+
+def issue_token(user: User) -> str:
+    """A signed token naming the user, valid for WANGGE_TOKEN_MINUTES."""
+    now = datetime.now(UTC)
+    claims = {"sub": user.username, "iat": now, "exp": now + timedelta(minutes=get_settings().token_minutes)}
+    return jwt.encode(claims, secret_key(), algorithm=ALGORITHM)
+
+
+def user_for_token(session: Session, token: str) -> User:
+    """The active user a valid token names."""
+    try:
+        claims = jwt.decode(token, secret_key(), algorithms=[ALGORITHM])
+    except jwt.ExpiredSignatureError:
+        raise AuthenticationFailed("token expired; log in again") from None
+    except jwt.InvalidTokenError:
+        raise AuthenticationFailed("invalid token") from None
+    user = session.scalar(select(User).where(User.username == claims.get("sub")))
+    if user is None or not user.active:
+        raise AuthenticationFailed("the account of this token no longer exists or is disabled")
+    return user
+
+
+def user_scope(session: Session, user: User) -> Scope:
+    """What this user may see."""
+    return scope_for(session, user.role, user.scope_code)

@@ -1,0 +1,90 @@
+"""Reading areas back as GeoJSON (RFC 7946) features."""
+
+import json
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.errors import InvalidInput, NotFound
+from geo.models import CHILD_LEVEL, Level
+
+# RFC 7946 §11.2: 7 decimals of a degree is about a centimetre, more than any boundary is worth.
+DECIMALS = 7
+MAX_LIMIT = 10_000
+
+SELECT = """
+SELECT code, level, parent_code, name, name_en, kind, purpose, area_m2,
+       (SELECT count(*) FROM areas ch WHERE ch.parent_code = a.code) AS children,
+       ST_AsGeoJSON(CASE WHEN :tolerance > 0 THEN ST_SimplifyPreserveTopology(geom, :tolerance) ELSE geom END,
+                    :decimals) AS geometry
+FROM areas a
+"""
+
+
+def _feature(row) -> dict:
+    props = {k: row._mapping[k] for k in ("code", "level", "parent_code", "name", "name_en", "kind", "purpose", "children")}
+    props["area_m2"] = round(row.area_m2, 1)
+    return {"type": "Feature", "id": row.code, "properties": props, "geometry": json.loads(row.geometry)}
+
+
+def _params(tolerance: float) -> dict:
+    if tolerance < 0:
+        raise InvalidInput("simplify must not be negative")
+    return {"tolerance": tolerance, "decimals": DECIMALS}
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """A `minlon,minlat,maxlon,maxlat` string as numbers; InvalidInput when malformed."""
+    if value is None:
+        return None
+    try:
+        box = tuple(float(v) for v in value.split(","))
+    except ValueError:
+        raise InvalidInput(f"bbox {value!r}: four numbers minlon,minlat,maxlon,maxlat") from None
+    if len(box) != 4 or not (box[0] <= box[2] and box[1] <= box[3]):
+        raise InvalidInput(f"bbox {value!r}: four numbers minlon,minlat,maxlon,maxlat with min <= max")
+    if not (-180 <= box[0] <= 180 and -180 <= box[2] <= 180 and -90 <= box[1] <= 90 and -90 <= box[3] <= 90):
+        raise InvalidInput(f"bbox {value!r}: outside ±180/±90")
+    return box
+
+
+def list_areas(session: Session, level: Level, *, parent: str | None = None, bbox=None, simplify: float = 0.0,
+               limit: int = 1000, offset: int = 0, at: date | None = None) -> dict:
+    """A FeatureCollection of one level, optionally under a parent and within a bbox, ordered by code.
+
+    `at` is accepted for the boundaries in force on a day; the current ones answer until history exists.
+    """
+    if not 1 <= limit <= MAX_LIMIT or offset < 0:
+        raise InvalidInput(f"limit must lie in 1..{MAX_LIMIT} and offset must not be negative")
+    where = ["level = :level"]
+    params = {"level": Level(level).value, "limit": limit, "offset": offset, **_params(simplify)}
+    if parent:
+        where.append("parent_code = :parent")
+        params["parent"] = parent
+    if bbox:
+        where.append("geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)")
+        params.update(zip(("minx", "miny", "maxx", "maxy"), bbox))
+    sql = SELECT + " WHERE " + " AND ".join(where) + " ORDER BY code LIMIT :limit OFFSET :offset"
+    rows = session.execute(text(sql), params)
+    total = session.execute(text("SELECT count(*) FROM areas WHERE " + " AND ".join(where)), params).scalar_one()
+    features = [_feature(r) for r in rows]
+    return {"type": "FeatureCollection", "features": features, "numberMatched": total, "numberReturned": len(features)}
+
+
+def get_area(session: Session, level: Level, code: str, *, simplify: float = 0.0, at: date | None = None) -> dict:
+    """One area as a GeoJSON Feature; NotFound names the level and code."""
+    row = session.execute(text(SELECT + " WHERE level = :level AND code = :code"),
+                          {"level": Level(level).value, "code": code, **_params(simplify)}).first()
+    if row is None:
+        raise NotFound(f"no {Level(level).value} with code {code}")
+    return _feature(row)
+
+
+def children(session: Session, level: Level, code: str, **kwargs) -> dict:
+    """The areas directly below one area, as a FeatureCollection."""
+    get_area(session, level, code)
+    child = CHILD_LEVEL.get(Level(level))
+    if child is None:
+        return {"type": "FeatureCollection", "features": [], "numberMatched": 0, "numberReturned": 0}
+    return list_areas(session, child, parent=code, **kwargs)

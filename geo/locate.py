@@ -1,0 +1,134 @@
+"""Locating a point: which grid (and community, street, district) answers for it, and who works there.
+
+Rules (issue "Spatial core"):
+- ST_Covers, not ST_Contains, so points on edges and vertices are found.
+- Several grids cover the point (shared edge or vertex, dedicated grid inside another):
+  the smallest by area wins, then the lowest code; the others are listed as candidates.
+- No grid covers it: the nearest grid within WANGGE_NEAREST_M, measured on the geography.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.crs import parse_crs
+from geo.errors import InvalidInput, NotFound, OutsideService
+from geo.people import StaffOnDuty, staff_on_duty
+from geo.scope import Scope
+from geo.settings import get_settings
+
+# Same order as wangge_grid_at() in the initial migration, which derives the grid of buildings.
+COVERING = text("""
+SELECT g.code, g.name, g.area_m2, c.code, c.name, s.code, s.name, d.code, d.name
+FROM areas g
+LEFT JOIN areas c ON c.code = g.parent_code
+LEFT JOIN areas s ON s.code = c.parent_code
+LEFT JOIN areas d ON d.code = s.parent_code
+WHERE g.level = 'grid' AND ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
+ORDER BY g.area_m2, g.code
+""")
+
+# KNN on degrees picks a few candidates by index; the exact distance on the spheroid decides.
+NEAREST = text("""
+WITH p AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS pt),
+knn AS (
+    SELECT a.code, a.geom FROM areas a, p WHERE a.level = 'grid' ORDER BY a.geom <-> p.pt LIMIT 8
+)
+SELECT g.code, g.name, g.area_m2, c.code, c.name, s.code, s.name, d.code, d.name,
+       ST_Distance(knn.geom::geography, p.pt::geography) AS distance_m
+FROM knn CROSS JOIN p
+JOIN areas g ON g.code = knn.code
+LEFT JOIN areas c ON c.code = g.parent_code
+LEFT JOIN areas s ON s.code = c.parent_code
+LEFT JOIN areas d ON d.code = s.parent_code
+ORDER BY distance_m, g.code
+LIMIT 1
+""")
+
+
+@dataclass
+class AreaRef:
+    """An area named by code and name."""
+
+    code: str
+    name: str
+
+
+@dataclass
+class Location:
+    """The answer to "whose grid is this point in"."""
+
+    lon: float
+    lat: float
+    match: str  # "covers" or "nearest"
+    grid: AreaRef
+    community: AreaRef | None
+    street: AreaRef | None
+    district: AreaRef | None
+    distance_m: float = 0.0
+    candidates: list[AreaRef] = field(default_factory=list)
+    staff: list[StaffOnDuty] = field(default_factory=list)
+
+
+def _ref(code, name) -> AreaRef | None:
+    return AreaRef(code, name) if code else None
+
+
+def _location(row, lon, lat, match, distance_m=0.0) -> Location:
+    return Location(lon, lat, match, AreaRef(row[0], row[1]), _ref(row[3], row[4]), _ref(row[5], row[6]),
+                    _ref(row[7], row[8]), distance_m)
+
+
+def to_wgs84_point(lon: float, lat: float, crs: str | None) -> tuple[float, float]:
+    """Check a point's numbers and bring it to WGS84; InvalidInput says what is wrong."""
+    source = parse_crs(crs)
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise InvalidInput("lon and lat must be finite numbers")
+    if source.geographic and not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InvalidInput(f"lon must lie within ±180 and lat within ±90, got lon={lon}, lat={lat}")
+    x, y = source.to_wgs84(lon, lat)
+    x, y = float(x), float(y)
+    if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
+        raise InvalidInput(f"({lon}, {lat}) is not a valid position in {source.name}")
+    return x, y
+
+
+def locate(session: Session, lon: float, lat: float, *, crs: str | None = None, at: date | None = None,
+           scope: Scope | None = None) -> Location:
+    """The grid answering for a point, with its hierarchy and the staff `scope` may see.
+
+    `at` selects the boundaries in force on that day; until boundary history exists
+    (the planning issue) the current boundaries answer for every day.
+    """
+    x, y = to_wgs84_point(lon, lat, crs)
+    location = _covering(session, x, y) or _nearest(session, x, y)
+    if scope is not None:
+        location.staff = staff_on_duty(session, scope, area_code=location.grid.code, day=at)
+    return location
+
+
+def _covering(session: Session, x: float, y: float) -> Location | None:
+    rows = session.execute(COVERING, {"lon": x, "lat": y}).all()
+    if not rows:
+        return None
+    found = _location(rows[0], x, y, "covers")
+    found.candidates = [AreaRef(r[0], r[1]) for r in rows[1:]]
+    return found
+
+
+def _nearest(session: Session, x: float, y: float) -> Location:
+    row = session.execute(NEAREST, {"lon": x, "lat": y}).first()
+    if row is None:
+        raise NotFound("No grids have been imported yet.")
+    limit = get_settings().nearest_m
+    distance = float(row.distance_m)
+    if distance > limit:
+        raise OutsideService(
+            f"({x:.6f}, {y:.6f}) lies outside every grid; the nearest, {row[0]} {row[1]}, is {distance:.0f} m away "
+            f"(more than the {limit:g} m snap distance)",
+            extra={"nearest_grid": row[0], "distance_m": round(distance, 1)},
+        )
+    return _location(row, x, y, "nearest", round(distance, 1))

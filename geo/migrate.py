@@ -1,0 +1,46 @@
+"""Apply Alembic migrations programmatically, on a given engine."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to `revision` (creates the postgis extension first)."""
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    """Take the schema down to `revision`."""
+    with engine.begin() as conn:
+        command.downgrade(_config(conn), revision)
+
+
+def current(engine: Engine) -> str | None:
+    """The revision the database is at, or None when it has none."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head() -> str:
+    """The newest revision in the code."""
+    return ScriptDirectory.from_config(_config(None)).get_current_head()
+
+
+def pending(engine: Engine) -> bool:
+    """Whether migrations remain to apply."""
+    return current(engine) != head()

@@ -1,0 +1,201 @@
+"""The tables. Alembic (geo/migrations) owns the schema; these classes mirror it for queries."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    ARRAY, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Identity, Index,
+    Integer, String, Text, func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Level(StrEnum):
+    """The administrative levels, top down."""
+
+    district = "district"
+    street = "street"
+    community = "community"
+    grid = "grid"
+
+
+PARENT_LEVEL = {Level.street: Level.district, Level.community: Level.street, Level.grid: Level.community}
+CHILD_LEVEL = {parent: child for child, parent in PARENT_LEVEL.items()}
+CODE_LENGTH = {Level.district: 6, Level.street: 12, Level.community: 12, Level.grid: 15}
+# Codes nest by prefix: a scope's prefix selects everything below it (DOMAIN.md, "The hierarchy").
+SCOPE_PREFIX = {Level.district: 6, Level.street: 9, Level.community: 12, Level.grid: 15}
+
+
+class Role(StrEnum):
+    """Account roles."""
+
+    admin = "admin"
+    command_center = "command_center"
+    street_staff = "street_staff"
+    community_staff = "community_staff"
+    grid_worker = "grid_worker"
+    planner = "planner"
+
+
+class Duty(StrEnum):
+    """What a staff member is assigned to do in an area or building."""
+
+    grid_leader = "grid_leader"            # 网格长
+    fulltime_worker = "fulltime_worker"    # 专职网格员
+    parttime_worker = "parttime_worker"    # 兼职网格员
+    building_head = "building_head"        # 楼栋长
+    community_secretary = "community_secretary"
+    community_staff = "community_staff"
+    street_staff = "street_staff"
+
+
+class GridKind(StrEnum):
+    """Ordinary responsibility grid or dedicated grid (专属网格)."""
+
+    ordinary = "ordinary"
+    dedicated = "dedicated"
+
+
+def _in(column: str, enum: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Area(Base):
+    """A district, street, community or grid with its boundary."""
+
+    __tablename__ = "areas"
+    code: Mapped[str] = mapped_column(String(15), primary_key=True)
+    level: Mapped[str] = mapped_column(String(12))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
+    name: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(12))
+    purpose: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False)
+    area_m2: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    __table_args__ = (
+        CheckConstraint(_in("level", Level), name="ck_areas_level"),
+        CheckConstraint(
+            "(level = 'district' AND code ~ '^[0-9]{6}$') OR (level IN ('street', 'community') AND code ~ '^[0-9]{12}$')"
+            " OR (level = 'grid' AND code ~ '^[0-9]{15}$')", name="ck_areas_code"),
+        CheckConstraint("(level = 'grid') = (kind IS NOT NULL)", name="ck_areas_kind"),
+        Index("ix_areas_geom", "geom", postgresql_using="gist"),
+        Index("ix_areas_level", "level"),
+        Index("ix_areas_parent_code", "parent_code"),
+    )
+
+
+class Building(Base):
+    """A building (楼栋); its grid is derived spatially by a trigger, never typed in."""
+
+    __tablename__ = "buildings"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    code: Mapped[str | None] = mapped_column(Text, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    compound: Mapped[str | None] = mapped_column(Text)
+    floors: Mapped[int | None] = mapped_column(Integer)
+    geom = mapped_column(Geometry("GEOMETRY", 4326, spatial_index=False), nullable=False)
+    grid_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code", ondelete="SET NULL"))
+    __table_args__ = (
+        CheckConstraint("GeometryType(geom) IN ('POINT', 'POLYGON', 'MULTIPOLYGON')", name="ck_buildings_geom"),
+        Index("ix_buildings_geom", "geom", postgresql_using="gist"),
+        Index("ix_buildings_grid_code", "grid_code"),
+    )
+
+
+class Household(Base):
+    """A household (户) living in a building."""
+
+    __tablename__ = "households"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    door: Mapped[str | None] = mapped_column(Text)
+
+
+class Resident(Base):
+    """A resident (居民), member of a household."""
+
+    __tablename__ = "residents"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    residence: Mapped[str] = mapped_column(String(12), server_default="registered")
+    special_groups: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    __table_args__ = (CheckConstraint("residence IN ('registered', 'floating')", name="ck_residents_residence"),)
+
+
+class User(Base):
+    """An account: a role and the area code it may see."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    username: Mapped[str] = mapped_column(Text, unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    scope_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
+    display_name: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    __table_args__ = (
+        CheckConstraint(_in("role", Role), name="ck_users_role"),
+        CheckConstraint("role = 'admin' OR scope_code IS NOT NULL", name="ck_users_scope"),
+    )
+
+
+class Staff(Base):
+    """A person who works in the grids: grid leader, grid worker, building head, community or street staff."""
+
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class StaffAssignment(Base):
+    """A staff member's duty in an area or a building over a period."""
+
+    __tablename__ = "staff_assignments"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    duty: Mapped[str] = mapped_column(String(24))
+    area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date] = mapped_column(Date, server_default=func.current_date())
+    end_date: Mapped[date | None] = mapped_column(Date)
+    __table_args__ = (
+        CheckConstraint(_in("duty", Duty), name="ck_staff_assignments_duty"),
+        CheckConstraint("area_code IS NOT NULL OR building_id IS NOT NULL", name="ck_staff_assignments_target"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ck_staff_assignments_period"),
+    )
+
+
+class Case(Base):
+    """An incident (事件/案件); the dispatch workflow fills in the rest."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(24), server_default="registered")
+    channel: Mapped[str | None] = mapped_column(String(24))
+    description: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(Geometry("POINT", 4326, spatial_index=False), nullable=False)
+    grid_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    __table_args__ = (
+        Index("ix_cases_geom", "geom", postgresql_using="gist"),
+        Index("ix_cases_grid_code", "grid_code"),
+        Index("ix_cases_status", "status"),
+    )

@@ -1,0 +1,38 @@
+"""All settings of the service, read once from the environment (prefix WANGGE_, plus DATABASE_URL)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Service settings; every field can be set as WANGGE_<NAME> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="WANGGE_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "WANGGE_DATABASE_URL"),
+        description="An external PostGIS; when unset the embedded cluster under `home` is used.",
+    )
+    home: Path = Field(default=PROJECT_ROOT / ".wangge", description="State of the embedded cluster.")
+    db_name: str = "wangge"
+    nearest_m: float = Field(default=100.0, ge=0, description="Snap distance for points outside every grid.")
+    parent_tolerance_m: float = Field(default=1.0, ge=0, description="How far a child may stick out of its parent.")
+    overlap_tolerance_m2: float = Field(default=1.0, ge=0, description="Overlap area below which grids still count as disjoint.")
+    # Where the service works (China, generously): data that lands outside is almost surely in the wrong CRS.
+    service_bounds: tuple[float, float, float, float] = (72.0, 0.8, 137.9, 55.9)
+    secret_key: str | None = Field(default=None, description="JWT signing key; generated into `home` when unset.")
+    token_minutes: int = Field(default=480, gt=0)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings."""
+    return Settings()

@@ -1,0 +1,68 @@
+"""A small test city with exact coordinates, so edges and vertices can be hit exactly.
+
+District 110105 = street 110105001000 = box(116.40, 39.90, 116.50, 39.96).
+Community A 110105001001 = box(116.40, 39.90, 116.44, 39.96), four grids meeting at (116.42, 39.93):
+  A1 …001 NW (with a hole holding A5 …005, a dedicated school grid), A2 …002 NE, A3 …003 SW, A4 …004 SE.
+Community B 110105001002 = box(116.44, 39.90, 116.50, 39.96):
+  B1 …001 = box(116.44, 39.90, 116.47, 39.96) plus a detached part box(116.48, 39.91, 116.49, 39.92);
+  B2 …002 = box(116.47, 39.93, 116.50, 39.96) with an empty hole box(116.485, 39.945, 116.49, 39.95).
+  The rest of B's south-east is covered by no grid.
+"""
+
+import json
+from pathlib import Path
+from tempfile import mkdtemp
+
+from shapely.geometry import MultiPolygon, Polygon, box, mapping
+
+from geo.boundaries import import_boundaries
+from geo.models import Level
+
+DISTRICT, STREET, COMM_A, COMM_B = "110105", "110105001000", "110105001001", "110105001002"
+A1, A2, A3, A4, A5 = (f"{COMM_A}00{i}" for i in range(1, 6))
+B1, B2 = f"{COMM_B}001", f"{COMM_B}002"
+SCHOOL = box(116.405, 39.94, 116.410, 39.945)
+B2_HOLE = box(116.485, 39.945, 116.49, 39.95)
+
+
+def feature(code: str, name: str, geom, **props) -> dict:
+    return {"type": "Feature", "properties": {"code": code, "name": name, **props}, "geometry": mapping(geom)}
+
+
+def collection(*features) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def write(folder: Path, name: str, doc: dict) -> Path:
+    path = folder / name
+    path.write_text(json.dumps(doc, ensure_ascii=False))
+    return path
+
+
+def with_hole(outer, hole) -> Polygon:
+    return Polygon(outer.exterior.coords, [hole.exterior.coords])
+
+
+LAYERS = {
+    Level.district: [feature(DISTRICT, "朝阳区", box(116.40, 39.90, 116.50, 39.96))],
+    Level.street: [feature(STREET, "测试街道", box(116.40, 39.90, 116.50, 39.96))],
+    Level.community: [feature(COMM_A, "甲社区", box(116.40, 39.90, 116.44, 39.96)),
+                      feature(COMM_B, "乙社区", box(116.44, 39.90, 116.50, 39.96))],
+    Level.grid: [
+        feature(A1, "甲一网格", with_hole(box(116.40, 39.93, 116.42, 39.96), SCHOOL)),
+        feature(A2, "甲二网格", box(116.42, 39.93, 116.44, 39.96)),
+        feature(A3, "甲三网格", box(116.40, 39.90, 116.42, 39.93)),
+        feature(A4, "甲四网格", box(116.42, 39.90, 116.44, 39.93)),
+        feature(A5, "第一小学专属网格", SCHOOL, purpose="school"),
+        feature(B1, "乙一网格", MultiPolygon([box(116.44, 39.90, 116.47, 39.96), box(116.48, 39.91, 116.49, 39.92)])),
+        feature(B2, "乙二网格", with_hole(box(116.47, 39.93, 116.50, 39.96), B2_HOLE)),
+    ],
+}
+
+
+def build_city(session, levels=tuple(Level)) -> dict[Level, list[dict]]:
+    """Import the layers (top down) through the real importer."""
+    folder = Path(mkdtemp(prefix="city-"))
+    for level in levels:
+        import_boundaries(session, write(folder, f"{level}.geojson", collection(*LAYERS[level])), level)
+    return LAYERS
