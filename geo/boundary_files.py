@@ -92,13 +92,31 @@ def _read_geojson(path: Path) -> RawFile:
 
 def _unclosed_ring(geometry: dict) -> bool:
     """Whether a GeoJSON (Multi)Polygon has a ring whose last position differs from its first."""
-    coords = geometry.get("coordinates") or []
-    polygons = coords if geometry.get("type") == "MultiPolygon" else [coords]
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    if kind not in ("Polygon", "MultiPolygon"):
+        return False
+    polygons = coords if kind == "MultiPolygon" else [coords]
     for polygon in polygons:
         for ring in polygon or []:
             if ring and list(ring[0]) != list(ring[-1]):
                 return True
     return False
+
+
+def _malformed(geometry) -> bool:
+    """Whether a (Multi)Polygon's coordinates are not nested lists of number pairs."""
+    if not isinstance(geometry, dict):
+        return True
+    depth = {"Polygon": 3, "MultiPolygon": 4}.get(geometry.get("type"))
+    if depth is None:
+        return False
+
+    def ok(node, level):
+        if level == 1:
+            return isinstance(node, list) and len(node) >= 2 and all(isinstance(v, int | float) for v in node)
+        return isinstance(node, list) and all(ok(child, level - 1) for child in node)
+
+    return not ok(geometry.get("coordinates"), depth)
 
 
 def _geojson_feature(number: int, item: dict) -> RawFeature:
@@ -108,6 +126,8 @@ def _geojson_feature(number: int, item: dict) -> RawFeature:
     geometry = item.get("geometry")
     if not geometry:
         return RawFeature(number, props, error="no geometry")
+    if _malformed(geometry):
+        return RawFeature(number, props, error="malformed coordinates")
     if _unclosed_ring(geometry):
         return RawFeature(number, props, error="unclosed ring (first and last positions differ)")
     try:

@@ -177,6 +177,8 @@ def crs_from_file(declared: str | None) -> Crs | None:
         crs = CRS.from_user_input(declared)
     except PyprojCRSError:
         raise CrsError(f"The file declares a CRS pyproj cannot read: {declared[:80]!r}") from None
+    if crs.to_authority() == ("OGC", "CRS84"):
+        return WGS84
     epsg = crs.to_epsg(min_confidence=70)
     if epsg is None:
         raise CrsError(f"The file's CRS {crs.name!r} has no EPSG code; reproject it or pass --crs.")

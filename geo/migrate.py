@@ -6,9 +6,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave PostGIS's own tables out of autogenerate and schema comparisons."""
+    return not (type_ == "table" and name == "spatial_ref_sys")
 
 
 def _config(connection) -> Config:
@@ -30,9 +35,11 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         command.downgrade(_config(conn), revision)
 
 
-def current(engine: Engine) -> str | None:
+def current(bind: Engine | Connection) -> str | None:
     """The revision the database is at, or None when it has none."""
-    with engine.connect() as conn:
+    if isinstance(bind, Connection):
+        return MigrationContext.configure(bind).get_current_revision()
+    with bind.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 

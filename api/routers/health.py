@@ -12,4 +12,4 @@ router = APIRouter(tags=["health"])
 @router.get("/health")
 def health(session: SessionDep) -> dict:
     """Service status with the PostGIS version and the schema revision."""
-    return {"status": "ok", "postgis": postgis_version(session), "schema": migrate.current(session.get_bind())}
+    return {"status": "ok", "postgis": postgis_version(session), "schema": migrate.current(session.connection())}

@@ -2,14 +2,10 @@
 
 from alembic import context
 
+from geo.migrate import include_object
 from geo.models import Base
 
 target_metadata = Base.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    """Leave PostGIS's own tables out of autogenerate."""
-    return not (type_ == "table" and name == "spatial_ref_sys")
 
 
 def run_migrations_online() -> None:

@@ -1,0 +1,49 @@
+"""Boundaries as RFC 7946 GeoJSON."""
+
+from shapely.geometry import shape
+
+from tests.city import A1, A5, B1, COMM_A, COMM_B
+
+
+def test_list_grids_of_a_community(client, city, login):
+    r = client.get("/api/v1/grids", params={"parent": COMM_A}, headers=login())
+    assert r.status_code == 200 and r.headers["content-type"] == "application/geo+json"
+    body = r.json()
+    assert body["type"] == "FeatureCollection" and body["numberMatched"] == 5
+    school = next(f for f in body["features"] if f["id"] == A5)
+    assert school["properties"]["kind"] == "dedicated" and school["properties"]["purpose"] == "school"
+
+
+def test_one_area_and_its_geometry(client, city, login):
+    body = client.get(f"/api/v1/grids/{B1}", headers=login()).json()
+    assert body["type"] == "Feature" and body["geometry"]["type"] == "MultiPolygon"
+    assert len(body["geometry"]["coordinates"]) == 2
+    assert shape(body["geometry"]).bounds == (116.44, 39.90, 116.49, 39.96)
+    hole = client.get(f"/api/v1/grids/{A1}", headers=login()).json()["geometry"]["coordinates"][0]
+    assert len(hole) == 2  # exterior ring and the school's hole
+
+
+def test_children_and_levels(client, city, login):
+    h = login()
+    assert [f["id"] for f in client.get("/api/v1/districts", headers=h).json()["features"]] == ["110105"]
+    assert [f["id"] for f in client.get("/api/v1/streets/110105001000/children", headers=h).json()["features"]] == [COMM_A, COMM_B]
+    community = client.get(f"/api/v1/communities/{COMM_B}", headers=h).json()
+    assert community["properties"]["children"] == 2 and community["properties"]["parent_code"] == "110105001000"
+
+
+def test_bbox_and_paging(client, city, login):
+    h = login()
+    inside = client.get("/api/v1/grids", params={"bbox": "116.481,39.911,116.482,39.912"}, headers=h).json()
+    assert [f["id"] for f in inside["features"]] == [B1]
+    page = client.get("/api/v1/grids", params={"limit": 2, "offset": 2}, headers=h).json()
+    assert page["numberReturned"] == 2 and page["numberMatched"] == 7
+
+
+def test_errors(client, city, login):
+    h = login()
+    assert client.get("/api/v1/grids/999", headers=h).status_code == 404
+    assert client.get("/api/v1/villages", headers=h).status_code == 422
+    for bbox in ("1,2,3", "a,b,c,d", "116.5,39.9,116.4,39.96", "0,0,200,10"):
+        r = client.get("/api/v1/grids", params={"bbox": bbox}, headers=h)
+        assert r.status_code == 422 and "bbox" in r.json()["detail"]
+    assert client.get("/api/v1/grids", params={"limit": 0}, headers=h).status_code == 422

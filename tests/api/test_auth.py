@@ -1,0 +1,92 @@
+"""Every endpoint but health, docs and token needs a bearer token; tokens expire; passwords are argon2."""
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from sqlalchemy import select
+
+from geo.accounts import ALGORITHM, create_user, secret_key
+from geo.errors import Conflict, InvalidInput
+from geo.models import User
+from tests.conftest import PASSWORD
+
+OPEN = {"/api/v1/health", "/api/v1/auth/token", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+
+
+def protected_routes(app):
+    for path, operations in app.openapi()["paths"].items():
+        if path in OPEN:
+            continue
+        path = path.replace("{collection}", "grids").replace("{code}", "110105001001001")
+        for method in operations:
+            yield method.upper(), path
+
+
+def test_every_other_endpoint_needs_a_token(app, client):
+    routes = list(protected_routes(app))
+    assert len(routes) >= 7
+    for method, path in routes:
+        r = client.request(method, path, params={"lon": 116.43, "lat": 39.95})
+        assert r.status_code == 401, (method, path, r.text)
+        assert r.json()["code"] == "not_authenticated"
+        assert r.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_open_endpoints(client):
+    assert client.get("/api/v1/health").json()["postgis"].startswith("POSTGIS=\"3.")
+    assert client.get("/docs").status_code == 200
+    assert "/api/v1/locate" in client.get("/openapi.json").json()["paths"]
+
+
+def test_token_flow(client, city, login):
+    headers = login("command_center", "110105")
+    me = client.get("/api/v1/auth/me", headers=headers).json()
+    assert (me["role"], me["scope_code"]) == ("command_center", "110105")
+
+
+def test_wrong_password_and_unknown_user(client, session, city):
+    create_user(session, username="li", password=PASSWORD, role="admin", scope_code=None)
+    for user, pw in (("li", "wrong-password"), ("nobody", PASSWORD)):
+        r = client.post("/api/v1/auth/token", data={"username": user, "password": pw})
+        assert r.status_code == 401 and r.json()["detail"] == "wrong username or password"
+
+
+def test_bad_expired_and_orphaned_tokens(client, session, city):
+    create_user(session, username="wang", password=PASSWORD, role="admin", scope_code=None)
+    past = datetime.now(UTC) - timedelta(hours=1)
+    expired = jwt.encode({"sub": "wang", "exp": past}, secret_key(), algorithm=ALGORITHM)
+    forged = jwt.encode({"sub": "wang"}, "not-the-key-" + "y" * 32, algorithm=ALGORITHM)
+    ghost = jwt.encode({"sub": "ghost", "exp": datetime.now(UTC) + timedelta(hours=1)}, secret_key(), algorithm=ALGORITHM)
+    for token, message in ((expired, "expired"), (forged, "invalid token"), (ghost, "no longer exists"), ("garbage", "invalid")):
+        r = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 401 and message in r.json()["detail"]
+
+
+def test_disabled_user_is_refused(client, session, city, login):
+    headers = login("admin")
+    session.scalar(select(User).where(User.username == "admin-all")).active = False
+    session.flush()
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+
+def test_password_is_stored_as_argon2(session, city):
+    user = create_user(session, username="zhao", password=PASSWORD, role="grid_worker", scope_code="110105001001001")
+    assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    ({"role": "emperor", "scope_code": None}, InvalidInput, "unknown role"),
+    ({"role": "grid_worker", "scope_code": None}, InvalidInput, "needs a scope"),
+    ({"role": "grid_worker", "scope_code": "999999"}, InvalidInput, "no such"),
+    ({"role": "admin", "scope_code": None, "password": "short"}, InvalidInput, "too short"),
+])
+def test_create_user_rejects(session, city, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        create_user(session, **{"username": "x", "password": PASSWORD, **kwargs})
+
+
+def test_duplicate_user(session, city):
+    create_user(session, username="dup", password=PASSWORD, role="admin", scope_code=None)
+    with pytest.raises(Conflict):
+        create_user(session, username="dup", password=PASSWORD, role="admin", scope_code=None)
