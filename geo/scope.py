@@ -53,3 +53,10 @@ def visible(scope: Scope, code_column) -> ColumnElement[bool]:
     if scope.prefix is None:
         return true()
     return code_column.startswith(scope.prefix, autoescape=True)
+
+
+def like_pattern(scope: Scope) -> str:
+    """The LIKE pattern (for hand-written SQL) matching every area code inside `scope`."""
+    if scope.prefix is None:
+        return "%"
+    return scope.prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
