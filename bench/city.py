@@ -1,4 +1,4 @@
-"""A generated city of irregular grids for benchmarks, bulk-loaded with COPY (not a demo: no people, no names).
+"""A generated city of irregular grids for benchmarks, bulk-loaded with COPY (not a demo: no residents, no names).
 
 A jittered lattice: neighbouring cells share their jittered corners and edge midpoints, so the
 grids tile the plane without gaps or overlaps, yet none is a rectangle. 10×10 grids make a
@@ -70,7 +70,7 @@ def build(n_grids: int, seed: int = 7) -> list[tuple[str, str, str | None, objec
 
 
 def load(engine: Engine, n_grids: int, seed: int = 7) -> dict:
-    """Bulk-load the generated city plus two staff per grid; returns its extent and counts."""
+    """Bulk-load the generated city, two staff per grid and one building with its head; returns extent and counts."""
     areas = build(n_grids, seed)
     raw = engine.raw_connection()
     try:
@@ -93,6 +93,15 @@ def load(engine: Engine, n_grids: int, seed: int = 7) -> dict:
             SELECT s.id, CASE WHEN s.id % 2 = 0 THEN 'grid_leader' ELSE 'fulltime_worker' END, g.code
             FROM (SELECT code, row_number() OVER (ORDER BY code) AS n FROM areas WHERE level = 'grid') g
             JOIN staff s ON (s.id + 1) / 2 = g.n""")
+        # One building per grid, with a building head: locate also lists the heads of the grid's buildings.
+        cur.execute("""
+            INSERT INTO buildings (name, geom)
+            SELECT 'building ' || code, ST_PointOnSurface(geom) FROM areas WHERE level = 'grid'""")
+        cur.execute("""
+            WITH heads AS (
+                INSERT INTO staff (name) SELECT 'head ' || id FROM buildings ORDER BY id RETURNING id, name)
+            INSERT INTO staff_assignments (staff_id, duty, building_id)
+            SELECT heads.id, 'building_head', substr(heads.name, 6)::bigint FROM heads""")
         raw.commit()
     finally:
         raw.close()

@@ -108,6 +108,11 @@ def bd09_to_wgs84(lon, lat):
 
 
 @lru_cache(maxsize=64)
+def _is_geographic(epsg: str) -> bool:
+    return CRS.from_user_input(epsg).is_geographic
+
+
+@lru_cache(maxsize=64)
 def _transformer(epsg: str) -> Transformer:
     return Transformer.from_crs(epsg, "EPSG:4326", always_xy=True)
 
@@ -127,7 +132,7 @@ class Crs:
         """Whether coordinates are longitude/latitude degrees."""
         if self.name in ("gcj02", "bd09"):
             return True
-        return CRS.from_user_input(self.name).is_geographic
+        return _is_geographic(self.name)
 
     def to_wgs84(self, x, y):
         """Longitudes and latitudes in WGS84 of points given in this system."""
@@ -149,6 +154,7 @@ class Crs:
 WGS84 = Crs("EPSG:4326")
 
 
+@lru_cache(maxsize=256)
 def parse_crs(value: str | None) -> Crs:
     """The Crs named by `value` (None means WGS84); CrsError names what is accepted."""
     if value is None or not str(value).strip():
