@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from geo import accounts
 from geo.errors import AuthenticationFailed
+from geo.i18n import msg
 from geo.models import User
 from geo.scope import Scope
 
@@ -33,7 +34,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 def current_user(session: SessionDep, token: Annotated[str | None, Depends(bearer)]) -> User:
     """The user of the bearer token; 401 without one."""
     if not token:
-        raise AuthenticationFailed(f"not authenticated: send a bearer token from POST {TOKEN_URL}")
+        raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url=TOKEN_URL))
     return accounts.user_for_token(session, token)
 
 

@@ -8,6 +8,8 @@ from sqlalchemy.exc import OperationalError
 from geo.errors import (
     AuthenticationFailed, ClusterError, Conflict, Forbidden, InvalidInput, NotFound, WanggeError,
 )
+from geo.i18n import Lang, msg, pick_lang, render
+from geo.settings import get_settings
 
 STATUS = {
     InvalidInput: 422,
@@ -29,12 +31,18 @@ def body(detail, code: str, **extra) -> dict:
     return {"detail": detail, "code": code, **extra}
 
 
+def request_lang(request: Request) -> Lang:
+    """The language a request asks for: ?lang=, then Accept-Language, then WANGGE_LANG."""
+    return pick_lang(request.query_params.get("lang"), request.headers.get("accept-language"), get_settings().lang)
+
+
 async def _domain(request: Request, exc: WanggeError) -> JSONResponse:
+    lang = request_lang(request)
     extra = dict(exc.extra)
     if exc.problems:
-        extra["problems"] = exc.problems
+        extra["problems"] = [render(p, lang) for p in exc.problems]
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationFailed) else None
-    return JSONResponse(body(exc.detail, exc.code, **extra), status_of(exc), headers=headers)
+    return JSONResponse(body(render(exc.detail, lang), exc.code, **extra), status_of(exc), headers=headers)
 
 
 def _describe(error: dict) -> str:
@@ -44,11 +52,13 @@ def _describe(error: dict) -> str:
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     problems = [_describe(e) for e in exc.errors()]
-    return JSONResponse(body("; ".join(problems), "invalid_input", problems=problems), 422)
+    detail = msg("invalid request: {problems}", problems="; ".join(problems))
+    return JSONResponse(body(render(detail, request_lang(request)), "invalid_input", problems=problems), 422)
 
 
 async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
-    return JSONResponse(body("the database is unavailable; try again shortly", "database_unavailable"), 503)
+    detail = msg("the database is unavailable; try again shortly")
+    return JSONResponse(body(render(detail, request_lang(request)), "database_unavailable"), 503)
 
 
 def install(app: FastAPI) -> None:

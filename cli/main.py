@@ -14,7 +14,8 @@ from rich.progress import track as rich_track
 
 from geo import migrate
 from geo.db import embedded_cluster, get_engine, prepare_database, session_factory
-from geo.errors import WanggeError
+from geo.errors import InvalidInput, WanggeError
+from geo.i18n import msg, render
 from geo.models import Level, Role
 from geo.settings import get_settings
 
@@ -32,15 +33,27 @@ err = Console(stderr=True)
 out = Console()
 
 
+def t(template: str, **params) -> str:
+    """A message in the language of WANGGE_LANG (Chinese unless set to en)."""
+    return render(msg(template, **params), get_settings().lang)
+
+
+def fail(template: str, **params) -> None:
+    """Print an error and exit with status 2."""
+    err.print(f"[bold red]{t('error')}:[/] {t(template, **params)}", highlight=False)
+    raise typer.Exit(2)
+
+
 @contextmanager
 def domain_errors():
     """Print a domain error (with every problem it lists) and exit with status 2."""
     try:
         yield
     except WanggeError as exc:
-        err.print(f"[bold red]error:[/] {exc.detail}", highlight=False)
+        lang = get_settings().lang
+        err.print(f"[bold red]{t('error')}:[/] {render(exc.detail, lang)}", highlight=False)
         for problem in exc.problems:
-            err.print(f"  - {problem}", highlight=False, soft_wrap=True)
+            err.print(f"  - {render(problem, lang)}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -65,9 +78,9 @@ def db_start() -> None:
     """Start the embedded PostGIS cluster (creating it on first use) and apply pending migrations."""
     with domain_errors():
         if get_settings().database_url:
-            out.print("DATABASE_URL is set: nothing embedded to start; migrations applied.")
+            out.print(t("DATABASE_URL is set: nothing embedded to start; migrations applied."))
         prepare_database()
-        out.print(f"database ready, schema {migrate.current(get_engine())}")
+        out.print(t("database ready, schema {revision}", revision=migrate.current(get_engine())))
 
 
 @db_app.command("stop")
@@ -75,7 +88,7 @@ def db_stop() -> None:
     """Stop the embedded cluster."""
     with domain_errors():
         embedded_cluster().stop()
-        out.print("stopped")
+        out.print(t("stopped"))
 
 
 @db_app.command("status")
@@ -86,10 +99,11 @@ def db_status() -> None:
         if not settings.database_url:
             cluster = embedded_cluster()
             if not cluster.running():
-                out.print(f"embedded cluster under {settings.home}: not running")
+                out.print(t("embedded cluster under {home}: not running", home=settings.home))
                 raise typer.Exit(1)
-            out.print(f"embedded cluster: running on 127.0.0.1:{cluster.state()['port']}, data in {cluster.data_dir}")
-        out.print(f"schema: {migrate.current(get_engine()) or 'none'} (head {migrate.head()})")
+            out.print(t("embedded cluster: running on 127.0.0.1:{port}, data in {data}",
+                        port=cluster.state()["port"], data=cluster.data_dir))
+        out.print(t("schema: {revision} (head {head})", revision=migrate.current(get_engine()) or "-", head=migrate.head()))
 
 
 @db_app.command("upgrade")
@@ -97,7 +111,7 @@ def db_upgrade() -> None:
     """Apply the Alembic migrations (creates the postgis extension)."""
     with domain_errors():
         prepare_database()
-        out.print(f"schema at {migrate.current(get_engine())}")
+        out.print(t("schema at {revision}", revision=migrate.current(get_engine())))
 
 
 @app.command()
@@ -110,7 +124,7 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = None
     with domain_errors():
         prepare_database()
     host, port = host or settings.host, port or settings.port
-    out.print(f"wangge API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    out.print(t("wangge API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", host=host, port=port))
     uvicorn.run("api.main:app", host=host, port=port, log_level="info")
 
 
@@ -129,9 +143,10 @@ def import_boundaries(
     with session_scope() as session:
         report = run_import(session, file, level, crs=crs, fix=fix, code=code, name=name, track=progress)
     for line in report.fixes:
-        out.print(f"fixed: {line}", highlight=False)
-    out.print(f"{level.value}: {len(report.created)} created, {len(report.updated)} updated"
-              + (f", {report.buildings_relocated} buildings re-located" if report.buildings_relocated else ""))
+        out.print(t("fixed: {fix}", fix=line), highlight=False)
+    moved = t(", {count} buildings re-located", count=report.buildings_relocated) if report.buildings_relocated else ""
+    out.print(t("{level}: {created} created, {updated} updated", level=level, created=len(report.created),
+                updated=len(report.updated)) + moved)
 
 
 @app.command()
@@ -150,14 +165,12 @@ def locate(lon: Annotated[float, typer.Argument(help="Longitude (or x)")],
 
 
 def _parse_day(value: str | None) -> date | None:
-    from geo.errors import InvalidInput
-
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"--at {value!r}: use YYYY-MM-DD") from None
+        raise InvalidInput(msg("--at {value!r}: use YYYY-MM-DD", value=value)) from None
 
 
 @user_app.command("add")
@@ -170,12 +183,11 @@ def user_add(name: Annotated[str, typer.Argument(help="Login name")],
     from geo.accounts import create_user
 
     if not password_stdin:
-        err.print("error: pass --password-stdin and give the password on standard input")
-        raise typer.Exit(2)
+        fail("pass --password-stdin and give the password on standard input")
     password = sys.stdin.readline().rstrip("\n")
     with session_scope() as session:
         create_user(session, username=name, password=password, role=role.value, scope_code=scope, display_name=display_name)
-    out.print(f"user {name} ({role.value}, scope {scope or 'all'}) created")
+    out.print(t("user {name} ({role}, scope {scope}) created", name=name, role=role.value, scope=scope or msg("all")))
 
 
 @seed_app.command("demo")
@@ -186,13 +198,14 @@ def seed_demo(district: Annotated[str, typer.Option(help="District code of a shi
     from geo.synth import DEMO_PASSWORD, DISTRICTS, load_demo
 
     if district not in DISTRICTS:
-        err.print(f"error: unknown district {district}; one of {', '.join(DISTRICTS)}")
-        raise typer.Exit(2)
+        fail("unknown district {district}; one of {districts}", district=district, districts=", ".join(DISTRICTS))
     with session_scope() as session:
         summary = load_demo(session, district, seed=seed, workdir=get_settings().home / "demo", track=progress)
     if as_json:
         out.print_json(json.dumps(asdict(summary), ensure_ascii=False))
         return
-    out.print(f"demo {district} {DISTRICTS[district]}: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items()))
+    counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
+    out.print(t("demo {district} {name}: {counts}", district=district, name=DISTRICTS[district], counts=counts))
     for username, role, scope in summary.logins:
-        out.print(f"  login {username} / {DEMO_PASSWORD}  ({role}, scope {scope or 'all'})", highlight=False)
+        out.print(t("  login {username} / {password}  ({role}, scope {scope})", username=username,
+                    password=DEMO_PASSWORD, role=role, scope=scope or msg("all")), highlight=False)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geo.errors import AuthenticationFailed, Conflict, InvalidInput
+from geo.i18n import msg
 from geo.models import Role, User
 from geo.scope import Scope, scope_for
 from geo.settings import get_settings
@@ -18,6 +19,8 @@ from geo.settings import get_settings
 _hasher = PasswordHasher()
 ALGORITHM = "HS256"
 MIN_PASSWORD = 8
+# One message for both unknown user and wrong password: say nothing about which accounts exist.
+WRONG_LOGIN = msg("wrong username or password")
 
 
 @lru_cache
@@ -38,12 +41,12 @@ def create_user(session: Session, *, username: str, password: str, role: str, sc
                 display_name: str | None = None) -> User:
     """Add an account; the scope must be an existing area (admins may have none)."""
     if Role.__members__.get(role) is None:
-        raise InvalidInput(f"unknown role {role!r}; one of {', '.join(Role)}")
+        raise InvalidInput(msg("unknown role {role!r}; one of {roles}", role=role, roles=", ".join(Role)))
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"password too short: at least {MIN_PASSWORD} characters")
+        raise InvalidInput(msg("password too short: at least {min} characters", min=MIN_PASSWORD))
     scope_for(session, role, scope_code)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"user {username!r} already exists")
+        raise Conflict(msg("user {username!r} already exists", username=username))
     user = User(username=username, password_hash=_hasher.hash(password), role=role, scope_code=scope_code,
                 display_name=display_name)
     session.add(user)
@@ -56,9 +59,9 @@ def authenticate(session: Session, username: str, password: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     try:
         if user is None or not user.active or not _hasher.verify(user.password_hash, password):
-            raise AuthenticationFailed("wrong username or password")
+            raise AuthenticationFailed(WRONG_LOGIN)
     except (VerificationError, InvalidHashError):
-        raise AuthenticationFailed("wrong username or password") from None
+        raise AuthenticationFailed(WRONG_LOGIN) from None
     return user
 
 
@@ -74,12 +77,12 @@ def user_for_token(session: Session, token: str) -> User:
     try:
         claims = jwt.decode(token, secret_key(), algorithms=[ALGORITHM])
     except jwt.ExpiredSignatureError:
-        raise AuthenticationFailed("token expired; log in again") from None
+        raise AuthenticationFailed(msg("token expired; log in again")) from None
     except jwt.InvalidTokenError:
-        raise AuthenticationFailed("invalid token") from None
+        raise AuthenticationFailed(msg("invalid token")) from None
     user = session.scalar(select(User).where(User.username == claims.get("sub")))
     if user is None or not user.active:
-        raise AuthenticationFailed("the account of this token no longer exists or is disabled")
+        raise AuthenticationFailed(msg("the account of this token no longer exists or is disabled"))
     return user
 
 

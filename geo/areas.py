@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput, NotFound
+from geo.i18n import msg
 from geo.models import CHILD_LEVEL, Level
 
 # RFC 7946 §11.2: 7 decimals of a degree is about a centimetre, more than any boundary is worth.
@@ -30,7 +31,7 @@ def _feature(row) -> dict:
 
 def _params(tolerance: float) -> dict:
     if tolerance < 0:
-        raise InvalidInput("simplify must not be negative")
+        raise InvalidInput(msg("simplify must not be negative"))
     return {"tolerance": tolerance, "decimals": DECIMALS}
 
 
@@ -41,11 +42,11 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     try:
         box = tuple(float(v) for v in value.split(","))
     except ValueError:
-        raise InvalidInput(f"bbox {value!r}: four numbers minlon,minlat,maxlon,maxlat") from None
+        raise InvalidInput(msg("bbox {value!r}: four numbers minlon,minlat,maxlon,maxlat", value=value)) from None
     if len(box) != 4 or not (box[0] <= box[2] and box[1] <= box[3]):
-        raise InvalidInput(f"bbox {value!r}: four numbers minlon,minlat,maxlon,maxlat with min <= max")
+        raise InvalidInput(msg("bbox {value!r}: four numbers minlon,minlat,maxlon,maxlat with min <= max", value=value))
     if not (-180 <= box[0] <= 180 and -180 <= box[2] <= 180 and -90 <= box[1] <= 90 and -90 <= box[3] <= 90):
-        raise InvalidInput(f"bbox {value!r}: outside ±180/±90")
+        raise InvalidInput(msg("bbox {value!r}: outside ±180/±90", value=value))
     return box
 
 
@@ -56,7 +57,7 @@ def list_areas(session: Session, level: Level, *, parent: str | None = None, bbo
     `at` is accepted for the boundaries in force on a day; the current ones answer until history exists.
     """
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise InvalidInput(f"limit must lie in 1..{MAX_LIMIT} and offset must not be negative")
+        raise InvalidInput(msg("limit must lie in 1..{max} and offset must not be negative", max=MAX_LIMIT))
     where = ["level = :level"]
     params = {"level": Level(level).value, "limit": limit, "offset": offset, **_params(simplify)}
     if parent:
@@ -77,7 +78,7 @@ def get_area(session: Session, level: Level, code: str, *, simplify: float = 0.0
     row = session.execute(text(SELECT + " WHERE level = :level AND code = :code"),
                           {"level": Level(level).value, "code": code, **_params(simplify)}).first()
     if row is None:
-        raise NotFound(f"no {Level(level).value} with code {code}")
+        raise NotFound(msg("no {level} with code {code}", level=Level(level), code=code))
     return _feature(row)
 
 

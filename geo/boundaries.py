@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from geo.boundary_files import RawFeature, read_boundary_file
 from geo.crs import WGS84, Crs, crs_from_file, parse_crs
 from geo.errors import CrsError, ImportRejected
+from geo.i18n import Msg, msg
 from geo.models import CHILD_LEVEL, CODE_LENGTH, PARENT_LEVEL, SCOPE_PREFIX, GridKind, Level
 from geo.settings import get_settings
 
@@ -54,13 +55,15 @@ class ImportReport:
     level: str
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    fixes: list[str] = field(default_factory=list)
+    fixes: list[Msg] = field(default_factory=list)
     buildings_relocated: int = 0
 
 
-def label(feature_number: int, code: str | None) -> str:
+def label(feature_number: int, code: str | None) -> Msg:
     """How messages name a feature: by code when it has one, always by position."""
-    return f"feature #{feature_number} (code {code})" if code else f"feature #{feature_number}"
+    if code:
+        return msg("feature #{number} (code {code})", number=feature_number, code=code)
+    return msg("feature #{number}", number=feature_number)
 
 
 def derive_parent(code: str, level: Level) -> str | None:
@@ -92,66 +95,69 @@ def _as_multipolygon(geom) -> MultiPolygon | None:
     return MultiPolygon(polys) if polys else None
 
 
-def _check_attributes(raw: RawFeature, level: Level, problems: list[str]) -> tuple[str, str, str | None] | None:
+def _check_attributes(raw: RawFeature, level: Level, problems: list[Msg]) -> tuple[str, str, str | None] | None:
     """Code, name and parent code of a feature, or None after recording what is wrong."""
     code, name = _text(raw.properties.get("code")), _text(raw.properties.get("name"))
     where = label(raw.number, code)
-    missing = [key for key, value in (("code", code), ("name", name)) if not value]
+    missing = " and ".join(key for key, value in (("code", code), ("name", name)) if not value)
     if missing:
-        problems.append(f"{where}: missing {' and '.join(missing)}")
+        problems.append(msg("{where}: missing {fields}", where=where, fields=msg(missing)))
         return None
     if not code.isdigit() or len(code) != CODE_LENGTH[level]:
-        problems.append(f"{where}: a {level} code has {CODE_LENGTH[level]} digits")
+        problems.append(msg("{where}: a {level} code has {digits} digits", where=where, level=level, digits=CODE_LENGTH[level]))
         return None
     parent = _text(raw.properties.get("parent_code")) or derive_parent(code, level)
-    if parent and not code.startswith(parent[:SCOPE_PREFIX[PARENT_LEVEL[level]]]):
-        problems.append(f"{where}: code does not start with its parent {parent}'s prefix "
-                        f"{parent[:SCOPE_PREFIX[PARENT_LEVEL[level]]]}")
+    prefix = parent[:SCOPE_PREFIX[PARENT_LEVEL[level]]] if parent else ""
+    if not code.startswith(prefix):
+        problems.append(msg("{where}: code does not start with its parent {parent}'s prefix {prefix}",
+                            where=where, parent=parent, prefix=prefix))
         return None
     return code, name, parent
 
 
-def _check_range(where: str, geom, crs: Crs, problems: list[str]) -> bool:
+def _check_range(where: Msg, geom, crs: Crs, problems: list[Msg]) -> bool:
     """Whether source coordinates can be what `crs` says they are."""
     if not crs.geographic:
         return True
     xy = shapely.get_coordinates(geom)
     if not np.isfinite(xy).all():
-        problems.append(f"{where}: coordinates are not finite numbers")
+        problems.append(msg("{where}: coordinates are not finite numbers", where=where))
         return False
     lon, lat = xy[:, 0], xy[:, 1]
     if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
-        hint = " (projected metres read as degrees? pass --crs)" if (np.abs(xy) > 1000).any() else \
-            " (longitude and latitude swapped?)" if (np.abs(lon) <= 90).all() else ""
-        problems.append(f"{where}: coordinates out of range, e.g. ({lon[0]:.6f}, {lat[0]:.6f}){hint}")
+        hint = msg(" (projected metres read as degrees? pass --crs)") if (np.abs(xy) > 1000).any() else \
+            msg(" (longitude and latitude swapped?)") if (np.abs(lon) <= 90).all() else ""
+        problems.append(msg("{where}: coordinates out of range, e.g. ({lon}, {lat}){hint}",
+                            where=where, lon=f"{lon[0]:.6f}", lat=f"{lat[0]:.6f}", hint=hint))
         return False
     return True
 
 
-def _check_service_area(where: str, geom, problems: list[str]) -> bool:
+def _check_service_area(where: Msg, geom, problems: list[Msg]) -> bool:
     """Whether a WGS84 geometry lies where the service works; far away means the wrong CRS."""
     west, south, east, north = get_settings().service_bounds
     minx, miny, maxx, maxy = geom.bounds
     if minx < west or maxx > east or miny < south or maxy > north:
-        problems.append(f"{where}: lies at ({minx:.4f}, {miny:.4f}), outside the service area "
-                        f"({west}..{east} E, {south}..{north} N); obviously in the wrong CRS (swapped axes or wrong --crs?)")
+        problems.append(msg("{where}: lies at ({minx}, {miny}), outside the service area ({west}..{east} E, "
+                            "{south}..{north} N); obviously in the wrong CRS (swapped axes or wrong --crs?)",
+                            where=where, minx=f"{minx:.4f}", miny=f"{miny:.4f}", west=west, east=east, south=south, north=north))
         return False
     return True
 
 
-def _check_geometry(raw: RawFeature, code: str, crs: Crs, fix: bool, problems: list[str], fixes: list[str]):
+def _check_geometry(raw: RawFeature, code: str, crs: Crs, fix: bool, problems: list[Msg], fixes: list[Msg]):
     """The feature's geometry in WGS84 as a valid MultiPolygon, or None after recording what is wrong."""
     where = label(raw.number, code)
     if raw.error:
-        problems.append(f"{where}: {raw.error}")
+        problems.append(msg("{where}: {reason}", where=where, reason=raw.error))
         return None
     geom = shapely.force_2d(raw.geometry)
     if geom.is_empty:
-        problems.append(f"{where}: empty geometry")
+        problems.append(msg("{where}: empty geometry", where=where))
         return None
     multi = _as_multipolygon(geom)
     if multi is None:
-        problems.append(f"{where}: a boundary must be a Polygon or MultiPolygon, not {geom.geom_type}")
+        problems.append(msg("{where}: a boundary must be a Polygon or MultiPolygon, not {kind}", where=where, kind=geom.geom_type))
         return None
     if not _check_range(where, multi, crs, problems):
         return None
@@ -162,14 +168,14 @@ def _check_geometry(raw: RawFeature, code: str, crs: Crs, fix: bool, problems: l
         return multi
     reason = shapely.is_valid_reason(multi)
     if not fix:
-        problems.append(f"{where}: invalid geometry: {reason} (--fix repairs it with make_valid)")
+        problems.append(msg("{where}: invalid geometry: {reason} (--fix repairs it with make_valid)", where=where, reason=reason))
         return None
     repaired = _as_multipolygon(shapely.make_valid(multi))
     if repaired is None or repaired.is_empty:
-        problems.append(f"{where}: invalid geometry that make_valid cannot repair: {reason}")
+        problems.append(msg("{where}: invalid geometry that make_valid cannot repair: {reason}", where=where, reason=reason))
         return None
-    fixes.append(f"{where}: repaired {reason}; now {len(repaired.geoms)} polygon(s), "
-                 f"area changed by {abs(_area_change(multi, repaired)):.1%}")
+    fixes.append(msg("{where}: repaired {reason}; now {parts} polygon(s), area changed by {change}", where=where,
+                     reason=reason, parts=len(repaired.geoms), change=f"{abs(_area_change(multi, repaired)):.1%}"))
     return repaired
 
 
@@ -186,14 +192,15 @@ def _resolve_crs(raw_declared: str | None, crs_option: str | None) -> Crs:
     if chosen is None:
         return declared or WGS84
     if declared and declared != chosen and not declared.geographic:
-        raise CrsError(f"The file declares {declared.name} but --crs says {chosen.name}; drop --crs or fix the file.")
+        raise CrsError(msg("The file declares {declared} but --crs says {chosen}; drop --crs or fix the file.",
+                           declared=declared.name, chosen=chosen.name))
     return chosen
 
 
-def prepare(features: list[RawFeature], level: Level, crs: Crs, fix: bool) -> tuple[list[Candidate], list[str], list[str]]:
+def prepare(features: list[RawFeature], level: Level, crs: Crs, fix: bool) -> tuple[list[Candidate], list[Msg], list[Msg]]:
     """Per-feature checks: candidates, problems and repairs."""
-    problems: list[str] = []
-    fixes: list[str] = []
+    problems: list[Msg] = []
+    fixes: list[Msg] = []
     candidates: list[Candidate] = []
     first_seen: dict[str, int] = {}
     for raw in features:
@@ -203,7 +210,8 @@ def prepare(features: list[RawFeature], level: Level, crs: Crs, fix: bool) -> tu
             continue
         code, name, parent = attrs
         if code in first_seen:
-            problems.append(f"{label(raw.number, code)}: duplicate code, also feature #{first_seen[code]}")
+            problems.append(msg("{where}: duplicate code, also feature #{first}", where=label(raw.number, code),
+                                first=first_seen[code]))
             continue
         first_seen[code] = raw.number
         candidates.append(Candidate(raw.number, code, name, _text(raw.properties.get("name_en")), parent,
@@ -269,15 +277,17 @@ def _check_parents(session, candidates, level, metric, problems) -> None:
         found = parents.get(c.parent_code)
         where = label(c.number, c.code)
         if found is None or found[0] != PARENT_LEVEL[level]:
-            problems.append(f"{where}: parent {PARENT_LEVEL[level]} {c.parent_code} does not exist; import it first")
+            problems.append(msg("{where}: parent {level} {parent} does not exist; import it first", where=where,
+                                level=PARENT_LEVEL[level], parent=c.parent_code))
             continue
         if c.parent_code not in projected:
             projected[c.parent_code] = metric(found[1])
         parent_m = projected[c.parent_code]
         far, area = _outside_by(metric(c.geom), parent_m)
         if far > tolerance:
-            problems.append(f"{where}: lies outside its parent {c.parent_code} by up to {far:.1f} m "
-                            f"({area:.0f} m² outside; tolerance {tolerance:g} m)")
+            problems.append(msg("{where}: lies outside its parent {parent} by up to {far} m ({area} m² outside; "
+                                "tolerance {tolerance} m)", where=where, parent=c.parent_code, far=f"{far:.1f}",
+                                area=f"{area:.0f}", tolerance=f"{tolerance:g}"))
 
 
 def _check_existing(session, candidates, level, metric, problems) -> None:
@@ -285,7 +295,8 @@ def _check_existing(session, candidates, level, metric, problems) -> None:
     existing = _load_areas(session, [c.code for c in candidates])
     for c in candidates:
         if c.code in existing and existing[c.code][0] != level:
-            problems.append(f"{label(c.number, c.code)}: code already exists as a {existing[c.code][0]}")
+            problems.append(msg("{where}: code already exists as a {level}", where=label(c.number, c.code),
+                                level=Level(existing[c.code][0])))
     if level == Level.grid:
         return
     tolerance = get_settings().parent_tolerance_m
@@ -296,8 +307,8 @@ def _check_existing(session, candidates, level, metric, problems) -> None:
         c = by_code[parent_code]
         far, _ = _outside_by(metric(shapely.from_wkb(bytes(wkb))), metric(c.geom))
         if far > tolerance:
-            problems.append(f"{label(c.number, c.code)}: the new boundary leaves its existing "
-                            f"{CHILD_LEVEL[level]} {child_code} outside by up to {far:.1f} m")
+            problems.append(msg("{where}: the new boundary leaves its existing {level} {child} outside by up to {far} m",
+                                where=label(c.number, c.code), level=CHILD_LEVEL[level], child=child_code, far=f"{far:.1f}"))
 
 
 def _check_overlaps(session, candidates, level, metric, problems) -> None:
@@ -312,7 +323,8 @@ def _check_overlaps(session, candidates, level, metric, problems) -> None:
                            {"level": level.value, "parents": [p for p in groups if p], "top": None in groups})
     for code, parent, wkb in rows:
         if code not in new_codes:
-            groups[parent].append((f"stored {level} {code}", code, metric(shapely.from_wkb(bytes(wkb)))))
+            groups[parent].append((msg("stored {level} {code}", level=level, code=code), code,
+                                   metric(shapely.from_wkb(bytes(wkb)))))
     for members in groups.values():
         geoms = [g for _, _, g in members]
         tree = shapely.STRtree(geoms)
@@ -322,20 +334,21 @@ def _check_overlaps(session, candidates, level, metric, problems) -> None:
                 continue
             area = geoms[i].intersection(geoms[j]).area
             if area > min_area:
-                problems.append(f"{members[i][0]} and {members[j][0]} overlap by {area:.0f} m² "
-                                f"(same parent {_parent_of(members[i][1], level)})")
+                problems.append(msg("{first} and {second} overlap by {area} m² (same parent {parent})",
+                                    first=members[i][0], second=members[j][0], area=f"{area:.0f}",
+                                    parent=_parent_of(members[i][1], level)))
 
 
 def _parent_of(code: str, level: Level) -> str:
     return derive_parent(code, level) or "-"
 
 
-def validate(session: Session, candidates: list[Candidate], level: Level) -> list[str]:
+def validate(session: Session, candidates: list[Candidate], level: Level) -> list[Msg]:
     """The problems found by checking candidates against each other and the database."""
     if not candidates:
         return []
     metric = _metric_for(candidates)
-    problems: list[str] = []
+    problems: list[Msg] = []
     _check_parents(session, candidates, level, metric, problems)
     _check_existing(session, candidates, level, metric, problems)
     _check_overlaps(session, candidates, level, metric, problems)
@@ -382,11 +395,12 @@ def import_boundaries(session: Session, path: Path, level: Level | str, *, crs: 
     source_crs = _resolve_crs(raw.declared_crs, crs)
     _apply_overrides(raw.features, code, name)
     if not raw.features:
-        raise ImportRejected(f"{path}: no features; nothing was written")
+        raise ImportRejected(msg("{path}: no features; nothing was written", path=path))
     candidates, problems, fixes = prepare(list(track(raw.features, "检查 checking", len(raw.features))), level, source_crs, fix)
     problems += validate(session, candidates, level)
     if problems:
-        raise ImportRejected(f"{path}: {len(problems)} problem(s); nothing was written", problems=problems)
+        raise ImportRejected(msg("{path}: {count} problem(s); nothing was written", path=path, count=len(problems)),
+                             problems=problems)
     report = write(session, candidates, level, track)
     report.fixes = fixes
     return report
@@ -397,7 +411,7 @@ def _apply_overrides(features: list[RawFeature], code: str | None, name: str | N
     if code is None and name is None:
         return
     if len(features) != 1:
-        raise ImportRejected(f"--code/--name apply to a file with one feature, this one has {len(features)}")
+        raise ImportRejected(msg("--code/--name apply to a file with one feature, this one has {count}", count=len(features)))
     if code:
         features[0].properties["code"] = code
     if name:

@@ -14,8 +14,10 @@ import shapely
 from shapely.errors import GEOSException
 
 from geo.errors import InvalidInput
+from geo.i18n import Msg, msg
 
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "WKT", "Geometry", "GEOMETRY")
+UNCLOSED = msg("unclosed ring (first and last positions differ)")
 OGR_SUFFIXES = {".gpkg", ".shp", ".zip"}
 JSON_SUFFIXES = {".geojson", ".json"}
 
@@ -27,7 +29,7 @@ class RawFeature:
     number: int
     properties: dict
     geometry: object | None = None
-    error: str | None = None
+    error: Msg | None = None
 
 
 @dataclass
@@ -42,7 +44,7 @@ def read_boundary_file(path: Path) -> RawFile:
     """Read any supported boundary file; InvalidInput when the file itself cannot be read."""
     path = Path(path)
     if not path.exists():
-        raise InvalidInput(f"{path}: no such file or folder")
+        raise InvalidInput(msg("{path}: no such file or folder", path=path))
     suffix = path.suffix.lower()
     if suffix in JSON_SUFFIXES:
         return _read_geojson(path)
@@ -52,13 +54,14 @@ def read_boundary_file(path: Path) -> RawFile:
         return _read_ogr(_single_shapefile(path))
     if suffix in OGR_SUFFIXES:
         return _read_ogr(path)
-    raise InvalidInput(f"{path}: unsupported format {suffix!r}; use GeoJSON, GeoPackage, Shapefile (.shp, folder or .zip) or CSV with WKT")
+    raise InvalidInput(msg("{path}: unsupported format {suffix!r}; use GeoJSON, GeoPackage, Shapefile (.shp, folder or .zip) "
+                            "or CSV with WKT", path=path, suffix=suffix))
 
 
 def _single_shapefile(folder: Path) -> Path:
     shps = sorted(folder.glob("*.shp"))
     if len(shps) != 1:
-        raise InvalidInput(f"{folder}: a Shapefile folder must hold exactly one .shp, found {len(shps)}")
+        raise InvalidInput(msg("{folder}: a Shapefile folder must hold exactly one .shp, found {count}", folder=folder, count=len(shps)))
     return shps[0]
 
 
@@ -74,9 +77,9 @@ def _read_geojson(path: Path) -> RawFile:
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"{path}: not valid JSON ({exc})") from None
+        raise InvalidInput(msg("{path}: not valid JSON ({error})", path=path, error=exc)) from None
     if not isinstance(doc, dict):
-        raise InvalidInput(f"{path}: GeoJSON must be an object")
+        raise InvalidInput(msg("{path}: GeoJSON must be an object", path=path))
     kind = doc.get("type")
     if kind == "FeatureCollection":
         items = doc.get("features") or []
@@ -85,7 +88,7 @@ def _read_geojson(path: Path) -> RawFile:
     elif kind in ("Polygon", "MultiPolygon", "GeometryCollection", "Point", "LineString", "MultiPoint", "MultiLineString"):
         items = [{"type": "Feature", "properties": {}, "geometry": doc}]
     else:
-        raise InvalidInput(f"{path}: not GeoJSON (type {kind!r})")
+        raise InvalidInput(msg("{path}: not GeoJSON (type {kind!r})", path=path, kind=kind))
     features = [_geojson_feature(i, item) for i, item in enumerate(items, start=1)]
     return RawFile(features, _geojson_crs(doc))
 
@@ -121,19 +124,19 @@ def _malformed(geometry) -> bool:
 
 def _geojson_feature(number: int, item: dict) -> RawFeature:
     if not isinstance(item, dict):
-        return RawFeature(number, {}, error="not a GeoJSON feature")
+        return RawFeature(number, {}, error=msg("not a GeoJSON feature"))
     props = item.get("properties") or {}
     geometry = item.get("geometry")
     if not geometry:
-        return RawFeature(number, props, error="no geometry")
+        return RawFeature(number, props, error=msg("no geometry"))
     if _malformed(geometry):
-        return RawFeature(number, props, error="malformed coordinates")
+        return RawFeature(number, props, error=msg("malformed coordinates"))
     if _unclosed_ring(geometry):
-        return RawFeature(number, props, error="unclosed ring (first and last positions differ)")
+        return RawFeature(number, props, error=UNCLOSED)
     try:
         return RawFeature(number, props, shapely.geometry.shape(geometry))
     except (GEOSException, ValueError, TypeError, KeyError, IndexError) as exc:
-        return RawFeature(number, props, error=f"unreadable geometry ({exc})")
+        return RawFeature(number, props, error=msg("unreadable geometry ({error})", error=exc))
 
 
 def _read_csv(path: Path) -> RawFile:
@@ -141,10 +144,10 @@ def _read_csv(path: Path) -> RawFile:
         with path.open(newline="", encoding="utf-8-sig") as f:
             rows = list(csv.DictReader(f))
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text ({exc})") from None
+        raise InvalidInput(msg("{path}: not UTF-8 text ({error})", path=path, error=exc)) from None
     column = next((c for c in WKT_COLUMNS if rows and c in rows[0]), None)
     if rows and column is None:
-        raise InvalidInput(f"{path}: no geometry column; name one of {', '.join(WKT_COLUMNS[:4])}")
+        raise InvalidInput(msg("{path}: no geometry column; name one of {columns}", path=path, columns=", ".join(WKT_COLUMNS[:4])))
     features = []
     for number, row in enumerate(rows, start=1):
         wkt = (row.pop(column, None) or "").strip()
@@ -155,31 +158,31 @@ def _read_csv(path: Path) -> RawFile:
 
 def _from_text(number: int, props: dict, wkt: str) -> RawFeature:
     if not wkt:
-        return RawFeature(number, props, error="no geometry")
+        return RawFeature(number, props, error=msg("no geometry"))
     try:
         return RawFeature(number, props, shapely.from_wkt(wkt))
     except GEOSException as exc:
         return RawFeature(number, props, error=_geos_reason(exc))
 
 
-def _geos_reason(exc: Exception) -> str:
+def _geos_reason(exc: Exception) -> Msg:
     text = str(exc)
     if "closed" in text.lower():
-        return "unclosed ring (first and last positions differ)"
-    return f"unreadable geometry ({text})"
+        return UNCLOSED
+    return msg("unreadable geometry ({error})", error=text)
 
 
 def _read_ogr(path: Path) -> RawFile:
     try:
         meta, _, wkbs, columns = pyogrio.raw.read(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise InvalidInput(f"{path}: cannot be read ({exc})") from None
+        raise InvalidInput(msg("{path}: cannot be read ({error})", path=path, error=exc)) from None
     names = list(meta["fields"])
     features = []
     for i, wkb in enumerate(wkbs):
         props = {name: _plain(col[i]) for name, col in zip(names, columns)}
         if wkb is None:
-            features.append(RawFeature(i + 1, props, error="no geometry"))
+            features.append(RawFeature(i + 1, props, error=msg("no geometry")))
             continue
         try:
             features.append(RawFeature(i + 1, props, shapely.from_wkb(wkb)))

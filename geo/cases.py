@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput
+from geo.i18n import msg
 from geo.models import Case
 from geo.scope import Scope, visible
 
@@ -32,7 +33,7 @@ def list_cases(session: Session, scope: Scope, *, status: str | None = None, lim
                offset: int = 0) -> list[CaseSummary]:
     """The cases `scope` may see, newest first."""
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise InvalidInput(f"limit must lie in 1..{MAX_LIMIT} and offset must not be negative")
+        raise InvalidInput(msg("limit must lie in 1..{max} and offset must not be negative", max=MAX_LIMIT))
     query = (
         select(Case.id, Case.category, Case.status, Case.channel, Case.grid_code, Case.reported_at,
                ST_X(Case.geom), ST_Y(Case.geom))

@@ -16,6 +16,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from geo.errors import CrsError
+from geo.i18n import msg
 
 # Krasovsky 1940, as used by the GCJ-02 formulas.
 _A = 6378245.0
@@ -165,13 +166,13 @@ def parse_crs(value: str | None) -> Crs:
     if key.isdigit():
         key = f"epsg:{key}"
     if not key.startswith("epsg:"):
-        raise CrsError(f"Unknown crs {value!r}: use {ACCEPTED}.")
+        raise CrsError(msg("Unknown crs {value!r}: use {accepted}.", value=value, accepted=ACCEPTED))
     try:
         epsg = CRS.from_user_input(key.upper()).to_epsg()
     except PyprojCRSError:
-        raise CrsError(f"Unknown crs {value!r}: no such EPSG code; use {ACCEPTED}.") from None
+        raise CrsError(msg("Unknown crs {value!r}: no such EPSG code; use {accepted}.", value=value, accepted=ACCEPTED)) from None
     if epsg is None:
-        raise CrsError(f"Unknown crs {value!r}: use {ACCEPTED}.")
+        raise CrsError(msg("Unknown crs {value!r}: use {accepted}.", value=value, accepted=ACCEPTED))
     return Crs("EPSG:4326" if epsg in (4326, 4490) else f"EPSG:{epsg}")
 
 
@@ -182,10 +183,10 @@ def crs_from_file(declared: str | None) -> Crs | None:
     try:
         crs = CRS.from_user_input(declared)
     except PyprojCRSError:
-        raise CrsError(f"The file declares a CRS pyproj cannot read: {declared[:80]!r}") from None
+        raise CrsError(msg("The file declares a CRS pyproj cannot read: {declared!r}", declared=declared[:80])) from None
     if crs.to_authority() == ("OGC", "CRS84"):
         return WGS84
     epsg = crs.to_epsg(min_confidence=70)
     if epsg is None:
-        raise CrsError(f"The file's CRS {crs.name!r} has no EPSG code; reproject it or pass --crs.")
+        raise CrsError(msg("The file's CRS {name!r} has no EPSG code; reproject it or pass --crs.", name=crs.name))
     return Crs("EPSG:4326" if epsg in (4326, 4490) else f"EPSG:{epsg}")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from geo.crs import parse_crs
 from geo.errors import InvalidInput, NotFound, OutsideService
+from geo.i18n import msg
 from geo.people import StaffOnDuty, staff_on_duty
 from geo.scope import Scope
 from geo.settings import get_settings
@@ -86,13 +87,13 @@ def to_wgs84_point(lon: float, lat: float, crs: str | None) -> tuple[float, floa
     """Check a point's numbers and bring it to WGS84; InvalidInput says what is wrong."""
     source = parse_crs(crs)
     if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise InvalidInput("lon and lat must be finite numbers")
+        raise InvalidInput(msg("lon and lat must be finite numbers"))
     if source.geographic and not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidInput(f"lon must lie within ±180 and lat within ±90, got lon={lon}, lat={lat}")
+        raise InvalidInput(msg("lon must lie within ±180 and lat within ±90, got lon={lon}, lat={lat}", lon=lon, lat=lat))
     x, y = source.to_wgs84(lon, lat)
     x, y = float(x), float(y)
     if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
-        raise InvalidInput(f"({lon}, {lat}) is not a valid position in {source.name}")
+        raise InvalidInput(msg("({lon}, {lat}) is not a valid position in {crs}", lon=lon, lat=lat, crs=source.name))
     return x, y
 
 
@@ -122,13 +123,14 @@ def _covering(session: Session, x: float, y: float) -> Location | None:
 def _nearest(session: Session, x: float, y: float) -> Location:
     row = session.execute(NEAREST, {"lon": x, "lat": y}).first()
     if row is None:
-        raise NotFound("No grids have been imported yet.")
+        raise NotFound(msg("No grids have been imported yet."))
     limit = get_settings().nearest_m
     distance = float(row.distance_m)
     if distance > limit:
         raise OutsideService(
-            f"({x:.6f}, {y:.6f}) lies outside every grid; the nearest, {row[0]} {row[1]}, is {distance:.0f} m away "
-            f"(more than the {limit:g} m snap distance)",
+            msg("({lon}, {lat}) lies outside every grid; the nearest, {code} {name}, is {distance} m away "
+                "(more than the {limit} m snap distance)", lon=f"{x:.6f}", lat=f"{y:.6f}", code=row[0], name=row[1],
+                distance=f"{distance:.0f}", limit=f"{limit:g}"),
             extra={"nearest_grid": row[0], "distance_m": round(distance, 1)},
         )
     return _location(row, x, y, "nearest", round(distance, 1))

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput
+from geo.i18n import msg
 from geo.models import SCOPE_PREFIX, Area, Level, Role
 
 
@@ -40,11 +41,11 @@ def scope_for(session: Session, role: str, area_code: str | None) -> Scope:
     """The Scope of a role over an area, checking that the area exists."""
     if area_code is None:
         if Role(role) != Role.admin:
-            raise InvalidInput(f"role {role} needs a scope (a district, street, community or grid code)")
+            raise InvalidInput(msg("role {role} needs a scope (a district, street, community or grid code)", role=role))
         return Scope(Role.admin)
     area = session.get(Area, area_code)
     if area is None:
-        raise InvalidInput(f"scope {area_code}: no such district, street, community or grid")
+        raise InvalidInput(msg("scope {code}: no such district, street, community or grid", code=area_code))
     return Scope(Role(role), area.code, Level(area.level))
 
 

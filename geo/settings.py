@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from geo.i18n import DEFAULT_LANG, Lang
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -28,6 +30,7 @@ class Settings(BaseSettings):
     service_bounds: tuple[float, float, float, float] = (72.0, 0.8, 137.9, 55.9)
     secret_key: str | None = Field(default=None, description="JWT signing key; generated into `home` when unset.")
     token_minutes: int = Field(default=480, gt=0)
+    lang: Lang = Field(default=DEFAULT_LANG, description="Language of messages when a request names none: zh or en.")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -14,6 +14,8 @@ _HOME = Path(tempfile.mkdtemp(prefix="wangge-test-"))
 os.environ["WANGGE_HOME"] = str(_HOME)
 os.environ["WANGGE_SECRET_KEY"] = "test-secret-key-" + "x" * 32
 os.environ.pop("DATABASE_URL", None)
+# Assertions read the English messages; tests/geo/test_i18n.py checks the Chinese default.
+os.environ["WANGGE_LANG"] = "en"
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402

@@ -1,0 +1,187 @@
+"""User-facing messages: Chinese by default, English on request.
+
+Code writes a message once, as an English template with named fields: `msg("{path}: no such file", path=p)`.
+A Msg *is* its English text (a str), so logs, tests and exceptions read naturally; `render(lang)`
+gives the Chinese from the catalog below. Fields that are themselves Msgs, or terms such as level
+names, are rendered in the same language. tests/geo/test_i18n.py checks that every template in
+the code has its Chinese here.
+"""
+
+from enum import Enum
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+DEFAULT_LANG: Lang = "zh"
+
+TERMS_ZH = {
+    "district": "区县", "street": "街道", "community": "社区", "grid": "网格",
+}
+
+ZH: dict[str, str] = {
+    # boundary files
+    "{path}: no such file or folder": "{path}：文件或文件夹不存在",
+    "{path}: unsupported format {suffix!r}; use GeoJSON, GeoPackage, Shapefile (.shp, folder or .zip) or CSV with WKT":
+        "{path}：不支持的格式 {suffix!r}；请使用 GeoJSON、GeoPackage、Shapefile（.shp、文件夹或 .zip）或带 WKT 列的 CSV",
+    "{folder}: a Shapefile folder must hold exactly one .shp, found {count}":
+        "{folder}：Shapefile 文件夹中必须恰好有一个 .shp，实际有 {count} 个",
+    "{path}: not valid JSON ({error})": "{path}：不是有效的 JSON（{error}）",
+    "{path}: GeoJSON must be an object": "{path}：GeoJSON 必须是一个对象",
+    "{path}: not GeoJSON (type {kind!r})": "{path}：不是 GeoJSON（type 为 {kind!r}）",
+    "{path}: not UTF-8 text ({error})": "{path}：不是 UTF-8 文本（{error}）",
+    "{path}: no geometry column; name one of {columns}": "{path}：缺少几何列，请命名为 {columns} 之一",
+    "{path}: cannot be read ({error})": "{path}：无法读取（{error}）",
+    "not a GeoJSON feature": "不是 GeoJSON 要素",
+    "no geometry": "没有几何图形",
+    "malformed coordinates": "坐标结构错误",
+    "unclosed ring (first and last positions differ)": "环未闭合（首尾坐标不同）",
+    "unreadable geometry ({error})": "无法解析的几何图形（{error}）",
+    # boundary import
+    "feature #{number} (code {code})": "第 {number} 个要素（编码 {code}）",
+    "feature #{number}": "第 {number} 个要素",
+    "{where}: {reason}": "{where}：{reason}",
+    "{where}: missing {fields}": "{where}：缺少{fields}",
+    "code and name": "编码和名称",
+    "code": "编码",
+    "name": "名称",
+    "{where}: a {level} code has {digits} digits": "{where}：{level}编码应为 {digits} 位数字",
+    "{where}: code does not start with its parent {parent}'s prefix {prefix}":
+        "{where}：编码未以上级 {parent} 的前缀 {prefix} 开头",
+    "{where}: coordinates are not finite numbers": "{where}：坐标不是有限数值",
+    "{where}: coordinates out of range, e.g. ({lon}, {lat}){hint}": "{where}：坐标超出范围，例如 ({lon}, {lat}){hint}",
+    " (projected metres read as degrees? pass --crs)": "（是否把投影坐标（米）当成了经纬度？请指定 --crs）",
+    " (longitude and latitude swapped?)": "（经纬度是否写反了？）",
+    "{where}: lies at ({minx}, {miny}), outside the service area ({west}..{east} E, {south}..{north} N); "
+    "obviously in the wrong CRS (swapped axes or wrong --crs?)":
+        "{where}：位于 ({minx}, {miny})，在服务区域（东经 {west}..{east}，北纬 {south}..{north}）之外；"
+        "坐标系显然有误（坐标轴写反或 --crs 不对？）",
+    "{where}: empty geometry": "{where}：几何图形为空",
+    "{where}: a boundary must be a Polygon or MultiPolygon, not {kind}": "{where}：边界必须是 Polygon 或 MultiPolygon，而不是 {kind}",
+    "{where}: invalid geometry: {reason} (--fix repairs it with make_valid)":
+        "{where}：几何图形无效：{reason}（可用 --fix 通过 make_valid 修复）",
+    "{where}: invalid geometry that make_valid cannot repair: {reason}": "{where}：几何图形无效且 make_valid 无法修复：{reason}",
+    "{where}: repaired {reason}; now {parts} polygon(s), area changed by {change}":
+        "{where}：已修复 {reason}；现为 {parts} 个多边形，面积变化 {change}",
+    "{where}: duplicate code, also feature #{first}": "{where}：编码重复，与第 {first} 个要素相同",
+    "{where}: parent {level} {parent} does not exist; import it first": "{where}：上级{level} {parent} 不存在，请先导入",
+    "{where}: lies outside its parent {parent} by up to {far} m ({area} m² outside; tolerance {tolerance} m)":
+        "{where}：超出上级 {parent} 边界最多 {far} 米（界外面积 {area} 平方米；容差 {tolerance} 米）",
+    "{where}: code already exists as a {level}": "{where}：该编码已作为{level}存在",
+    "{where}: the new boundary leaves its existing {level} {child} outside by up to {far} m":
+        "{where}：新边界使现有{level} {child} 超出边界最多 {far} 米",
+    "{first} and {second} overlap by {area} m² (same parent {parent})": "{first} 与 {second} 重叠 {area} 平方米（同属上级 {parent}）",
+    "stored {level} {code}": "已入库的{level} {code}",
+    "{path}: no features; nothing was written": "{path}：没有要素；未写入任何数据",
+    "{path}: {count} problem(s); nothing was written": "{path}：发现 {count} 个问题；未写入任何数据",
+    "--code/--name apply to a file with one feature, this one has {count}": "--code/--name 仅适用于只有一个要素的文件，此文件有 {count} 个",
+    # coordinate systems
+    "Unknown crs {value!r}: use {accepted}.": "未知坐标系 {value!r}：请使用 {accepted}。",
+    "Unknown crs {value!r}: no such EPSG code; use {accepted}.": "未知坐标系 {value!r}：没有该 EPSG 编码；请使用 {accepted}。",
+    "The file declares a CRS pyproj cannot read: {declared!r}": "文件声明的坐标系无法识别：{declared!r}",
+    "The file's CRS {name!r} has no EPSG code; reproject it or pass --crs.": "文件的坐标系 {name!r} 没有 EPSG 编码；请先重投影或指定 --crs。",
+    "The file declares {declared} but --crs says {chosen}; drop --crs or fix the file.":
+        "文件声明的坐标系为 {declared}，但 --crs 指定为 {chosen}；请去掉 --crs 或修正文件。",
+    # locating
+    "lon and lat must be finite numbers": "经度和纬度必须是有限数值",
+    "lon must lie within ±180 and lat within ±90, got lon={lon}, lat={lat}": "经度须在 ±180 之内、纬度须在 ±90 之内，收到 lon={lon}, lat={lat}",
+    "({lon}, {lat}) is not a valid position in {crs}": "({lon}, {lat}) 不是 {crs} 中的有效位置",
+    "No grids have been imported yet.": "尚未导入任何网格。",
+    "({lon}, {lat}) lies outside every grid; the nearest, {code} {name}, is {distance} m away "
+    "(more than the {limit} m snap distance)":
+        "({lon}, {lat}) 不在任何网格内；最近的网格 {code} {name} 相距 {distance} 米（超过 {limit} 米的吸附距离）",
+    # areas and paging
+    "simplify must not be negative": "simplify 不能为负数",
+    "bbox {value!r}: four numbers minlon,minlat,maxlon,maxlat": "bbox {value!r}：应为四个数 minlon,minlat,maxlon,maxlat",
+    "bbox {value!r}: four numbers minlon,minlat,maxlon,maxlat with min <= max":
+        "bbox {value!r}：应为四个数 minlon,minlat,maxlon,maxlat，且最小值不大于最大值",
+    "bbox {value!r}: outside ±180/±90": "bbox {value!r}：超出 ±180/±90",
+    "limit must lie in 1..{max} and offset must not be negative": "limit 须在 1..{max} 之间，offset 不能为负数",
+    "no {level} with code {code}": "没有编码为 {code} 的{level}",
+    # accounts and scope
+    "role {role} needs a scope (a district, street, community or grid code)": "角色 {role} 需要管辖范围（区县、街道、社区或网格编码）",
+    "scope {code}: no such district, street, community or grid": "管辖范围 {code}：没有这个区县、街道、社区或网格",
+    "unknown role {role!r}; one of {roles}": "未知角色 {role!r}；可选 {roles}",
+    "password too short: at least {min} characters": "密码太短：至少 {min} 个字符",
+    "user {username!r} already exists": "用户 {username!r} 已存在",
+    "wrong username or password": "用户名或密码错误",
+    "token expired; log in again": "令牌已过期，请重新登录",
+    "invalid token": "令牌无效",
+    "the account of this token no longer exists or is disabled": "该令牌对应的账号已不存在或已停用",
+    "not authenticated: send a bearer token from POST {url}": "未认证：请携带从 POST {url} 获取的 Bearer 令牌",
+    # API
+    "the database is unavailable; try again shortly": "数据库暂不可用，请稍后重试",
+    "invalid request: {problems}": "请求无效：{problems}",
+    # command line
+    "{level}: {created} created, {updated} updated": "{level}：新建 {created} 个，更新 {updated} 个",
+    ", {count} buildings re-located": "，重新定位 {count} 栋楼",
+    "fixed: {fix}": "已修复：{fix}",
+    "error": "错误",
+    "user {name} ({role}, scope {scope}) created": "已创建用户 {name}（{role}，范围 {scope}）",
+    "pass --password-stdin and give the password on standard input": "请加 --password-stdin 并从标准输入提供密码",
+    "--at {value!r}: use YYYY-MM-DD": "--at {value!r}：请使用 YYYY-MM-DD 格式",
+    "unknown district {district}; one of {districts}": "未知区县 {district}；可选 {districts}",
+    "demo {district} {name}: {counts}": "演示数据 {district} {name}：{counts}",
+    "  login {username} / {password}  ({role}, scope {scope})": "  登录 {username} / {password}（{role}，范围 {scope}）",
+    "all": "全部",
+    "database ready, schema {revision}": "数据库就绪，结构版本 {revision}",
+    "DATABASE_URL is set: nothing embedded to start; migrations applied.": "已设置 DATABASE_URL：不启动内置数据库；已执行迁移。",
+    "stopped": "已停止",
+    "embedded cluster under {home}: not running": "{home} 下的内置数据库：未运行",
+    "embedded cluster: running on 127.0.0.1:{port}, data in {data}": "内置数据库：运行于 127.0.0.1:{port}，数据目录 {data}",
+    "schema: {revision} (head {head})": "结构版本：{revision}（最新 {head}）",
+    "schema at {revision}": "结构版本 {revision}",
+    "wangge API on http://{host}:{port}  (docs: http://{host}:{port}/docs)": "网格服务 API：http://{host}:{port}（文档：http://{host}:{port}/docs）",
+}
+
+
+class Msg(str):
+    """A message: its English text as a str, plus the template and fields to render it in any language."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params):
+        self = super().__new__(cls, _format(template, params, "en"))
+        self.template = template
+        self.params = params
+        return self
+
+    def render(self, lang: Lang = DEFAULT_LANG) -> str:
+        """The message in `lang`."""
+        template = ZH.get(self.template, self.template) if lang == "zh" else self.template
+        return _format(template, self.params, lang)
+
+
+def _value(value, lang: Lang):
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, Enum):
+        return TERMS_ZH.get(value.value, value.value) if lang == "zh" else value.value
+    return value
+
+
+def _format(template: str, params: dict, lang: Lang) -> str:
+    return template.format(**{k: _value(v, lang) for k, v in params.items()})
+
+
+def msg(template: str, **params) -> Msg:
+    """A translatable message (see the module docstring)."""
+    return Msg(template, **params)
+
+
+def render(text: str, lang: Lang = DEFAULT_LANG) -> str:
+    """Any message or plain string in `lang` (plain strings stay as they are)."""
+    return text.render(lang) if isinstance(text, Msg) else text
+
+
+def pick_lang(query: str | None, accept_language: str | None, default: Lang = DEFAULT_LANG) -> Lang:
+    """`?lang=` wins; else the first of zh/en in Accept-Language; else `default`."""
+    if query in LANGS:
+        return query
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("en"):
+            return "en"
+        if tag.startswith("zh"):
+            return "zh"
+    return default
