@@ -93,6 +93,7 @@ def load(engine: Engine, n_grids: int, seed: int = 7) -> dict:
             SELECT s.id, CASE WHEN s.id % 2 = 0 THEN 'grid_leader' ELSE 'fulltime_worker' END, g.code
             FROM (SELECT code, row_number() OVER (ORDER BY code) AS n FROM areas WHERE level = 'grid') g
             JOIN staff s ON (s.id + 1) / 2 = g.n""")
+        cur.execute("ANALYZE areas")  # the building trigger's grid lookup needs the index, hence fresh statistics
         # One building per grid, with a building head: locate also lists the heads of the grid's buildings.
         cur.execute("""
             INSERT INTO buildings (name, geom)

@@ -6,7 +6,7 @@ a code prefix and "visible" is a LIKE on the code of the grid or area a row belo
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput
@@ -43,10 +43,10 @@ def scope_for(session: Session, role: str, area_code: str | None) -> Scope:
         if Role(role) != Role.admin:
             raise InvalidInput(msg("role {role} needs a scope (a district, street, community or grid code)", role=role))
         return Scope(Role.admin)
-    area = session.get(Area, area_code)
-    if area is None:
+    level = session.scalar(select(Area.level).where(Area.code == area_code))  # not the whole row: geometry is big
+    if level is None:
         raise InvalidInput(msg("scope {code}: no such district, street, community or grid", code=area_code))
-    return Scope(Role(role), area.code, Level(area.level))
+    return Scope(Role(role), area_code, Level(level))
 
 
 def visible(scope: Scope, code_column) -> ColumnElement[bool]:
