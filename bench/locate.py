@@ -114,6 +114,7 @@ def main(grids: int = typer.Option(50_000, help="How many grids to generate"),
          seed: int = typer.Option(11, help="Random seed of the query points")) -> None:
     """Measure locate through raw SQL, the domain function and the HTTP API."""
     home = Path(tempfile.mkdtemp(prefix="wangge-bench-"))
+    home.chmod(0o755)  # as root the server runs as `postgres`, which must reach the data
     cluster = Cluster(home, fast=True)
     api = None
     try:

@@ -214,20 +214,29 @@ def prepare(features: list[RawFeature], level: Level, crs: Crs, fix: bool) -> tu
                                 first=first_seen[code]))
             continue
         first_seen[code] = raw.number
-        candidates.append(Candidate(raw.number, code, name, _text(raw.properties.get("name_en")), parent,
-                                    *_grid_kind(raw.properties, level), geom))
+        kind, purpose = _grid_kind(raw.properties, level)
+        if level == Level.grid and kind is None:
+            problems.append(msg("{where}: unknown kind {kind!r}; use ordinary or dedicated", where=label(raw.number, code),
+                                kind=raw.properties.get("kind")))
+            continue
+        candidates.append(Candidate(raw.number, code, name, _text(raw.properties.get("name_en")), parent, kind, purpose, geom))
     return candidates, problems, fixes
 
 
+KIND_NAMES = {"ordinary": GridKind.ordinary, "普通": GridKind.ordinary, "普通网格": GridKind.ordinary,
+              "dedicated": GridKind.dedicated, "专属": GridKind.dedicated, "专属网格": GridKind.dedicated}
+
+
 def _grid_kind(props: dict, level: Level) -> tuple[str | None, str | None]:
-    """Kind and purpose of a grid: a purpose (school, hospital…) makes it dedicated unless told otherwise."""
+    """Kind (None when unrecognised) and purpose of a grid: a purpose (school, hospital…) makes it dedicated by default."""
     if level != Level.grid:
         return None, None
     purpose = _text(props.get("purpose"))
-    kind = _text(props.get("kind")) or (GridKind.dedicated if purpose else GridKind.ordinary)
-    if kind in ("专属", "专属网格"):
-        kind = GridKind.dedicated
-    return (kind if kind in set(GridKind) else GridKind.ordinary), purpose
+    given = _text(props.get("kind"))
+    if given is None:
+        return (GridKind.dedicated if purpose else GridKind.ordinary), purpose
+    kind = KIND_NAMES.get(given.lower())
+    return (kind.value if kind else None), purpose
 
 
 class Metric:

@@ -184,7 +184,10 @@ class Cluster:
         if not self.state():
             return
         self.stop()
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        data_dir = self.data_dir
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if data_dir.parent != self.home:  # the /var/tmp fallback: remove our folder too
+            shutil.rmtree(data_dir.parent, ignore_errors=True)
         self.state_file.unlink(missing_ok=True)
 
     def url(self, dbname: str) -> str:

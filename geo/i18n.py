@@ -62,6 +62,7 @@ ZH: dict[str, str] = {
     "{where}: invalid geometry that make_valid cannot repair: {reason}": "{where}：几何图形无效且 make_valid 无法修复：{reason}",
     "{where}: repaired {reason}; now {parts} polygon(s), area changed by {change}":
         "{where}：已修复 {reason}；现为 {parts} 个多边形，面积变化 {change}",
+    "{where}: unknown kind {kind!r}; use ordinary or dedicated": "{where}：未知网格类型 {kind!r}；请使用 ordinary（普通）或 dedicated（专属）",
     "{where}: duplicate code, also feature #{first}": "{where}：编码重复，与第 {first} 个要素相同",
     "{where}: parent {level} {parent} does not exist; import it first": "{where}：上级{level} {parent} 不存在，请先导入",
     "{where}: lies outside its parent {parent} by up to {far} m ({area} m² outside; tolerance {tolerance} m)":

@@ -11,6 +11,7 @@ import pytest
 
 # Before geo.settings is first read: keep the suite away from the developer's own .wangge and keys.
 _HOME = Path(tempfile.mkdtemp(prefix="wangge-test-"))
+_HOME.chmod(0o755)  # as root the server runs as `postgres`, which must reach the data under it
 os.environ["WANGGE_HOME"] = str(_HOME)
 os.environ["WANGGE_SECRET_KEY"] = "test-secret-key-" + "x" * 32
 os.environ.pop("DATABASE_URL", None)

@@ -251,6 +251,16 @@ def test_wrong_code_length_and_prefix(session, upper, tmp_path):
            r"does not start with its parent")
 
 
+def test_unknown_grid_kind(session, upper, tmp_path):
+    reject(session, tmp_path, "grid", [dict(GOOD, properties={**GOOD["properties"], "kind": "vip"})], r"006.*unknown kind 'vip'")
+
+
+def test_chinese_kind_names(session, upper, tmp_path):
+    path = write(tmp_path, "k.geojson", collection(dict(GOOD, properties={**GOOD["properties"], "kind": "专属网格"})))
+    import_boundaries(session, path, "grid")
+    assert session.get(Area, f"{COMM_A}006").kind == "dedicated"
+
+
 def test_missing_parent(session, tmp_path):
     reject(session, tmp_path, "street", [feature("110105001000", "x", box(116.4, 39.9, 116.5, 39.96))],
            r"parent district 110105 does not exist")

@@ -1,5 +1,8 @@
 """The embedded cluster: init, start, status, stop, restart on its saved port, as root or not."""
 
+import os
+from pathlib import Path
+
 import psycopg
 
 from geo.cluster import Cluster
@@ -25,6 +28,22 @@ def test_lifecycle(tmp_path):
     finally:
         cluster.destroy()
     assert not cluster.state_file.exists()
+
+
+def test_data_outside_an_unreachable_home(tmp_path):
+    """As root, a home the postgres user cannot enter (a 700 folder) puts the data under /var/tmp."""
+    home = tmp_path / "private" / "home"
+    home.mkdir(parents=True)
+    (tmp_path / "private").chmod(0o700)
+    cluster = Cluster(home, fast=True)
+    cluster.start()
+    try:
+        outside = cluster.data_dir.parent
+        assert cluster.running()
+        assert (outside.parent == Path("/var/tmp")) == (os.geteuid() == 0)
+    finally:
+        cluster.destroy()
+    assert outside == home or not outside.exists()
 
 
 def test_refuses_passwordless_connections(tmp_path):
