@@ -32,7 +32,7 @@ from geo.cluster import Cluster, free_port  # noqa: E402
 from geo.locate import COVERING, locate  # noqa: E402
 from geo.scope import EVERYTHING  # noqa: E402
 
-console = Console()
+console = Console(width=110)  # a readable table in logs and CI output too
 PASSWORD = "bench-password-123"
 
 
