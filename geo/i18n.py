@@ -112,6 +112,12 @@ ZH: dict[str, str] = {
     # API
     "the database is unavailable; try again shortly": "数据库暂不可用，请稍后重试",
     "invalid request: {problems}": "请求无效：{problems}",
+    # ID numbers
+    "not 18 characters of digits (the last may be X)": "不是 18 位（末位可为 X）的数字",
+    "check digit should be {digit}": "校验码应为 {digit}",
+    "unknown province code {code}": "未知的省级代码 {code}",
+    "birth date {digits} does not exist": "出生日期 {digits} 不存在",
+    "birth date {digits} lies in the future": "出生日期 {digits} 晚于今天",
     # command line
     "{level}: {created} created, {updated} updated": "{level}：新建 {created} 个，更新 {updated} 个",
     ", {count} buildings re-located": "，重新定位 {count} 栋楼",

@@ -78,6 +78,7 @@ class Area(Base):
     purpose: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False)
     area_m2: Mapped[float] = mapped_column(Float)
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     __table_args__ = (
@@ -104,6 +105,7 @@ class Building(Base):
     floors: Mapped[int | None] = mapped_column(Integer)
     geom = mapped_column(Geometry("GEOMETRY", 4326, spatial_index=False), nullable=False)
     grid_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code", ondelete="SET NULL"))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     __table_args__ = (
         CheckConstraint("GeometryType(geom) IN ('POINT', 'POLYGON', 'MULTIPOLYGON')", name="ck_buildings_geom"),
         Index("ix_buildings_geom", "geom", postgresql_using="gist"),
@@ -118,6 +120,7 @@ class Household(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
     door: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("uq_households_building_door", "building_id", "door", unique=True),)
 
 
 class Resident(Base):
@@ -133,7 +136,10 @@ class Resident(Base):
     birth_date: Mapped[date | None] = mapped_column(Date)
     residence: Mapped[str] = mapped_column(String(12), server_default="registered")
     special_groups: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
-    __table_args__ = (CheckConstraint("residence IN ('registered', 'floating')", name="ck_residents_residence"),)
+    __table_args__ = (
+        CheckConstraint("residence IN ('registered', 'floating')", name="ck_residents_residence"),
+        Index("uq_residents_id_number", "id_number", unique=True),
+    )
 
 
 class User(Base):
@@ -147,6 +153,7 @@ class User(Base):
     scope_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
     display_name: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     __table_args__ = (
         CheckConstraint(_in("role", Role), name="ck_users_role"),
@@ -162,6 +169,7 @@ class Staff(Base):
     name: Mapped[str] = mapped_column(Text)
     phone: Mapped[str | None] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
 class StaffAssignment(Base):
@@ -194,7 +202,10 @@ class Case(Base):
     geom = mapped_column(Geometry("POINT", 4326, spatial_index=False), nullable=False)
     grid_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     __table_args__ = (
+        Index("ix_cases_reported_at", "reported_at"),
         Index("ix_cases_geom", "geom", postgresql_using="gist"),
         Index("ix_cases_grid_code", "grid_code"),
         Index("ix_cases_status", "status"),
