@@ -191,21 +191,22 @@ def user_add(name: Annotated[str, typer.Argument(help="Login name")],
 
 
 @seed_app.command("demo")
-def seed_demo(district: Annotated[str, typer.Option(help="District code of a shipped outline")] = "620302",
-              seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+def seed_demo(district: Annotated[str, typer.Option(help="District code of a shipped outline: 620302 (金川区, default), "
+                                                          "510106, 120105, 330482 or 511802")] = "620302",
+              scale: Annotated[str, typer.Option(help="street (≈70 grids, 44,649 residents), district (≈634 grids, "
+                                                      "≈470,000 residents) or city (50,000 grids, no people)")] = "street",
+              seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same city")] = 1,
               as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False) -> None:
-    """Load the demo: a real district outline with streets, communities, grids, staff and demo logins."""
-    from geo.synth import DEMO_PASSWORD, DISTRICTS, load_demo
+    """Replace the demo city: boundaries, buildings, households, residents, staff, a year of cases, demo logins."""
+    from geo.synth import DEMO_PASSWORD, DISTRICTS, seed_demo as run_seed
 
-    if district not in DISTRICTS:
-        fail("unknown district {district}; one of {districts}", district=district, districts=", ".join(DISTRICTS))
     with session_scope() as session:
-        summary = load_demo(session, district, seed=seed, workdir=get_settings().home / "demo", track=progress)
+        summary = run_seed(session, district, scale, seed, workdir=get_settings().home / "demo", track=progress)
     if as_json:
         out.print_json(json.dumps(asdict(summary), ensure_ascii=False))
         return
-    counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
-    out.print(t("demo {district} {name}: {counts}", district=district, name=DISTRICTS[district], counts=counts))
+    counts = ", ".join(f"{k} {v:,}" for k, v in summary.counts.items())
+    out.print(t("demo {district} {name}: {counts}", district=district, name=DISTRICTS[district].name, counts=counts))
     for username, role, scope in summary.logins:
         out.print(t("  login {username} / {password}  ({role}, scope {scope})", username=username,
                     password=DEMO_PASSWORD, role=role, scope=scope or msg("all")), highlight=False)

@@ -37,6 +37,11 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
 def create_user(session: Session, *, username: str, password: str, role: str, scope_code: str | None,
                 display_name: str | None = None) -> User:
     """Add an account; the scope must be an existing area (admins may have none)."""
@@ -47,7 +52,7 @@ def create_user(session: Session, *, username: str, password: str, role: str, sc
     scope_for(session, role, scope_code)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(msg("user {username!r} already exists", username=username))
-    user = User(username=username, password_hash=_hasher.hash(password), role=role, scope_code=scope_code,
+    user = User(username=username, password_hash=hash_password(password), role=role, scope_code=scope_code,
                 display_name=display_name)
     session.add(user)
     session.flush()

@@ -253,6 +253,11 @@ class Metric:
         geom = shapely.segmentize(geom, DENSIFY_DEG)
         return shapely.transform(geom, lambda xy: np.column_stack(self._fwd.transform(xy[:, 0], xy[:, 1])))
 
+    def to_wgs84(self, geom):
+        """A geometry in this projection's metres back to WGS84 (vertices only: no densifying)."""
+        return shapely.transform(geom, lambda xy: np.column_stack(
+            self._fwd.transform(xy[:, 0], xy[:, 1], direction="INVERSE")))
+
 
 def _metric_for(candidates: list[Candidate]) -> Metric:
     minx, miny, maxx, maxy = shapely.total_bounds([c.geom for c in candidates])
@@ -365,12 +370,12 @@ def validate(session: Session, candidates: list[Candidate], level: Level) -> lis
 
 
 UPSERT = text("""
-INSERT INTO areas (code, level, parent_code, name, name_en, kind, purpose, geom, area_m2)
-SELECT :code, :level, :parent_code, :name, :name_en, :kind, :purpose, g, round(ST_Area(g::geography)::numeric, 2)::float8
+INSERT INTO areas (code, level, parent_code, name, name_en, kind, purpose, synthetic, geom, area_m2)
+SELECT :code, :level, :parent_code, :name, :name_en, :kind, :purpose, :synthetic, g, round(ST_Area(g::geography)::numeric, 2)::float8
 FROM (SELECT ST_SetSRID(ST_GeomFromWKB(:wkb), 4326) AS g) AS src
 ON CONFLICT (code) DO UPDATE SET
     parent_code = EXCLUDED.parent_code, name = EXCLUDED.name, name_en = EXCLUDED.name_en,
-    kind = EXCLUDED.kind, purpose = EXCLUDED.purpose, geom = EXCLUDED.geom,
+    kind = EXCLUDED.kind, purpose = EXCLUDED.purpose, synthetic = EXCLUDED.synthetic, geom = EXCLUDED.geom,
     area_m2 = EXCLUDED.area_m2, updated_at = now()
 RETURNING (xmax = 0) AS inserted
 """)
@@ -383,12 +388,13 @@ WHERE b.grid_code = ANY(:codes)
 """)
 
 
-def write(session: Session, candidates: list[Candidate], level: Level, track: Track = no_track) -> ImportReport:
+def write(session: Session, candidates: list[Candidate], level: Level, track: Track = no_track,
+          synthetic: bool = False) -> ImportReport:
     """Upsert validated candidates (the caller commits) and re-derive the grid of affected buildings."""
     report = ImportReport(level.value)
     for c in track(candidates, "写入 writing", len(candidates)):
         params = {"code": c.code, "level": level.value, "parent_code": c.parent_code, "name": c.name,
-                  "name_en": c.name_en, "kind": c.kind, "purpose": c.purpose, "wkb": c.geom.wkb}
+                  "name_en": c.name_en, "kind": c.kind, "purpose": c.purpose, "wkb": c.geom.wkb, "synthetic": synthetic}
         inserted = session.execute(UPSERT, params).scalar_one()
         (report.created if inserted else report.updated).append(c.code)
     if level == Level.grid:
@@ -397,8 +403,12 @@ def write(session: Session, candidates: list[Candidate], level: Level, track: Tr
 
 
 def import_boundaries(session: Session, path: Path, level: Level | str, *, crs: str | None = None, fix: bool = False,
-                      code: str | None = None, name: str | None = None, track: Track = no_track) -> ImportReport:
-    """Read, validate and write a boundary file; ImportRejected names every problem and nothing is written."""
+                      code: str | None = None, name: str | None = None, track: Track = no_track,
+                      synthetic: bool = False) -> ImportReport:
+    """Read, validate and write a boundary file; ImportRejected names every problem and nothing is written.
+
+    `synthetic` marks the areas as generated (the demo city), so that re-seeding may replace them.
+    """
     level = Level(level)
     raw = read_boundary_file(path)
     source_crs = _resolve_crs(raw.declared_crs, crs)
@@ -410,7 +420,7 @@ def import_boundaries(session: Session, path: Path, level: Level | str, *, crs: 
     if problems:
         raise ImportRejected(msg("{path}: {count} problem(s); nothing was written", path=path, count=len(problems)),
                              problems=problems)
-    report = write(session, candidates, level, track)
+    report = write(session, candidates, level, track, synthetic)
     report.fixes = fixes
     return report
 

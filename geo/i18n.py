@@ -127,6 +127,9 @@ ZH: dict[str, str] = {
     "pass --password-stdin and give the password on standard input": "请加 --password-stdin 并从标准输入提供密码",
     "--at {value!r}: use YYYY-MM-DD": "--at {value!r}：请使用 YYYY-MM-DD 格式",
     "unknown district {district}; one of {districts}": "未知区县 {district}；可选 {districts}",
+    "unknown scale {scale}; one of {scales}": "未知规模 {scale}；可选 {scales}",
+    "district {district} already holds imported areas (e.g. {code}); the demo would mix with real data":
+        "区县 {district} 已有导入的真实区域（如 {code}）；演示数据会与真实数据混在一起",
     "demo {district} {name}: {counts}": "演示数据 {district} {name}：{counts}",
     "  login {username} / {password}  ({role}, scope {scope})": "  登录 {username} / {password}（{role}，范围 {scope}）",
     "all": "全部",

@@ -50,6 +50,46 @@ class Duty(StrEnum):
     street_staff = "street_staff"
 
 
+class SpecialGroup(StrEnum):
+    """重点人群: sensitive memberships (PIPL Art. 28)."""
+
+    elderly_alone = "elderly_alone"                  # 独居老人
+    low_income = "low_income"                        # 低保
+    low_income_edge = "low_income_edge"              # 低保边缘
+    disabled = "disabled"                            # 残疾人
+    severe_mental_illness = "severe_mental_illness"  # 严重精神障碍
+    community_correction = "community_correction"    # 社区矫正
+    released_prisoner = "released_prisoner"          # 刑满释放
+    drug_user = "drug_user"                          # 吸毒人员
+    unemployed = "unemployed"                        # 失业
+
+
+SPECIAL_GROUP_ZH = {
+    SpecialGroup.elderly_alone: "独居老人", SpecialGroup.low_income: "低保", SpecialGroup.low_income_edge: "低保边缘",
+    SpecialGroup.disabled: "残疾人", SpecialGroup.severe_mental_illness: "严重精神障碍",
+    SpecialGroup.community_correction: "社区矫正", SpecialGroup.released_prisoner: "刑满释放",
+    SpecialGroup.drug_user: "吸毒人员", SpecialGroup.unemployed: "失业",
+}
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands in the closed loop (GB/T 30428); the dispatch issue owns the transitions."""
+
+    intake = "intake"            # 信息收集
+    registered = "registered"    # 立案
+    dispatched = "dispatched"    # 派遣
+    handling = "handling"        # 处置
+    reported = "reported"        # 反馈, awaiting verification
+    closed = "closed"            # 结案
+    rated = "rated"              # 评价
+    returned = "returned"        # 回退
+    suspended = "suspended"      # 挂账
+
+
+OPEN_STATUSES = (CaseStatus.intake, CaseStatus.registered, CaseStatus.dispatched, CaseStatus.handling,
+                 CaseStatus.reported, CaseStatus.returned, CaseStatus.suspended)
+
+
 class GridKind(StrEnum):
     """Ordinary responsibility grid or dedicated grid (专属网格)."""
 

@@ -1,3 +1,5 @@
-"""The demo city."""
+"""The demo city: a deterministic, plausible city inside a real district outline (see demo.py)."""
 
-from geo.synth.old import DEMO_PASSWORD, DISTRICTS, load_demo, outline_path  # noqa: F401
+from geo.synth.demo import DEMO_PASSWORD, DISTRICTS, DemoSummary, clear_demo, counts, outline_path, seed_demo
+
+__all__ = ["DEMO_PASSWORD", "DISTRICTS", "DemoSummary", "clear_demo", "counts", "outline_path", "seed_demo"]

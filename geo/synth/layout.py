@@ -67,6 +67,7 @@ class Grid:
     blocks: list[Block]
     purpose: str | None = None
     households: int = 0
+    code: str = ""
 
 
 @dataclass
@@ -74,13 +75,15 @@ class Community:
     geom: Polygon
     blocks: list[Block] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
+    code: str = ""
 
 
 @dataclass
 class Street:
     geom: Polygon
-    angle: float
+    angle: float  # of its block lattice, degrees
     communities: list[Community] = field(default_factory=list)
+    code: str = ""
 
 
 def urban_area(district_m, needed_km2: float) -> Polygon:

@@ -57,13 +57,15 @@ def test_user_add_needs_password_stdin(cli_database):
 
 
 def test_seed_demo_is_idempotent(cli_database):
-    first = wangge("seed", "demo", "--json")
+    first = wangge("seed", "demo", "--json", "--district", "511802")
     assert first.exit_code == 0, first.output
     summary = json.loads(first.output)
-    assert summary["counts"]["grid"] == 38 and summary["counts"]["staff_added"] == 76
-    again = json.loads(wangge("seed", "demo", "--json").output)
-    assert again["counts"]["staff_added"] == 0
+    assert summary["counts"]["communities"] == 12 and summary["counts"]["households"] == 20_864
+    assert [login[0] for login in summary["logins"]] == ["admin", "command", "street", "community", "gridworker", "planner"]
+    again = json.loads(wangge("seed", "demo", "--json", "--district", "511802").output)
+    assert again["counts"] == summary["counts"]
     assert wangge("db", "status").exit_code == 0
+    assert wangge("seed", "demo", "--scale", "galaxy").exit_code == 2
 
 
 def test_help_is_helpful():
