@@ -210,3 +210,76 @@ def seed_demo(district: Annotated[str, typer.Option(help="District code of a shi
     for username, role, scope in summary.logins:
         out.print(t("  login {username} / {password}  ({role}, scope {scope})", username=username,
                     password=DEMO_PASSWORD, role=role, scope=scope or msg("all")), highlight=False)
+
+
+export_app = typer.Typer(help="Export rosters (ID numbers and phones masked unless an admin unmasks).", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+ROSTER_HELP = {"buildings": "楼栋 buildings", "households": "住户 households", "residents": "居民 residents",
+               "staff": "网格人员 staff"}
+
+
+def _write_error_report(path: Path, errors) -> None:
+    import csv
+
+    lang = get_settings().lang
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        writer.writerow(["行号 row", "列 column", "值 value", "原因 reason"])
+        writer.writerows([e.row, e.column, e.value, render(e.reason, lang)] for e in errors)
+
+
+def _roster_import_command(kind: str):
+    def command(
+        file: Annotated[Path, typer.Argument(help=".xlsx or .csv (UTF-8 or GB18030), headers in Chinese or English")],
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be created or updated; write nothing")] = False,
+        all_or_nothing: Annotated[bool, typer.Option("--all-or-nothing", help="Write nothing if any row is bad")] = False,
+        crs: Annotated[str, typer.Option(help="CRS of lon/lat columns: wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")] = None,
+        errors: Annotated[Path, typer.Option(help="Where to write the bad rows (default FILE.errors.csv)")] = None,
+    ) -> None:
+        from geo.rosters.importer import import_roster
+
+        with session_scope() as session:
+            report = import_roster(session, file, kind, crs=crs, dry_run=dry_run, all_or_nothing=all_or_nothing,
+                                   track=progress)
+        out.print(t("{kind}: {created} created, {updated} updated, {unchanged} unchanged, {bad} bad row(s){dry}",
+                    kind=kind, created=report.created, updated=report.updated, unchanged=report.unchanged,
+                    bad=len(report.errors), dry=msg(" (dry run: nothing written)") if dry_run else ""))
+        if report.ignored_columns:
+            out.print(t("ignored columns: {columns}", columns=", ".join(report.ignored_columns)))
+        if report.errors:
+            target = errors or file.with_suffix(".errors.csv")
+            _write_error_report(target, report.errors)
+            err.print(t("bad rows listed in {path}", path=target))
+            raise typer.Exit(1)
+
+    command.__doc__ = f"Import a {ROSTER_HELP[kind]} roster: bad rows go to an error report, good rows are kept."
+    return command
+
+
+def _roster_export_command(kind: str):
+    def command(
+        file: Annotated[Path, typer.Argument(help="Output .xlsx or .csv")],
+        scope: Annotated[str, typer.Option(help="Only this district, street, community or grid code")] = None,
+        unmasked: Annotated[bool, typer.Option("--unmasked", help="Full ID numbers and phones (admins only)")] = False,
+        as_user: Annotated[str, typer.Option("--as", help="Admin account that asks for --unmasked")] = None,
+        password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read that account's password from stdin")] = False,
+    ) -> None:
+        from geo.accounts import require_admin
+        from geo.rosters.exporter import export_roster
+        from geo.scope import EVERYTHING, scope_for
+
+        with session_scope() as session:
+            if unmasked:
+                require_admin(session, as_user, sys.stdin.readline().rstrip("\n") if password_stdin else None)
+            area = scope_for(session, "admin", scope) if scope else EVERYTHING
+            count = export_roster(session, kind, file, area, unmasked=unmasked)
+        out.print(t("{count} rows written to {path}{masked}", count=count, path=file,
+                    masked="" if unmasked else msg(" (ID numbers and phones masked)")))
+
+    command.__doc__ = f"Export the {ROSTER_HELP[kind]} roster in the sheet layout the import reads."
+    return command
+
+
+for _kind in ROSTER_HELP:
+    import_app.command(_kind)(_roster_import_command(_kind))
+    export_app.command(_kind)(_roster_export_command(_kind))

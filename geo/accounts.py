@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geo.errors import AuthenticationFailed, Conflict, InvalidInput
+from geo.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput
 from geo.i18n import msg
 from geo.models import Role, User
 from geo.scope import Scope, scope_for
@@ -67,6 +67,16 @@ def authenticate(session: Session, username: str, password: str) -> User:
             raise AuthenticationFailed(WRONG_LOGIN)
     except (VerificationError, InvalidHashError):
         raise AuthenticationFailed(WRONG_LOGIN) from None
+    return user
+
+
+def require_admin(session: Session, username: str | None, password: str | None) -> User:
+    """The admin these credentials name; AuthenticationFailed or Forbidden otherwise."""
+    if not username or password is None:
+        raise AuthenticationFailed(msg("unmasking needs an admin: pass --as USER and --password-stdin"))
+    user = authenticate(session, username, password)
+    if user.role != Role.admin:
+        raise Forbidden(msg("only an admin may unmask personal data; {user} is {role}", user=username, role=user.role))
     return user
 
 

@@ -161,8 +161,10 @@ def _grid_features(community, names, metric) -> list[dict]:
 
 def _feature(code, name, geom_m, metric, **props) -> dict:
     props = {k: v for k, v in props.items() if v}
+    # Densified first: a long straight edge in metres is a curve in degrees, and a child's vertex on its
+    # parent's edge would otherwise land metres off it.
     return {"type": "Feature", "properties": {"code": code, "name": name, **props},
-            "geometry": mapping(metric.to_wgs84(geom_m))}
+            "geometry": mapping(metric.to_wgs84(shapely.segmentize(geom_m, 50.0)))}
 
 
 def _compound_name(rng) -> str:

@@ -71,3 +71,40 @@ def test_seed_demo_is_idempotent(cli_database):
 def test_help_is_helpful():
     result = wangge("import", "boundaries", "--help")
     assert result.exit_code == 0 and "--crs" in result.output and "gcj02" in result.output
+
+
+def test_roster_import_error_report_and_masked_export(cli_database, tmp_path):
+    import csv
+
+    from geo.idcard import check_digit
+    import_city(tmp_path)
+    buildings = tmp_path / "楼栋.csv"
+    buildings.write_text("楼栋编码,楼栋名称,经度,纬度\nB-1,1号楼,116.41,39.95\n", encoding="utf-8")
+    assert wangge("import", "buildings", str(buildings)).exit_code == 0
+    good = "11010519800101001" + check_digit("11010519800101001")
+    residents = tmp_path / "居民.csv"
+    residents.write_text(f"姓名,身份证号,联系电话,楼栋,门牌\n张伟,{good},13800138000,B-1,101\n李四,123,,B-1,102\n",
+                         encoding="utf-8")
+    preview = wangge("import", "residents", str(residents), "--dry-run")
+    assert preview.exit_code == 1 and "dry run" in preview.output
+    result = wangge("import", "residents", str(residents))
+    assert result.exit_code == 1 and "1 created" in result.output
+    with (tmp_path / "居民.errors.csv").open(encoding="utf-8-sig") as f:
+        report = list(csv.reader(f))
+    assert report[1][:3] == ["3", "id_number", "123"]
+    out = tmp_path / "导出.xlsx"
+    assert wangge("export", "residents", str(out)).exit_code == 0
+    import openpyxl
+    sheet = openpyxl.load_workbook(out).active
+    assert [c.value for c in sheet[1]][:3] == ["姓名", "身份证号", "联系电话"]
+    assert sheet["B2"].value == good[:3] + "*" * 11 + good[-4:] and sheet["C2"].value == "138****8000"
+    denied = wangge("export", "residents", str(out), "--unmasked")
+    assert denied.exit_code == 2 and "admin" in denied.output
+    wangge("user", "add", "boss", "--role", "admin", "--password-stdin", input="boss-password\n")
+    wangge("user", "add", "worker", "--role", "grid_worker", "--scope", "110105001001001", "--password-stdin",
+           input="worker-password\n")
+    assert wangge("export", "residents", str(out), "--unmasked", "--as", "worker", "--password-stdin",
+                  input="worker-password\n").exit_code == 2
+    assert wangge("export", "residents", str(out), "--unmasked", "--as", "boss", "--password-stdin",
+                  input="boss-password\n").exit_code == 0
+    assert openpyxl.load_workbook(out).active["B2"].value == good

@@ -1,0 +1,1 @@
+"""Rosters: the spreadsheets communities keep (buildings, households, residents, staff), in and out."""

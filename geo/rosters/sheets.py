@@ -1,0 +1,152 @@
+"""Reading and writing roster sheets (.xlsx with openpyxl, .csv in UTF-8 or GB18030), with Chinese or English headers."""
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from geo.errors import InvalidInput
+from geo.i18n import msg
+
+# Canonical column → the headers communities use for it; the first is what exports write.
+COLUMNS: dict[str, dict[str, list[str]]] = {
+    "buildings": {
+        "code": ["楼栋编码", "编码", "code", "building_code"],
+        "name": ["楼栋名称", "名称", "name", "building_name"],
+        "address": ["地址", "门牌", "门牌地址", "address"],
+        "compound": ["小区", "小区名称", "compound"],
+        "floors": ["层数", "楼层数", "floors"],
+        "lon": ["经度", "lon", "longitude", "x"],
+        "lat": ["纬度", "lat", "latitude", "y"],
+        "grid": ["所属网格", "grid"],
+    },
+    "households": {
+        "building": ["楼栋", "楼栋编码", "building"],
+        "door": ["门牌", "门牌号", "房号", "door"],
+        "grid": ["所属网格", "grid"],
+    },
+    "residents": {
+        "name": ["姓名", "name"],
+        "id_number": ["身份证号", "身份证号码", "公民身份号码", "id_number"],
+        "phone": ["联系电话", "电话", "手机", "手机号", "phone"],
+        "gender": ["性别", "gender"],
+        "birth_date": ["出生日期", "birth_date"],
+        "building": ["楼栋", "楼栋编码", "building"],
+        "door": ["门牌", "门牌号", "房号", "door"],
+        "residence": ["户籍类型", "人口类型", "residence"],
+        "special_groups": ["重点人群", "人员类别", "special_groups"],
+        "grid": ["所属网格", "grid"],
+    },
+    "staff": {
+        "name": ["姓名", "name"],
+        "phone": ["联系电话", "电话", "手机", "phone"],
+        "duty": ["职务", "岗位", "duty"],
+        "area": ["网格", "网格编码", "所属区域", "area", "grid"],
+        "building": ["楼栋", "楼栋编码", "building"],
+        "start_date": ["开始日期", "任职日期", "start_date"],
+        "end_date": ["结束日期", "离任日期", "end_date"],
+    },
+}
+KINDS = tuple(COLUMNS)
+
+
+@dataclass
+class Sheet:
+    """Rows keyed by canonical column; `numbers` are the spreadsheet row numbers (the header is row 1)."""
+
+    rows: list[dict]
+    numbers: list[int]
+    ignored: list[str]
+
+
+def _header_map(kind: str, headers: list) -> tuple[dict[int, str], list[str]]:
+    aliases = {alias.lower(): column for column, names in COLUMNS[kind].items() for alias in names}
+    mapping, ignored = {}, []
+    for i, header in enumerate(headers):
+        key = str(header or "").strip().lower()
+        if key in aliases and aliases[key] not in mapping.values():
+            mapping[i] = aliases[key]
+        elif key:
+            ignored.append(str(header))
+    return mapping, ignored
+
+
+def _cell(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores long digit strings typed as numbers as floats
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def read_sheet(path: Path, kind: str) -> Sheet:
+    """The rows of a roster file; InvalidInput when the file or its header cannot be used."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInput(msg("{path}: no such file or folder", path=path))
+    raw = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path)
+    if not raw:
+        raise InvalidInput(msg("{path}: the sheet is empty", path=path))
+    mapping, ignored = _header_map(kind, raw[0])
+    if not mapping:
+        raise InvalidInput(msg("{path}: no known column; expected some of {columns}", path=path,
+                               columns=", ".join(names[0] for names in COLUMNS[kind].values())))
+    rows, numbers = [], []
+    for number, values in enumerate(raw[1:], start=2):
+        row = {column: _cell(values[i]) if i < len(values) else None for i, column in mapping.items()}
+        if any(v is not None for v in row.values()):
+            rows.append(row)
+            numbers.append(number)
+    return Sheet(rows, numbers, ignored)
+
+
+def _read_xlsx(path: Path) -> list[list]:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InvalidInput(msg("{path}: cannot be read ({error})", path=path, error=exc)) from None
+    return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def _read_csv(path: Path) -> list[list]:
+    if path.suffix.lower() != ".csv":
+        raise InvalidInput(msg("{path}: unsupported format {suffix!r}; use .xlsx or .csv", path=path, suffix=path.suffix))
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030
+        try:
+            with path.open(newline="", encoding=encoding) as f:
+                return [row for row in csv.reader(f)]
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput(msg("{path}: not UTF-8 text ({error})", path=path, error="GB18030 failed too"))
+
+
+def write_sheet(path: Path, kind: str, rows: list[dict]) -> None:
+    """Write rows (canonical keys) with the Chinese headers, as .xlsx or .csv by the file name."""
+    columns = list(COLUMNS[kind])
+    headers = [COLUMNS[kind][c][0] for c in columns]
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet(kind)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([_plain(row.get(c)) for c in columns])
+        book.save(path)
+        return
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        writer.writerow(headers)
+        writer.writerows([_plain(row.get(c)) for c in columns] for row in rows)
+
+
+def _plain(value):
+    if isinstance(value, list):
+        return "、".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
