@@ -172,3 +172,11 @@ def test_export_round_trips_through_import(session, buildings, tmp_path):
         assert export_roster(session, "residents", path, unmasked=True) == 3
         again = import_roster(session, path, "residents")
         assert (again.unchanged, again.errors) == (3, [])
+
+
+def test_households_roster(session, buildings, tmp_path):
+    rows = [["楼栋", "门牌"], ["B-1", "1单元101"], ["1号楼", "1单元102"], ["B-1", "1单元101"], ["B-9", "1"], ["B-2", None]]
+    report = import_roster(session, write_csv(tmp_path / "h.csv", rows), "households")
+    assert report.created == 2
+    assert [(e.row, e.column) for e in report.errors] == [(4, "door"), (5, "building"), (6, "door")]
+    assert import_roster(session, write_csv(tmp_path / "h.csv", rows[:3]), "households").unchanged == 2
