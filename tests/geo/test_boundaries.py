@@ -1,10 +1,13 @@
 """Boundary import: every format, CRS handling, and every rejection with nothing written."""
 
 import json
+import re
 import zipfile
 
 import geopandas as gpd
+import numpy as np
 import pytest
+import shapely
 from shapely.geometry import box, mapping
 from sqlalchemy import func, select, text
 
@@ -80,8 +83,7 @@ def test_declared_projected_crs_is_honoured(session, upper, tmp_path):
 
 def test_crs_option_gcj02(session, upper, tmp_path):
     def to_gcj(geom):
-        import shapely
-        return shapely.transform(geom, lambda xy: __import__("numpy").column_stack(wgs84_to_gcj02(xy[:, 0], xy[:, 1])))
+        return shapely.transform(geom, lambda xy: np.column_stack(wgs84_to_gcj02(xy[:, 0], xy[:, 1])))
     frame = grids_frame()
     frame["geometry"] = frame.geometry.apply(to_gcj)
     path = tmp_path / "grids_gcj.geojson"
@@ -146,7 +148,7 @@ def reject(session, tmp_path, level, features, match, **kw):
     assert area_count(session) == before
     text_ = str(caught.value)
     assert "nothing was written" in text_
-    assert any(__import__("re").search(match, p) for p in caught.value.problems), caught.value.problems
+    assert any(re.search(match, p) for p in caught.value.problems), caught.value.problems
     return caught.value.problems
 
 

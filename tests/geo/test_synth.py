@@ -1,28 +1,30 @@
 """The demo city: deterministic, plausible, complete, and replaceable without touching real data."""
 
+from datetime import UTC, datetime
+
 import numpy as np
 import pytest
+from shapely.geometry import box
 from sqlalchemy import text
 
+from geo import db, migrate
 from geo.boundaries import import_boundaries
 from geo.errors import Conflict
 from geo.idcard import problem
-from geo.synth import seed_demo
+from geo.synth import outline_path, seed_demo
 from tests.city import collection, feature, write
-from shapely.geometry import box
+from tests.conftest import fresh_database
 
-NOW = __import__("datetime").datetime(2026, 6, 15, 10, 0, tzinfo=__import__("datetime").UTC)
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def demo_engine(cluster):
+def demo_engine(cluster, tmp_path_factory):
     """One street-scale demo in its own database, shared by the read-only tests below."""
-    from geo import db, migrate
-    from tests.conftest import fresh_database
     engine = db.make_engine(fresh_database(cluster, "wangge_demo"))
     migrate.upgrade(engine)
     with db.session_factory(engine).begin() as s:
-        seed_demo(s, "620302", "street", 1, workdir=__import__("pathlib").Path("/tmp/wangge-demo-test"), now=NOW)
+        seed_demo(s, "620302", "street", 1, workdir=tmp_path_factory.mktemp("demo"), now=NOW)
     yield engine
     engine.dispose()
 
@@ -125,7 +127,6 @@ def test_reseeding_replaces_the_demo_and_keeps_real_data(session, tmp_path):
 
 
 def test_refuses_to_mix_with_real_areas(session, tmp_path):
-    from geo.synth import outline_path
     import_boundaries(session, outline_path("120105"), "district", crs="gcj02", code="120105", name="河北区")
     outline = session.execute(text("SELECT ST_AsText(ST_PointOnSurface(geom)) FROM areas WHERE code = '120105'")).scalar()
     x, y = (float(v) for v in outline[6:-1].split())
