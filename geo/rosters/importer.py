@@ -244,15 +244,9 @@ def _gender(row: dict, id_number: str) -> str:
 
 def _birth_date(row: dict, id_number: str) -> date:
     derived = idcard.birth_date(id_number)
-    given = row.get("birth_date")
-    if given in (None, ""):
-        return derived
-    try:
-        parsed = given if isinstance(given, date) else date.fromisoformat(str(given).replace("/", "-").replace(".", "-"))
-    except ValueError:
-        raise BadRow("birth_date", given, msg("use YYYY-MM-DD")) from None
-    if parsed != derived:
-        raise BadRow("birth_date", given, msg("differs from the ID number"))
+    given = _date(row, "birth_date")
+    if given is not None and given != derived:
+        raise BadRow("birth_date", row["birth_date"], msg("differs from the ID number"))
     return derived
 
 
