@@ -7,10 +7,13 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from sqlalchemy import select
+
 from geo import accounts
+from geo.cases.workflow import Actor
 from geo.errors import AuthenticationFailed
 from geo.i18n import msg
-from geo.models import User
+from geo.models import Role, Staff, User
 from geo.scope import Scope
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -47,3 +50,12 @@ def current_scope(session: SessionDep, user: UserDep) -> Scope:
 
 
 ScopeDep = Annotated[Scope, Depends(current_scope)]
+
+
+def current_actor(session: SessionDep, user: UserDep, scope: ScopeDep) -> Actor:
+    """The caller as the case workflow sees them (with their staff record, if they are grid staff)."""
+    staff_id = session.scalar(select(Staff.id).where(Staff.user_id == user.id).order_by(Staff.id).limit(1))
+    return Actor(user.username, Role(user.role), scope, user.id, staff_id)
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]

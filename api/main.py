@@ -1,15 +1,36 @@
 """The app: a lifespan that opens the engine, one router per resource, one error table."""
 
+import asyncio
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
 from api import errors
-from api.routers import areas, auth, cases, health, locate, staff
+from api.routers import areas, auth, cases, categories, health, locate, open311, staff
+from geo.cases.escalation import tick
 from geo.db import get_engine, session_factory
+from geo.settings import get_settings
 
 API = "/api/v1"
+log = logging.getLogger("wangge")
+
+
+async def deadline_watch(app: FastAPI) -> None:
+    """Run the deadline tick every WANGGE_TICK_SECONDS while the server runs."""
+    while True:
+        await asyncio.sleep(get_settings().tick_seconds)
+        try:
+            await run_in_threadpool(_tick_once, app)
+        except Exception:  # the watch must outlive a failed round; the next one retries
+            log.exception("deadline tick failed")
+
+
+def _tick_once(app: FastAPI) -> None:
+    with app.state.sessions.begin() as session:
+        tick(session)
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -19,7 +40,10 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         if not hasattr(app.state, "sessions"):
             app.state.sessions = session_factory(engine or get_engine())
+        watcher = asyncio.create_task(deadline_watch(app)) if engine is None and get_settings().tick_seconds else None
         yield
+        if watcher:
+            watcher.cancel()
 
     app = FastAPI(title="wangge 网格", version="0.1.0", lifespan=lifespan,
                   description="网格化治理服务 Grid management for urban grassroots governance.")
@@ -27,8 +51,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         app.state.sessions = session_factory(engine)
     errors.install(app)
     # areas last: its /{collection} path would otherwise shadow /staff, /cases, …
-    for module in (health, auth, locate, staff, cases, areas):
+    for module in (health, auth, locate, staff, cases, categories, areas):
         app.include_router(module.router, prefix=API)
+    app.include_router(open311.router)
     return app
 
 

@@ -4,7 +4,7 @@ import json
 import sys
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -283,3 +283,18 @@ def _roster_export_command(kind: str):
 for _kind in ROSTER_HELP:
     import_app.command(_kind)(_roster_import_command(_kind))
     export_app.command(_kind)(_roster_export_command(_kind))
+
+
+cases_app = typer.Typer(help="Cases.", no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
+
+
+@cases_app.command("tick")
+def cases_tick(now: Annotated[datetime, typer.Option(help="Pretend it is this moment (ISO 8601); default: now")] = None) -> None:
+    """Mark overdue cases and escalate them one level up; idempotent, safe to run concurrently (the server runs it too)."""
+    from geo.cases.escalation import tick
+
+    moment = now.astimezone(UTC) if now and now.tzinfo else now.replace(tzinfo=UTC) if now else None
+    with session_scope() as session:
+        report = tick(session, moment)
+    out.print(t("{overdue} overdue, {escalated} escalated", overdue=report.overdue, escalated=report.escalated))

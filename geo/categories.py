@@ -17,7 +17,8 @@ class Category:
     group: str
     name_zh: str
     name_en: str
-    handler_level: str          # grid, community or street
+    handler_level: str          # grid, community, street or department
+    department: str             # for handler_level department: 城管, 公安, 消防, 住建, 人社…
     deadline_value: int
     deadline_unit: str          # working_hours, working_days, natural_days or emergency_hours
     weight: float               # relative frequency, for the demo city
@@ -31,5 +32,5 @@ def categories() -> dict[str, Category]:
     with CATEGORIES_CSV.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     return {r["code"]: Category(r["code"], r["group"], r["name_zh"], r["name_en"], r["handler_level"],
-                                int(r["deadline_value"]), r["deadline_unit"], float(r["weight"]),
+                                r["department"] or "", int(r["deadline_value"]), r["deadline_unit"], float(r["weight"]),
                                 float(r["summer"]), float(r["winter"])) for r in rows}

@@ -8,6 +8,7 @@ from sqlalchemy import (
     ARRAY, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Identity, Index,
     Integer, String, Text, func,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -80,14 +81,16 @@ class CaseStatus(StrEnum):
     dispatched = "dispatched"    # 派遣
     handling = "handling"        # 处置
     reported = "reported"        # 反馈, awaiting verification
+    verified = "verified"        # 核查 passed, awaiting closure
     closed = "closed"            # 结案
     rated = "rated"              # 评价
     returned = "returned"        # 回退
     suspended = "suspended"      # 挂账
+    merged = "merged"            # folded into a duplicate
 
 
 OPEN_STATUSES = (CaseStatus.intake, CaseStatus.registered, CaseStatus.dispatched, CaseStatus.handling,
-                 CaseStatus.reported, CaseStatus.returned, CaseStatus.suspended)
+                 CaseStatus.reported, CaseStatus.verified, CaseStatus.returned, CaseStatus.suspended)
 
 
 class GridKind(StrEnum):
@@ -244,9 +247,77 @@ class Case(Base):
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    urgency: Mapped[str] = mapped_column(String(12), server_default="normal")
+    address: Mapped[str | None] = mapped_column(Text)
+    building_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("buildings.id", ondelete="SET NULL"))
+    located_match: Mapped[str | None] = mapped_column(String(12))
+    handler_level: Mapped[str | None] = mapped_column(String(12))
+    handler_area: Mapped[str | None] = mapped_column(String(15), ForeignKey("areas.code"))
+    department: Mapped[str | None] = mapped_column(Text)
+    assignee_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff.id", ondelete="SET NULL"))
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    overdue: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    escalations: Mapped[int] = mapped_column(Integer, server_default="0")
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    extension_requested: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    rework_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    return_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    rating: Mapped[str | None] = mapped_column(String(20))
+    resumes_to: Mapped[str | None] = mapped_column(String(24))
+    duplicate_of: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("cases.id", ondelete="SET NULL"))
+    merged_into: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("cases.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
+    idempotency_key: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
+        Index("uq_cases_idempotency", "created_by", "idempotency_key", unique=True),
+        Index("ix_cases_assignee_id", "assignee_id"),
+        Index("ix_cases_due_at", "due_at"),
         Index("ix_cases_reported_at", "reported_at"),
         Index("ix_cases_geom", "geom", postgresql_using="gist"),
         Index("ix_cases_grid_code", "grid_code"),
         Index("ix_cases_status", "status"),
     )
+
+
+class CaseEvent(Base):
+    """One step in a case's history; the table refuses updates and deletes."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    geom = mapped_column(Geometry("POINT", 4326, spatial_index=False))
+    __table_args__ = (Index("ix_case_events_case_id", "case_id", "id"),)
+
+
+class CaseReporter(Base):
+    """Who reported a case (kept private); merged cases hand their reporters to the surviving case."""
+
+    __tablename__ = "case_reporters"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str | None] = mapped_column(String(24))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CaseAttachment(Base):
+    """A photo or document of a case, stored by content hash under WANGGE_HOME/attachments."""
+
+    __tablename__ = "case_attachments"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, description="JWT signing key; generated into `home` when unset.")
     token_minutes: int = Field(default=480, gt=0)
     lang: Lang = Field(default=DEFAULT_LANG, description="Language of messages when a request names none: zh or en.")
+    work_day: str = Field(default="09:00-17:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$",
+                          description="Office hours for working-hour deadlines, local China time.")
+    duplicate_m: float = Field(default=50.0, ge=0, description="Open cases of one category this close are flagged.")
+    duplicate_hours: float = Field(default=72.0, ge=0, description="…and reported within this many hours.")
+    tick_seconds: int = Field(default=300, ge=0, description="How often the server checks deadlines (0: never).")
+    attachments_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -1,22 +1,125 @@
-"""Cases within the caller's scope (intake and workflow come with the dispatch issue)."""
+"""Cases: intake from every channel, lists and detail within scope, workflow transitions, attachments."""
 
-from typing import Annotated
+import json
+from datetime import datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import ScopeDep, SessionDep
-from geo import cases as geo_cases
-from geo.cases import CaseSummary
+from api.deps import ActorDep, SessionDep
+from geo.areas import parse_bbox
+from geo.cases import intake, reading, workflow
+from geo.cases.attachments import store_attachment
+from geo.errors import InvalidInput
+from geo.i18n import msg
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(prefix="/cases", tags=["cases"])
 
 
-@router.get("/cases")
+class Reporter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, max_length=50)
+    phone: str | None = Field(default=None, max_length=20, pattern=r"^[0-9+\-]{5,20}$")
+
+
+class CaseIn(BaseModel):
+    """A report: where (lon/lat in any crs, or a building), what (category, description), from whom."""
+
+    model_config = ConfigDict(extra="forbid")
+    category: str = Field(max_length=32)
+    lon: float | None = Field(default=None, allow_inf_nan=False)
+    lat: float | None = Field(default=None, allow_inf_nan=False)
+    crs: str | None = Field(default=None, max_length=20)
+    building_id: int | None = None
+    address: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+    channel: Literal[intake.CHANNELS] = "patrol"  # type: ignore[valid-type]
+    urgency: Literal[intake.URGENCIES] = "normal"  # type: ignore[valid-type]
+    reporter: Reporter | None = None
+    occurred_at: datetime | None = None
+
+
+class TransitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: str = Field(max_length=24)
+    version: int = Field(ge=1)
+    note: str | None = Field(default=None, max_length=2000)
+    assignee_id: int | None = None
+    rating: Literal[workflow.RATINGS] | None = None  # type: ignore[valid-type]
+    target_id: int | None = None
+
+
+@router.post("", status_code=201)
+def create(session: SessionDep, actor: ActorDep, body: CaseIn, response: Response,
+           idempotency_key: Annotated[str | None, Header(max_length=200)] = None) -> dict:
+    """Report a case; it is located, routed and dispatched. Retries with the same Idempotency-Key return the same case."""
+    new = intake.NewCase(**body.model_dump(exclude={"reporter"}),
+                         reporter_name=body.reporter.name if body.reporter else None,
+                         reporter_phone=body.reporter.phone if body.reporter else None)
+    case_id, created = intake.create_case(session, new, actor, idempotency_key=idempotency_key)
+    if not created:
+        response.status_code = 200
+    return reading.get_case(session, case_id, actor)
+
+
+@router.get("")
 def list_cases(
-    session: SessionDep, scope: ScopeDep,
-    status: Annotated[str | None, Query(description="Only cases in this status")] = None,
-    limit: Annotated[int, Query(ge=1, le=geo_cases.MAX_LIMIT)] = 100,
+    session: SessionDep, actor: ActorDep,
+    status: Annotated[list[str] | None, Query()] = None,
+    category: Annotated[list[str] | None, Query()] = None,
+    since: Annotated[datetime | None, Query(alias="from")] = None,
+    until: Annotated[datetime | None, Query(alias="to")] = None,
+    overdue: bool | None = None,
+    open: Annotated[bool, Query(description="Only cases not yet closed")] = False,
+    bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
+    polygon: Annotated[str | None, Query(description="A GeoJSON Polygon the cases must lie in")] = None,
+    limit: Annotated[int, Query(ge=1, le=reading.MAX_LIMIT)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[CaseSummary]:
-    """Cases you may see, newest first."""
-    return geo_cases.list_cases(session, scope, status=status, limit=limit, offset=offset)
+) -> dict:
+    """Cases you may see, newest first: by status, category, time, overdue, bbox or polygon."""
+    return reading.list_cases(session, actor, status=status, category=category, since=since, until=until,
+                              overdue=overdue, open_only=open, bbox=parse_bbox(bbox), polygon=_polygon(polygon),
+                              limit=limit, offset=offset)
+
+
+@router.get("/mine")
+def my_cases(session: SessionDep, actor: ActorDep, open: bool = True,
+             limit: Annotated[int, Query(ge=1, le=reading.MAX_LIMIT)] = 100,
+             offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+    """The cases assigned to you (a grid worker's task list)."""
+    return reading.list_cases(session, actor, open_only=open, mine=True, limit=limit, offset=offset)
+
+
+@router.get("/{case_id}")
+def get_case(session: SessionDep, actor: ActorDep, case_id: int) -> dict:
+    """One case with its full history, reporters (masked) and attachments."""
+    return reading.get_case(session, case_id, actor)
+
+
+@router.post("/{case_id}/transitions")
+def transition(session: SessionDep, actor: ActorDep, case_id: int, body: TransitionIn) -> dict:
+    """Move a case on: send the action and the `version` you last saw (409 if it changed or the action is not allowed)."""
+    request = workflow.Request(body.note, body.assignee_id, body.rating, body.target_id)
+    workflow.transition(session, case_id, body.action, body.version, actor, request)
+    return reading.get_case(session, case_id, actor)
+
+
+@router.post("/{case_id}/attachments", status_code=201)
+async def attach(session: SessionDep, actor: ActorDep, case_id: int, file: UploadFile) -> dict:
+    """Add a photo or document (JPEG, PNG, WebP or PDF, at most WANGGE_ATTACHMENTS_MAX_BYTES)."""
+    workflow.visible_case(session, case_id, actor)
+    content = await file.read()
+    return store_attachment(session, case_id, file.filename or "upload", file.content_type or "", content)
+
+
+def _polygon(value: str | None) -> dict | None:
+    if value is None:
+        return None
+    try:
+        geometry = json.loads(value)
+    except json.JSONDecodeError:
+        raise InvalidInput(msg("polygon must be a GeoJSON Polygon or MultiPolygon")) from None
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise InvalidInput(msg("polygon must be a GeoJSON Polygon or MultiPolygon"))
+    return geometry

@@ -1,0 +1,86 @@
+"""Open311 GeoReport v2, so existing civic-reporting clients work: services, requests (GET/POST), one request.
+
+Authentication is the usual bearer token, or the token passed as `api_key` as GeoReport clients do.
+"""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query
+from fastapi.security import APIKeyQuery
+
+from api.deps import SessionDep, bearer, current_actor, current_scope, current_user
+from geo import accounts
+from geo.cases import intake, reading
+from geo.cases.workflow import Actor
+from geo.categories import categories
+from geo.errors import AuthenticationFailed, NotFound
+from geo.i18n import msg
+from geo.models import OPEN_STATUSES
+
+router = APIRouter(prefix="/open311/v2", tags=["open311"])
+api_key = APIKeyQuery(name="api_key", auto_error=False)
+
+
+def open311_actor(session: SessionDep, token: Annotated[str | None, Depends(bearer)],
+                  key: Annotated[str | None, Depends(api_key)]) -> Actor:
+    """The caller, from a bearer token or `api_key`."""
+    token = token or key
+    if not token:
+        raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url="/api/v1/auth/token"))
+    user = current_user(session, token)
+    return current_actor(session, user, current_scope(session, user))
+
+
+Open311Actor = Annotated[Actor, Depends(open311_actor)]
+
+
+@router.get("/services.json")
+def services(actor: Open311Actor) -> list[dict]:
+    """Every category as a GeoReport service."""
+    return [{"service_code": c.code, "service_name": c.name_zh, "description": c.name_en, "metadata": False,
+             "type": "realtime", "keywords": c.group, "group": c.group} for c in categories().values()]
+
+
+def _request(view: dict) -> dict:
+    return {
+        "service_request_id": str(view["id"]), "status": "open" if view["status"] in OPEN_STATUSES else "closed",
+        "status_notes": view["status"], "service_name": view["category"]["name"], "service_code": view["category"]["code"],
+        "description": view["description"], "agency_responsible": view["department"] or view["handler_area"],
+        "requested_datetime": view["reported_at"], "updated_datetime": view["closed_at"] or view["dispatched_at"],
+        "expected_datetime": view["due_at"], "address": view["address"], "lat": view["lat"], "long": view["lon"],
+    }
+
+
+@router.get("/requests.json")
+def list_requests(session: SessionDep, actor: Open311Actor,
+                  service_code: str | None = None, status: str | None = None,
+                  start_date: datetime | None = None, end_date: datetime | None = None,
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+    """Requests you may see, newest first (GeoReport filters: service_code, status open|closed, dates)."""
+    found = reading.list_cases(session, actor, category=[service_code] if service_code else None, since=start_date,
+                               until=end_date, open_only=status == "open", limit=limit)
+    items = [_request(v) for v in found["items"]]
+    return [i for i in items if status in (None, i["status"])]
+
+
+@router.post("/requests.json", status_code=201)
+def create_request(session: SessionDep, actor: Open311Actor,
+                   service_code: Annotated[str, Form()], lat: Annotated[float, Form()], long: Annotated[float, Form()],
+                   description: Annotated[str | None, Form(max_length=2000)] = None,
+                   address_string: Annotated[str | None, Form(max_length=200)] = None,
+                   first_name: Annotated[str | None, Form(max_length=50)] = None,
+                   phone: Annotated[str | None, Form(max_length=20)] = None) -> list[dict]:
+    """Create a request (a resident self-report): it waits at intake for an operator to register it."""
+    new = intake.NewCase(category=service_code, lon=long, lat=lat, description=description, address=address_string,
+                         channel="self_report", reporter_name=first_name, reporter_phone=phone)
+    case_id, _ = intake.create_case(session, new, actor)
+    return [{"service_request_id": str(case_id), "service_notice": "已受理 received"}]
+
+
+@router.get("/requests/{request_id}.json")
+def get_request(session: SessionDep, actor: Open311Actor, request_id: str) -> list[dict]:
+    """One request, as a one-element list (GeoReport v2)."""
+    if not request_id.isdigit():
+        raise NotFound(msg("no case {id}", id=request_id))
+    return [_request(reading.get_case(session, int(request_id), actor))]

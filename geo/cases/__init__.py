@@ -1,0 +1,1 @@
+"""Cases: intake, routing, the closed-loop workflow, deadlines, escalation, reading and KPIs."""

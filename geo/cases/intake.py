@@ -1,0 +1,151 @@
+"""Intake: a case from any channel is located, checked for near-duplicates, routed and (usually) dispatched.
+
+Resident snapshots and video-AI detections wait at intake (信息收集) for an operator to register
+them; the other channels are registered and dispatched at once to the person routing finds.
+An Idempotency-Key makes retries safe: the unique (created_by, key) index decides, even when
+retries race, and the loser reads the winner's case.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.categories import categories
+from geo.cases import routing
+from geo.cases.deadlines import due_at
+from geo.cases.workflow import SYSTEM, Actor, record
+from geo.errors import InvalidInput, OutsideService
+from geo.i18n import msg
+from geo.locate import locate, to_wgs84_point
+from geo.models import OPEN_STATUSES, CaseStatus, Role
+from geo.settings import get_settings
+
+CHANNELS = ("patrol", "hotline", "self_report", "petition", "video_ai", "referral")
+WAIT_AT_INTAKE = ("self_report", "video_ai")
+URGENCIES = ("normal", "urgent")
+
+
+@dataclass
+class NewCase:
+    category: str
+    description: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    crs: str | None = None
+    building_id: int | None = None
+    address: str | None = None
+    channel: str = "patrol"
+    urgency: str = "normal"
+    reporter_name: str | None = None
+    reporter_phone: str | None = None
+    occurred_at: datetime | None = None
+
+
+def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key: str | None = None,
+                now: datetime | None = None) -> tuple[int, bool]:
+    """The id of the case for this report, and whether it was created now (False: an idempotent retry)."""
+    if actor.role == Role.planner:
+        raise InvalidInput(msg("planners do not report cases"))
+    if idempotency_key:
+        existing = _by_key(session, actor, idempotency_key)
+        if existing:
+            return existing, False
+    if new.channel not in CHANNELS or new.urgency not in URGENCIES:
+        raise InvalidInput(msg("channel must be one of {channels} and urgency one of {urgencies}",
+                               channels=", ".join(CHANNELS), urgencies=", ".join(URGENCIES)))
+    now = now or datetime.now(UTC)
+    category = _category(new.category)
+    lon, lat = _position(session, new)
+    try:
+        located = locate(session, lon, lat, at=(new.occurred_at or now).date())
+    except OutsideService as exc:
+        raise InvalidInput(exc.detail, extra=exc.extra) from None
+    route = routing.route(session, category.handler_level, category.department, located.grid.code)
+    waits = new.channel in WAIT_AT_INTAKE
+    dispatched = not waits and (route.assignee_id is not None or route.level == "department")
+    status = CaseStatus.intake if waits else CaseStatus.dispatched if dispatched else CaseStatus.registered
+    params = {
+        "category": category.code, "status": status.value, "channel": new.channel, "description": new.description,
+        "lon": lon, "lat": lat, "grid": located.grid.code, "match": located.match, "urgency": new.urgency,
+        "address": new.address, "building": new.building_id, "level": route.level, "area": route.area,
+        "department": route.department, "assignee": route.assignee_id, "now": now,
+        "dispatched_at": now if dispatched else None, "due": due_at(category, now) if dispatched else None,
+        "duplicate": _duplicate_of(session, category.code, lon, lat, now), "user": actor.user_id,
+        "key": idempotency_key,
+    }
+    case_id = session.execute(INSERT, params).scalar()
+    if case_id is None:  # a concurrent retry with the same key won the race
+        return _by_key(session, actor, idempotency_key), False
+    _history(session, case_id, actor, status, route, now)
+    if new.reporter_name or new.reporter_phone:
+        session.execute(text("INSERT INTO case_reporters (case_id, name, phone, channel, reported_at) "
+                             "VALUES (:c, :n, :p, :ch, :at)"),
+                        {"c": case_id, "n": new.reporter_name, "p": new.reporter_phone, "ch": new.channel, "at": now})
+    return case_id, True
+
+
+INSERT = text("""
+INSERT INTO cases (category, status, channel, description, geom, grid_code, located_match, urgency, address,
+                   building_id, handler_level, handler_area, department, assignee_id, reported_at, dispatched_at,
+                   due_at, duplicate_of, created_by, idempotency_key)
+VALUES (:category, :status, :channel, :description, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :grid, :match,
+        :urgency, :address, :building, :level, :area, :department, :assignee, :now, :dispatched_at, :due, :duplicate,
+        :user, :key)
+ON CONFLICT (created_by, idempotency_key) DO NOTHING
+RETURNING id
+""")
+
+
+def _by_key(session: Session, actor: Actor, key: str) -> int | None:
+    return session.execute(text("SELECT id FROM cases WHERE created_by IS NOT DISTINCT FROM :u AND idempotency_key = :k"),
+                           {"u": actor.user_id, "k": key}).scalar()
+
+
+def _category(code: str):
+    found = categories().get(code)
+    if found is None:
+        raise InvalidInput(msg("unknown category {code!r}; GET /api/v1/categories lists them", code=code))
+    return found
+
+
+def _position(session: Session, new: NewCase) -> tuple[float, float]:
+    """WGS84 position from lon/lat (any crs) or from a building."""
+    if new.lon is not None and new.lat is not None:
+        return to_wgs84_point(new.lon, new.lat, new.crs)
+    if new.building_id is not None:
+        row = session.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM buildings "
+                                   "WHERE id = :b) x"), {"b": new.building_id}).first()
+        if row is None:
+            raise InvalidInput(msg("no building {id}", id=new.building_id))
+        return row[0], row[1]
+    raise InvalidInput(msg("a case needs a location: lon and lat, or a building_id"))
+
+
+DUPLICATE = text("""
+SELECT id FROM cases
+WHERE category = :category AND status = ANY(:open) AND reported_at >= :since
+  AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, :metres)
+ORDER BY ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography), id
+LIMIT 1
+""")
+
+
+def _duplicate_of(session: Session, category: str, lon: float, lat: float, now: datetime) -> int | None:
+    """An open case of the same category nearby and recent (WANGGE_DUPLICATE_M, WANGGE_DUPLICATE_HOURS)."""
+    settings = get_settings()
+    return session.execute(DUPLICATE, {"category": category, "open": [s.value for s in OPEN_STATUSES], "lon": lon,
+                                       "lat": lat, "metres": settings.duplicate_m,
+                                       "since": now - timedelta(hours=settings.duplicate_hours)}).scalar()
+
+
+def _history(session: Session, case_id: int, actor: Actor, status: CaseStatus, route, now: datetime) -> None:
+    record(session, case_id, actor, "intake", None, CaseStatus.intake, at=now)
+    if status == CaseStatus.intake:
+        return
+    record(session, case_id, SYSTEM, "register", CaseStatus.intake, CaseStatus.registered, at=now)
+    if status == CaseStatus.dispatched:
+        record(session, case_id, SYSTEM, "dispatch", CaseStatus.registered, CaseStatus.dispatched, at=now,
+               data={"level": route.level, "area": route.area, "department": route.department,
+                     "assignee_id": route.assignee_id})

@@ -1,0 +1,60 @@
+"""Case-handling KPIs for an area and period, each defined once, here.
+
+Valid cases: reported in the period, not merged into another. Over those:
+- 响应率 response_rate: cases accepted by a handler (an `accept` event) / cases dispatched.
+- 解决率 resolution_rate: closed or rated / valid cases.
+- 满意率 satisfaction_rate: (satisfied + 0.9 × basically satisfied) / rated cases (valid follow-ups).
+- 按期结案率 on_time_rate: closed no later than their deadline / closed cases that had one.
+- 返工率 rework_rate: closed cases that were sent back after verification / closed cases.
+- 回退率 return_rate: dispatched cases whose dispatch was returned / dispatched cases.
+- 平均处置时长 avg_handling_hours: mean hours from report to closure, over closed cases.
+Rates are None when their denominator is zero.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.scope import Scope, like_pattern
+
+KPI_SQL = text("""
+WITH v AS (
+    SELECT c.*, EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'accept') AS accepted
+    FROM cases c
+    WHERE c.grid_code LIKE :pattern AND c.reported_at >= :since AND c.reported_at < :until AND c.status <> 'merged'
+)
+SELECT count(*) AS cases,
+       count(*) FILTER (WHERE dispatched_at IS NOT NULL) AS dispatched,
+       count(*) FILTER (WHERE accepted) AS accepted,
+       count(*) FILTER (WHERE status IN ('closed', 'rated')) AS closed,
+       count(*) FILTER (WHERE rating IS NOT NULL) AS rated,
+       count(*) FILTER (WHERE rating = 'satisfied') AS satisfied,
+       count(*) FILTER (WHERE rating = 'basically_satisfied') AS basically_satisfied,
+       count(*) FILTER (WHERE status IN ('closed', 'rated') AND due_at IS NOT NULL) AS closed_with_deadline,
+       count(*) FILTER (WHERE status IN ('closed', 'rated') AND closed_at <= due_at) AS closed_on_time,
+       count(*) FILTER (WHERE status IN ('closed', 'rated') AND rework_count > 0) AS reworked,
+       count(*) FILTER (WHERE dispatched_at IS NOT NULL AND return_count > 0) AS returned,
+       avg(extract(epoch FROM closed_at - reported_at) / 3600) FILTER (WHERE status IN ('closed', 'rated'))
+           AS avg_handling_hours
+FROM v
+""")
+
+
+def _rate(numerator: float, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def kpis(session: Session, scope: Scope, since: datetime, until: datetime) -> dict:
+    """The KPIs of every case in `scope` reported in [since, until)."""
+    n = session.execute(KPI_SQL, {"pattern": like_pattern(scope), "since": since, "until": until}).mappings().one()
+    return {
+        "area": scope.area_code, "since": since, "until": until, "cases": n["cases"],
+        "response_rate": _rate(n["accepted"], n["dispatched"]),
+        "resolution_rate": _rate(n["closed"], n["cases"]),
+        "satisfaction_rate": _rate(n["satisfied"] + 0.9 * n["basically_satisfied"], n["rated"]),
+        "on_time_rate": _rate(n["closed_on_time"], n["closed_with_deadline"]),
+        "rework_rate": _rate(n["reworked"], n["closed"]),
+        "return_rate": _rate(n["returned"], n["dispatched"]),
+        "avg_handling_hours": round(float(n["avg_handling_hours"]), 2) if n["avg_handling_hours"] is not None else None,
+    }

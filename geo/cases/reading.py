@@ -1,0 +1,102 @@
+"""Reading cases within a scope: lists with filters, one case with its history, a grid worker's own cases."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.cases.workflow import Actor, allowed_actions, visible_case
+from geo.categories import categories
+from geo.errors import InvalidInput
+from geo.i18n import msg
+from geo.models import OPEN_STATUSES
+from geo.privacy import mask_phone
+from geo.scope import like_pattern
+
+MAX_LIMIT = 1000
+
+VIEW = """
+SELECT c.id, c.version, c.status, c.category, c.channel, c.urgency, c.description, c.address,
+       ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.grid_code, g.name AS grid_name, c.located_match,
+       c.handler_level, c.handler_area, c.department, c.assignee_id, s.name AS assignee_name,
+       c.reported_at, c.dispatched_at, c.due_at, c.closed_at, c.overdue, c.escalations, c.extension_requested,
+       c.rework_count, c.return_count, c.rating, c.resumes_to, c.duplicate_of, c.merged_into
+FROM cases c LEFT JOIN areas g ON g.code = c.grid_code LEFT JOIN staff s ON s.id = c.assignee_id
+"""
+
+
+def case_view(row, actor: Actor) -> dict:
+    """A case as the API returns it, with what the caller may do next."""
+    category = categories().get(row["category"])
+    view = {k: row[k] for k in ("id", "version", "status", "channel", "urgency", "description", "address", "lon", "lat",
+                                "located_match", "handler_level", "handler_area", "department", "reported_at",
+                                "dispatched_at", "due_at", "closed_at", "overdue", "escalations", "extension_requested",
+                                "rework_count", "return_count", "rating", "duplicate_of", "merged_into")}
+    view["category"] = {"code": row["category"], "name": category.name_zh if category else None,
+                        "name_en": category.name_en if category else None}
+    view["grid"] = {"code": row["grid_code"], "name": row["grid_name"]} if row["grid_code"] else None
+    view["assignee"] = {"id": row["assignee_id"], "name": row["assignee_name"]} if row["assignee_id"] else None
+    view["allowed_actions"] = allowed_actions(actor, row)
+    return view
+
+
+def get_case(session: Session, case_id: int, actor: Actor) -> dict:
+    """One case with its history, reporters (phones masked) and attachments."""
+    visible_case(session, case_id, actor)
+    row = session.execute(text(VIEW + " WHERE c.id = :id"), {"id": case_id}).mappings().one()
+    view = case_view(row, actor)
+    view["history"] = [dict(e) for e in session.execute(text(
+        "SELECT at, actor, action, from_status, to_status, note, data FROM case_events WHERE case_id = :id ORDER BY id"),
+        {"id": case_id}).mappings()]
+    view["reporters"] = [{"name": r.name, "phone": mask_phone(r.phone), "channel": r.channel, "reported_at": r.reported_at}
+                         for r in session.execute(text("SELECT name, phone, channel, reported_at FROM case_reporters "
+                                                       "WHERE case_id = :id ORDER BY id"), {"id": case_id})]
+    view["attachments"] = [dict(a) for a in session.execute(text(
+        "SELECT id, filename, content_type, size, uploaded_at FROM case_attachments WHERE case_id = :id ORDER BY id"),
+        {"id": case_id}).mappings()]
+    return view
+
+
+def list_cases(session: Session, actor: Actor, *, status: list[str] | None = None, category: list[str] | None = None,
+               since: datetime | None = None, until: datetime | None = None, overdue: bool | None = None,
+               open_only: bool = False, bbox=None, polygon: dict | None = None, mine: bool = False,
+               limit: int = 100, offset: int = 0) -> dict:
+    """Cases the actor may see, newest first, with the total that matched."""
+    if not 1 <= limit <= MAX_LIMIT or offset < 0:
+        raise InvalidInput(msg("limit must lie in 1..{max} and offset must not be negative", max=MAX_LIMIT))
+    where, params = _filters(actor, status, category, since, until, overdue, open_only, bbox, polygon, mine)
+    clause = " WHERE " + " AND ".join(where)
+    rows = session.execute(text(VIEW + clause + " ORDER BY c.reported_at DESC, c.id DESC LIMIT :limit OFFSET :offset"),
+                           {**params, "limit": limit, "offset": offset}).mappings()
+    items = [case_view(r, actor) for r in rows]
+    total = session.execute(text("SELECT count(*) FROM cases c" + clause), params).scalar()
+    return {"total": total, "items": items}
+
+
+def _filters(actor, status, category, since, until, overdue, open_only, bbox, polygon, mine):
+    # Only fixed SQL fragments are joined here; every value is a bound parameter.
+    where = ["(c.grid_code LIKE :pattern OR c.handler_area LIKE :pattern OR :pattern = '%')"]
+    params: dict = {"pattern": like_pattern(actor.scope)}
+    optional = [
+        (status, "c.status = ANY(:status)", "status"), (category, "c.category = ANY(:category)", "category"),
+        (since, "c.reported_at >= :since", "since"), (until, "c.reported_at < :until", "until"),
+        (overdue, "c.overdue = :overdue", "overdue"),
+    ]
+    for value, sql, key in optional:
+        if value is not None:
+            where.append(sql)
+            params[key] = value
+    if open_only:
+        where.append("c.status = ANY(:open)")
+        params["open"] = [s.value for s in OPEN_STATUSES]
+    if bbox:
+        where.append("c.geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)")
+        params.update(zip(("minx", "miny", "maxx", "maxy"), bbox))
+    if polygon:
+        where.append("ST_Covers(ST_SetSRID(ST_GeomFromGeoJSON(:polygon), 4326), c.geom)")
+        params["polygon"] = json.dumps(polygon)
+    if mine:
+        where.append("c.assignee_id = :me")
+        params["me"] = actor.staff_id if actor.staff_id is not None else -1
+    return where, params

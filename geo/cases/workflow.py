@@ -1,0 +1,217 @@
+"""The closed loop (GB/T 30428): register → dispatch → handle → report back → verify → close → rate.
+
+Side paths: return a wrong dispatch (回退), rework after failed verification (返工), extension
+(延期), suspension (挂账), merging a duplicate. Every change is an append-only event written in the
+same transaction as the case row; the row's `version` makes concurrent changes safe: an UPDATE
+that names a stale version changes nothing and the caller gets 409.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.categories import categories
+from geo.cases import routing
+from geo.cases.deadlines import due_at
+from geo.errors import Conflict, Forbidden, InvalidInput, NotFound
+from geo.i18n import msg
+from geo.models import OPEN_STATUSES, CaseStatus as S, Role
+from geo.scope import EVERYTHING, Scope
+
+OPERATORS = {Role.admin, Role.command_center, Role.street_staff, Role.community_staff}
+SUPERVISORS = {Role.admin, Role.command_center, Role.street_staff}
+RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: their account, role, scope and (for grid staff) their staff record."""
+
+    username: str
+    role: Role
+    scope: Scope
+    user_id: int | None = None
+    staff_id: int | None = None
+
+
+SYSTEM = Actor("system", Role.admin, EVERYTHING)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    sources: frozenset
+    target: str | None      # None: the status stays (or, for resume, returns to where it was)
+    who: str                # operator, handler or supervisor
+    needs: tuple = ()
+
+
+ACTIONS = {a.name: a for a in [
+    Action("register", frozenset({S.intake}), S.registered, "operator"),
+    Action("dispatch", frozenset({S.registered, S.returned}), S.dispatched, "operator"),
+    Action("accept", frozenset({S.dispatched}), S.handling, "handler"),
+    Action("return", frozenset({S.dispatched}), S.returned, "handler", ("note",)),
+    Action("report", frozenset({S.handling}), S.reported, "handler", ("note",)),
+    Action("verify", frozenset({S.reported}), S.verified, "operator"),
+    Action("rework", frozenset({S.reported}), S.handling, "operator", ("note",)),
+    Action("close", frozenset({S.verified}), S.closed, "operator"),
+    Action("rate", frozenset({S.closed}), S.rated, "operator", ("rating",)),
+    Action("request_extension", frozenset({S.dispatched, S.handling}), None, "handler", ("note",)),
+    Action("approve_extension", frozenset({S.dispatched, S.handling}), None, "supervisor"),
+    Action("reject_extension", frozenset({S.dispatched, S.handling}), None, "supervisor", ("note",)),
+    Action("suspend", frozenset({S.registered, S.dispatched, S.handling}), S.suspended, "supervisor", ("note",)),
+    Action("resume", frozenset({S.suspended}), None, "supervisor"),
+    Action("merge", frozenset(OPEN_STATUSES), S.merged, "operator", ("target_id",)),
+]}
+
+CASE_ROW = text("""
+SELECT id, version, status, category, grid_code, handler_level, handler_area, assignee_id, due_at,
+       extension_requested, resumes_to, rework_count, return_count, ST_X(geom) AS lon, ST_Y(geom) AS lat
+FROM cases WHERE id = :id
+""")
+
+
+@dataclass
+class Request:
+    """What a caller asks for beyond the action itself."""
+
+    note: str | None = None
+    assignee_id: int | None = None
+    rating: str | None = None
+    target_id: int | None = None
+    data: dict = field(default_factory=dict)
+
+
+def visible_case(session: Session, case_id: int, actor: Actor, *, lock: bool = False):
+    """The case row if the actor may see it; NotFound otherwise (existence outside scope is not revealed)."""
+    row = session.execute(text(CASE_ROW.text + (" FOR UPDATE" if lock else "")), {"id": case_id}).mappings().first()
+    if row is None or not _in_scope(actor, row):
+        raise NotFound(msg("no case {id}", id=case_id))
+    return row
+
+
+def _in_scope(actor: Actor, row) -> bool:
+    if actor.scope.prefix is None:
+        return True
+    return actor.scope.covers_code(row["grid_code"]) or actor.scope.covers_code(row["handler_area"])
+
+
+def _permitted(actor: Actor, who: str, row) -> bool:
+    if who == "supervisor":
+        return actor.role in SUPERVISORS
+    if who == "operator":
+        return actor.role in OPERATORS
+    return actor.role in OPERATORS or (actor.staff_id is not None and actor.staff_id == row["assignee_id"])
+
+
+def allowed_actions(actor: Actor, row) -> list[str]:
+    """What `actor` may do next to the case in `row`."""
+    out = []
+    for action in ACTIONS.values():
+        if row["status"] not in action.sources or not _permitted(actor, action.who, row):
+            continue
+        if action.name in ("approve_extension", "reject_extension") and not row["extension_requested"]:
+            continue
+        if action.name == "request_extension" and row["extension_requested"]:
+            continue
+        out.append(action.name)
+    return out
+
+
+def transition(session: Session, case_id: int, action_name: str, version: int, actor: Actor,
+               request: Request | None = None, *, now: datetime | None = None) -> int:
+    """Apply one action if it is legal, permitted and `version` is current; returns the new version."""
+    request = request or Request()
+    now = now or datetime.now(UTC)
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise InvalidInput(msg("unknown action {action!r}; one of {actions}", action=action_name, actions=", ".join(ACTIONS)))
+    row = visible_case(session, case_id, actor)
+    allowed = allowed_actions(actor, row)
+    if action.name not in allowed:
+        if row["status"] in action.sources and _permitted(actor, action.who, row) is False:
+            raise Forbidden(msg("{role} may not {action} this case", role=actor.role, action=action.name))
+        raise Conflict(msg("cannot {action} a case in status {status}; allowed now: {allowed}", action=action.name,
+                           status=row["status"], allowed=", ".join(allowed) or "-"),
+                       extra={"allowed_actions": allowed, "version": row["version"]})
+    for need in action.needs:
+        if not getattr(request, need):
+            raise InvalidInput(msg("{action} needs {field}", action=action.name, field=need))
+    changes = _effects(session, action, row, request, now)
+    target = changes.pop("status", action.target or row["status"])
+    new_version = _update(session, row, version, {"status": target, **changes})
+    record(session, case_id, actor, action.name, row["status"], target, request.note, request.data, now)
+    return new_version
+
+
+def _update(session: Session, row, version: int, changes: dict) -> int:
+    assignments = ", ".join(f"{column} = :{column}" for column in changes)  # column names come from _effects only
+    updated = session.execute(text(f"UPDATE cases SET {assignments}, version = version + 1 "
+                                   "WHERE id = :case_id AND version = :expected RETURNING version"),
+                              {**changes, "case_id": row["id"], "expected": version}).scalar()
+    if updated is None:
+        raise Conflict(msg("the case changed since version {version} (now {current}); reload and try again",
+                           version=version, current=row["version"]), extra={"version": row["version"]})
+    return updated
+
+
+def _effects(session: Session, action: Action, row, request: Request, now: datetime) -> dict:
+    """The columns an action changes besides status and version."""
+    category = categories()[row["category"]]
+    name = action.name
+    if name == "dispatch":
+        assignee = request.assignee_id or row["assignee_id"]
+        if assignee is None and row["handler_level"] != "department" and row["grid_code"]:
+            assignee = routing.least_loaded(session, row["handler_area"], row["handler_level"])
+        _check_staff(session, assignee)
+        return {"assignee_id": assignee, "dispatched_at": now, "due_at": due_at(category, now), "overdue": False}
+    # Counters are set from the row read above: a concurrent change fails the version check anyway.
+    if name == "return":
+        return {"assignee_id": None, "return_count": row["return_count"] + 1}
+    if name == "rework":
+        return {"rework_count": row["rework_count"] + 1}
+    if name == "close":
+        return {"closed_at": now}
+    if name == "rate":
+        if request.rating not in RATINGS:
+            raise InvalidInput(msg("rating must be one of {ratings}", ratings=", ".join(RATINGS)))
+        return {"rating": request.rating}
+    if name == "request_extension":
+        return {"extension_requested": True}
+    if name == "approve_extension":
+        return {"extension_requested": False, "overdue": False, "due_at": due_at(category, row["due_at"] or now)}
+    if name == "reject_extension":
+        return {"extension_requested": False}
+    if name == "suspend":
+        return {"resumes_to": row["status"]}
+    if name == "resume":
+        return {"status": row["resumes_to"] or S.registered, "resumes_to": None}
+    if name == "merge":
+        return _merge(session, row, request.target_id)
+    return {}
+
+
+def _check_staff(session: Session, staff_id: int | None) -> None:
+    if staff_id is not None and session.execute(text("SELECT 1 FROM staff WHERE id = :s"), {"s": staff_id}).scalar() is None:
+        raise InvalidInput(msg("no staff member {id}", id=staff_id))
+
+
+def _merge(session: Session, row, target_id: int) -> dict:
+    """Fold this case into an open target; its reporters follow the surviving case."""
+    target = session.execute(text("SELECT status FROM cases WHERE id = :t"), {"t": target_id}).scalar()
+    if target is None or target_id == row["id"] or target not in OPEN_STATUSES:
+        raise InvalidInput(msg("merge target {id} must be another open case", id=target_id))
+    session.execute(text("UPDATE case_reporters SET case_id = :t WHERE case_id = :c"), {"t": target_id, "c": row["id"]})
+    return {"merged_into": target_id, "closed_at": datetime.now(UTC)}
+
+
+def record(session: Session, case_id: int, actor: Actor, action: str, from_status: str | None, to_status: str,
+           note: str | None = None, data: dict | None = None, at: datetime | None = None) -> None:
+    """Append one event to a case's history."""
+    session.execute(text("INSERT INTO case_events (case_id, at, actor, action, from_status, to_status, note, data) "
+                         "VALUES (:c, :at, :actor, :action, :f, :t, :note, CAST(:data AS jsonb))"),
+                    {"c": case_id, "at": at or datetime.now(UTC), "actor": actor.username, "action": action,
+                     "f": from_status, "t": to_status, "note": note, "data": json.dumps(data or {}, ensure_ascii=False)})
