@@ -66,3 +66,31 @@ def build_city(session, levels=tuple(Level)) -> dict[Level, list[dict]]:
     for level in levels:
         import_boundaries(session, write(folder, f"{level}.geojson", collection(*LAYERS[level])), level)
     return LAYERS
+
+
+PASSWORD = "correct-horse-battery"
+
+
+def staff_the_city(session) -> dict[str, int]:
+    """Staff on duty (two workers and a leader in A1, a worker in B1, community and street staff) and their
+    accounts; returns staff ids by name. Users: w1, w2 (grid workers of A1), wb (of B1), comm (community A),
+    street, command (district), planner; all with PASSWORD."""
+    from sqlalchemy import text
+
+    from geo.accounts import create_user
+    people = [("w1", "fulltime_worker", A1, "grid_worker"), ("w2", "fulltime_worker", A1, "grid_worker"),
+              ("leader", "grid_leader", A1, None), ("wb", "fulltime_worker", B1, "grid_worker"),
+              ("comm", "community_staff", COMM_A, "community_staff"), ("street", "street_staff", STREET, "street_staff")]
+    ids = {}
+    for name, duty, area, role in people:
+        user_id = None
+        if role:
+            user_id = create_user(session, username=name, password=PASSWORD, role=role, scope_code=area).id
+        ids[name] = session.execute(text("INSERT INTO staff (name, phone, user_id) VALUES (:n, '13800000000', :u) "
+                                         "RETURNING id"), {"n": name, "u": user_id}).scalar()
+        session.execute(text("INSERT INTO staff_assignments (staff_id, duty, area_code, start_date) "
+                             "VALUES (:s, :d, :a, '2020-01-01')"), {"s": ids[name], "d": duty, "a": area})
+    create_user(session, username="command", password=PASSWORD, role="command_center", scope_code=DISTRICT)
+    create_user(session, username="planner", password=PASSWORD, role="planner", scope_code=DISTRICT)
+    session.flush()
+    return ids
