@@ -29,6 +29,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/locate.py
+	$(BIN)/python bench/intake.py
 
 clean:
 	-$(BIN)/wangge db stop

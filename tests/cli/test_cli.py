@@ -108,3 +108,10 @@ def test_roster_import_error_report_and_masked_export(cli_database, tmp_path):
     assert wangge("export", "residents", str(out), "--unmasked", "--as", "boss", "--password-stdin",
                   input="boss-password\n").exit_code == 0
     assert openpyxl.load_workbook(out).active["B2"].value == good
+
+
+def test_cases_tick(cli_database, tmp_path):
+    import_city(tmp_path)
+    result = wangge("cases", "tick", "--now", "2030-01-01T00:00:00")
+    assert result.exit_code == 0 and "0 overdue, 0 escalated" in result.output
+    assert wangge("cases", "tick", "--now", "yesterday").exit_code == 2
