@@ -16,11 +16,17 @@ from geo.models import Role, User
 from geo.scope import Scope, scope_for
 from geo.settings import get_settings
 
-_hasher = PasswordHasher()
 ALGORITHM = "HS256"
 MIN_PASSWORD = 8
 # One message for both unknown user and wrong password: say nothing about which accounts exist.
 WRONG_LOGIN = msg("wrong username or password")
+
+
+@lru_cache
+def _hasher() -> PasswordHasher:
+    """argon2id with the costs from the settings (the library's defaults unless lowered, e.g. for tests)."""
+    settings = get_settings()
+    return PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
 
 
 @lru_cache
@@ -39,7 +45,7 @@ def secret_key() -> str:
 
 def hash_password(password: str) -> str:
     """An argon2id hash of a password."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def create_user(session: Session, *, username: str, password: str, role: str, scope_code: str | None,
@@ -63,7 +69,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
     """The active user with these credentials; AuthenticationFailed otherwise (same message either way)."""
     user = session.scalar(select(User).where(User.username == username))
     try:
-        if user is None or not user.active or not _hasher.verify(user.password_hash, password):
+        if user is None or not user.active or not _hasher().verify(user.password_hash, password):
             raise AuthenticationFailed(WRONG_LOGIN)
     except (VerificationError, InvalidHashError):
         raise AuthenticationFailed(WRONG_LOGIN) from None

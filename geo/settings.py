@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     service_bounds: tuple[float, float, float, float] = (72.0, 0.8, 137.9, 55.9)
     secret_key: str | None = Field(default=None, description="JWT signing key; generated into `home` when unset.")
     token_minutes: int = Field(default=480, gt=0)
+    argon2_time_cost: int = Field(default=3, ge=1, description="argon2id passes (argon2-cffi's default).")
+    argon2_memory_kib: int = Field(default=65536, ge=8, description="argon2id memory in KiB (argon2-cffi's default).")
     lang: Lang = Field(default=DEFAULT_LANG, description="Language of messages when a request names none: zh or en.")
     work_day: str = Field(default="09:00-17:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$",
                           description="Office hours for working-hour deadlines, local China time.")

@@ -17,6 +17,9 @@ os.environ["WANGGE_SECRET_KEY"] = "test-secret-key-" + "x" * 32
 os.environ.pop("DATABASE_URL", None)
 # Assertions read the English messages; tests/geo/test_i18n.py checks the Chinese default.
 os.environ["WANGGE_LANG"] = "en"
+# Cheap password hashes: the suite creates hundreds of accounts; production keeps argon2's defaults.
+os.environ["WANGGE_ARGON2_TIME_COST"] = "1"
+os.environ["WANGGE_ARGON2_MEMORY_KIB"] = "1024"
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
