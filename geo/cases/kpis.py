@@ -1,7 +1,7 @@
 """Case-handling KPIs for an area and period, each defined once, here.
 
 Valid cases: reported in the period, not merged into another. Over those:
-- 响应率 response_rate: cases accepted by a handler (an `accept` event) / cases dispatched.
+- 响应率 response_rate: dispatched cases a handler has taken up (now handling or beyond) / cases dispatched.
 - 解决率 resolution_rate: closed or rated / valid cases.
 - 满意率 satisfaction_rate: (satisfied + 0.9 × basically satisfied) / rated cases (valid follow-ups).
 - 按期结案率 on_time_rate: closed no later than their deadline / closed cases that had one.
@@ -20,7 +20,8 @@ from geo.scope import Scope, like_pattern
 
 KPI_SQL = text("""
 WITH v AS (
-    SELECT c.*, EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'accept') AS accepted
+    SELECT c.*, c.dispatched_at IS NOT NULL AND c.status IN ('handling', 'reported', 'verified', 'closed', 'rated')
+                AS accepted
     FROM cases c
     WHERE c.grid_code LIKE :pattern AND c.reported_at >= :since AND c.reported_at < :until AND c.status <> 'merged'
 )

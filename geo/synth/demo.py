@@ -18,9 +18,12 @@ from sqlalchemy.orm import Session
 from geo.accounts import hash_password
 from geo.boundaries import Metric, import_boundaries, no_track
 from geo.bulk import copy_rows, ewkb, reserve_ids
+from geo.cases.deadlines import due_at
+from geo.cases.workflow import RATINGS
+from geo.categories import categories
 from geo.errors import Conflict, InvalidInput
 from geo.i18n import msg
-from geo.models import Duty, Level, Role
+from geo.models import CaseStatus, Duty, Level, Role
 from geo.settings import PROJECT_ROOT
 from geo.synth import incidents, layout
 from geo.synth.population import PeopleMaker
@@ -86,8 +89,9 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
     maker = PeopleMaker(rng, district, now.date())
     if layout.SCALES[scale].people:
         _people(session, streets, names, metric, maker, rng, track)
-        _cases(session, streets, names, metric, rng, now)
     _staff(session, streets, names, maker, rng, now.date())
+    if layout.SCALES[scale].people:
+        _cases(session, streets, names, metric, rng, now)
     logins = _logins(session, district, names)
     return DemoSummary(district, scale, seed, counts(session), logins)
 
@@ -221,16 +225,33 @@ def _copy_people(session, buildings, households) -> None:
 
 
 def _cases(session, streets, names, metric, rng, now: datetime) -> None:
-    """A year of incidents; their grid is derived in PostGIS by the same rule as locate."""
+    """A year of incidents in the workflow's terms: grid located in PostGIS, dispatched with a deadline, rated."""
     grids = [grid for street in streets for community in street.communities for grid in community.grids]
     places = [incidents.Place(g.geom, g.households, g.purpose, names[g.code]) for g in grids]
     made = incidents.generate(places, rng, now)
     points = metric.to_wgs84(shapely.points([(i.x, i.y) for i in made])) if made else []
-    copy_rows(session, "cases", ["category", "channel", "status", "reported_at", "closed_at", "description", "geom",
-                                 "synthetic"],
-              ([i.category, i.channel, str(i.status), i.reported_at, i.closed_at, i.description, ewkb(p), True]
-               for i, p in zip(made, points)))
+    cats = categories()
+    waiting = {CaseStatus.intake, CaseStatus.registered}
+    ratings = rng.choice(RATINGS, size=len(made), p=[0.8, 0.15, 0.05])
+    copy_rows(session, "cases", ["category", "channel", "status", "reported_at", "dispatched_at", "due_at", "closed_at",
+                                 "rating", "description", "geom", "synthetic"],
+              ([i.category, i.channel, str(i.status), i.reported_at,
+                None if i.status in waiting else i.reported_at,
+                None if i.status in waiting else due_at(cats[i.category], i.reported_at),
+                i.closed_at, str(r) if i.status == CaseStatus.rated else None, i.description, ewkb(p), True]
+               for i, p, r in zip(made, points, ratings)))
     session.execute(text("UPDATE cases SET grid_code = wangge_grid_at(geom) WHERE synthetic"))
+    session.execute(SYNTHETIC_ROUTING, {"waiting": [s.value for s in waiting], "now": now})
+
+
+# Demo cases are handled in their grid: the grid's first full-time worker, overdue if open past the deadline.
+SYNTHETIC_ROUTING = text("""
+UPDATE cases c SET handler_level = 'grid', handler_area = c.grid_code,
+    assignee_id = (SELECT min(a.staff_id) FROM staff_assignments a WHERE a.area_code = c.grid_code
+                   AND a.duty IN ('fulltime_worker', 'grid_leader')),
+    overdue = (c.closed_at IS NULL AND c.due_at < :now)
+WHERE c.synthetic AND NOT (c.status = ANY(:waiting))
+""")
 
 
 def _staff(session, streets, names, maker: PeopleMaker, rng, today: date) -> None:
