@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 
 from api import errors
-from api.routers import areas, auth, cases, categories, health, locate, open311, staff
+from api.routers import areas, auth, cases, categories, health, locate, open311, staff, tiles
 from geo.cases.escalation import tick
 from geo.db import get_engine, session_factory
 from geo.settings import get_settings
@@ -54,6 +54,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     for module in (health, auth, locate, staff, cases, categories, areas):
         app.include_router(module.router, prefix=API)
     app.include_router(open311.router)
+    app.include_router(tiles.router)
     return app
 
 

@@ -1,0 +1,25 @@
+"""Vector tiles: /tiles/{layer}/{z}/{x}/{y}.mvt for districts, streets, communities, grids and cases."""
+
+import hashlib
+
+from fastapi import APIRouter, Request, Response
+
+from api.deps import ScopeDep, SessionDep
+from geo import tiles
+
+router = APIRouter(prefix="/tiles", tags=["tiles"])
+MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
+# Scope-filtered, so only the caller's own cache may keep them; cases change faster than boundaries.
+MAX_AGE = {"cases": 30}
+
+
+@router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response,
+            responses={200: {"content": {MEDIA_TYPE: {}}}, 304: {"description": "Unchanged (If-None-Match)"}})
+def get_tile(session: SessionDep, scope: ScopeDep, request: Request, layer: str, z: int, x: int, y: int) -> Response:
+    """One Mapbox Vector Tile of the layers you may see, with an ETag for cheap revalidation."""
+    body = tiles.tile(session, tiles.check(layer, z, x, y), scope)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": f"private, max-age={MAX_AGE.get(layer, 300)}", "Vary": "Authorization, Cookie"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=MEDIA_TYPE, headers=headers)

@@ -1,0 +1,84 @@
+"""Mapbox Vector Tiles built in PostGIS (ST_TileEnvelope, ST_AsMVTGeom, ST_AsMVT), filtered by scope.
+
+Boundary layers carry, per grid, the open and overdue case counts the command center colours by;
+geometry is simplified to a pixel of the tile's zoom before clipping, so low zooms stay small.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.errors import InvalidInput
+from geo.i18n import msg
+from geo.models import OPEN_STATUSES, SCOPE_PREFIX, Level
+from geo.scope import Scope, like_pattern
+
+EXTENT = 4096
+BUFFER = 64
+MAX_ZOOM = 22
+WEB_MERCATOR_WIDTH_M = 40_075_016.68
+LEVELS = {"districts": "district", "streets": "street", "communities": "community", "grids": "grid"}
+LAYERS = (*LEVELS, "cases")
+
+# Areas inside the scope, and the areas the scope itself lies in (a grid worker still sees their community);
+# open and overdue case counts per area, by the code prefix every case of the area shares.
+AREAS = """
+WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env),
+counts AS (
+    SELECT left(grid_code, :digits) AS prefix, count(*) AS open_cases, count(*) FILTER (WHERE overdue) AS overdue_cases
+    FROM cases WHERE status = ANY(:open) AND grid_code LIKE :pattern GROUP BY 1
+),
+tile AS (
+    SELECT ST_AsMVTGeom(ST_SimplifyPreserveTopology(ST_Transform(a.geom, 3857), :tolerance), bounds.env,
+                        {extent}, {buffer}, true) AS geom,
+           a.code, a.name, a.parent_code, a.kind, a.purpose,
+           coalesce(n.open_cases, 0) AS open_cases, coalesce(n.overdue_cases, 0) AS overdue_cases
+    FROM areas a CROSS JOIN bounds LEFT JOIN counts n ON n.prefix = left(a.code, :digits)
+    WHERE a.level = :level AND a.geom && ST_Transform(bounds.env, 4326)
+      AND (a.code LIKE :pattern OR :prefix LIKE left(a.code, :digits) || '%')
+)
+SELECT ST_AsMVT(tile.*, :layer, {extent}, 'geom') FROM tile WHERE geom IS NOT NULL
+""".format(extent=EXTENT, buffer=BUFFER)
+
+CASES = """
+WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env),
+tile AS (
+    SELECT ST_AsMVTGeom(ST_Transform(c.geom, 3857), bounds.env, {extent}, {buffer}, true) AS geom,
+           c.id, c.category, c.status, c.urgency, c.overdue, c.grid_code, c.reported_at::text AS reported_at,
+           c.due_at::text AS due_at
+    FROM cases c, bounds
+    WHERE c.geom && ST_Transform(bounds.env, 4326) AND c.status = ANY(:open) AND c.grid_code LIKE :pattern
+)
+SELECT ST_AsMVT(tile.*, 'cases', {extent}, 'geom') FROM tile WHERE geom IS NOT NULL
+""".format(extent=EXTENT, buffer=BUFFER)
+
+
+@dataclass(frozen=True)
+class TileAddress:
+    layer: str
+    z: int
+    x: int
+    y: int
+
+
+def check(layer: str, z: int, x: int, y: int) -> TileAddress:
+    """A valid tile address; InvalidInput names what is wrong."""
+    if layer not in LAYERS:
+        raise InvalidInput(msg("unknown layer {layer}; one of {layers}", layer=layer, layers=", ".join(LAYERS)))
+    if not 0 <= z <= MAX_ZOOM or not (0 <= x < 2 ** z and 0 <= y < 2 ** z):
+        raise InvalidInput(msg("no tile {z}/{x}/{y}: z must lie in 0..{max} and x, y in 0..2^z-1", z=z, x=x, y=y,
+                               max=MAX_ZOOM))
+    return TileAddress(layer, z, x, y)
+
+
+def tile(session: Session, address: TileAddress, scope: Scope) -> bytes:
+    """The MVT bytes of one tile (empty when nothing visible lies in it)."""
+    params = {"z": address.z, "x": address.x, "y": address.y, "pattern": like_pattern(scope),
+              "open": [s.value for s in OPEN_STATUSES]}
+    if address.layer == "cases":
+        return bytes(session.execute(text(CASES), params).scalar() or b"")
+    level = Level(LEVELS[address.layer])
+    params |= {"level": level.value, "layer": address.layer, "prefix": scope.prefix or "", "digits": SCOPE_PREFIX[level],
+               "tolerance": WEB_MERCATOR_WIDTH_M / 2 ** address.z / EXTENT}
+    return bytes(session.execute(text(AREAS), params).scalar() or b"")

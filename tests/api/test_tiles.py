@@ -1,0 +1,84 @@
+"""Vector tiles decoded with mapbox-vector-tile: features, attributes, scope, caching headers, bad addresses."""
+
+import math
+
+import mapbox_vector_tile
+import pytest
+from sqlalchemy import text
+
+from tests.city import A1, A2, A5, B1, COMM_A, COMM_B
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2 ** z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+X, Y = tile_of(116.45, 39.93, 7)  # the whole test city lies in this one tile
+
+
+def decode(response) -> dict:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/vnd.mapbox-vector-tile"
+    return mapbox_vector_tile.decode(response.content)
+
+
+@pytest.fixture
+def cases(session, city):
+    for lon, lat, grid, status, overdue in ((116.41, 39.95, A1, "handling", True), (116.411, 39.951, A1, "dispatched", False),
+                                            (116.43, 39.95, A2, "closed", False), (116.45, 39.95, B1, "registered", False)):
+        session.execute(text("INSERT INTO cases (category, status, overdue, geom, grid_code) VALUES ('noise', :s, :o, "
+                             "ST_SetSRID(ST_MakePoint(:x, :y), 4326), :g)"), {"s": status, "o": overdue, "x": lon, "y": lat, "g": grid})
+
+
+def test_grid_tile_with_case_counts(client, cases, login):
+    layer = decode(client.get(f"/tiles/grids/7/{X}/{Y}.mvt", headers=login()))["grids"]
+    props = {f["properties"]["code"]: f["properties"] for f in layer["features"]}
+    assert set(props) == {A1, A2, "110105001001003", "110105001001004", A5, B1, "110105001002002"}
+    assert (props[A1]["open_cases"], props[A1]["overdue_cases"]) == (2, 1)
+    assert props[A2]["open_cases"] == 0 and props[A5]["kind"] == "dedicated" and props[A1]["name"] == "甲一网格"
+    communities = decode(client.get(f"/tiles/communities/7/{X}/{Y}.mvt", headers=login()))["communities"]
+    counts = {f["properties"]["code"]: f["properties"]["open_cases"] for f in communities["features"]}
+    assert counts == {COMM_A: 2, COMM_B: 1}
+
+
+def test_cases_tile_has_open_cases_only(client, cases, login):
+    layer = decode(client.get(f"/tiles/cases/7/{X}/{Y}.mvt", headers=login()))["cases"]
+    assert sorted(f["properties"]["status"] for f in layer["features"]) == ["dispatched", "handling", "registered"]
+    assert all(f["geometry"]["type"] == "Point" for f in layer["features"])
+
+
+def test_scope_filters_tiles(client, cases, login):
+    headers = login("grid_worker", A1)
+    grids = decode(client.get(f"/tiles/grids/7/{X}/{Y}.mvt", headers=headers))["grids"]
+    assert [f["properties"]["code"] for f in grids["features"]] == [A1]
+    communities = decode(client.get(f"/tiles/communities/7/{X}/{Y}.mvt", headers=headers))["communities"]
+    assert [f["properties"]["code"] for f in communities["features"]] == [COMM_A]  # the community it lies in
+    cases_layer = decode(client.get(f"/tiles/cases/7/{X}/{Y}.mvt", headers=headers))["cases"]
+    assert {f["properties"]["grid_code"] for f in cases_layer["features"]} == {A1}
+
+
+def test_empty_tile_and_low_zoom(client, cases, login):
+    empty = client.get("/tiles/grids/7/0/0.mvt", headers=login())
+    assert empty.status_code == 200 and empty.content == b""
+    world = decode(client.get("/tiles/districts/0/0/0.mvt", headers=login()))
+    assert len(world["districts"]["features"]) == 1
+
+
+def test_etag_and_cache_control(client, cases, login):
+    first = client.get(f"/tiles/grids/7/{X}/{Y}.mvt", headers=login())
+    assert first.headers["cache-control"].startswith("private")
+    again = client.get(f"/tiles/grids/7/{X}/{Y}.mvt", headers={**login(), "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+@pytest.mark.parametrize("path", ["/tiles/roads/13/1/1.mvt", "/tiles/grids/23/0/0.mvt", "/tiles/grids/2/4/0.mvt",
+                                  "/tiles/grids/2/0/-1.mvt", "/tiles/grids/a/0/0.mvt"])
+def test_bad_addresses_are_422(client, login, path):
+    assert client.get(path, headers=login()).status_code == 422
+
+
+def test_tiles_need_a_token(client):
+    assert client.get(f"/tiles/grids/7/{X}/{Y}.mvt").status_code == 401
