@@ -4,12 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup postgis venv demo test bench clean
+.PHONY: setup postgis browser venv demo test bench clean
 
 setup: postgis venv
 
 postgis:
 	@bash scripts/ensure-postgis.sh
+
+browser:
+	@bash scripts/ensure-browser.sh
 
 venv: $(VENV)/.installed
 
@@ -24,7 +27,7 @@ demo: setup
 	$(BIN)/wangge seed demo
 	$(BIN)/wangge serve
 
-test: setup
+test: setup browser
 	$(BIN)/pytest
 
 bench: setup

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Cookie, Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -34,8 +34,13 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def current_user(session: SessionDep, token: Annotated[str | None, Depends(bearer)]) -> User:
-    """The user of the bearer token; 401 without one."""
+COOKIE = "wangge_token"
+
+
+def current_user(session: SessionDep, token: Annotated[str | None, Depends(bearer)],
+                 cookie: Annotated[str | None, Cookie(alias=COOKIE)] = None) -> User:
+    """The user of the bearer token (or of the map pages' login cookie); 401 without one."""
+    token = token or cookie
     if not token:
         raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url=TOKEN_URL))
     return accounts.user_for_token(session, token)

@@ -3,18 +3,21 @@
 import asyncio
 import logging
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from api import errors
-from api.routers import areas, auth, cases, categories, health, locate, open311, staff, tiles
+from api.routers import areas, auth, cases, categories, health, locate, maps, open311, staff, tiles
 from geo.cases.escalation import tick
 from geo.db import get_engine, session_factory
 from geo.settings import get_settings
 
 API = "/api/v1"
+STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
 
 
@@ -55,6 +58,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         app.include_router(module.router, prefix=API)
     app.include_router(open311.router)
     app.include_router(tiles.router)
+    app.include_router(maps.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     duplicate_hours: float = Field(default=72.0, ge=0, description="…and reported within this many hours.")
     tick_seconds: int = Field(default=300, ge=0, description="How often the server checks deadlines (0: never).")
     attachments_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    basemap: str = Field(default="none", pattern="^(none|osm)$",
+                         description="Background map of the pages: none (offline command centers) or osm.")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -1,0 +1,1 @@
+"""Command-center map pages: folium builds the Leaflet page, data comes from the API (tiles, GeoJSON) at run time."""

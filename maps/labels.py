@@ -1,0 +1,21 @@
+"""Words on the map pages, Chinese first."""
+
+LABELS = {
+    "zh": {
+        "title": "社会治理综合指挥中心", "districts": "区县", "streets": "街道", "communities": "社区", "grids": "网格",
+        "cases": "未结案件", "open_cases": "未结案件数", "overdue": "已逾期", "legend": "网格未结案件",
+        "category": "类别", "reported": "上报时间", "assignee": "处置人", "due": "处置时限", "status": "状态",
+        "details": "查看详情", "kpis": "指标（近30天）", "response_rate": "响应率", "resolution_rate": "解决率",
+        "satisfaction_rate": "满意率", "on_time_rate": "按期结案率", "avg_handling_hours": "平均处置时长（小时）",
+        "login": "登录", "username": "用户名", "password": "密码", "none": "无",
+    },
+    "en": {
+        "title": "Command center", "districts": "Districts", "streets": "Streets", "communities": "Communities",
+        "grids": "Grids", "cases": "Open cases", "open_cases": "Open cases", "overdue": "Overdue",
+        "legend": "Open cases per grid", "category": "Category", "reported": "Reported", "assignee": "Assignee",
+        "due": "Due", "status": "Status", "details": "Details", "kpis": "KPIs (last 30 days)",
+        "response_rate": "Response rate", "resolution_rate": "Resolution rate", "satisfaction_rate": "Satisfaction rate",
+        "on_time_rate": "On-time closure", "avg_handling_hours": "Average handling (hours)", "login": "Log in",
+        "username": "Username", "password": "Password", "none": "none",
+    },
+}

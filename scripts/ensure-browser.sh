@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Debian's Chromium (and CJK fonts, so Chinese labels render) for the end-to-end map tests.
+# Installed as root or through passwordless sudo; otherwise the browser tests skip and say why.
+set -euo pipefail
+
+if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  exit 0
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo="sudo"
+else
+  echo "Chromium is missing: the browser tests will be skipped. Install it once as root:" >&2
+  echo "  apt-get install -y chromium fonts-noto-cjk" >&2
+  exit 0
+fi
+echo "Installing chromium and fonts-noto-cjk from the OS packages…"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk >/dev/null
+echo "Chromium installed."

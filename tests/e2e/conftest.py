@@ -1,0 +1,88 @@
+"""A real server on a committed test database, and Debian's Chromium driven by Playwright."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from geo import db, migrate
+from geo.accounts import create_user
+from geo.cluster import free_port
+from tests.city import PASSWORD, build_city, staff_the_city
+from tests.conftest import fresh_database
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Chromium must not try to reach the network on its own (this machine has none).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def server(cluster, tmp_path_factory):
+    """uvicorn serving the test city with a few open cases; yields its base URL."""
+    if cluster is None:
+        pytest.skip("needs the embedded test cluster")
+    url = fresh_database(cluster, "wangge_e2e")
+    engine = db.make_engine(url)
+    migrate.upgrade(engine)
+    with db.session_factory(engine).begin() as s:
+        build_city(s)
+        staff_the_city(s)
+        create_user(s, username="boss", password=PASSWORD, role="admin", scope_code=None)
+        for lon, lat, grid, status, overdue in ((116.41, 39.95, "110105001001001", "handling", True),
+                                                (116.43, 39.95, "110105001001002", "dispatched", False),
+                                                (116.45, 39.95, "110105001002001", "registered", False)):
+            s.execute(text("INSERT INTO cases (category, status, overdue, geom, grid_code, reported_at) VALUES "
+                           "('env_garbage', :s, :o, ST_SetSRID(ST_MakePoint(:x, :y), 4326), :g, now())"),
+                      {"s": status, "o": overdue, "x": lon, "y": lat, "g": grid})
+    engine.dispose()
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "WANGGE_HOME": str(tmp_path_factory.mktemp("e2e-home")),
+           "WANGGE_TICK_SECONDS": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"],
+                            env=env, cwd=Path(__file__).resolve().parents[2])
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(base + "/api/v1/health").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+def login(page, base: str, username: str = "boss", path: str = "/maps/command-center") -> None:
+    page.goto(base + path)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**" + path)

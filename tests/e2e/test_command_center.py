@@ -1,0 +1,63 @@
+"""The command center in a real headless Chromium: login, layers drawn, legend, KPIs, popups, drill-down."""
+
+from tests.e2e.conftest import ARTIFACTS, login
+
+
+def test_login_redirects_and_refuses_bad_passwords(page, server):
+    page.goto(server + "/maps/command-center")
+    assert "/maps/login" in page.url
+    page.fill("input[name=username]", "boss")
+    page.fill("input[name=password]", "wrong-password")
+    page.click("button[type=submit]")
+    assert "用户名或密码错误" in page.content()
+
+
+def test_command_center_draws_boundaries_cases_and_kpis(page, server):
+    login(page, server)
+    page.wait_for_function("window.wangge && window.wangge.cases === 3 && window.wangge.gridFeatures > 0 "
+                           "&& window.wangge.kpis !== null", timeout=20_000)
+    assert page.title() == "社会治理综合指挥中心"
+    legend = page.inner_text(".wangge-legend")
+    assert "网格未结案件" in legend and "10+" in legend
+    assert "响应率" in page.inner_text("#kpis")
+    assert page.locator("path.leaflet-interactive").count() >= 7  # grid and community shapes drawn as SVG
+    page.screenshot(path=str(ARTIFACTS / "command-center.png"))
+
+
+def test_case_popup_and_drill_down(page, server):
+    login(page, server)
+    page.wait_for_function("window.wangge && window.wangge.cases === 3", timeout=20_000)
+    page.evaluate("window.wangge.map.setView([39.95, 116.41], 17)")
+    page.wait_for_function("window.wangge.map.getZoom() === 17 && document.querySelectorAll('.case-marker').length > 0",
+                           timeout=10_000)
+    page.locator(".case-marker").first.click(force=True)
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=10_000).inner_text()
+    assert "暴露垃圾" in popup and "处置人" in popup
+    page.screenshot(path=str(ARTIFACTS / "command-center-popup.png"))
+
+
+def test_english_labels(page, server):
+    login(page, server, path="/maps/command-center?lang=en")
+    page.wait_for_function("window.wangge && window.wangge.kpis !== null", timeout=20_000)
+    assert page.title() == "Command center" and "Open cases per grid" in page.inner_text(".wangge-legend")
+
+
+def test_click_a_community_to_drill_down_to_its_grids(page, server):
+    login(page, server)
+    page.wait_for_function("window.wangge && window.wangge.gridFeatures > 0", timeout=20_000)
+    # Switch the case markers off so the click lands on the boundaries.
+    page.get_by_label("未结案件").uncheck()
+
+    def click_at(lat, lon):
+        point = page.evaluate(f"(() => {{ const p = window.wangge.map.latLngToContainerPoint([{lat}, {lon}]);"
+                              f" const r = window.wangge.map.getContainer().getBoundingClientRect();"
+                              f" return [r.left + p.x, r.top + p.y]; }})()")
+        page.mouse.click(*point)
+
+    click_at(39.915, 116.425)  # inside community 甲, grid 甲四
+    page.wait_for_function("window.wangge.drilled === '110105001001'", timeout=10_000)
+    page.wait_for_timeout(800)  # the zoom to the community
+    click_at(39.915, 116.425)
+    page.wait_for_function("window.wangge.gridClicked === '110105001001004'", timeout=10_000)
+    assert "甲四网格" in page.inner_text(".leaflet-popup-content")
+    page.screenshot(path=str(ARTIFACTS / "command-center-drill-down.png"))
