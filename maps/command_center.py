@@ -45,7 +45,7 @@ class CommandCenterLayers(PageScript):
   const T = {{ this.labels }};
   const STEPS = {{ this.steps }};
   const STATUS = {{ this.status_colours }};
-  const W = window.wangge = {map: map, cases: 0, gridFeatures: 0, kpis: null, drilled: null, gridClicked: null};
+  const W = window.wangge = {map: map, cases: 0, loads: 0, gridFeatures: 0, kpis: null, drilled: null, gridClicked: null};
   const colour = n => { let c = STEPS[0][1]; for (const [min, col] of STEPS) { if (n >= min) c = col; } return c; };
   const tileOptions = (layer, style) => ({
     vectorTileLayerStyles: {[layer]: style}, interactive: true, maxNativeZoom: 18,
@@ -95,6 +95,7 @@ class CommandCenterLayers(PageScript):
           .bindPopup(popup(c)).addTo(cluster);
       }
       W.cases = page.items.length;
+      W.loads += 1;
     });
   }
   const kpiBox = L.control({position: 'topright'});

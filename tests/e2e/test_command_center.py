@@ -27,10 +27,17 @@ def test_command_center_draws_boundaries_cases_and_kpis(page, server):
 def test_case_popup_and_drill_down(page, server):
     login(page, server)
     page.wait_for_function("window.wangge && window.wangge.cases === 3", timeout=20_000)
+    loads = page.evaluate("window.wangge.loads")
     page.evaluate("window.wangge.map.setView([39.95, 116.41], 17)")
-    page.wait_for_function("window.wangge.map.getZoom() === 17 && document.querySelectorAll('.case-marker').length > 0",
-                           timeout=10_000)
-    page.locator(".case-marker").first.click(force=True)
+    page.wait_for_function(f"window.wangge.loads > {loads}", timeout=10_000)
+    # The move reloads the cases: wait for a marker drawn inside the view, then click it as a person would.
+    centre = page.wait_for_function("""() => {
+        if (window.wangge.map.getZoom() !== 17) return null;
+        const box = [...document.querySelectorAll('.case-marker')].map(e => e.getBoundingClientRect())
+            .find(r => r.width > 0 && r.left > 0 && r.top > 0 && r.right < innerWidth && r.bottom < innerHeight);
+        return box ? [box.left + box.width / 2, box.top + box.height / 2] : null;
+    }""", timeout=10_000).json_value()
+    page.mouse.click(*centre)
     popup = page.wait_for_selector(".leaflet-popup-content", timeout=10_000).inner_text()
     assert "暴露垃圾" in popup and "处置人" in popup
     page.screenshot(path=str(ARTIFACTS / "command-center-popup.png"))
