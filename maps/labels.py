@@ -7,7 +7,9 @@ LABELS = {
         "category": "类别", "reported": "上报时间", "assignee": "处置人", "due": "处置时限", "status": "状态",
         "details": "查看详情", "kpis": "指标（近30天）", "response_rate": "响应率", "resolution_rate": "解决率",
         "satisfaction_rate": "满意率", "on_time_rate": "按期结案率", "avg_handling_hours": "平均处置时长（小时）",
-        "login": "登录", "username": "用户名", "password": "密码", "none": "无",
+        "login": "登录", "username": "用户名", "password": "密码", "none": "无", "case": "案件", "history": "处置记录",
+        "grid_staff": "网格人员", "grid_leader": "网格长", "fulltime_worker": "专职网格员", "parttime_worker": "兼职网格员",
+        "building_head": "楼栋长",
     },
     "en": {
         "title": "Command center", "districts": "Districts", "streets": "Streets", "communities": "Communities",
@@ -16,6 +18,8 @@ LABELS = {
         "due": "Due", "status": "Status", "details": "Details", "kpis": "KPIs (last 30 days)",
         "response_rate": "Response rate", "resolution_rate": "Resolution rate", "satisfaction_rate": "Satisfaction rate",
         "on_time_rate": "On-time closure", "avg_handling_hours": "Average handling (hours)", "login": "Log in",
-        "username": "Username", "password": "Password", "none": "none",
+        "username": "Username", "password": "Password", "none": "none", "case": "Case", "history": "History",
+        "grid_staff": "Grid staff", "grid_leader": "grid leader", "fulltime_worker": "full-time grid worker",
+        "parttime_worker": "part-time grid worker", "building_head": "building head",
     },
 }

@@ -6,11 +6,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import COOKIE, SessionDep
+from api.deps import COOKIE, SessionDep, current_actor
 from api.errors import request_lang
 from geo import accounts
 from geo.errors import AuthenticationFailed
 from geo.settings import get_settings
+from maps.case_page import case_page
 from maps.command_center import command_center
 from maps.labels import LABELS
 
@@ -57,13 +58,13 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form()
     return response
 
 
-def _page_scope(request: Request, session):
-    """The caller's scope, or None when the page should send them to the login form."""
+def _page_user(request: Request, session):
+    """The logged-in user, or None when the page should send them to the login form."""
     token = request.cookies.get(COOKIE)
     if not token:
         return None
     try:
-        return accounts.user_scope(session, accounts.user_for_token(session, token))
+        return accounts.user_for_token(session, token)
     except AuthenticationFailed:
         return None
 
@@ -76,7 +77,17 @@ def _to_login(request: Request) -> RedirectResponse:
 @router.get("/command-center", response_class=HTMLResponse)
 def command_center_page(request: Request, session: SessionDep):
     """The command center: your whole scope, boundaries coloured by open cases, open cases, KPIs."""
-    scope = _page_scope(request, session)
-    if scope is None:
+    user = _page_user(request, session)
+    if user is None:
         return _to_login(request)
-    return HTMLResponse(command_center(session, scope, request_lang(request)))
+    return HTMLResponse(command_center(session, accounts.user_scope(session, user), request_lang(request)))
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_screen(request: Request, session: SessionDep, case_id: int):
+    """One case: on the map in its grid, with the grid's staff and the case's history."""
+    user = _page_user(request, session)
+    if user is None:
+        return _to_login(request)
+    return HTMLResponse(case_page(session, case_id, current_actor(session, user, accounts.user_scope(session, user)),
+                                  request_lang(request)))

@@ -68,3 +68,17 @@ def test_click_a_community_to_drill_down_to_its_grids(page, server):
     page.wait_for_function("window.wangge.gridClicked === '110105001001004'", timeout=10_000)
     assert "甲四网格" in page.inner_text(".leaflet-popup-content")
     page.screenshot(path=str(ARTIFACTS / "command-center-drill-down.png"))
+
+
+def test_case_page_shows_the_case_its_grid_staff_and_history(page, server):
+    login(page, server)
+    page.wait_for_function("window.wangge && window.wangge.cases === 3", timeout=20_000)
+    case_id = page.evaluate("fetch('/api/v1/cases?category=env_garbage&status=handling').then(r => r.json())"
+                            ".then(p => p.items[0].id)")
+    page.goto(f"{server}/maps/cases/{case_id}")
+    page.wait_for_function("window.wangge && window.wangge.grid && window.wangge.staff !== null", timeout=20_000)
+    panel = page.inner_text("#case-panel")
+    assert f"#{case_id}" in panel and "暴露垃圾" in panel and "处置记录" in panel and "网格人员" in panel
+    assert "w1 (专职网格员)" in panel and "甲一网格" in page.inner_text(".grid-name")
+    page.screenshot(path=str(ARTIFACTS / "case-page.png"))
+    assert page.goto(f"{server}/maps/cases/999999").status == 404

@@ -1,0 +1,78 @@
+"""The case screen: the case on the map inside its grid, the grid's staff on duty, and the case's history."""
+
+import json
+
+from branca.element import Element
+from jinja2 import Template
+from sqlalchemy.orm import Session
+
+from geo.cases.reading import get_case
+from geo.cases.workflow import Actor
+from geo.settings import get_settings
+from maps.command_center import STATUS_COLOURS, STYLE
+from maps.labels import LABELS
+from maps.offline import PageScript, offline_map
+
+PANEL_STYLE = """<style>
+#case-panel { position: absolute; top: 10px; left: 60px; z-index: 1000; width: 24em; max-height: 85vh; overflow: auto;
+  background: rgba(255,255,255,.95); padding: 10px 12px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+  font: 13px/1.6 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+#case-panel ol { padding-left: 1.4em; margin: 4px 0; }
+</style>"""
+
+
+class CaseLayers(PageScript):
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  const map = {{ this._parent.get_name() }};
+  map.setMaxZoom(19);
+  const T = {{ this.labels }};
+  const W = window.wangge = {map: map, grid: false, staff: null};
+  const c = {{ this.case }};
+  L.circleMarker([c.lat, c.lon], {radius: 9, color: '#fff', weight: 2, fillColor: {{ this.colour }}, fillOpacity: 1,
+                                   className: 'case-marker'}).addTo(map).bindPopup('<b>' + c.category.name + '</b>');
+  const panel = document.getElementById('case-panel');
+  const esc = s => String(s === null || s === undefined ? '' : s).replace(/[&<>"]/g, ch => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[ch]));
+  panel.innerHTML = '<b>#' + c.id + ' ' + esc(c.category.name) + '</b><br>' + T.status + ': ' + esc(c.status) +
+    '<br>' + T.reported + ': ' + esc(c.reported_at).slice(0, 16).replace('T', ' ') +
+    '<br>' + T.assignee + ': ' + esc(c.assignee ? c.assignee.name : T.none) +
+    '<br>' + T.due + ': ' + (c.due_at ? esc(c.due_at).slice(0, 16).replace('T', ' ') : T.none) +
+    '<br>' + esc(c.description) + '<div id="case-staff"></div><b>' + T.history + '</b><ol>' +
+    c.history.map(h => '<li>' + esc(h.at).slice(0, 16).replace('T', ' ') + ' ' + esc(h.actor) + ': ' + esc(h.action) +
+                        (h.note ? ' — ' + esc(h.note) : '') + '</li>').join('') + '</ol>';
+  if (c.grid) {
+    fetch('/api/v1/grids/' + c.grid.code).then(r => r.json()).then(f => {
+      L.geoJSON(f, {style: {color: '#2171b5', weight: 3, fillOpacity: 0.1}}).addTo(map)
+        .bindTooltip(f.properties.name, {permanent: true, direction: 'center', className: 'grid-name'});
+      W.grid = true;
+    });
+    fetch('/api/v1/staff?area=' + c.grid.code).then(r => r.json()).then(staff => {
+      W.staff = staff.length;
+      document.getElementById('case-staff').innerHTML = '<b>' + T.grid_staff + '</b><br>' +
+        staff.map(s => esc(s.name) + ' (' + esc(T[s.duty] || s.duty) + ') ' + esc(s.phone)).join('<br>');
+    });
+  }
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, case: dict, lang: str):
+        super().__init__()
+        self._name = "CaseLayers"
+        self.labels = json.dumps(LABELS[lang], ensure_ascii=False)
+        self.case = json.dumps(case, ensure_ascii=False, default=str)
+        self.colour = json.dumps("#d7301f" if case["overdue"] else STATUS_COLOURS.get(case["status"], "#3182bd"))
+
+
+def case_page(session: Session, case_id: int, actor: Actor, lang: str = "zh") -> str:
+    """The HTML of one case's page (NotFound outside the actor's scope)."""
+    case = get_case(session, case_id, actor)
+    d = 0.004
+    m = offline_map([[case["lat"] - d, case["lon"] - d], [case["lat"] + d, case["lon"] + d]], get_settings().basemap)
+    root = m.get_root()
+    root.header.add_child(Element(STYLE + PANEL_STYLE))
+    root.header.add_child(Element(f"<title>{LABELS[lang]['case']} #{case_id}</title>"))
+    root.html.add_child(Element('<div id="case-panel"></div>'))
+    m.add_child(CaseLayers(case, lang))
+    return root.render()
