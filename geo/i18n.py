@@ -175,6 +175,7 @@ ZH: dict[str, str] = {
     "area {code} lies outside your scope": "区域 {code} 不在您的管辖范围内",
     "polygon must be a GeoJSON Polygon or MultiPolygon": "polygon 须为 GeoJSON Polygon 或 MultiPolygon",
     "{overdue} overdue, {escalated} escalated": "逾期 {overdue} 件，升级 {escalated} 件",
+    "no grid with code {code}": "没有编码为 {code} 的网格",
     # tiles
     "unknown layer {layer}; one of {layers}": "未知图层 {layer}；可选 {layers}",
     "no tile {z}/{x}/{y}: z must lie in 0..{max} and x, y in 0..2^z-1": "没有瓦片 {z}/{x}/{y}：z 须在 0..{max} 之间，x、y 须在 0..2^z-1 之间",

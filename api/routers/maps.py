@@ -12,6 +12,7 @@ from geo import accounts
 from geo.errors import AuthenticationFailed
 from geo.settings import get_settings
 from maps.case_page import case_page
+from maps.grid_page import grid_page
 from maps.command_center import command_center
 from maps.labels import LABELS
 
@@ -91,3 +92,12 @@ def case_screen(request: Request, session: SessionDep, case_id: int):
         return _to_login(request)
     return HTMLResponse(case_page(session, case_id, current_actor(session, user, accounts.user_scope(session, user)),
                                   request_lang(request)))
+
+
+@router.get("/grids/{code}", response_class=HTMLResponse)
+def grid_screen(request: Request, session: SessionDep, code: str):
+    """One grid: its buildings and households, staff on duty, open cases and neighbouring grids."""
+    user = _page_user(request, session)
+    if user is None:
+        return _to_login(request)
+    return HTMLResponse(grid_page(session, code, accounts.user_scope(session, user), request_lang(request)))

@@ -47,3 +47,15 @@ def test_errors(client, city, login):
         r = client.get("/api/v1/grids", params={"bbox": bbox}, headers=h)
         assert r.status_code == 422 and "bbox" in r.json()["detail"]
     assert client.get("/api/v1/grids", params={"limit": 0}, headers=h).status_code == 422
+
+
+def test_buildings_within_scope(client, session, city, login):
+    from sqlalchemy import text
+    session.execute(text("INSERT INTO buildings (code, name, geom) VALUES ('B1', '一号楼', ST_SetSRID(ST_MakePoint(116.41, 39.95), 4326)), "
+                         "('B2', '二号楼', ST_SetSRID(ST_MakePoint(116.45, 39.95), 4326))"))
+    everything = client.get("/api/v1/buildings", headers=login()).json()
+    assert [f["properties"]["code"] for f in everything["features"]] == ["B1", "B2"]
+    assert everything["features"][0]["properties"]["grid_code"] == A1
+    mine = client.get("/api/v1/buildings", headers=login("grid_worker", A1)).json()
+    assert [f["properties"]["code"] for f in mine["features"]] == ["B1"]
+    assert client.get("/api/v1/buildings", params={"grid": B1}, headers=login()).json()["numberReturned"] == 1

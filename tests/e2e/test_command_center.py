@@ -82,3 +82,14 @@ def test_case_page_shows_the_case_its_grid_staff_and_history(page, server):
     assert "w1 (专职网格员)" in panel and "甲一网格" in page.inner_text(".grid-name")
     page.screenshot(path=str(ARTIFACTS / "case-page.png"))
     assert page.goto(f"{server}/maps/cases/999999").status == 404
+
+
+def test_grid_page(page, server):
+    login(page, server, path="/maps/grids/110105001001001")
+    page.wait_for_function("window.wangge && window.wangge.staff !== null && window.wangge.neighbours > 0 "
+                           "&& window.wangge.cases === 1", timeout=20_000)
+    panel = page.inner_text("#case-panel")
+    assert "甲一网格" in panel and "网格人员" in panel and "w1 (专职网格员)" in panel
+    assert page.evaluate("window.wangge.neighbours") >= 3  # 甲二, 甲三, 甲四 and the school around/inside it
+    page.screenshot(path=str(ARTIFACTS / "grid-page.png"))
+    assert page.goto(f"{server}/maps/grids/999999999999999").status == 404
