@@ -33,13 +33,13 @@ class CaseLayers(PageScript):
   L.circleMarker([c.lat, c.lon], {radius: 9, color: '#fff', weight: 2, fillColor: {{ this.colour }}, fillOpacity: 1,
                                    className: 'case-marker'}).addTo(map).bindPopup('<b>' + c.category.name + '</b>');
   const panel = document.getElementById('case-panel');
-  const esc = s => String(s === null || s === undefined ? '' : s).replace(/[&<>"]/g, ch => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[ch]));
+  const {esc, when} = window.wanggeUtil;
   panel.innerHTML = '<b>#' + c.id + ' ' + esc(c.category.name) + '</b><br>' + T.status + ': ' + esc(c.status) +
-    '<br>' + T.reported + ': ' + esc(c.reported_at).slice(0, 16).replace('T', ' ') +
+    '<br>' + T.reported + ': ' + when(c.reported_at, T.none) +
     '<br>' + T.assignee + ': ' + esc(c.assignee ? c.assignee.name : T.none) +
-    '<br>' + T.due + ': ' + (c.due_at ? esc(c.due_at).slice(0, 16).replace('T', ' ') : T.none) +
+    '<br>' + T.due + ': ' + when(c.due_at, T.none) +
     '<br>' + esc(c.description) + '<div id="case-staff"></div><b>' + T.history + '</b><ol>' +
-    c.history.map(h => '<li>' + esc(h.at).slice(0, 16).replace('T', ' ') + ' ' + esc(h.actor) + ': ' + esc(h.action) +
+    c.history.map(h => '<li>' + when(h.at) + ' ' + esc(h.actor) + ': ' + esc(h.action) +
                         (h.note ? ' — ' + esc(h.note) : '') + '</li>').join('') + '</ol>';
   if (c.grid) {
     fetch('/api/v1/grids/' + c.grid.code).then(r => r.json()).then(f => {

@@ -43,6 +43,7 @@ class CommandCenterLayers(PageScript):
   const map = {{ this._parent.get_name() }};
   map.setMaxZoom(19);  // with no basemap Leaflet knows no maximum, and clustering needs one
   const T = {{ this.labels }};
+  const {esc, when} = window.wanggeUtil;
   const STEPS = {{ this.steps }};
   const STATUS = {{ this.status_colours }};
   const W = window.wangge = {map: map, cases: 0, loads: 0, gridFeatures: 0, kpis: null, drilled: null, gridClicked: null};
@@ -59,7 +60,7 @@ class CommandCenterLayers(PageScript):
     const p = e.layer.properties;
     if (W.drilled !== p.parent_code) { drill(p.parent_code); return; }
     W.gridClicked = p.code;
-    L.popup().setLatLng(e.latlng).setContent('<b>' + p.name + '</b><br>' + T.open_cases + ': ' + p.open_cases +
+    L.popup().setLatLng(e.latlng).setContent('<b>' + esc(p.name) + '</b><br>' + T.open_cases + ': ' + p.open_cases +
       '<br>' + T.overdue + ': ' + p.overdue_cases).openOn(map);
   });
   const communities = L.vectorGrid.protobuf('/tiles/communities/{z}/{x}/{y}.mvt', tileOptions('communities',
@@ -78,10 +79,10 @@ class CommandCenterLayers(PageScript):
   L.control.layers(null, {[T.streets]: streets, [T.communities]: communities, [T.grids]: grids, [T.cases]: cluster},
                    {collapsed: false}).addTo(map);
 
-  const popup = c => '<b>' + c.category.name + '</b><br>' + T.status + ': ' + c.status +
-      '<br>' + T.reported + ': ' + c.reported_at.slice(0, 16).replace('T', ' ') +
-      '<br>' + T.assignee + ': ' + (c.assignee ? c.assignee.name : T.none) +
-      '<br>' + T.due + ': ' + (c.due_at ? c.due_at.slice(0, 16).replace('T', ' ') : T.none) +
+  const popup = c => '<b>' + esc(c.category.name) + '</b><br>' + T.status + ': ' + esc(c.status) +
+      '<br>' + T.reported + ': ' + when(c.reported_at, T.none) +
+      '<br>' + T.assignee + ': ' + esc(c.assignee ? c.assignee.name : T.none) +
+      '<br>' + T.due + ': ' + when(c.due_at, T.none) +
       '<br><a href="/maps/cases/' + c.id + '">' + T.details + '</a>';
   function loadCases() {
     const b = map.getBounds();

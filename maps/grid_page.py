@@ -28,7 +28,7 @@ class GridLayers(PageScript):
   const code = {{ this.code }};
   const bbox = {{ this.bbox }};
   const W = window.wangge = {map: map, neighbours: 0, buildings: 0, households: 0, cases: 0, staff: null};
-  const esc = s => String(s === null || s === undefined ? '' : s).replace(/[&<>"]/g, ch => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[ch]));
+  const {esc, when} = window.wanggeUtil;
   const panel = document.getElementById('case-panel');
   const show = () => { panel.innerHTML = '<b>' + esc(W.name || code) + '</b> ' + code + '<br>' + T.buildings + ': ' +
       W.buildings + '<br>' + T.households + ': ' + W.households + '<br>' + T.cases + ': ' + W.cases +

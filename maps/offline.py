@@ -18,7 +18,8 @@ class PageScript(JSCSSMixin, MacroElement):
     """Base of a page's own script: folium loads these plugins after Leaflet, from /static/vendor."""
 
     default_js = [("vectorgrid", f"{VENDOR}/vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
-                  ("markercluster", f"{VENDOR}/markercluster/leaflet.markercluster.js")]
+                  ("markercluster", f"{VENDOR}/markercluster/leaflet.markercluster.js"),
+                  ("wangge", "/static/wangge.js")]
     default_css = [("markercluster_css", f"{VENDOR}/markercluster/MarkerCluster.css"),
                    ("markercluster_default_css", f"{VENDOR}/markercluster/MarkerCluster.Default.css")]
 

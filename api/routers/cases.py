@@ -83,6 +83,14 @@ def list_cases(
                               limit=limit, offset=offset)
 
 
+@router.get("/preview")
+def preview(session: SessionDep, actor: ActorDep, category: str,
+            lon: Annotated[float, Query(allow_inf_nan=False)], lat: Annotated[float, Query(allow_inf_nan=False)],
+            crs: str | None = None) -> dict:
+    """Where a case at this point would go: grid, handler level, the person routing picks, and the deadline."""
+    return intake.preview(session, category, lon, lat, crs)
+
+
 @router.get("/mine")
 def my_cases(session: SessionDep, actor: ActorDep, open: bool = True,
              limit: Annotated[int, Query(ge=1, le=reading.MAX_LIMIT)] = 100,

@@ -12,6 +12,7 @@ from geo import accounts
 from geo.errors import AuthenticationFailed
 from geo.settings import get_settings
 from maps.case_page import case_page
+from maps.dispatch_page import dispatch_page
 from maps.grid_page import grid_page
 from maps.command_center import command_center
 from maps.labels import LABELS
@@ -101,3 +102,12 @@ def grid_screen(request: Request, session: SessionDep, code: str):
     if user is None:
         return _to_login(request)
     return HTMLResponse(grid_page(session, code, accounts.user_scope(session, user), request_lang(request)))
+
+
+@router.get("/dispatch", response_class=HTMLResponse)
+def dispatch_screen(request: Request, session: SessionDep):
+    """Place a case by clicking, see which grid and who would receive it, then register it."""
+    user = _page_user(request, session)
+    if user is None:
+        return _to_login(request)
+    return HTMLResponse(dispatch_page(session, accounts.user_scope(session, user), request_lang(request)))

@@ -86,6 +86,26 @@ def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key
     return case_id, True
 
 
+def preview(session: Session, category_code: str, lon: float, lat: float, crs: str | None = None,
+            now: datetime | None = None) -> dict:
+    """Where a case reported here would go and by when, without writing anything (the dispatch view)."""
+    now = now or datetime.now(UTC)
+    category = _category(category_code)
+    x, y = to_wgs84_point(lon, lat, crs)
+    try:
+        located = locate(session, x, y, at=now.date())
+    except OutsideService as exc:
+        raise InvalidInput(exc.detail, extra=exc.extra) from None
+    route = routing.route(session, category.handler_level, category.department, located.grid.code)
+    assignee = session.execute(text("SELECT id, name FROM staff WHERE id = :s"), {"s": route.assignee_id}).first()
+    return {"lon": x, "lat": y, "match": located.match, "distance_m": located.distance_m,
+            "grid": {"code": located.grid.code, "name": located.grid.name},
+            "community": located.community and {"code": located.community.code, "name": located.community.name},
+            "handler_level": route.level, "handler_area": route.area, "department": route.department,
+            "assignee": {"id": assignee.id, "name": assignee.name} if assignee else None,
+            "due_at": due_at(category, now)}
+
+
 INSERT = text("""
 INSERT INTO cases (category, status, channel, description, geom, grid_code, located_match, urgency, address,
                    building_id, handler_level, handler_area, department, assignee_id, reported_at, dispatched_at,

@@ -252,3 +252,14 @@ def test_events_are_append_only(session, client, as_user):
     with pytest.raises(DBAPIError, match="append-only"):
         with session.begin_nested():
             session.execute(text("UPDATE case_events SET note = 'rewritten'"))
+
+
+def test_routing_preview_writes_nothing(client, as_user, session, staffed):
+    before = session.execute(text("SELECT count(*) FROM cases")).scalar()
+    p = client.get("/api/v1/cases/preview", params={"category": "dispute_property", "lon": 116.41, "lat": 39.95},
+                   headers=as_user("command")).json()
+    assert (p["grid"]["code"], p["handler_level"], p["assignee"]["name"]) == (A1, "community", "comm") and p["due_at"]
+    assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
+    far = client.get("/api/v1/cases/preview", params={"category": "noise", "lon": 116.7, "lat": 39.95},
+                     headers=as_user("command"))
+    assert far.status_code == 422 and "outside every grid" in far.json()["detail"]

@@ -93,3 +93,21 @@ def test_grid_page(page, server):
     assert page.evaluate("window.wangge.neighbours") >= 3  # 甲二, 甲三, 甲四 and the school around/inside it
     page.screenshot(path=str(ARTIFACTS / "grid-page.png"))
     assert page.goto(f"{server}/maps/grids/999999999999999").status == 404
+
+
+def test_dispatch_view_previews_routing_then_registers(page, server):
+    login(page, server, path="/maps/dispatch")
+    page.wait_for_function("document.querySelectorAll('#category option').length > 20", timeout=20_000)
+    page.select_option("#category", "env_garbage")
+    point = page.evaluate("(() => { const p = window.wangge.map.latLngToContainerPoint([39.935, 116.415]);"
+                          " const r = window.wangge.map.getContainer().getBoundingClientRect();"
+                          " return [r.left + p.x, r.top + p.y]; })()")
+    page.mouse.click(*point)
+    page.wait_for_function("window.wangge.preview !== null", timeout=10_000)
+    preview = page.inner_text("#preview")
+    assert "甲一网格" in preview and ("w1" in preview or "w2" in preview)
+    page.fill("#description", "楼下垃圾堆积")
+    page.click("#submit")
+    page.wait_for_function("window.wangge.created !== null", timeout=10_000)
+    assert "dispatched" in page.inner_text("#result")
+    page.screenshot(path=str(ARTIFACTS / "dispatch.png"))

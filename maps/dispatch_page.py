@@ -1,0 +1,84 @@
+"""The dispatch view: click to place a case, see which grid and who would receive it, then register it."""
+
+import json
+
+from branca.element import Element
+from jinja2 import Template
+from sqlalchemy.orm import Session
+
+from geo.scope import Scope
+from geo.settings import get_settings
+from maps.case_page import PANEL_STYLE
+from maps.command_center import STYLE, scope_bounds
+from maps.labels import LABELS
+from maps.offline import PageScript, offline_map
+
+
+class DispatchLayers(PageScript):
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  const map = {{ this._parent.get_name() }};
+  map.setMaxZoom(19);
+  const T = {{ this.labels }};
+  const W = window.wangge = {map: map, preview: null, created: null};
+  const {esc, when} = window.wanggeUtil;
+  L.vectorGrid.protobuf('/tiles/grids/{z}/{x}/{y}.mvt', {vectorTileLayerStyles: {grids: () => ({weight: 1, color: '#666',
+    fill: false})}, interactive: false, maxNativeZoom: 18, rendererFactory: L.svg.tile}).addTo(map);
+  const panel = document.getElementById('case-panel');
+  panel.innerHTML = '<b>' + T.dispatch + '</b><br><label>' + T.category + ' <select id="category"></select></label>' +
+    '<p>' + T.click_map + '</p><div id="preview"></div>' +
+    '<textarea id="description" rows="3" style="width:100%" placeholder="' + T.description + '"></textarea>' +
+    '<button id="submit" disabled>' + T.submit + '</button><div id="result"></div>';
+  const select = document.getElementById('category');
+  fetch('/api/v1/categories').then(r => r.json()).then(cats => {
+    select.innerHTML = cats.map(c => '<option value="' + c.code + '">' + esc(c.name) + '</option>').join('');
+  });
+  let marker = null, point = null;
+  function refresh() {
+    if (!point) return;
+    fetch('/api/v1/cases/preview?category=' + select.value + '&lon=' + point.lng + '&lat=' + point.lat)
+      .then(r => r.json().then(body => [r.ok, body])).then(([ok, p]) => {
+        W.preview = ok ? p : null;
+        document.getElementById('submit').disabled = !ok;
+        document.getElementById('preview').innerHTML = ok ?
+          T.grids + ': <b>' + esc(p.grid.name) + '</b><br>' + T.handler + ': ' + esc(p.department || p.handler_level) +
+          '<br>' + T.assignee + ': ' + esc(p.assignee ? p.assignee.name : T.none) +
+          '<br>' + T.due + ': ' + when(p.due_at, T.none) : '<span style="color:#b00">' + esc(p.detail) + '</span>';
+      });
+  }
+  map.on('click', e => {
+    point = e.latlng;
+    if (marker) marker.setLatLng(point); else marker = L.marker(point, {draggable: true}).addTo(map)
+      .on('dragend', ev => { point = ev.target.getLatLng(); refresh(); });
+    refresh();
+  });
+  select.addEventListener('change', refresh);
+  document.getElementById('submit').addEventListener('click', () => {
+    fetch('/api/v1/cases', {method: 'POST', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({category: select.value, lon: point.lng, lat: point.lat, channel: 'hotline',
+                            description: document.getElementById('description').value || null})})
+      .then(r => r.json()).then(c => {
+        W.created = c.id;
+        document.getElementById('result').innerHTML = '<a href="/maps/cases/' + c.id + '">#' + c.id + '</a> ' + esc(c.status);
+      });
+  });
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "DispatchLayers"
+        self.labels = json.dumps(LABELS[lang], ensure_ascii=False)
+
+
+def dispatch_page(session: Session, scope: Scope, lang: str = "zh") -> str:
+    """The HTML of the dispatch view."""
+    m = offline_map(scope_bounds(session, scope), get_settings().basemap)
+    root = m.get_root()
+    root.header.add_child(Element(STYLE + PANEL_STYLE))
+    root.header.add_child(Element(f"<title>{LABELS[lang]['dispatch']}</title>"))
+    root.html.add_child(Element('<div id="case-panel"></div>'))
+    m.add_child(DispatchLayers(lang))
+    return root.render()
