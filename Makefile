@@ -33,6 +33,7 @@ test: setup browser
 bench: setup
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/maps.py --scale district
 
 clean:
 	-$(BIN)/wangge db stop
