@@ -48,7 +48,6 @@ def build(n_grids: int, seed: int = 7) -> list[tuple[str, str, str | None, objec
     street_cols, street_rows = side, max(1, round(n_grids / (per_street ** 2 * side)))
     cols, rows = street_cols * per_street, street_rows * per_street
     cells = cell_polygons(lattice(cols, rows, seed), cols, rows).reshape(rows, cols)
-    out: list[tuple[str, str, str | None, object]] = []
     grids, communities, streets = [], [], []
     for s_index in range(street_rows * street_cols):
         sr, sc = divmod(s_index, street_cols)

@@ -4,7 +4,6 @@ folium page that inlines all boundaries and open cases as GeoJSON, in the same r
 Run: `python bench/maps.py [--scale district|street|city]` (needs Debian's chromium, as `make test` installs).
 """
 
-import json
 import statistics
 import sys
 import time

@@ -2,24 +2,14 @@
 
 import json
 
-from branca.element import Element
 from jinja2 import Template
 from sqlalchemy.orm import Session
 
 from geo.cases.reading import get_case
 from geo.cases.workflow import Actor
-from geo.settings import get_settings
-from maps.command_center import STATUS_COLOURS, STYLE
+from maps.command_center import STATUS_COLOURS
 from maps.labels import LABELS
-from maps.offline import PageScript, offline_map
-
-PANEL_STYLE = """<style>
-#case-panel { position: absolute; top: 10px; left: 60px; z-index: 1000; width: 24em; max-height: 85vh; overflow: auto;
-  background: rgba(255,255,255,.95); padding: 10px 12px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
-  font: 13px/1.6 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
-#case-panel ol { padding-left: 1.4em; margin: 4px 0; }
-</style>"""
-
+from maps.offline import PageScript, page
 
 class CaseLayers(PageScript):
     _template = Template("""
@@ -58,9 +48,7 @@ class CaseLayers(PageScript):
 """)
 
     def __init__(self, case: dict, lang: str):
-        super().__init__()
-        self._name = "CaseLayers"
-        self.labels = json.dumps(LABELS[lang], ensure_ascii=False)
+        super().__init__(lang)
         self.case = json.dumps(case, ensure_ascii=False, default=str)
         self.colour = json.dumps("#d7301f" if case["overdue"] else STATUS_COLOURS.get(case["status"], "#3182bd"))
 
@@ -68,11 +56,6 @@ class CaseLayers(PageScript):
 def case_page(session: Session, case_id: int, actor: Actor, lang: str = "zh") -> str:
     """The HTML of one case's page (NotFound outside the actor's scope)."""
     case = get_case(session, case_id, actor)
-    d = 0.004
-    m = offline_map([[case["lat"] - d, case["lon"] - d], [case["lat"] + d, case["lon"] + d]], get_settings().basemap)
-    root = m.get_root()
-    root.header.add_child(Element(STYLE + PANEL_STYLE))
-    root.header.add_child(Element(f"<title>{LABELS[lang]['case']} #{case_id}</title>"))
-    root.html.add_child(Element('<div id="case-panel"></div>'))
-    m.add_child(CaseLayers(case, lang))
-    return root.render()
+    d = 0.004  # about 400 m around the case
+    bounds = [[case["lat"] - d, case["lon"] - d], [case["lat"] + d, case["lon"] + d]]
+    return page(bounds, f"{LABELS[lang]['case']} #{case_id}", CaseLayers(case, lang))

@@ -6,15 +6,13 @@ KPIs (/api/v1/kpis) with the login cookie, and refreshes cases and KPIs every mi
 
 import json
 
-from branca.element import Element
 from jinja2 import Template
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.scope import Scope, like_pattern
-from geo.settings import get_settings
 from maps.labels import LABELS
-from maps.offline import PageScript, offline_map
+from maps.offline import PageScript, page
 
 # Open cases per grid → colour; the legend shows the same steps.
 STEPS = [(0, "#f7fbff"), (1, "#c6dbef"), (3, "#6baed6"), (6, "#2171b5"), (10, "#08306b")]
@@ -129,24 +127,11 @@ class CommandCenterLayers(PageScript):
 """)
 
     def __init__(self, lang: str):
-        super().__init__()
-        self._name = "CommandCenterLayers"
-        self.labels = json.dumps(LABELS[lang], ensure_ascii=False)
+        super().__init__(lang)
         self.steps = json.dumps(STEPS)
         self.status_colours = json.dumps(STATUS_COLOURS)
 
 
-STYLE = """<style>
-.wangge-kpis, .wangge-legend { background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 4px;
-  font: 13px/1.6 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
-.wangge-legend i { display: inline-block; width: 14px; height: 14px; vertical-align: middle; border: 1px solid #999; }
-</style>"""
-
-
 def command_center(session: Session, scope: Scope, lang: str = "zh") -> str:
     """The HTML of the command-center page for `scope`."""
-    m = offline_map(scope_bounds(session, scope), get_settings().basemap)
-    m.get_root().header.add_child(Element(STYLE))
-    m.get_root().header.add_child(Element(f"<title>{LABELS[lang]['title']}</title>"))
-    m.add_child(CommandCenterLayers(lang))
-    return m.get_root().render()
+    return page(scope_bounds(session, scope), LABELS[lang]["title"], CommandCenterLayers(lang), panel=False)

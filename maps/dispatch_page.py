@@ -1,17 +1,12 @@
 """The dispatch view: click to place a case, see which grid and who would receive it, then register it."""
 
-import json
-
-from branca.element import Element
 from jinja2 import Template
 from sqlalchemy.orm import Session
 
 from geo.scope import Scope
-from geo.settings import get_settings
-from maps.case_page import PANEL_STYLE
-from maps.command_center import STYLE, scope_bounds
+from maps.command_center import scope_bounds
 from maps.labels import LABELS
-from maps.offline import PageScript, offline_map
+from maps.offline import PageScript, page
 
 
 class DispatchLayers(PageScript):
@@ -67,18 +62,8 @@ class DispatchLayers(PageScript):
 {% endmacro %}
 """)
 
-    def __init__(self, lang: str):
-        super().__init__()
-        self._name = "DispatchLayers"
-        self.labels = json.dumps(LABELS[lang], ensure_ascii=False)
 
 
 def dispatch_page(session: Session, scope: Scope, lang: str = "zh") -> str:
     """The HTML of the dispatch view."""
-    m = offline_map(scope_bounds(session, scope), get_settings().basemap)
-    root = m.get_root()
-    root.header.add_child(Element(STYLE + PANEL_STYLE))
-    root.header.add_child(Element(f"<title>{LABELS[lang]['dispatch']}</title>"))
-    root.html.add_child(Element('<div id="case-panel"></div>'))
-    m.add_child(DispatchLayers(lang))
-    return root.render()
+    return page(scope_bounds(session, scope), LABELS[lang]["dispatch"], DispatchLayers(lang))

@@ -2,7 +2,6 @@
 
 import json
 
-from branca.element import Element
 from jinja2 import Template
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -10,11 +9,9 @@ from sqlalchemy.orm import Session
 from geo.errors import NotFound
 from geo.i18n import msg
 from geo.scope import Scope
-from geo.settings import get_settings
-from maps.case_page import PANEL_STYLE
-from maps.command_center import STATUS_COLOURS, STYLE
+from maps.command_center import STATUS_COLOURS
 from maps.labels import LABELS
-from maps.offline import PageScript, offline_map
+from maps.offline import PageScript, page
 
 
 class GridLayers(PageScript):
@@ -73,9 +70,7 @@ class GridLayers(PageScript):
 """)
 
     def __init__(self, code: str, bbox: str, lang: str):
-        super().__init__()
-        self._name = "GridLayers"
-        self.labels = json.dumps(LABELS[lang], ensure_ascii=False)
+        super().__init__(lang)
         self.status_colours = json.dumps(STATUS_COLOURS)
         self.code = json.dumps(code)
         self.bbox = json.dumps(bbox)
@@ -91,10 +86,4 @@ def grid_page(session: Session, code: str, scope: Scope, lang: str = "zh") -> st
     minx, miny, maxx, maxy = row
     pad = 0.15 * max(maxx - minx, maxy - miny)
     bbox = ",".join(f"{v:.6f}" for v in (minx - pad, miny - pad, maxx + pad, maxy + pad))
-    m = offline_map([[miny, minx], [maxy, maxx]], get_settings().basemap)
-    root = m.get_root()
-    root.header.add_child(Element(STYLE + PANEL_STYLE))
-    root.header.add_child(Element(f"<title>{LABELS[lang]['grids']} {code}</title>"))
-    root.html.add_child(Element('<div id="case-panel"></div>'))
-    m.add_child(GridLayers(code, bbox, lang))
-    return root.render()
+    return page([[miny, minx], [maxy, maxx]], f"{LABELS[lang]['grids']} {code}", GridLayers(code, bbox, lang))

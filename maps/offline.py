@@ -1,8 +1,13 @@
 """A folium Map that loads Leaflet and its plugins from /static/vendor instead of CDNs (offline command centers)."""
 
+import json
+
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
+
+from geo.settings import get_settings
+from maps.labels import LABELS
 
 VENDOR = "/static/vendor"
 
@@ -15,13 +20,42 @@ class OfflineMap(folium.Map):
 
 
 class PageScript(JSCSSMixin, MacroElement):
-    """Base of a page's own script: folium loads these plugins after Leaflet, from /static/vendor."""
+    """Base of a page's own script: folium loads these plugins after Leaflet, from /static/vendor.
+
+    Templates get `this.labels` (the page's words as JSON) for their `T`.
+    """
 
     default_js = [("vectorgrid", f"{VENDOR}/vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
                   ("markercluster", f"{VENDOR}/markercluster/leaflet.markercluster.js"),
                   ("wangge", "/static/wangge.js")]
     default_css = [("markercluster_css", f"{VENDOR}/markercluster/MarkerCluster.css"),
                    ("markercluster_default_css", f"{VENDOR}/markercluster/MarkerCluster.Default.css")]
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = type(self).__name__
+        self.labels = json.dumps(LABELS[lang], ensure_ascii=False)
+
+
+PAGE_STYLE = """<style>
+.wangge-kpis, .wangge-legend, #case-panel { background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 4px;
+  font: 13px/1.6 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.wangge-legend i { display: inline-block; width: 14px; height: 14px; vertical-align: middle; border: 1px solid #999; }
+#case-panel { position: absolute; top: 10px; left: 60px; z-index: 1000; width: 24em; max-height: 85vh; overflow: auto; }
+#case-panel ol { padding-left: 1.4em; margin: 4px 0; }
+</style>"""
+
+
+def page(bounds, title: str, script: PageScript, *, panel: bool = True) -> str:
+    """A whole page: the offline map fitted to `bounds`, the shared style, an optional side panel, the script."""
+    m = offline_map(bounds, get_settings().basemap)
+    root = m.get_root()
+    root.header.add_child(Element(PAGE_STYLE))
+    root.header.add_child(Element(f"<title>{title}</title>"))
+    if panel:
+        root.html.add_child(Element('<div id="case-panel"></div>'))
+    m.add_child(script)
+    return root.render()
 
 
 def offline_map(bounds, basemap: str, **kwargs) -> OfflineMap:

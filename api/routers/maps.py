@@ -3,12 +3,13 @@
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import COOKIE, SessionDep, current_actor
 from api.errors import request_lang
 from geo import accounts
+from geo.cases.workflow import Actor
 from geo.errors import AuthenticationFailed
 from geo.settings import get_settings
 from maps.case_page import case_page
@@ -60,54 +61,48 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form()
     return response
 
 
-def _page_user(request: Request, session):
-    """The logged-in user, or None when the page should send them to the login form."""
+def page_actor(request: Request, session: SessionDep) -> Actor | None:
+    """The logged-in caller, or None when the page should send them to the login form."""
     token = request.cookies.get(COOKIE)
     if not token:
         return None
     try:
-        return accounts.user_for_token(session, token)
+        user = accounts.user_for_token(session, token)
     except AuthenticationFailed:
         return None
+    return current_actor(session, user, accounts.user_scope(session, user))
 
 
-def _to_login(request: Request) -> RedirectResponse:
-    return RedirectResponse("/maps/login?next=" + quote(str(request.url.path) + ("?" + request.url.query if request.url.query else "")),
-                            status_code=303)
+PageActor = Annotated[Actor | None, Depends(page_actor)]
+
+
+def _render(request: Request, actor: Actor | None, build) -> Response:
+    """The page `build(lang)` makes, or a redirect to the login form that comes back here."""
+    if actor is None:
+        target = str(request.url.path) + ("?" + request.url.query if request.url.query else "")
+        return RedirectResponse("/maps/login?next=" + quote(target), status_code=303)
+    return HTMLResponse(build(request_lang(request)))
 
 
 @router.get("/command-center", response_class=HTMLResponse)
-def command_center_page(request: Request, session: SessionDep):
+def command_center_page(request: Request, session: SessionDep, actor: PageActor):
     """The command center: your whole scope, boundaries coloured by open cases, open cases, KPIs."""
-    user = _page_user(request, session)
-    if user is None:
-        return _to_login(request)
-    return HTMLResponse(command_center(session, accounts.user_scope(session, user), request_lang(request)))
+    return _render(request, actor, lambda lang: command_center(session, actor.scope, lang))
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_screen(request: Request, session: SessionDep, case_id: int):
+def case_screen(request: Request, session: SessionDep, actor: PageActor, case_id: int):
     """One case: on the map in its grid, with the grid's staff and the case's history."""
-    user = _page_user(request, session)
-    if user is None:
-        return _to_login(request)
-    return HTMLResponse(case_page(session, case_id, current_actor(session, user, accounts.user_scope(session, user)),
-                                  request_lang(request)))
+    return _render(request, actor, lambda lang: case_page(session, case_id, actor, lang))
 
 
 @router.get("/grids/{code}", response_class=HTMLResponse)
-def grid_screen(request: Request, session: SessionDep, code: str):
+def grid_screen(request: Request, session: SessionDep, actor: PageActor, code: str):
     """One grid: its buildings and households, staff on duty, open cases and neighbouring grids."""
-    user = _page_user(request, session)
-    if user is None:
-        return _to_login(request)
-    return HTMLResponse(grid_page(session, code, accounts.user_scope(session, user), request_lang(request)))
+    return _render(request, actor, lambda lang: grid_page(session, code, actor.scope, lang))
 
 
 @router.get("/dispatch", response_class=HTMLResponse)
-def dispatch_screen(request: Request, session: SessionDep):
+def dispatch_screen(request: Request, session: SessionDep, actor: PageActor):
     """Place a case by clicking, see which grid and who would receive it, then register it."""
-    user = _page_user(request, session)
-    if user is None:
-        return _to_login(request)
-    return HTMLResponse(dispatch_page(session, accounts.user_scope(session, user), request_lang(request)))
+    return _render(request, actor, lambda lang: dispatch_page(session, actor.scope, lang))

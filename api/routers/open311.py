@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Form, Query
 from fastapi.security import APIKeyQuery
 
 from api.deps import SessionDep, bearer, current_actor, current_scope, current_user
-from geo import accounts
 from geo.cases import intake, reading
 from geo.cases.workflow import Actor
 from geo.categories import categories

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from geo import idcard
 from geo.boundaries import no_track
-from geo.crs import parse_crs
 from geo.errors import ImportRejected, InvalidInput
 from geo.i18n import Msg, msg
 from geo.locate import to_wgs84_point

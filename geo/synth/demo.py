@@ -178,7 +178,7 @@ def _compound_name(rng) -> str:
 
 def _people(session, streets, names, metric, maker: PeopleMaker, rng, track) -> None:
     """Buildings in every block, households in every building, residents in every household."""
-    buildings, households, residents = [], [], []
+    buildings, households = [], []
     blocks = [(street, community, block) for street in streets for community in street.communities
               for block in community.blocks]
     for street, community, block in track(blocks, "人口 people", len(blocks)):

@@ -1,7 +1,6 @@
 """A real server on a committed test database, and Debian's Chromium driven by Playwright."""
 
 import os
-import shutil
 import subprocess
 import sys
 import time

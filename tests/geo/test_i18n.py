@@ -2,7 +2,6 @@
 
 import ast
 import string
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

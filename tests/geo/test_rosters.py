@@ -12,7 +12,7 @@ from geo.rosters.exporter import export_roster, roster_rows
 from geo.rosters.importer import import_roster
 from geo.scope import Scope
 from geo.models import Level, Role
-from tests.city import A1, A2, COMM_A
+from tests.city import A1, A2
 
 
 def valid_id(first17: str) -> str:

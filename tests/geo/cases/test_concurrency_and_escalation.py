@@ -14,7 +14,7 @@ from geo.cases.workflow import Actor, transition
 from geo.errors import Conflict
 from geo.models import Role
 from geo.scope import scope_for
-from tests.city import A1, COMM_A, STREET, build_city, staff_the_city
+from tests.city import COMM_A, STREET, build_city, staff_the_city
 from tests.conftest import fresh_database
 
 T0 = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)  # a Monday
