@@ -15,10 +15,7 @@ class CaseLayers(PageScript):
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
-  const map = {{ this._parent.get_name() }};
-  map.setMaxZoom(19);
-  const T = {{ this.labels }};
-  const W = window.wangge = {map: map, grid: false, staff: null};
+  const [map, T, W] = window.wanggeUtil.page({{ this._parent.get_name() }}, {{ this.labels }}, {grid: false, staff: null});
   const c = {{ this.case }};
   L.circleMarker([c.lat, c.lon], {radius: 9, color: '#fff', weight: 2, fillColor: {{ this.colour }}, fillOpacity: 1,
                                    className: 'case-marker'}).addTo(map).bindPopup('<b>' + c.category.name + '</b>');

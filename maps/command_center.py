@@ -38,13 +38,10 @@ class CommandCenterLayers(PageScript):
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
-  const map = {{ this._parent.get_name() }};
-  map.setMaxZoom(19);  // with no basemap Leaflet knows no maximum, and clustering needs one
-  const T = {{ this.labels }};
+  const [map, T, W] = window.wanggeUtil.page({{ this._parent.get_name() }}, {{ this.labels }}, {cases: 0, loads: 0, gridFeatures: 0, kpis: null, drilled: null, gridClicked: null});
   const {esc, when} = window.wanggeUtil;
   const STEPS = {{ this.steps }};
   const STATUS = {{ this.status_colours }};
-  const W = window.wangge = {map: map, cases: 0, loads: 0, gridFeatures: 0, kpis: null, drilled: null, gridClicked: null};
   const colour = n => { let c = STEPS[0][1]; for (const [min, col] of STEPS) { if (n >= min) c = col; } return c; };
   const tileOptions = (layer, style) => ({
     vectorTileLayerStyles: {[layer]: style}, interactive: true, maxNativeZoom: 18,

@@ -13,10 +13,7 @@ class DispatchLayers(PageScript):
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
-  const map = {{ this._parent.get_name() }};
-  map.setMaxZoom(19);
-  const T = {{ this.labels }};
-  const W = window.wangge = {map: map, preview: null, created: null};
+  const [map, T, W] = window.wanggeUtil.page({{ this._parent.get_name() }}, {{ this.labels }}, {preview: null, created: null});
   const {esc, when} = window.wanggeUtil;
   L.vectorGrid.protobuf('/tiles/grids/{z}/{x}/{y}.mvt', {vectorTileLayerStyles: {grids: () => ({weight: 1, color: '#666',
     fill: false})}, interactive: false, maxNativeZoom: 18, rendererFactory: L.svg.tile}).addTo(map);

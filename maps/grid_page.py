@@ -18,13 +18,10 @@ class GridLayers(PageScript):
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
-  const map = {{ this._parent.get_name() }};
-  map.setMaxZoom(19);
-  const T = {{ this.labels }};
+  const [map, T, W] = window.wanggeUtil.page({{ this._parent.get_name() }}, {{ this.labels }}, {neighbours: 0, buildings: 0, households: 0, cases: 0, staff: null});
   const STATUS = {{ this.status_colours }};
   const code = {{ this.code }};
   const bbox = {{ this.bbox }};
-  const W = window.wangge = {map: map, neighbours: 0, buildings: 0, households: 0, cases: 0, staff: null};
   const {esc, when} = window.wanggeUtil;
   const panel = document.getElementById('case-panel');
   const show = () => { panel.innerHTML = '<b>' + esc(W.name || code) + '</b> ' + code + '<br>' + T.buildings + ': ' +
