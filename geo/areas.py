@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from geo.errors import InvalidInput, NotFound
 from geo.i18n import msg
 from geo.models import CHILD_LEVEL, Level
+from geo.query import bbox_condition, check_page
 
 # RFC 7946 §11.2: 7 decimals of a degree is about a centimetre, more than any boundary is worth.
 DECIMALS = 7
@@ -56,16 +57,14 @@ def list_areas(session: Session, level: Level, *, parent: str | None = None, bbo
 
     `at` is accepted for the boundaries in force on a day; the current ones answer until history exists.
     """
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise InvalidInput(msg("limit must lie in 1..{max} and offset must not be negative", max=MAX_LIMIT))
+    check_page(limit, offset, MAX_LIMIT)
     where = ["level = :level"]
     params = {"level": Level(level).value, "limit": limit, "offset": offset, **_params(simplify)}
     if parent:
         where.append("parent_code = :parent")
         params["parent"] = parent
     if bbox:
-        where.append("geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)")
-        params.update(zip(("minx", "miny", "maxx", "maxy"), bbox))
+        where.append(bbox_condition("geom", bbox, params))
     sql = SELECT + " WHERE " + " AND ".join(where) + " ORDER BY code LIMIT :limit OFFSET :offset"
     rows = session.execute(text(sql), params)
     total = session.execute(text("SELECT count(*) FROM areas WHERE " + " AND ".join(where)), params).scalar_one()

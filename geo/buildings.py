@@ -5,9 +5,8 @@ import json
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.errors import InvalidInput
-from geo.i18n import msg
 from geo.scope import Scope, like_pattern
+from geo.query import bbox_condition, check_page
 
 MAX_LIMIT = 5000
 
@@ -24,15 +23,13 @@ ORDER BY b.grid_code, b.code, b.id LIMIT :limit OFFSET :offset
 def list_buildings(session: Session, scope: Scope, *, grid: str | None = None, bbox=None, limit: int = 1000,
                    offset: int = 0) -> dict:
     """A FeatureCollection of the buildings `scope` may see, optionally of one grid or within a bbox."""
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise InvalidInput(msg("limit must lie in 1..{max} and offset must not be negative", max=MAX_LIMIT))
+    check_page(limit, offset, MAX_LIMIT)
     where, params = [], {"pattern": like_pattern(scope), "limit": limit, "offset": offset}
     if grid:
         where.append("AND b.grid_code = :grid")
         params["grid"] = grid
     if bbox:
-        where.append("AND b.geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)")
-        params.update(zip(("minx", "miny", "maxx", "maxy"), bbox))
+        where.append("AND " + bbox_condition("b.geom", bbox, params))
     rows = session.execute(text(BUILDINGS.format(where=" ".join(where))), params).mappings()
     features = [{"type": "Feature", "id": r["id"], "geometry": json.loads(r["geometry"]),
                  "properties": {k: r[k] for k in ("id", "code", "name", "address", "compound", "floors", "grid_code",

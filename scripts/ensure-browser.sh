@@ -3,14 +3,12 @@
 # Installed as root or through passwordless sudo; otherwise the browser tests skip and say why.
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+# grep without -q: -q would stop reading early, fc-list would die of SIGPIPE and pipefail would say "missing".
+if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
   exit 0
 fi
-if [ "$(id -u)" -eq 0 ]; then
-  sudo=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  sudo="sudo"
-else
+. "$(dirname "$0")/privileged.sh"
+if ! as_root; then
   echo "Chromium is missing: the browser tests will be skipped. Install it once as root:" >&2
   echo "  apt-get install -y chromium fonts-noto-cjk" >&2
   exit 0

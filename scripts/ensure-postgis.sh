@@ -19,11 +19,8 @@ if [ -z "$major" ]; then
 fi
 pkg="postgresql-${major}-postgis-3"
 
-if [ "$(id -u)" -eq 0 ]; then
-  sudo=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  sudo="sudo"
-else
+. "$(dirname "$0")/privileged.sh"
+if ! as_root; then
   echo "PostGIS is missing. Install it once as root:  apt-get install -y $pkg" >&2
   echo "(or set DATABASE_URL to an existing PostGIS database)" >&2
   exit 1

@@ -8,10 +8,9 @@ from sqlalchemy.orm import Session
 
 from geo.cases.workflow import Actor, allowed_actions, visible_case
 from geo.categories import categories
-from geo.errors import InvalidInput
-from geo.i18n import msg
 from geo.models import OPEN_STATUSES
 from geo.privacy import mask_phone
+from geo.query import bbox_condition, check_page
 from geo.scope import like_pattern
 
 MAX_LIMIT = 1000
@@ -63,8 +62,7 @@ def list_cases(session: Session, actor: Actor, *, status: list[str] | None = Non
                open_only: bool = False, bbox=None, polygon: dict | None = None, mine: bool = False,
                limit: int = 100, offset: int = 0) -> dict:
     """Cases the actor may see, newest first, with the total that matched."""
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise InvalidInput(msg("limit must lie in 1..{max} and offset must not be negative", max=MAX_LIMIT))
+    check_page(limit, offset, MAX_LIMIT)
     where, params = _filters(actor, status, category, since, until, overdue, open_only, bbox, polygon, mine)
     clause = " WHERE " + " AND ".join(where)
     rows = session.execute(text(VIEW + clause + " ORDER BY c.reported_at DESC, c.id DESC LIMIT :limit OFFSET :offset"),
@@ -91,8 +89,7 @@ def _filters(actor, status, category, since, until, overdue, open_only, bbox, po
         where.append("c.status = ANY(:open)")
         params["open"] = [s.value for s in OPEN_STATUSES]
     if bbox:
-        where.append("c.geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)")
-        params.update(zip(("minx", "miny", "maxx", "maxy"), bbox))
+        where.append(bbox_condition("c.geom", bbox, params))
     if polygon:
         where.append("ST_Covers(ST_SetSRID(ST_GeomFromGeoJSON(:polygon), 4326), c.geom)")
         params["polygon"] = json.dumps(polygon)
