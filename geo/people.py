@@ -7,6 +7,8 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from geo.models import Duty
+from geo.privacy import staff_phone
+from geo.query import bbox_condition, check_page
 from geo.scope import Scope, like_pattern
 
 
@@ -52,8 +54,38 @@ DUTY_ORDER = [d.value for d in Duty]
 
 def staff_on_duty(session: Session, scope: Scope, *, area_code: str | None = None, day: date | None = None,
                   limit: int = 500, offset: int = 0) -> list[StaffOnDuty]:
-    """Staff assignments in force on `day` (today by default) that `scope` may see, optionally for one area."""
+    """Staff assignments in force on `day` (today by default) that `scope` may see, phones as its role may see them."""
     params = {"area": area_code, "pattern": like_pattern(scope), "day": day or date.today(),
               "duties": DUTY_ORDER, "limit": limit, "offset": offset}
     rows = session.execute(STAFF_ALL if area_code is None else STAFF_OF_AREA, params)
-    return [StaffOnDuty(*row) for row in rows]
+    return [StaffOnDuty(r.staff_id, r.name, staff_phone(scope.role, r.duty, r.phone), r.duty, r.area_code, r.building_id,
+                        r.start_date, r.end_date) for r in rows]
+
+
+# One point per grid (a point inside it, for markers) with the grid staff on duty there.
+GRID_STAFF = """
+SELECT a.code, a.name, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat,
+       json_agg(json_build_object('id', s.id, 'name', s.name, 'phone', s.phone, 'duty', sa.duty)
+                ORDER BY array_position(CAST(:duties AS text[]), sa.duty::text), s.id) AS staff
+FROM areas a
+CROSS JOIN LATERAL (SELECT ST_PointOnSurface(a.geom) AS pt) p
+JOIN staff_assignments sa ON sa.area_code = a.code
+JOIN staff s ON s.id = sa.staff_id
+WHERE a.level = 'grid' AND a.code LIKE :pattern AND {bbox}
+  AND sa.start_date <= :day AND (sa.end_date IS NULL OR sa.end_date >= :day)
+GROUP BY a.code, a.name, p.pt ORDER BY a.code LIMIT :limit"""
+GRID_STAFF_MAX = 2000
+
+
+def grid_staff_points(session: Session, scope: Scope, bbox, *, day: date | None = None,
+                      limit: int = GRID_STAFF_MAX) -> dict:
+    """GeoJSON: a point in every visible grid touching `bbox` with its staff on duty, phones as the role may see."""
+    check_page(limit, 0, GRID_STAFF_MAX)
+    params = {"pattern": like_pattern(scope), "day": day or date.today(), "duties": DUTY_ORDER, "limit": limit}
+    where = bbox_condition("a.geom", bbox, params) if bbox else "TRUE"
+    rows = session.execute(text(GRID_STAFF.format(bbox=where)), params)
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                 "properties": {"code": r.code, "name": r.name,
+                                "staff": [s | {"phone": staff_phone(scope.role, s["duty"], s["phone"])} for s in r.staff]}}
+                for r in rows]
+    return {"type": "FeatureCollection", "features": features}

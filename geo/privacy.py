@@ -1,5 +1,7 @@
 """Display masking of personal data (DOMAIN.md "Privacy")."""
 
+from geo.models import Duty, Role
+
 
 def mask_id_number(number: str | None) -> str | None:
     """110***********123X: the first 3 and last 4 characters of an ID number."""
@@ -17,3 +19,25 @@ def mask_phone(phone: str | None) -> str | None:
     if len(phone) <= 7:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+# Who sees a staff member's whole phone number, by the viewer's role and the staff member's duty.
+# Office duties are work numbers the dispatching roles must be able to call; part-time workers and
+# building heads are volunteers giving their private numbers, which only the people working beside
+# them (community and grid staff) and administrators see whole. Planners never need to call anyone.
+OFFICE_DUTIES = frozenset({Duty.grid_leader, Duty.fulltime_worker, Duty.community_secretary, Duty.community_staff,
+                           Duty.street_staff})
+ALL_DUTIES = frozenset(Duty)
+FULL_STAFF_PHONE: dict[Role, frozenset[Duty]] = {
+    Role.admin: ALL_DUTIES,
+    Role.command_center: OFFICE_DUTIES,
+    Role.street_staff: OFFICE_DUTIES,
+    Role.community_staff: ALL_DUTIES,
+    Role.grid_worker: ALL_DUTIES,
+    Role.planner: frozenset(),
+}
+
+
+def staff_phone(viewer: Role, duty: str, phone: str | None) -> str | None:
+    """A staff member's phone as `viewer` may see it: whole or masked (FULL_STAFF_PHONE)."""
+    return phone if Duty(duty) in FULL_STAFF_PHONE[Role(viewer)] else mask_phone(phone)

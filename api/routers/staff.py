@@ -4,9 +4,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from api.deps import ScopeDep, SessionDep
 from geo import people
+from geo.areas import parse_bbox
 from geo.people import StaffOnDuty
 
 router = APIRouter(tags=["people"])
@@ -22,3 +24,19 @@ def list_staff(
 ) -> list[StaffOnDuty]:
     """Staff assignments you may see: grid leaders, grid workers, building heads, community and street staff."""
     return people.staff_on_duty(session, scope, area_code=area, day=on, limit=limit, offset=offset)
+
+
+@router.get("/staff/points", response_class=JSONResponse)
+def staff_points(
+    session: SessionDep, scope: ScopeDep,
+    bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat: only grids touching it")] = None,
+    on: Annotated[date | None, Query(description="Assignments in force on that day (default today)")] = None,
+    limit: Annotated[int, Query(ge=1, le=people.GRID_STAFF_MAX)] = people.GRID_STAFF_MAX,
+):
+    """GeoJSON for map markers: a point inside each grid you may see, with its grid leader and workers on duty.
+
+    Phones are whole or masked by your role: dispatching roles see office staff's work numbers,
+    volunteers' private numbers only their community and grid colleagues; planners see none whole.
+    """
+    return JSONResponse(people.grid_staff_points(session, scope, parse_bbox(bbox), day=on, limit=limit),
+                        media_type="application/geo+json")
