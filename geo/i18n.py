@@ -172,12 +172,15 @@ ZH: dict[str, str] = {
     "attachment {name} is larger than {limit} bytes": "附件 {name} 超过 {limit} 字节",
     "attachment {name}: the content is not a {type} file": "附件 {name}：内容不是 {type} 文件",
     "from must be before to": "开始时间须早于结束时间",
+    "zoom must lie in 0..{max}": "缩放级别须在 0..{max} 之间",
+    "days must be one of {periods}": "天数须为 {periods} 之一",
     "area {code} lies outside your scope": "区域 {code} 不在您的管辖范围内",
     "polygon must be a GeoJSON Polygon or MultiPolygon": "polygon 须为 GeoJSON Polygon 或 MultiPolygon",
     "{overdue} overdue, {escalated} escalated": "逾期 {overdue} 件，升级 {escalated} 件",
     "no grid with code {code}": "没有编码为 {code} 的网格",
     # tiles
     "unknown layer {layer}; one of {layers}": "未知图层 {layer}；可选 {layers}",
+    "unknown datum {datum}; one of {datums}": "未知坐标基准 {datum}；可选 {datums}",
     "no tile {z}/{x}/{y}: z must lie in 0..{max} and x, y in 0..2^z-1": "没有瓦片 {z}/{x}/{y}：z 须在 0..{max} 之间，x、y 须在 0..2^z-1 之间",
     # command line
     "{level}: {created} created, {updated} updated": "{level}：新建 {created} 个，更新 {updated} 个",

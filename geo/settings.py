@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geo.i18n import DEFAULT_LANG, Lang
@@ -39,10 +39,19 @@ class Settings(BaseSettings):
     duplicate_hours: float = Field(default=72.0, ge=0, description="…and reported within this many hours.")
     tick_seconds: int = Field(default=300, ge=0, description="How often the server checks deadlines (0: never).")
     attachments_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
-    basemap: str = Field(default="none", pattern="^(none|osm)$",
-                         description="Background map of the pages: none (offline command centers) or osm.")
+    basemap: str = Field(default="none", pattern="^(none|osm|amap|tianditu)$",
+                         description="Background map of the pages: none (offline command centers), osm, amap (GCJ-02, "
+                                     "our layers are shifted to match) or tianditu (needs tianditu_key).")
+    tianditu_key: str | None = Field(default=None, description="Tianditu (天地图) browser key, for basemap=tianditu.")
     host: str = "127.0.0.1"
     port: int = 8000
+
+    @model_validator(mode="after")
+    def _basemap_has_its_key(self) -> "Settings":
+        """Tianditu answers every tile without a key with an error image: refuse to start instead."""
+        if self.basemap == "tianditu" and not self.tianditu_key:
+            raise ValueError("WANGGE_BASEMAP=tianditu needs WANGGE_TIANDITU_KEY")
+        return self
 
 
 @lru_cache

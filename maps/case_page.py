@@ -21,7 +21,7 @@ class CaseLayers(PageScript):
                                    className: 'case-marker'}).addTo(map).bindPopup('<b>' + c.category.name + '</b>');
   const panel = document.getElementById('case-panel');
   const {esc, when} = window.wanggeUtil;
-  panel.innerHTML = '<b>#' + c.id + ' ' + esc(c.category.name) + '</b><br>' + T.status + ': ' + esc(c.status) +
+  panel.innerHTML = '<b>#' + c.id + ' ' + esc(c.category.name) + '</b><br>' + T.status + ': ' + esc(T['status_' + c.status] || c.status) +
     '<br>' + T.reported + ': ' + when(c.reported_at, T.none) +
     '<br>' + T.assignee + ': ' + esc(c.assignee ? c.assignee.name : T.none) +
     '<br>' + T.due + ': ' + when(c.due_at, T.none) +

@@ -15,7 +15,7 @@ class DispatchLayers(PageScript):
 (function () {
   const [map, T, W] = window.wanggeUtil.page({{ this._parent.get_name() }}, {{ this.labels }}, {preview: null, created: null});
   const {esc, when} = window.wanggeUtil;
-  L.vectorGrid.protobuf('/tiles/grids/{z}/{x}/{y}.mvt', {vectorTileLayerStyles: {grids: () => ({weight: 1, color: '#666',
+  L.vectorGrid.protobuf(window.wanggeUtil.tiles('grids'), {vectorTileLayerStyles: {grids: () => ({weight: 1, color: '#666',
     fill: false})}, interactive: false, maxNativeZoom: 18, rendererFactory: L.svg.tile}).addTo(map);
   const panel = document.getElementById('case-panel');
   panel.innerHTML = '<b>' + T.dispatch + '</b><br><label>' + T.category + ' <select id="category"></select></label>' +

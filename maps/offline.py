@@ -7,6 +7,7 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 
 from geo.settings import get_settings
+from maps.basemaps import Basemap, basemap
 from maps.labels import LABELS
 
 VENDOR = "/static/vendor"
@@ -38,17 +39,20 @@ class PageScript(JSCSSMixin, MacroElement):
 
 
 PAGE_STYLE = """<style>
-.wangge-kpis, .wangge-legend, #case-panel { background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 4px;
+.wangge-kpis, .wangge-legend, .wangge-period, #case-panel { background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 4px;
   font: 13px/1.6 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .wangge-legend i { display: inline-block; width: 14px; height: 14px; vertical-align: middle; border: 1px solid #999; }
 #case-panel { position: absolute; top: 10px; left: 60px; z-index: 1000; width: 24em; max-height: 85vh; overflow: auto; }
 #case-panel ol { padding-left: 1.4em; margin: 4px 0; }
+.staff-marker { background: #238b45; color: #fff; border-radius: 9px; padding: 0 6px; font: 12px/18px sans-serif;
+  white-space: nowrap; box-shadow: 0 1px 3px rgba(0,0,0,.4); }
 </style>"""
 
 
 def page(bounds, title: str, script: PageScript, *, panel: bool = True) -> str:
     """A whole page: the offline map fitted to `bounds`, the shared style, an optional side panel, the script."""
-    m = offline_map(bounds, get_settings().basemap)
+    settings = get_settings()
+    m = offline_map(bounds, basemap(settings.basemap, settings.tianditu_key))
     root = m.get_root()
     root.header.add_child(Element(PAGE_STYLE))
     root.header.add_child(Element(f"<title>{title}</title>"))
@@ -58,9 +62,13 @@ def page(bounds, title: str, script: PageScript, *, panel: bool = True) -> str:
     return root.render()
 
 
-def offline_map(bounds, basemap: str, **kwargs) -> OfflineMap:
-    """A map fitted to `bounds` ([[south, west], [north, east]]), with a basemap only when one is configured."""
-    tiles = {"osm": "OpenStreetMap"}.get(basemap)
-    m = OfflineMap(tiles=tiles, control_scale=True, **kwargs)
+def offline_map(bounds, background: Basemap | None, **kwargs) -> OfflineMap:
+    """A map fitted to `bounds` ([[south, west], [north, east]]), in the basemap's datum, with it when configured."""
+    crs = "GCJ02" if background and background.datum == "gcj02" else "EPSG3857"
+    m = OfflineMap(tiles=None, crs=crs, control_scale=True, **kwargs)
+    if background:
+        for url in filter(None, (background.url, background.overlay_url)):
+            folium.TileLayer(url, attr=background.attribution, subdomains=background.subdomains, max_zoom=19,
+                             max_native_zoom=18, control=False).add_to(m)
     m.fit_bounds(bounds)
     return m

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, SessionDep
 from geo.areas import parse_bbox
+from geo.cases import heat as heat_layer
 from geo.cases import intake, reading, workflow
 from geo.cases.attachments import store_attachment
 from geo.errors import InvalidInput
@@ -81,6 +82,20 @@ def list_cases(
     return reading.list_cases(session, actor, status=status, category=category, since=since, until=until,
                               overdue=overdue, open_only=open, bbox=parse_bbox(bbox), polygon=_polygon(polygon),
                               limit=limit, offset=offset)
+
+
+@router.get("/heat")
+def heat(
+    session: SessionDep, actor: ActorDep,
+    zoom: Annotated[int, Query(ge=0, le=heat_layer.MAX_ZOOM, description="Map zoom: cells are about 2 pixels wide")],
+    since: Annotated[datetime | None, Query(alias="from", description="Default: 30 days before `to`")] = None,
+    until: Annotated[datetime | None, Query(alias="to", description="Default: now")] = None,
+    category: Annotated[list[str] | None, Query()] = None,
+    bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
+) -> dict:
+    """Cases reported in a period you may see, as `[lat, lon, count]` per cell, for a heat layer."""
+    return heat_layer.heat(session, actor, zoom=zoom, since=since, until=until, category=category,
+                           bbox=parse_bbox(bbox))
 
 
 @router.get("/preview")

@@ -85,9 +85,10 @@ def _render(request: Request, actor: Actor | None, build) -> Response:
 
 
 @router.get("/command-center", response_class=HTMLResponse)
-def command_center_page(request: Request, session: SessionDep, actor: PageActor):
-    """The command center: your whole scope, boundaries coloured by open cases, open cases, KPIs."""
-    return _render(request, actor, lambda lang: command_center(session, actor.scope, lang))
+def command_center_page(request: Request, session: SessionDep, actor: PageActor,
+                        days: Annotated[int, Query(description="Heat map period: 7, 30, 90 or 365 days")] = 30):
+    """The command center: your whole scope, boundaries coloured by open or overdue cases, open cases, staff, heat, KPIs."""
+    return _render(request, actor, lambda lang: command_center(session, actor.scope, lang, days))
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)

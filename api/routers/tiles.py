@@ -2,7 +2,9 @@
 
 import hashlib
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import ScopeDep, SessionDep
 from geo import tiles
@@ -15,9 +17,11 @@ MAX_AGE = {"cases": 30}
 
 @router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response,
             responses={200: {"content": {MEDIA_TYPE: {}}}, 304: {"description": "Unchanged (If-None-Match)"}})
-def get_tile(session: SessionDep, scope: ScopeDep, request: Request, layer: str, z: int, x: int, y: int) -> Response:
+def get_tile(session: SessionDep, scope: ScopeDep, request: Request, layer: str, z: int, x: int, y: int,
+             datum: Annotated[str, Query(description="wgs84, or gcj02 for maps drawn on a GCJ-02 basemap (AMap)")]
+             = "wgs84") -> Response:
     """One Mapbox Vector Tile of the layers you may see, with an ETag for cheap revalidation."""
-    body = tiles.tile(session, tiles.check(layer, z, x, y), scope)
+    body = tiles.tile(session, tiles.check(layer, z, x, y, datum), scope)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": f"private, max-age={MAX_AGE.get(layer, 300)}", "Vary": "Authorization, Cookie"}
     if request.headers.get("if-none-match") == etag:

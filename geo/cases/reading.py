@@ -63,7 +63,7 @@ def list_cases(session: Session, actor: Actor, *, status: list[str] | None = Non
                limit: int = 100, offset: int = 0) -> dict:
     """Cases the actor may see, newest first, with the total that matched."""
     check_page(limit, offset, MAX_LIMIT)
-    where, params = _filters(actor, status, category, since, until, overdue, open_only, bbox, polygon, mine)
+    where, params = case_filters(actor, status, category, since, until, overdue, open_only, bbox, polygon, mine)
     clause = " WHERE " + " AND ".join(where)
     rows = session.execute(text(VIEW + clause + " ORDER BY c.reported_at DESC, c.id DESC LIMIT :limit OFFSET :offset"),
                            {**params, "limit": limit, "offset": offset}).mappings()
@@ -72,7 +72,9 @@ def list_cases(session: Session, actor: Actor, *, status: list[str] | None = Non
     return {"total": total, "items": items}
 
 
-def _filters(actor, status, category, since, until, overdue, open_only, bbox, polygon, mine):
+def case_filters(actor, status=None, category=None, since=None, until=None, overdue=None, open_only=False, bbox=None,
+                 polygon=None, mine=False) -> tuple[list[str], dict]:
+    """WHERE conditions (fixed SQL) and their bound parameters for cases `actor` may see, filtered."""
     # Only fixed SQL fragments are joined here; every value is a bound parameter.
     where = ["(c.grid_code LIKE :pattern OR c.handler_area LIKE :pattern OR :pattern = '%')"]
     params: dict = {"pattern": like_pattern(actor.scope)}

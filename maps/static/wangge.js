@@ -1,4 +1,42 @@
 // Helpers shared by the map pages.
+
+// GCJ-02, the datum Chinese basemaps (AMap, Tencent) are drawn in: a Web Mercator CRS whose projection first
+// shifts WGS84 to GCJ-02, so data in WGS84 lands on the right street of such a basemap, and clicks unproject back
+// to WGS84. The formulas are geo/crs.py's; the inverse iterates the same way.
+L.CRS.GCJ02 = (function () {
+  const A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;
+  const inChina = (lon, lat) => lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271;
+  const latShift = (x, y) => -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x)) +
+    (20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2 / 3 + (20 * Math.sin(y * PI) + 40 * Math.sin(y / 3 * PI)) * 2 / 3 +
+    (160 * Math.sin(y / 12 * PI) + 320 * Math.sin(y * PI / 30)) * 2 / 3;
+  const lonShift = (x, y) => 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x)) +
+    (20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2 / 3 + (20 * Math.sin(x * PI) + 40 * Math.sin(x / 3 * PI)) * 2 / 3 +
+    (150 * Math.sin(x / 12 * PI) + 300 * Math.sin(x / 30 * PI)) * 2 / 3;
+  function toGcj(lon, lat) {
+    if (!inChina(lon, lat)) return [lon, lat];
+    const rad = lat / 180 * PI, magic = 1 - EE * Math.sin(rad) ** 2, sq = Math.sqrt(magic);
+    const dlat = latShift(lon - 105, lat - 35) * 180 / ((A * (1 - EE)) / (magic * sq) * PI);
+    const dlon = lonShift(lon - 105, lat - 35) * 180 / (A / sq * Math.cos(rad) * PI);
+    return [lon + dlon, lat + dlat];
+  }
+  function toWgs(lon, lat) {
+    let x = lon, y = lat;
+    for (let i = 0; i < 30; i++) {
+      const [gx, gy] = toGcj(x, y);
+      if (Math.abs(gx - lon) < 1e-9 && Math.abs(gy - lat) < 1e-9) break;
+      x -= gx - lon; y -= gy - lat;
+    }
+    return [x, y];
+  }
+  const merc = L.Projection.SphericalMercator;
+  const projection = {
+    project: ll => { const [x, y] = toGcj(ll.lng, ll.lat); return merc.project(L.latLng(y, x)); },
+    unproject: p => { const ll = merc.unproject(p); const [x, y] = toWgs(ll.lng, ll.lat); return L.latLng(y, x); },
+    bounds: merc.bounds,
+  };
+  return L.extend({}, L.CRS.EPSG3857, {code: 'GCJ02', projection: projection, toGcj: toGcj, toWgs: toWgs});
+})();
+
 window.wanggeUtil = {
   // A page's map, ready for our layers: with no basemap Leaflet knows no maximum zoom, and clustering needs one.
   page: (map, labels, state) => {
@@ -6,6 +44,16 @@ window.wanggeUtil = {
     window.wangge = Object.assign({map: map}, state);
     return [map, labels, window.wangge];
   },
+  // The URL template of one of our vector tile layers, in the datum the page's basemap is drawn in.
+  tiles: layer => '/tiles/' + layer + '/{z}/{x}/{y}.mvt' +
+    (window.wangge && window.wangge.map.options.crs === L.CRS.GCJ02 ? '?datum=gcj02' : ''),
+  // The map's view as the API's bbox parameter (WGS84).
+  viewBox: map => {
+    const b = map.getBounds();
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(v => v.toFixed(6)).join(',');
+  },
+  // GET JSON, failing on HTTP errors (an expired login, a bad request) instead of drawing nothing silently.
+  fetchJson: url => fetch(url).then(r => r.ok ? r.json() : Promise.reject(new Error(url + ': HTTP ' + r.status))),
   // Text from the API, safe to put into HTML.
   esc: s => String(s === null || s === undefined ? '' : s)
     .replace(/[&<>"]/g, ch => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[ch])),

@@ -6,6 +6,8 @@ import mapbox_vector_tile
 import pytest
 from sqlalchemy import text
 
+from geo.crs import wgs84_to_gcj02
+
 from tests.city import A1, A2, A5, B1, COMM_A, COMM_B
 
 
@@ -72,6 +74,31 @@ def test_etag_and_cache_control(client, cases, login):
     assert first.headers["cache-control"].startswith("private")
     again = client.get(f"/tiles/grids/7/{X}/{Y}.mvt", headers={**login(), "If-None-Match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
+
+
+def point_of(feature, z: int, x: int, y: int) -> tuple[float, float]:
+    """WGS-84-style lon/lat of a decoded point feature (mapbox-vector-tile flips y to point up)."""
+    px, py = feature["geometry"]["coordinates"]
+    n = 2 ** z
+    lon = (x + px / 4096) / n * 360 - 180
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + 1 - py / 4096) / n))))
+    return lon, lat
+
+
+def test_gcj02_tiles_put_features_where_a_gcj02_basemap_draws_the_place(client, cases, login):
+    """On an AMap basemap the case at WGS84 (116.45, 39.95) must be drawn at its GCJ-02 position, 500-odd m away."""
+    gcj_lon, gcj_lat = (float(v) for v in wgs84_to_gcj02(116.45, 39.95))
+    z = 16
+    x, y = tile_of(gcj_lon, gcj_lat, z)
+    shifted = decode(client.get(f"/tiles/cases/{z}/{x}/{y}.mvt", params={"datum": "gcj02"}, headers=login()))["cases"]
+    [case] = [f for f in shifted["features"] if f["properties"]["grid_code"] == B1]
+    lon, lat = point_of(case, z, x, y)
+    pixel_deg = 360 / 2 ** z / 256
+    assert abs(lon - gcj_lon) < pixel_deg and abs(lat - gcj_lat) < pixel_deg
+    assert abs(gcj_lon - 116.45) > 20 * pixel_deg  # the shift is real: far more than a pixel
+    grids = decode(client.get(f"/tiles/grids/{z}/{x}/{y}.mvt", params={"datum": "gcj02"}, headers=login()))["grids"]
+    assert {f["properties"]["code"] for f in grids["features"]} >= {B1}
+    assert client.get(f"/tiles/cases/{z}/{x}/{y}.mvt", params={"datum": "bd09"}, headers=login()).status_code == 422
 
 
 @pytest.mark.parametrize("path", ["/tiles/roads/13/1/1.mvt", "/tiles/grids/23/0/0.mvt", "/tiles/grids/2/4/0.mvt",

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -42,21 +43,36 @@ def server(cluster, tmp_path_factory):
                            "('env_garbage', :s, :o, ST_SetSRID(ST_MakePoint(:x, :y), 4326), :g, now())"),
                       {"s": status, "o": overdue, "x": lon, "y": lat, "g": grid})
     engine.dispose()
+    with serve(url, tmp_path_factory.mktemp("e2e-home")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def amap_server(server, cluster, tmp_path_factory):
+    """The same city served with the AMap basemap (GCJ-02), which this offline machine cannot reach."""
+    with serve(cluster.url("wangge_e2e"), tmp_path_factory.mktemp("amap-home"), WANGGE_BASEMAP="amap") as base:
+        yield base
+
+
+@contextmanager
+def serve(url: str, home: Path, **env):
+    """uvicorn on a free port over the database at `url`; yields the base URL."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "WANGGE_HOME": str(tmp_path_factory.mktemp("e2e-home")),
-           "WANGGE_TICK_SECONDS": "0"}
+    env = {**os.environ, "DATABASE_URL": url, "WANGGE_HOME": str(home), "WANGGE_TICK_SECONDS": "0", **env}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"],
                             env=env, cwd=Path(__file__).resolve().parents[2])
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(base + "/api/v1/health").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/api/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 @pytest.fixture(scope="session")

@@ -111,3 +111,80 @@ def test_dispatch_view_previews_routing_then_registers(page, server):
     page.wait_for_function("window.wangge.created !== null", timeout=10_000)
     assert "dispatched" in page.inner_text("#result")
     page.screenshot(path=str(ARTIFACTS / "dispatch.png"))
+
+
+def screen_point(page, lat, lon):
+    """Page coordinates of a WGS84 point on the page's map (through the map's own CRS)."""
+    return page.evaluate(f"(() => {{ const p = window.wangge.map.latLngToContainerPoint([{lat}, {lon}]);"
+                         f" const r = window.wangge.map.getContainer().getBoundingClientRect();"
+                         f" return [r.left + p.x, r.top + p.y]; }})()")
+
+
+def grid_fills(page):
+    return page.evaluate("[...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getAttribute('fill'))")
+
+
+def test_grids_coloured_by_overdue_cases(page, server):
+    login(page, server)
+    page.wait_for_function("window.wangge && window.wangge.gridFeatures > 0", timeout=20_000)
+    page.wait_for_timeout(500)
+    assert "#c6dbef" in grid_fills(page)  # A1, A2, B1: one open case each
+    before = page.evaluate("window.wangge.gridFeatures")
+    page.get_by_label("逾期").check()
+    page.wait_for_function(f"window.wangge.measure === 'overdue' && window.wangge.gridFeatures > {before}", timeout=10_000)
+    page.wait_for_timeout(500)
+    fills = grid_fills(page)
+    # Only A1's case is overdue (a grid crossing tile edges is drawn once per tile).
+    assert "#fcbba1" in fills and "#fff5f0" in fills and "#c6dbef" not in fills
+    legend = page.inner_text(".wangge-legend")
+    assert "网格逾期案件" in legend and "7+" in legend
+    page.screenshot(path=str(ARTIFACTS / "command-center-overdue.png"))
+
+
+def test_heat_layer_over_a_chosen_period(page, server):
+    login(page, server, path="/maps/command-center?days=7")
+    page.wait_for_function("window.wangge && window.wangge.gridFeatures > 0", timeout=20_000)
+    assert page.evaluate("window.wangge.heatPoints") == 0  # off until asked for
+    page.select_option("#heat-days", "365")
+    page.wait_for_function("window.wangge.heatTotal >= 3 && window.wangge.heatDays === 365", timeout=10_000)
+    assert page.get_by_label("事件热力图").is_checked()
+    # The canvas really has colour where the cases are.
+    painted = page.evaluate("""(() => { const c = document.querySelector('canvas.leaflet-heatmap-layer');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()""")
+    assert painted > 100
+    page.screenshot(path=str(ARTIFACTS / "command-center-heat.png"))
+
+
+def test_grid_staff_markers_when_zoomed_in(page, server):
+    login(page, server)
+    page.wait_for_function("window.wangge && window.wangge.gridFeatures > 0", timeout=20_000)
+    assert page.evaluate("window.wangge.staffGrids") == 0  # too far out to tell grids apart
+    page.get_by_label("未结案件").uncheck()
+    page.evaluate("window.wangge.map.setView([39.945, 116.41], 15)")
+    page.wait_for_function("window.wangge.staffGrids >= 1", timeout=10_000)
+    page.locator(".staff-marker").first.click()
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=10_000).inner_text()
+    assert "甲一网格" in popup and "leader (网格长) 13800000000" in popup and "w1 (专职网格员)" in popup
+    page.screenshot(path=str(ARTIFACTS / "command-center-staff.png"))
+
+
+def test_amap_basemap_draws_our_data_at_gcj02_positions_and_clicks_come_back_in_wgs84(page, amap_server):
+    """No basemap tile can load here, yet boundaries and cases draw, shifted onto where AMap shows the place."""
+    page.route("**/*.autonavi.com/**", lambda route: route.abort("internetdisconnected"))  # fail fast, as offline
+    login(page, amap_server)
+    page.wait_for_function("window.wangge && window.wangge.gridFeatures > 0 && window.wangge.cases >= 3", timeout=20_000)
+    assert page.locator("img.leaflet-tile").count() > 0  # the basemap was asked for, and failed
+    assert page.evaluate("window.wangge.map.options.crs.code") == "GCJ02"
+    shift = page.evaluate("""(() => { const m = window.wangge.map;
+        const wgs = m.project([39.95, 116.41], 16), gcj = L.CRS.EPSG3857.latLngToPoint(
+            L.latLng(...L.CRS.GCJ02.toGcj(116.41, 39.95).reverse()), 16);
+        return [wgs.x - gcj.x, wgs.y - gcj.y, gcj.x - L.CRS.EPSG3857.latLngToPoint(L.latLng(39.95, 116.41), 16).x]; })()""")
+    assert abs(shift[0]) < 0.01 and abs(shift[1]) < 0.01 and abs(shift[2]) > 100  # 100+ px apart at z16 without the CRS
+    page.goto(amap_server + "/maps/dispatch")
+    page.wait_for_function("document.querySelectorAll('#category option').length > 20", timeout=20_000)
+    page.select_option("#category", "env_garbage")
+    page.mouse.click(*screen_point(page, 39.935, 116.415))
+    page.wait_for_function("window.wangge.preview !== null", timeout=10_000)
+    assert "甲一网格" in page.inner_text("#preview")
+    page.screenshot(path=str(ARTIFACTS / "dispatch-amap.png"))

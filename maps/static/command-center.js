@@ -1,0 +1,162 @@
+// The command center: boundaries as vector tiles (grids coloured by open or overdue cases), drill-down from a
+// street to a community to a grid, open cases clustered, grid staff, an incident heat layer over a chosen period and
+// the KPI panel. Cases, staff, heat and KPIs reload every minute and on every move; grid colours every 5 minutes.
+// C: {labels, steps: {open, overdue}, status, minZoom: {streets, communities, grids, staff}, heatDays, heatPeriods}
+window.wanggeCommandCenter = function (leafletMap, C) {
+  const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
+    cases: 0, loads: 0, gridFeatures: 0, kpis: null, drilled: null, gridClicked: null, measure: 'open',
+    staffGrids: 0, heatPoints: 0, heatTotal: 0, heatDays: C.heatDays});
+  const {esc, when, tiles, viewBox, fetchJson} = window.wanggeUtil;
+  const colour = n => { let c = null; for (const [min, col] of C.steps[W.measure]) { if (n >= min || c === null) c = col; } return c; };
+  const tileOptions = (layer, style) => ({
+    vectorTileLayerStyles: {[layer]: style}, interactive: true, maxNativeZoom: 18, minZoom: C.minZoom[layer] || 0,
+    getFeatureId: f => f.properties.code, rendererFactory: L.svg.tile,
+  });
+
+  // Boundaries. Grids appear from minZoom.grids on; below it a click finds the community through /locate.
+  const grids = L.vectorGrid.protobuf(tiles('grids'), tileOptions('grids', p => {
+    W.gridFeatures += 1;
+    const n = W.measure === 'open' ? p.open_cases : p.overdue_cases;
+    return {weight: 1, color: '#555', fill: true, fillColor: colour(n), fillOpacity: 0.65};
+  })).on('click', e => {
+    const p = e.layer.properties;
+    if (W.drilled !== p.parent_code) { drill(p.parent_code); return; }
+    W.gridClicked = p.code;
+    L.popup().setLatLng(e.latlng).setContent('<b>' + esc(p.name) + '</b><br>' + T.open_cases + ': ' + p.open_cases +
+      '<br>' + T.overdue + ': ' + p.overdue_cases + '<br><a href="/maps/grids/' + p.code + '">' + T.details + '</a>')
+      .openOn(map);
+  });
+  const communities = L.vectorGrid.protobuf(tiles('communities'), tileOptions('communities',
+      () => ({weight: 2, color: '#d94801', fill: false})));
+  const streets = L.vectorGrid.protobuf(tiles('streets'), tileOptions('streets',
+      () => ({weight: 4, color: '#54278f', fill: false})));
+  const districts = L.vectorGrid.protobuf(tiles('districts'), tileOptions('districts',
+      () => ({weight: 5, color: '#3f007d', fill: false, dashArray: '8 4'})));
+  function drill(code) {
+    if (W.drilled) communities.resetFeatureStyle(W.drilled);
+    communities.setFeatureStyle(code, {weight: 5, color: '#a63603', fill: false});
+    W.drilled = code;
+    fetchJson('/api/v1/communities/' + code + '?simplify=0.0001').then(f => map.fitBounds(L.geoJSON(f).getBounds()));
+  }
+  map.on('click', e => {
+    if (map.getZoom() >= C.minZoom.grids) return;  // the grid layer handles its own clicks
+    fetchJson('/api/v1/locate?lon=' + e.latlng.lng.toFixed(6) + '&lat=' + e.latlng.lat.toFixed(6))
+      .then(found => { if (found.community) drill(found.community.code); }, () => {});
+  });
+
+  // Open cases, clustered, coloured by status (red when overdue), bigger when urgent.
+  const cluster = L.markerClusterGroup({showCoverageOnHover: false});
+  const casePopup = c => '<b>' + esc(c.category.name) + '</b><br>' + T.status + ': ' + esc(T['status_' + c.status] || c.status) +
+      '<br>' + T.reported + ': ' + when(c.reported_at, T.none) +
+      '<br>' + T.assignee + ': ' + esc(c.assignee ? c.assignee.name : T.none) +
+      '<br>' + T.due + ': ' + when(c.due_at, T.none) +
+      '<br><a href="/maps/cases/' + c.id + '">' + T.details + '</a>';
+  function loadCases() {
+    return fetchJson('/api/v1/cases?open=true&limit=1000&bbox=' + viewBox(map)).then(page => {
+      cluster.clearLayers();
+      for (const c of page.items) {
+        L.circleMarker([c.lat, c.lon], {radius: c.urgency === 'urgent' ? 9 : 6, color: '#fff', weight: 1,
+                                        fillColor: c.overdue ? '#d7301f' : (C.status[c.status] || '#3182bd'),
+                                        fillOpacity: 0.9, className: 'case-marker'})
+          .bindPopup(casePopup(c)).addTo(cluster);
+      }
+      W.cases = page.items.length;
+      W.loads += 1;
+    });
+  }
+
+  // Grid staff: one marker per grid, only when zoomed in far enough for them to be told apart.
+  const staff = L.layerGroup();
+  const staffPopup = p => '<b>' + esc(p.name) + ' · ' + T.grid_staff + '</b><br>' +
+      p.staff.map(s => esc(s.name) + ' (' + esc(T[s.duty] || s.duty) + ') ' + esc(s.phone || '')).join('<br>');
+  function loadStaff() {
+    if (!map.hasLayer(staff) || map.getZoom() < C.minZoom.staff) { staff.clearLayers(); W.staffGrids = 0; return null; }
+    return fetchJson('/api/v1/staff/points?bbox=' + viewBox(map)).then(fc => {
+      staff.clearLayers();
+      for (const f of fc.features) {
+        const [lon, lat] = f.geometry.coordinates;
+        L.marker([lat, lon], {icon: L.divIcon({className: 'staff-marker', html: T.staff_short + f.properties.staff.length,
+                                               iconSize: null})})
+          .bindPopup(staffPopup(f.properties)).addTo(staff);
+      }
+      W.staffGrids = fc.features.length;
+    });
+  }
+
+  // Incidents of the chosen period as a heat layer, binned by the server to the current zoom.
+  const heat = L.heatLayer([], {radius: 20, blur: 15, minOpacity: 0.25});
+  function loadHeat() {
+    if (!map.hasLayer(heat)) return null;
+    const to = new Date(), from = new Date(to.getTime() - W.heatDays * 86400000);
+    return fetchJson('/api/v1/cases/heat?zoom=' + map.getZoom() + '&bbox=' + viewBox(map) +
+                     '&from=' + from.toISOString() + '&to=' + to.toISOString()).then(h => {
+      // Saturate at the 95th percentile so one extreme cell does not leave the rest invisible (points come largest first).
+      const top = h.points.length ? h.points[Math.floor(h.points.length * 0.05)][2] : 1;
+      heat.setOptions({max: Math.max(top, 1)});
+      heat.setLatLngs(h.points);
+      W.heatPoints = h.points.length;
+      W.heatTotal = h.total;
+    });
+  }
+  const period = L.control({position: 'topleft'});
+  period.onAdd = () => {
+    const d = L.DomUtil.create('div', 'wangge-period');
+    d.innerHTML = '<label>' + T.heat_period + ' <select id="heat-days">' + C.heatPeriods.map(n =>
+      '<option value="' + n + '"' + (n === W.heatDays ? ' selected' : '') + '>' + T['days_' + n] + '</option>').join('') +
+      '</select></label>';
+    L.DomEvent.disableClickPropagation(d);
+    d.querySelector('select').addEventListener('change', e => {
+      W.heatDays = Number(e.target.value);
+      if (!map.hasLayer(heat)) map.addLayer(heat);  // choosing a period means wanting to see it
+      loadHeat();
+    });
+    return d;
+  };
+  period.addTo(map);
+
+  // KPIs of the caller's scope.
+  const kpiBox = L.control({position: 'topright'});
+  kpiBox.onAdd = () => { const d = L.DomUtil.create('div', 'wangge-kpis'); d.id = 'kpis'; return d; };
+  kpiBox.addTo(map);
+  const pct = v => v === null ? '–' : (v * 100).toFixed(1) + '%';
+  function loadKpis() {
+    return fetchJson('/api/v1/kpis').then(k => {
+      W.kpis = k;
+      document.getElementById('kpis').innerHTML = '<b>' + T.kpis + '</b><br>' +
+        ['response_rate', 'resolution_rate', 'satisfaction_rate', 'on_time_rate']
+          .map(key => T[key] + ': <span data-kpi="' + key + '">' + pct(k[key]) + '</span>').join('<br>') +
+        '<br>' + T.avg_handling_hours + ': ' + (k.avg_handling_hours === null ? '–' : k.avg_handling_hours);
+    });
+  }
+
+  // The legend, with the choice of what colours the grids.
+  const legend = L.control({position: 'bottomright'});
+  legend.onAdd = () => {
+    const d = L.DomUtil.create('div', 'wangge-legend');
+    L.DomEvent.disableClickPropagation(d);
+    d.addEventListener('change', e => { W.measure = e.target.value; grids.redraw(); drawLegend(d); });
+    drawLegend(d);
+    return d;
+  };
+  function drawLegend(d) {
+    const steps = C.steps[W.measure];
+    d.innerHTML = '<b>' + T['legend_' + W.measure] + '</b><br>' + ['open', 'overdue'].map(m =>
+      '<label><input type="radio" name="measure" value="' + m + '"' + (m === W.measure ? ' checked' : '') + '> ' +
+      T['measure_' + m] + '</label>').join(' ') + '<br>' + steps.map(([min, col], i) =>
+      '<i style="background:' + col + '"></i> <span class="step">' + min +
+      (i + 1 === steps.length ? '+' : steps[i + 1][0] - 1 > min ? '–' + (steps[i + 1][0] - 1) : '') + '</span>').join('<br>');
+  }
+  legend.addTo(map);
+
+  districts.addTo(map); streets.addTo(map); grids.addTo(map); communities.addTo(map);
+  cluster.addTo(map); staff.addTo(map);
+  L.control.layers(null, {[T.districts]: districts, [T.streets]: streets, [T.communities]: communities,
+                          [T.grids]: grids, [T.cases]: cluster, [T.grid_staff]: staff, [T.heat]: heat},
+                   {collapsed: false}).addTo(map);
+  map.on('overlayadd', e => { if (e.layer === heat) loadHeat(); if (e.layer === staff) loadStaff(); });
+  const reload = () => { loadCases(); loadStaff(); loadHeat(); };
+  map.on('moveend', reload);
+  reload(); loadKpis();
+  setInterval(() => { reload(); loadKpis(); }, 60000);
+  setInterval(() => grids.redraw(), 300000);
+};
