@@ -14,6 +14,7 @@ from sqlalchemy import text
 from geo import db, migrate
 from geo.accounts import create_user
 from geo.cluster import free_port
+from geo.synth import seed_demo
 from tests.city import PASSWORD, build_city, staff_the_city
 from tests.conftest import fresh_database
 
@@ -95,9 +96,40 @@ def page(browser):
     context.close()
 
 
-def login(page, base: str, username: str = "boss", path: str = "/maps/command-center") -> None:
+def login(page, base: str, username: str = "boss", path: str = "/maps/command-center", password: str = PASSWORD) -> None:
     page.goto(base + path)
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url("**" + path)
+
+
+@pytest.fixture(scope="session")
+def demo_server(cluster, tmp_path_factory):
+    """uvicorn serving the `street` demo city (64 grids, ~2,600 cases) as `make demo` seeds it."""
+    if cluster is None:
+        pytest.skip("needs the embedded test cluster")
+    url = fresh_database(cluster, "wangge_e2e_demo")
+    engine = db.make_engine(url)
+    migrate.upgrade(engine)
+    with db.session_factory(engine).begin() as s:
+        seed_demo(s, "620302", "street", 1, workdir=tmp_path_factory.mktemp("demo"))
+    engine.dispose()
+    with serve(url, tmp_path_factory.mktemp("demo-home")) as base:
+        yield base
+
+
+def screen_point(page, lat, lon):
+    """Page coordinates of a WGS84 point on the page's map (through the map's own CRS)."""
+    return page.evaluate(f"(() => {{ const p = window.wangge.map.latLngToContainerPoint([{lat}, {lon}]);"
+                         f" const r = window.wangge.map.getContainer().getBoundingClientRect();"
+                         f" return [r.left + p.x, r.top + p.y]; }})()")
+
+
+def visible_marker(page):
+    """The page coordinates of the centre of a case marker inside the view (waits for one)."""
+    return page.wait_for_function("""() => {
+        const box = [...document.querySelectorAll('.case-marker')].map(e => e.getBoundingClientRect())
+            .find(r => r.width > 0 && r.left > 0 && r.top > 0 && r.right < innerWidth && r.bottom < innerHeight);
+        return box ? [box.left + box.width / 2, box.top + box.height / 2] : null;
+    }""", timeout=10_000).json_value()

@@ -1,6 +1,6 @@
 """The command center in a real headless Chromium: login, layers drawn, legend, KPIs, popups, drill-down."""
 
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ARTIFACTS, login, screen_point, visible_marker
 
 
 def test_login_redirects_and_refuses_bad_passwords(page, server):
@@ -31,13 +31,7 @@ def test_case_popup_and_drill_down(page, server):
     page.evaluate("window.wangge.map.setView([39.95, 116.41], 17)")
     page.wait_for_function(f"window.wangge.loads > {loads}", timeout=10_000)
     # The move reloads the cases: wait for a marker drawn inside the view, then click it as a person would.
-    centre = page.wait_for_function("""() => {
-        if (window.wangge.map.getZoom() !== 17) return null;
-        const box = [...document.querySelectorAll('.case-marker')].map(e => e.getBoundingClientRect())
-            .find(r => r.width > 0 && r.left > 0 && r.top > 0 && r.right < innerWidth && r.bottom < innerHeight);
-        return box ? [box.left + box.width / 2, box.top + box.height / 2] : null;
-    }""", timeout=10_000).json_value()
-    page.mouse.click(*centre)
+    page.mouse.click(*visible_marker(page))
     popup = page.wait_for_selector(".leaflet-popup-content", timeout=10_000).inner_text()
     assert "暴露垃圾" in popup and "处置人" in popup
     page.screenshot(path=str(ARTIFACTS / "command-center-popup.png"))
@@ -54,20 +48,24 @@ def test_click_a_community_to_drill_down_to_its_grids(page, server):
     page.wait_for_function("window.wangge && window.wangge.gridFeatures > 0", timeout=20_000)
     # Switch the case markers off so the click lands on the boundaries.
     page.get_by_label("未结案件").uncheck()
-
-    def click_at(lat, lon):
-        point = page.evaluate(f"(() => {{ const p = window.wangge.map.latLngToContainerPoint([{lat}, {lon}]);"
-                              f" const r = window.wangge.map.getContainer().getBoundingClientRect();"
-                              f" return [r.left + p.x, r.top + p.y]; }})()")
-        page.mouse.click(*point)
-
-    click_at(39.915, 116.425)  # inside community 甲, grid 甲四
+    page.mouse.click(*screen_point(page, 39.915, 116.425))  # inside community 甲, grid 甲四
     page.wait_for_function("window.wangge.drilled === '110105001001'", timeout=10_000)
     page.wait_for_timeout(800)  # the zoom to the community
-    click_at(39.915, 116.425)
+    page.mouse.click(*screen_point(page, 39.915, 116.425))
     page.wait_for_function("window.wangge.gridClicked === '110105001001004'", timeout=10_000)
     assert "甲四网格" in page.inner_text(".leaflet-popup-content")
     page.screenshot(path=str(ARTIFACTS / "command-center-drill-down.png"))
+
+
+def test_below_grid_zoom_a_click_finds_the_community(page, server):
+    login(page, server)
+    page.wait_for_function("window.wangge && window.wangge.gridFeatures > 0", timeout=20_000)
+    page.get_by_label("未结案件").uncheck()
+    page.evaluate("window.wangge.map.setView([39.93, 116.45], 10)")  # grids are not drawn this far out
+    page.wait_for_timeout(500)
+    page.mouse.click(*screen_point(page, 39.935, 116.46))  # community 乙
+    page.wait_for_function("window.wangge.drilled === '110105001002' && window.wangge.map.getZoom() >= 12",
+                           timeout=10_000)
 
 
 def test_case_page_shows_the_case_its_grid_staff_and_history(page, server):
@@ -99,10 +97,7 @@ def test_dispatch_view_previews_routing_then_registers(page, server):
     login(page, server, path="/maps/dispatch")
     page.wait_for_function("document.querySelectorAll('#category option').length > 20", timeout=20_000)
     page.select_option("#category", "env_garbage")
-    point = page.evaluate("(() => { const p = window.wangge.map.latLngToContainerPoint([39.935, 116.415]);"
-                          " const r = window.wangge.map.getContainer().getBoundingClientRect();"
-                          " return [r.left + p.x, r.top + p.y]; })()")
-    page.mouse.click(*point)
+    page.mouse.click(*screen_point(page, 39.935, 116.415))
     page.wait_for_function("window.wangge.preview !== null", timeout=10_000)
     preview = page.inner_text("#preview")
     assert "甲一网格" in preview and ("w1" in preview or "w2" in preview)
@@ -111,13 +106,6 @@ def test_dispatch_view_previews_routing_then_registers(page, server):
     page.wait_for_function("window.wangge.created !== null", timeout=10_000)
     assert "dispatched" in page.inner_text("#result")
     page.screenshot(path=str(ARTIFACTS / "dispatch.png"))
-
-
-def screen_point(page, lat, lon):
-    """Page coordinates of a WGS84 point on the page's map (through the map's own CRS)."""
-    return page.evaluate(f"(() => {{ const p = window.wangge.map.latLngToContainerPoint([{lat}, {lon}]);"
-                         f" const r = window.wangge.map.getContainer().getBoundingClientRect();"
-                         f" return [r.left + p.x, r.top + p.y]; }})()")
 
 
 def grid_fills(page):
