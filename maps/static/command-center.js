@@ -4,12 +4,12 @@
 // C: {labels, steps: {open, overdue}, status, minZoom: {streets, communities, grids, staff}, heatDays, heatPeriods}
 window.wanggeCommandCenter = function (leafletMap, C) {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
-    cases: 0, loads: 0, gridFeatures: 0, kpis: null, drilled: null, gridClicked: null, measure: 'open',
+    cases: 0, loads: 0, gridFeatures: 0, boundaryFeatures: 0, kpis: null, drilled: null, gridClicked: null, measure: 'open',
     staffGrids: 0, heatPoints: 0, heatTotal: 0, heatDays: C.heatDays});
   const {esc, when, tiles, viewBox, fetchJson} = window.wanggeUtil;
   const colour = n => { let c = null; for (const [min, col] of C.steps[W.measure]) { if (n >= min || c === null) c = col; } return c; };
   const tileOptions = (layer, style) => ({
-    vectorTileLayerStyles: {[layer]: style}, interactive: true, maxNativeZoom: 18, minZoom: C.minZoom[layer] || 0,
+    vectorTileLayerStyles: {[layer]: p => { W.boundaryFeatures += 1; return style(p); }}, interactive: true, maxNativeZoom: 18, minZoom: C.minZoom[layer] || 0,
     getFeatureId: f => f.properties.code, rendererFactory: L.svg.tile,
   });
 
@@ -158,5 +158,8 @@ window.wanggeCommandCenter = function (leafletMap, C) {
   map.on('moveend', reload);
   reload(); loadKpis();
   setInterval(() => { reload(); loadKpis(); }, 60000);
+  // Whether the view is complete: every boundary layer shown has its tiles, and the cases have come.
+  W.settled = () => W.loads > 0 && [districts, streets, communities, grids]
+    .every(l => !map.hasLayer(l) || map.getZoom() < l.options.minZoom || !l.isLoading());
   setInterval(() => grids.redraw(), 300000);
 };
