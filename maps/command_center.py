@@ -27,7 +27,7 @@ STATUS_COLOURS = {"intake": "#969696", "registered": "#6a51a3", "dispatched": "#
                   "reported": "#fd8d3c", "verified": "#e6550d", "returned": "#de2d26", "suspended": "#636363"}
 # Below these zooms a layer is not requested: a tile of 50,000 grids helps nobody and costs the server seconds.
 HEAT_PERIODS = (7, 30, 90, 365)  # days; labels days_N
-MIN_ZOOM = {"districts": 0, "streets": 9, "communities": 11, "grids": 12, "staff": 15}
+MIN_ZOOM = {"districts": 0, "streets": 9, "communities": 11, "grids": 13, "staff": 15}
 
 
 def scope_bounds(session: Session, scope: Scope) -> list[list[float]]:
