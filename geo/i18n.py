@@ -174,6 +174,12 @@ ZH: dict[str, str] = {
     "from must be before to": "开始时间须早于结束时间",
     "zoom must lie in 0..{max}": "缩放级别须在 0..{max} 之间",
     "days must be one of {periods}": "天数须为 {periods} 之一",
+    # analytics
+    "a window may span at most {days} days": "时间窗口最长 {days} 天",
+    "unknown status {status}; one of {statuses}": "未知状态 {status}；可选 {statuses}",
+    "alpha must lie strictly between 0 and 1": "alpha 须严格介于 0 和 1 之间",
+    "measure must be one of {measures}": "指标须为 {measures} 之一",
+    "permutations must lie in 99..{max}": "置换次数须在 99..{max} 之间",
     "area {code} lies outside your scope": "区域 {code} 不在您的管辖范围内",
     "polygon must be a GeoJSON Polygon or MultiPolygon": "polygon 须为 GeoJSON Polygon 或 MultiPolygon",
     "{overdue} overdue, {escalated} escalated": "逾期 {overdue} 件，升级 {escalated} 件",

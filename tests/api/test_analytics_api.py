@@ -1,0 +1,50 @@
+"""/api/v1/analytics over HTTP: GeoJSON out, scope, bad input as 422."""
+
+from datetime import timedelta
+
+import pytest
+
+from geo.analytics import cache
+from tests.geo.analytics.lattice import COMMUNITY, N, build_lattice, code, plant
+from tests.geo.analytics.test_hotspots import END
+
+PERIOD = {"from": (END - timedelta(days=28)).isoformat(), "to": END.isoformat()}
+
+
+@pytest.fixture
+def lattice(session):
+    cache.clear()
+    build_lattice(session)
+    plant(session, {(i, j): 1 + (i == j) for i in range(N) for j in range(N)}, end=END)
+    yield
+    cache.clear()
+
+
+def test_hotspots_as_geojson(client, login, lattice):
+    r = client.get("/api/v1/analytics/hotspots", headers=login(), params=PERIOD)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/geo+json"
+    body = r.json()
+    assert len(body["features"]) == N * N and body["measure"] == "count"
+    first = body["features"][0]
+    assert first["geometry"]["type"] == "Polygon"
+    assert {"cases", "per_1000_residents", "gi_z", "gi_p", "moran_i", "moran_p", "moran_quadrant", "significant",
+            "hotspot"} <= set(first["properties"])
+    assert sum(f["properties"]["cases"] for f in body["features"]) == N * N + N
+    bare = client.get("/api/v1/analytics/hotspots", headers=login(), params={**PERIOD, "geometry": "false"}).json()
+    assert bare["features"][0]["geometry"] is None
+
+
+def test_hotspots_stay_in_scope_and_need_a_login(client, login, lattice):
+    mine = client.get("/api/v1/analytics/hotspots", headers=login("grid_worker", code(3, 3)), params=PERIOD).json()
+    assert [(f["id"], f["properties"]["cases"]) for f in mine["features"]] == [(code(3, 3), 2)]
+    community = client.get("/api/v1/analytics/hotspots", headers=login("community_staff", COMMUNITY), params=PERIOD)
+    assert len(community.json()["features"]) == N * N
+    assert client.get("/api/v1/analytics/hotspots", params=PERIOD).status_code == 401
+
+
+@pytest.mark.parametrize("params, word", [({"measure": "per_dog"}, "measure"), ({"alpha": "1.5"}, "alpha"),
+                                          ({"status": "lost"}, "status"), ({"permutations": "5"}, "permutations"),
+                                          ({"from": "2026-12-01T00:00:00+08:00"}, "before"), ({"level": "hex"}, "level")])
+def test_bad_parameters_are_422(client, login, lattice, params, word):
+    r = client.get("/api/v1/analytics/hotspots", headers=login(), params={**PERIOD, **params})
+    assert r.status_code == 422 and word in str(r.json()["detail"]), r.text

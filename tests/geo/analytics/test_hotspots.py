@@ -1,0 +1,105 @@
+"""Hot spots on planted patterns: a planted cluster is found, uniform noise gives no more than FDR allows."""
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from geo.analytics import cache
+from geo.analytics.grid_layers import grid_hotspots
+from geo.analytics.window import window
+from geo.cases.deadlines import CHINA
+from geo.cases.workflow import SYSTEM, Actor
+from geo.errors import InvalidInput
+from geo.models import Role
+from geo.scope import scope_for
+from tests.geo.analytics.lattice import N, build_lattice, cell, code, plant
+
+END = datetime(2026, 11, 20, tzinfo=CHINA)
+WIN = window(END - timedelta(days=28), END)
+CELLS = [(i, j) for i in range(N) for j in range(N)]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def lattice(session):
+    build_lattice(session)
+
+
+def spots(session, **kwargs) -> dict[str, dict]:
+    found = grid_hotspots(session, SYSTEM, WIN, geometry=False, **kwargs)
+    return {f["id"]: f["properties"] for f in found["features"]}
+
+
+def test_a_planted_cluster_is_a_significant_hot_spot(session, lattice):
+    rng = np.random.default_rng(7)
+    block = {(i, j) for i in (4, 5, 6) for j in (7, 8, 9)}
+    plant(session, {c: int(rng.poisson(14 if c in block else 2)) for c in CELLS}, end=END, rng=rng)
+    found = spots(session)
+    centre = found[code(5, 8)]
+    assert centre["hotspot"] == "hot" and centre["significant"] and centre["gi_p"] < 0.05 and centre["gi_z"] > 3
+    assert centre["moran_quadrant"] == "HH"
+    hot = {c for c, p in found.items() if p["hotspot"] == "hot"}
+    assert hot >= {code(*c) for c in [(5, 8), (4, 8), (6, 8), (5, 7), (5, 9)]}
+    # Nothing far from the block is called hot.
+    assert all(abs(int(c[-3:]) - 1 - (5 * N + 8)) // N <= 3 for c in hot)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_uniform_noise_gives_no_more_false_hot_spots_than_fdr_allows(session, lattice, seed):
+    rng = np.random.default_rng(seed)
+    plant(session, {c: int(rng.poisson(4)) for c in CELLS}, end=END, rng=rng)
+    found = spots(session, alpha=0.05)
+    significant = sum(p["significant"] for p in found.values())
+    # Under the null every discovery is false; Benjamini-Hochberg keeps P(any) <= alpha, so a handful is already odd.
+    assert significant <= 0.05 * len(found)
+
+
+def populate(session, i: int, j: int, households: int, per_household: int) -> None:
+    """A building at the cell's centre with its households and residents."""
+    centre = cell(i, j).centroid
+    building = session.execute(text("INSERT INTO buildings (name, geom) VALUES ('楼', ST_SetSRID(ST_MakePoint(:x, :y), "
+                                     "4326)) RETURNING id"), {"x": centre.x, "y": centre.y}).scalar()
+    for h in range(households):
+        household = session.execute(text("INSERT INTO households (building_id, door) VALUES (:b, :d) RETURNING id"),
+                                    {"b": building, "d": str(h)}).scalar()
+        session.execute(text("INSERT INTO residents (household_id, name) VALUES (:h, '居民')"),
+                        [{"h": household}] * per_household)
+
+
+def test_rates_normalise_by_population_and_empty_grids_have_none(session, lattice):
+    populate(session, 0, 0, households=10, per_household=2)   # 20 residents
+    populate(session, 0, 1, households=100, per_household=2)  # 200 residents
+    plant(session, {(0, 0): 6, (0, 1): 6, (0, 2): 6}, end=END)
+    found = spots(session, measure="per_1000_residents")
+    small, big, empty = found[code(0, 0)], found[code(0, 1)], found[code(0, 2)]
+    assert (small["cases"], small["households"], small["residents"]) == (6, 10, 20)
+    assert small["per_1000_residents"] == 300 and big["per_1000_residents"] == 30 and small["value"] == 300
+    assert small["per_100_households"] == 60 and big["per_100_households"] == 6
+    assert empty["cases"] == 6 and empty["per_1000_residents"] is None and empty["gi_z"] is None
+
+
+def test_scope_and_bad_parameters(session, lattice):
+    plant(session, {(0, 0): 3}, end=END)
+    grid_worker = Actor("w", Role.grid_worker, scope_for(session, "grid_worker", code(0, 0)))
+    mine = grid_hotspots(session, grid_worker, WIN, geometry=True)
+    assert [f["id"] for f in mine["features"]] == [code(0, 0)] and mine["features"][0]["geometry"]["type"] == "Polygon"
+    with pytest.raises(InvalidInput):
+        grid_hotspots(session, SYSTEM, WIN, measure="per_dog")
+    with pytest.raises(InvalidInput):
+        window(END, END - timedelta(days=1))
+    with pytest.raises(InvalidInput):
+        window(END - timedelta(days=5000), END)
+
+
+def test_an_empty_period_is_calm(session, lattice):
+    found = spots(session)
+    assert len(found) == N * N and not any(p["significant"] for p in found.values())
+    assert {p["cases"] for p in found.values()} == {0}
