@@ -179,6 +179,10 @@ ZH: dict[str, str] = {
     "unknown status {status}; one of {statuses}": "未知状态 {status}；可选 {statuses}",
     "alpha must lie strictly between 0 and 1": "alpha 须严格介于 0 和 1 之间",
     "measure must be one of {measures}": "指标须为 {measures} 之一",
+    "resolution must lie in {min}..{max}": "分辨率须在 {min}..{max} 之间",
+    "hexagons need a resolution or a zoom": "六边形统计需要指定分辨率或缩放级别",
+    "more than {max} hexagons at resolution {res}; zoom in or choose a coarser one":
+        "分辨率 {res} 下六边形超过 {max} 个；请放大地图或选择更粗的分辨率",
     "permutations must lie in 99..{max}": "置换次数须在 99..{max} 之间",
     "area {code} lies outside your scope": "区域 {code} 不在您的管辖范围内",
     "polygon must be a GeoJSON Polygon or MultiPolygon": "polygon 须为 GeoJSON Polygon 或 MultiPolygon",

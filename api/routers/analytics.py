@@ -1,4 +1,4 @@
-"""Analytics under /api/v1/analytics: counts and rates per grid, hot spots."""
+"""Analytics under /api/v1/analytics: counts and rates per grid and hexagon, hot spots."""
 
 from datetime import datetime
 from typing import Annotated
@@ -7,9 +7,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, SessionDep
-from geo.analytics import grid_layers
+from geo.analytics import grid_layers, hexbins
 from geo.analytics.hotspots import MAX_PERMUTATIONS
 from geo.analytics.window import window
+from geo.areas import parse_bbox
+from geo.errors import InvalidInput
+from geo.i18n import msg
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
@@ -19,20 +22,49 @@ Categories = Annotated[list[str] | None, Query(alias="category", description="On
 Statuses = Annotated[list[str] | None, Query(alias="status", description="Only cases now in these states (repeatable)")]
 
 
+Resolution = Annotated[int | None, Query(description=f"H3 resolution {hexbins.MIN_RES}..{hexbins.MAX_RES}")]
+Zoom = Annotated[int | None, Query(description="Map zoom: picks the resolution (hexagons about 30 pixels wide)")]
+Bbox = Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")]
+
+
+def _resolution(resolution: int | None, zoom: int | None) -> int:
+    if resolution is None and zoom is None:
+        raise InvalidInput(msg("hexagons need a resolution or a zoom"))
+    return hexbins.check_resolution(resolution) if resolution is not None else hexbins.resolution_for_zoom(zoom)
+
+
+def _geojson(body: dict) -> JSONResponse:
+    return JSONResponse(body, media_type="application/geo+json")
+
+
 @router.get("/hotspots", response_class=JSONResponse)
 def hotspots(
     session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
     status: Statuses = None,
-    level: Annotated[str, Query(pattern="^grid$", description="grid (hexagons: see /analytics/hexbins)")] = "grid",
-    measure: Annotated[str, Query(description="count, per_1000_residents or per_100_households")] = "count",
+    level: Annotated[str, Query(pattern="^(grid|hex)$", description="grid, or hex (H3 hexagons)")] = "grid",
+    measure: Annotated[str, Query(description="grid level: count, per_1000_residents or per_100_households")]
+    = "count",
     alpha: Annotated[float, Query(gt=0, lt=1, description="False discovery rate held across all cells")] = 0.05,
     permutations: Annotated[int | None, Query(ge=99, le=MAX_PERMUTATIONS,
                                               description="Default: 999, or 9999 when there are many cells")] = None,
-    geometry: Annotated[bool, Query(description="false: properties only, to style the grid tiles by code")] = True,
+    geometry: Annotated[bool, Query(description="grid level, false: properties only, to style tiles by code")] = True,
+    resolution: Resolution = None, zoom: Zoom = None, bbox: Bbox = None,
 ):
-    """Every grid you may see with its cases, rates, Getis-Ord Gi* and local Moran's I, and `significant`
-    (permutation p-value within the Benjamini-Hochberg cut-off at `alpha`) and `hotspot` (hot or cold)."""
+    """Every grid (or hexagon) you may see with its cases, rates, Getis-Ord Gi* and local Moran's I, and
+    `significant` (two-sided permutation p-value within the Benjamini-Hochberg cut-off at `alpha`) and
+    `hotspot` (hot or cold)."""
     win = window(since, until, category, status)
-    return JSONResponse(grid_layers.grid_hotspots(session, actor, win, measure=measure, alpha=alpha,
-                                                  permutations=permutations, geometry=geometry),
-                        media_type="application/geo+json")
+    if level == "hex":
+        return _geojson(hexbins.hexbins(session, actor, win, _resolution(resolution, zoom), bbox=parse_bbox(bbox),
+                                        hot=True, alpha=alpha, permutations=permutations))
+    return _geojson(grid_layers.grid_hotspots(session, actor, win, measure=measure, alpha=alpha,
+                                              permutations=permutations, geometry=geometry))
+
+
+@router.get("/hexbins", response_class=JSONResponse)
+def hexagon_bins(session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None,
+                 category: Categories = None, status: Statuses = None, resolution: Resolution = None, zoom: Zoom = None,
+                 bbox: Bbox = None):
+    """Cases per H3 hexagon (zeros included over your grids), with households and cases per 100 households."""
+    win = window(since, until, category, status)
+    return _geojson(hexbins.hexbins(session, actor, win, _resolution(resolution, zoom), bbox=parse_bbox(bbox)))

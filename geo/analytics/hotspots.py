@@ -23,7 +23,7 @@ from geo.i18n import msg
 MORAN_QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 MIN_PERMUTATIONS = 999
 MAX_PERMUTATIONS = 9999
-CLUSTER_CELLS = 5  # the smallest cluster the automatic permutation count lets through FDR
+CLUSTER_CELLS = 3  # the smallest cluster the automatic permutation count lets through FDR
 SEED = 20261123
 
 

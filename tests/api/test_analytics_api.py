@@ -44,7 +44,19 @@ def test_hotspots_stay_in_scope_and_need_a_login(client, login, lattice):
 
 @pytest.mark.parametrize("params, word", [({"measure": "per_dog"}, "measure"), ({"alpha": "1.5"}, "alpha"),
                                           ({"status": "lost"}, "status"), ({"permutations": "5"}, "permutations"),
-                                          ({"from": "2026-12-01T00:00:00+08:00"}, "before"), ({"level": "hex"}, "level")])
+                                          ({"from": "2026-12-01T00:00:00+08:00"}, "before"), ({"level": "county"}, "level"),
+                                          ({"level": "hex"}, "resolution"), ({"level": "hex", "resolution": "3"}, "resolution"),
+                                          ({"level": "hex", "zoom": "30"}, "zoom")])
 def test_bad_parameters_are_422(client, login, lattice, params, word):
     r = client.get("/api/v1/analytics/hotspots", headers=login(), params={**PERIOD, **params})
     assert r.status_code == 422 and word in str(r.json()["detail"]), r.text
+
+
+def test_hexbins_by_zoom(client, login, lattice):
+    r = client.get("/api/v1/analytics/hexbins", headers=login(), params={**PERIOD, "zoom": 14})
+    assert r.status_code == 200 and r.json()["resolution"] == 9
+    features = r.json()["features"]
+    assert sum(f["properties"]["cases"] for f in features) == N * N + N
+    assert features[0]["geometry"]["type"] == "Polygon" and len(features[0]["geometry"]["coordinates"][0]) == 7
+    hot = client.get("/api/v1/analytics/hotspots", headers=login(), params={**PERIOD, "level": "hex", "resolution": 9})
+    assert hot.status_code == 200 and "gi_z" in hot.json()["features"][0]["properties"]

@@ -2,12 +2,14 @@
 
 from datetime import datetime, timedelta
 
+import h3
 import numpy as np
 import pytest
 from sqlalchemy import text
 
 from geo.analytics import cache
 from geo.analytics.grid_layers import grid_hotspots
+from geo.analytics.hexbins import check_resolution, hexbins, resolution_for_zoom
 from geo.analytics.window import window
 from geo.cases.deadlines import CHINA
 from geo.cases.workflow import SYSTEM, Actor
@@ -103,3 +105,27 @@ def test_an_empty_period_is_calm(session, lattice):
     found = spots(session)
     assert len(found) == N * N and not any(p["significant"] for p in found.values())
     assert {p["cases"] for p in found.values()} == {0}
+
+
+def test_hexagon_bins_count_every_case_and_find_the_planted_cluster(session, lattice):
+    rng = np.random.default_rng(3)
+    block = {(i, j) for i in (4, 5, 6) for j in (4, 5, 6)}
+    plant(session, {c: int(rng.poisson(30 if c in block else 3)) for c in CELLS}, end=END, rng=rng)
+    total = session.execute(text("SELECT count(*) FROM cases")).scalar()
+    bins = hexbins(session, SYSTEM, WIN, 9, hot=True)
+    assert sum(f["properties"]["cases"] for f in bins["features"]) == total
+    assert {f["properties"]["cases"] for f in bins["features"]} >= {0}  # quiet hexagons are there, as zeros
+    hot = [f for f in bins["features"] if f["properties"]["hotspot"] == "hot"]
+    assert hot and bins["significant"] >= len(hot)
+    centre = cell(5, 5).centroid
+    assert h3.latlng_to_cell(centre.y, centre.x, 9) in {f["id"] for f in hot}
+    for f in hot:  # every hot hexagon lies on or next to the block (the block spans 3 × 0.002°)
+        lat, lon = h3.cell_to_latlng(f["id"])
+        assert abs(lat - centre.y) < 0.005 and abs(lon - centre.x) < 0.005
+
+
+def test_resolution_follows_the_zoom():
+    assert [resolution_for_zoom(z) for z in (10, 12, 14, 16, 18)] == sorted(resolution_for_zoom(z) for z in (10, 12, 14, 16, 18))
+    assert resolution_for_zoom(14) == 9
+    with pytest.raises(InvalidInput):
+        check_resolution(15)
