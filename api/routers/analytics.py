@@ -1,16 +1,17 @@
 """Analytics under /api/v1/analytics: counts and rates per grid and hexagon, hot spots."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, SessionDep
-from geo.analytics import grid_layers, hexbins
+from geo.analytics import emerging, grid_layers, hexbins, warnings
 from geo.analytics.hotspots import MAX_PERMUTATIONS
 from geo.analytics.window import window
 from geo.areas import parse_bbox
+from geo.cases.deadlines import CHINA
 from geo.errors import InvalidInput
 from geo.i18n import msg
 
@@ -68,3 +69,30 @@ def hexagon_bins(session: SessionDep, actor: ActorDep, since: Since = None, unti
     """Cases per H3 hexagon (zeros included over your grids), with households and cases per 100 households."""
     win = window(since, until, category, status)
     return _geojson(hexbins.hexbins(session, actor, win, _resolution(resolution, zoom), bbox=parse_bbox(bbox)))
+
+
+@router.get("/emerging")
+def emerging_hotspots(
+    session: SessionDep, actor: ActorDep, until: Until = None, category: Categories = None,
+    weeks: Annotated[int, Query(description="Whole weeks tested, ending before the week of `to`")] = 12,
+    recent: Annotated[int, Query(description="The last weeks whose mean must exceed the earlier weeks'")] = 4,
+    alpha: Annotated[float, Query(description="False discovery rate across grids")] = 0.05,
+) -> dict:
+    """Grids whose weekly counts rise significantly (Mann-Kendall, Benjamini-Hochberg), emerging ones first."""
+    return emerging.emerging(session, actor, window(None, until).until, weeks=weeks, recent=recent,
+                             categories=category, alpha=alpha)
+
+
+@router.get("/warnings")
+def warnings_of_the_day(
+    session: SessionDep, actor: ActorDep, category: Categories = None,
+    on: Annotated[date | None, Query(description="The day of the list (default today): the week before it is tested")]
+    = None,
+    history: Annotated[int, Query(description="Weeks of history giving the usual rate")] = 8,
+    ratio: Annotated[float, Query(description="Flag at least this many times the usual")] = 3.0,
+    min_count: Annotated[int, Query(description="Flag only pairs with at least this many cases this week")] = 3,
+    alpha: Annotated[float, Query(description="False discovery rate across every pair tested")] = 0.05,
+) -> dict:
+    """The early-warning list: grid and category pairs with far more cases this week than usual, with evidence."""
+    return warnings.early_warnings(session, actor, on or datetime.now(CHINA).date(), history=history, ratio=ratio,
+                                   min_count=min_count, alpha=alpha, categories=category)

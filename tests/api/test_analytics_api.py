@@ -60,3 +60,12 @@ def test_hexbins_by_zoom(client, login, lattice):
     assert features[0]["geometry"]["type"] == "Polygon" and len(features[0]["geometry"]["coordinates"][0]) == 7
     hot = client.get("/api/v1/analytics/hotspots", headers=login(), params={**PERIOD, "level": "hex", "resolution": 9})
     assert hot.status_code == 200 and "gi_z" in hot.json()["features"][0]["properties"]
+
+
+def test_emerging_and_warnings_over_http(client, login, lattice):
+    r = client.get("/api/v1/analytics/emerging", headers=login(), params={"to": PERIOD["to"]})
+    assert r.status_code == 200 and r.json()["test"].startswith("Mann-Kendall")
+    r = client.get("/api/v1/analytics/warnings", headers=login(), params={"on": "2026-11-20"})
+    assert r.status_code == 200 and r.json()["warnings"] == [] and r.json()["tested"] >= 0
+    assert client.get("/api/v1/analytics/emerging", headers=login(), params={"weeks": 2}).status_code == 422
+    assert client.get("/api/v1/analytics/warnings", headers=login(), params={"history": 99}).status_code == 422
