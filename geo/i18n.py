@@ -181,6 +181,8 @@ ZH: dict[str, str] = {
     "measure must be one of {measures}": "指标须为 {measures} 之一",
     "resolution must lie in {min}..{max}": "分辨率须在 {min}..{max} 之间",
     "hexagons need a resolution or a zoom": "六边形统计需要指定分辨率或缩放级别",
+    "level must be one of {levels} and sort one of {sorts}": "层级须为 {levels} 之一，排序须为 {sorts} 之一",
+    "format must be one of {formats}": "格式须为 {formats} 之一",
     "weeks must lie in {min}..104 and recent in 1..weeks-1": "周数须在 {min}..104 之间，近期周数须在 1..周数-1 之间",
     "history must lie in 2..52 weeks, ratio at least 1, min_count at least 1 and alpha strictly between 0 and 1":
         "历史周数须在 2..52 之间，倍数至少为 1，最少件数至少为 1，alpha 须严格介于 0 和 1 之间",

@@ -3,11 +3,12 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, SessionDep
-from geo.analytics import emerging, grid_layers, hexbins, warnings
+from api.errors import request_lang
+from geo.analytics import emerging, export, grid_layers, hexbins, league, warnings
 from geo.analytics.hotspots import MAX_PERMUTATIONS
 from geo.analytics.window import window
 from geo.areas import parse_bbox
@@ -96,3 +97,33 @@ def warnings_of_the_day(
     """The early-warning list: grid and category pairs with far more cases this week than usual, with evidence."""
     return warnings.early_warnings(session, actor, on or datetime.now(CHINA).date(), history=history, ratio=ratio,
                                    min_count=min_count, alpha=alpha, categories=category)
+
+
+Format = Annotated[str, Query(pattern="^(json|csv|xlsx)$", description="json, or a csv / xlsx file to download")]
+
+
+def _table(body: dict, fmt: str, name: str, lang: str):
+    if fmt == "json":
+        return body
+    content = export.table_bytes(body["rows"], fmt, lang, title=name)
+    return Response(content, media_type=export.FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@router.get("/league")
+def league_table(
+    request: Request, session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None,
+    level: Annotated[str, Query(description="grid, community or street")] = "grid",
+    sort: Annotated[str, Query(description="The column ranking the rows, best first")] = "on_time_rate",
+    format: Format = "json",
+):
+    """KPIs per grid, community or street with their change since the window before, and the workload per worker."""
+    body = league.league(session, actor, level, window(since, until), sort=sort)
+    return _table(body, format, f"league-{level}", request_lang(request))
+
+
+@router.get("/workers")
+def worker_table(request: Request, session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None,
+                 format: Format = "json"):
+    """Every grid worker and leader on duty: open cases now, cases assigned and closed in the window, on-time rate."""
+    return _table(league.workers(session, actor, window(since, until)), format, "workers", request_lang(request))

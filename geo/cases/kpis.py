@@ -16,16 +16,17 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.models import SCOPE_PREFIX, Level
 from geo.scope import Scope, like_pattern
 
-KPI_SQL = text("""
-WITH v AS (
+VALID = """
     SELECT c.*, c.dispatched_at IS NOT NULL AND c.status IN ('handling', 'reported', 'verified', 'closed', 'rated')
                 AS accepted
     FROM cases c
     WHERE c.grid_code LIKE :pattern AND c.reported_at >= :since AND c.reported_at < :until AND c.status <> 'merged'
-)
-SELECT count(*) AS cases,
+"""
+AGGREGATES = """
+       count(*) AS cases,
        count(*) FILTER (WHERE dispatched_at IS NOT NULL) AS dispatched,
        count(*) FILTER (WHERE accepted) AS accepted,
        count(*) FILTER (WHERE status IN ('closed', 'rated')) AS closed,
@@ -38,8 +39,12 @@ SELECT count(*) AS cases,
        count(*) FILTER (WHERE dispatched_at IS NOT NULL AND return_count > 0) AS returned,
        avg(extract(epoch FROM closed_at - reported_at) / 3600) FILTER (WHERE status IN ('closed', 'rated'))
            AS avg_handling_hours
-FROM v
-""")
+"""
+KPI_SQL = text(f"WITH v AS ({VALID}) SELECT {AGGREGATES} FROM v")
+# The same figures per area of one level: every case's grid code starts with its area's code prefix.
+KPI_BY_AREA_SQL = text(f"WITH v AS ({VALID}) SELECT left(grid_code, :digits) AS prefix, {AGGREGATES} FROM v GROUP BY 1")
+RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate", "rework_rate", "return_rate",
+         "avg_handling_hours")
 
 
 def _rate(numerator: float, denominator: int) -> float | None:
@@ -49,8 +54,21 @@ def _rate(numerator: float, denominator: int) -> float | None:
 def kpis(session: Session, scope: Scope, since: datetime, until: datetime) -> dict:
     """The KPIs of every case in `scope` reported in [since, until)."""
     n = session.execute(KPI_SQL, {"pattern": like_pattern(scope), "since": since, "until": until}).mappings().one()
+    return {"area": scope.area_code, "since": since, "until": until} | figures(n)
+
+
+def kpis_by_area(session: Session, scope: Scope, level: Level, since: datetime, until: datetime) -> dict[str, dict]:
+    """The KPIs per area code prefix of `level` (SCOPE_PREFIX digits) for the cases in `scope`; areas without
+    cases are absent."""
+    rows = session.execute(KPI_BY_AREA_SQL, {"pattern": like_pattern(scope), "since": since, "until": until,
+                                             "digits": SCOPE_PREFIX[level]}).mappings()
+    return {row["prefix"]: figures(row) for row in rows}
+
+
+def figures(n) -> dict:
+    """Counts of one aggregate row turned into the KPIs (None where a denominator is zero)."""
     return {
-        "area": scope.area_code, "since": since, "until": until, "cases": n["cases"],
+        "cases": n["cases"],
         "response_rate": _rate(n["accepted"], n["dispatched"]),
         "resolution_rate": _rate(n["closed"], n["cases"]),
         "satisfaction_rate": _rate(n["satisfied"] + 0.9 * n["basically_satisfied"], n["rated"]),

@@ -69,3 +69,16 @@ def test_emerging_and_warnings_over_http(client, login, lattice):
     assert r.status_code == 200 and r.json()["warnings"] == [] and r.json()["tested"] >= 0
     assert client.get("/api/v1/analytics/emerging", headers=login(), params={"weeks": 2}).status_code == 422
     assert client.get("/api/v1/analytics/warnings", headers=login(), params={"history": 99}).status_code == 422
+
+
+def test_league_and_workers_as_json_csv_and_xlsx(client, login, lattice):
+    r = client.get("/api/v1/analytics/league", headers=login(), params={**PERIOD, "level": "grid"})
+    assert r.status_code == 200 and len(r.json()["rows"]) == N * N and r.json()["rows"][0]["rank"] == 1
+    r = client.get("/api/v1/analytics/league", headers=login(), params={**PERIOD, "format": "csv", "lang": "zh"})
+    assert r.headers["content-type"].startswith("text/csv") and "attachment" in r.headers["content-disposition"]
+    assert r.content.decode("utf-8-sig").splitlines()[0].startswith("排名,编码,名称")
+    r = client.get("/api/v1/analytics/league", headers=login(), params={**PERIOD, "format": "xlsx", "lang": "en"})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert client.get("/api/v1/analytics/workers", headers=login(), params=PERIOD).json()["rows"] == []
+    assert client.get("/api/v1/analytics/league", headers=login(), params={"format": "pdf"}).status_code == 422
+    assert client.get("/api/v1/analytics/league", headers=login(), params={"sort": "luck"}).status_code == 422

@@ -1,0 +1,68 @@
+"""League tables as CSV (UTF-8 with BOM, so Excel in China opens it right) or XLSX, with headers in Chinese or English."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from geo.errors import InvalidInput
+from geo.i18n import msg
+
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+HEADERS = {
+    "rank": ("排名", "Rank"), "code": ("编码", "Code"), "name": ("名称", "Name"), "parent_code": ("上级编码", "Parent"),
+    "cases": ("案件数", "Cases"), "response_rate": ("响应率", "Response rate"),
+    "resolution_rate": ("解决率", "Resolution rate"), "satisfaction_rate": ("满意率", "Satisfaction rate"),
+    "on_time_rate": ("按期结案率", "On-time closure"), "rework_rate": ("返工率", "Rework rate"),
+    "return_rate": ("回退率", "Return rate"), "avg_handling_hours": ("平均处置时长（小时）", "Avg handling (h)"),
+    "cases_change": ("案件数变化", "Cases change"), "resolution_rate_change": ("解决率变化", "Resolution change"),
+    "on_time_rate_change": ("按期结案率变化", "On-time change"),
+    "satisfaction_rate_change": ("满意率变化", "Satisfaction change"), "workers": ("网格员数", "Grid workers"),
+    "open_now": ("当前未结", "Open now"), "cases_per_worker": ("人均案件", "Cases per worker"),
+    "open_per_worker": ("人均未结", "Open per worker"), "id": ("人员编号", "Staff id"), "grid": ("网格", "Grid"),
+    "duty": ("职务", "Duty"), "assigned": ("派遣数", "Assigned"), "closed": ("结案数", "Closed"),
+    "on_time": ("按期结案数", "Closed on time"),
+}
+
+
+def check_format(fmt: str) -> str:
+    """InvalidInput unless `fmt` is csv or xlsx."""
+    if fmt not in FORMATS:
+        raise InvalidInput(msg("format must be one of {formats}", formats=", ".join(FORMATS)))
+    return fmt
+
+
+def table_bytes(rows: list[dict], fmt: str, lang: str = "zh", title: str = "league",
+                progress: Callable[[int], None] = lambda n: None) -> bytes:
+    """`rows` (dicts with the same keys) as a CSV or XLSX file; `progress(n)` after every n rows written."""
+    columns = list(rows[0]) if rows else ["code", "name"]
+    header = [HEADERS.get(c, (c, c))[0 if lang == "zh" else 1] for c in columns]
+    lines = ([row.get(c) for c in columns] for row in rows)
+    return (_csv if check_format(fmt) == "csv" else _xlsx)(header, lines, title, progress)
+
+
+def _csv(header, lines: Iterable[list], title, progress) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for line in lines:
+        writer.writerow(line)
+        progress(1)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx(header, lines: Iterable[list], title, progress) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    for i, text in enumerate(header, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = max(10, len(text) * 2)
+    sheet.append(header)
+    for line in lines:
+        sheet.append(line)
+        progress(1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

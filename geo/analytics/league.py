@@ -1,0 +1,97 @@
+"""League tables: the dispatch KPIs per grid, community or street with their trend, and the workload of
+grid workers, for the command center and the street leaders' monthly review.
+
+The trend compares the window with the one just before it, of the same length.
+"""
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.analytics.window import Window
+from geo.cases.kpis import RATES, kpis_by_area
+from geo.cases.workflow import Actor
+from geo.errors import InvalidInput
+from geo.i18n import msg
+from geo.models import OPEN_STATUSES, SCOPE_PREFIX, Level
+from geo.scope import like_pattern
+
+LEVELS = {"grid": Level.grid, "community": Level.community, "street": Level.street}
+SORTS = ("cases", *RATES, "cases_per_worker", "open_per_worker")
+GRID_DUTIES = ["grid_leader", "fulltime_worker", "parttime_worker"]
+TRENDS = ("cases", "resolution_rate", "on_time_rate", "satisfaction_rate")
+
+WORKLOAD = """
+SELECT prefix, sum(workers)::int AS workers, sum(open_now)::int AS open_now FROM (
+    SELECT left(sa.area_code, :digits) AS prefix, count(DISTINCT sa.staff_id) AS workers, 0 AS open_now
+    FROM staff_assignments sa
+    WHERE sa.duty::text = ANY(:duties) AND sa.area_code LIKE :pattern
+      AND sa.start_date <= current_date AND (sa.end_date IS NULL OR sa.end_date >= current_date)
+    GROUP BY 1
+    UNION ALL
+    SELECT left(grid_code, :digits), 0, count(*) FROM cases
+    WHERE status = ANY(:open) AND grid_code LIKE :pattern GROUP BY 1
+) x GROUP BY prefix
+"""
+
+WORKERS = """
+SELECT s.id, s.name, sa.area_code AS grid, sa.duty::text AS duty,
+       count(c.id) FILTER (WHERE c.status = ANY(:open)) AS open_now,
+       count(c.id) FILTER (WHERE c.dispatched_at >= :since AND c.dispatched_at < :until) AS assigned,
+       count(c.id) FILTER (WHERE c.closed_at >= :since AND c.closed_at < :until) AS closed,
+       count(c.id) FILTER (WHERE c.closed_at >= :since AND c.closed_at < :until AND c.closed_at <= c.due_at) AS on_time,
+       avg(extract(epoch FROM c.closed_at - c.reported_at) / 3600)
+           FILTER (WHERE c.closed_at >= :since AND c.closed_at < :until) AS avg_handling_hours
+FROM staff_assignments sa JOIN staff s ON s.id = sa.staff_id LEFT JOIN cases c ON c.assignee_id = s.id
+WHERE sa.duty::text = ANY(:duties) AND sa.area_code LIKE :pattern
+  AND sa.start_date <= current_date AND (sa.end_date IS NULL OR sa.end_date >= current_date)
+GROUP BY s.id, s.name, sa.area_code, sa.duty ORDER BY open_now DESC, s.id
+"""
+
+
+def _per(n: int, workers: int) -> float | None:
+    return round(n / workers, 2) if workers else None
+
+
+def _change(now, before) -> float | None:
+    return None if now is None or before is None else round(now - before, 4)
+
+
+def league(session: Session, actor: Actor, level: str, win: Window, *, sort: str = "on_time_rate") -> dict:
+    """Every area of `level` in the caller's scope with its KPIs, their change since the window before, and workload."""
+    if level not in LEVELS or sort not in SORTS:
+        raise InvalidInput(msg("level must be one of {levels} and sort one of {sorts}", levels=", ".join(LEVELS),
+                               sorts=", ".join(SORTS)))
+    lvl, pattern = LEVELS[level], like_pattern(actor.scope)
+    digits = SCOPE_PREFIX[lvl]
+    areas = session.execute(text("SELECT code, name, parent_code FROM areas WHERE level = :l AND code LIKE :p "
+                                 "ORDER BY code"), {"l": lvl.value, "p": pattern}).all()
+    now = kpis_by_area(session, actor.scope, lvl, win.since, win.until)
+    before = kpis_by_area(session, actor.scope, lvl, win.since - (win.until - win.since), win.since)
+    load = {r.prefix: r for r in session.execute(text(WORKLOAD), {
+        "digits": digits, "pattern": pattern, "duties": GRID_DUTIES, "open": [s.value for s in OPEN_STATUSES]})}
+    rows = [_row(code, name, parent, now.get(code[:digits]), before.get(code[:digits]), load.get(code[:digits]))
+            for code, name, parent in areas]
+    rows.sort(key=lambda r: (r[sort] is None, -(r[sort] or 0), r["code"]))
+    return {"level": level, "from": win.since.isoformat(), "to": win.until.isoformat(), "sort": sort,
+            "rows": [{"rank": rank} | row for rank, row in enumerate(rows, 1)]}
+
+
+def _row(code, name, parent, now, before, load) -> dict:
+    figures = now or {"cases": 0} | dict.fromkeys(RATES)
+    previous = before or {"cases": 0} | dict.fromkeys(RATES)
+    workers, open_now = (load.workers, load.open_now) if load else (0, 0)
+    return {"code": code, "name": name, "parent_code": parent} | figures | {
+        f"{key}_change": _change(figures[key], previous[key]) for key in TRENDS} | {
+        "workers": workers, "open_now": open_now, "cases_per_worker": _per(figures["cases"], workers),
+        "open_per_worker": _per(open_now, workers)}
+
+
+def workers(session: Session, actor: Actor, win: Window) -> dict:
+    """Every grid worker and leader on duty in the caller's scope with their open cases now and their work in `win`."""
+    rows = session.execute(text(WORKERS), {"duties": GRID_DUTIES, "pattern": like_pattern(actor.scope),
+                                           "open": [s.value for s in OPEN_STATUSES], "since": win.since,
+                                           "until": win.until}).mappings()
+    return {"from": win.since.isoformat(), "to": win.until.isoformat(), "rows": [
+        dict(r) | {"on_time_rate": round(r["on_time"] / r["closed"], 4) if r["closed"] else None,
+                   "avg_handling_hours": round(float(r["avg_handling_hours"]), 2)
+                   if r["avg_handling_hours"] is not None else None} for r in rows]}
