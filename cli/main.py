@@ -164,13 +164,13 @@ def locate(lon: Annotated[float, typer.Argument(help="Longitude (or x)")],
     out.print_json(json.dumps(asdict(found), default=str, ensure_ascii=False))
 
 
-def _parse_day(value: str | None) -> date | None:
+def _parse_day(value: str | None, flag: str = "--at") -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(msg("--at {value!r}: use YYYY-MM-DD", value=value)) from None
+        raise InvalidInput(msg("{flag} {value!r}: use YYYY-MM-DD", flag=flag, value=value)) from None
 
 
 @user_app.command("add")
@@ -298,3 +298,87 @@ def cases_tick(now: Annotated[datetime, typer.Option(help="Pretend it is this mo
     with session_scope() as session:
         report = tick(session, moment)
     out.print(t("{overdue} overdue, {escalated} escalated", overdue=report.overdue, escalated=report.escalated))
+
+
+@contextmanager
+def advancing(description: str, total: int):
+    """A rich progress bar on stderr; yields advance(n)."""
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True, disable=total < 50) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _analytics_window(since: datetime | None, until: datetime | None):
+    from geo.analytics.window import window
+
+    return window(since, until)
+
+
+def _write_table(file: Path, body: dict, name: str) -> None:
+    from geo.analytics.export import table_bytes
+
+    with advancing(t("writing {path}", path=file), len(body["rows"])) as advance:
+        file.write_bytes(table_bytes(body["rows"], file.suffix.lstrip(".").lower(), get_settings().lang, name, advance))
+    out.print(t("{count} rows written to {path}{masked}", count=len(body["rows"]), path=file, masked=""))
+
+
+Since = Annotated[datetime, typer.Option("--from", help="Start (ISO 8601, Beijing time unless a zone is given); "
+                                                        "default 30 days before --to")]
+Until = Annotated[datetime, typer.Option("--to", help="End (ISO 8601); default now")]
+ScopeOption = Annotated[str, typer.Option(help="Only this district, street, community or grid code (default: everything)")]
+
+
+def _actor(session, scope: str | None):
+    from geo.cases.workflow import SYSTEM, Actor
+    from geo.scope import scope_for
+
+    return Actor("cli", Role.admin, scope_for(session, "admin", scope)) if scope else SYSTEM
+
+
+@export_app.command("league")
+def export_league(file: Annotated[Path, typer.Argument(help="Output .xlsx or .csv")],
+                  level: Annotated[str, typer.Option(help="grid, community or street")] = "grid",
+                  sort: Annotated[str, typer.Option(help="Rank by this column, best first")] = "on_time_rate",
+                  since: Since = None, until: Until = None, scope: ScopeOption = None) -> None:
+    """Export the league table: KPIs per grid, community or street with trends and workload."""
+    from geo.analytics.league import league
+
+    with session_scope() as session:
+        body = league(session, _actor(session, scope), level, _analytics_window(since, until), sort=sort)
+        _write_table(file, body, f"league-{level}")
+
+
+@export_app.command("workers")
+def export_workers(file: Annotated[Path, typer.Argument(help="Output .xlsx or .csv")],
+                   since: Since = None, until: Until = None, scope: ScopeOption = None) -> None:
+    """Export every grid worker's load: open cases now, assigned, closed and on time in the window."""
+    from geo.analytics.league import workers
+
+    with session_scope() as session:
+        _write_table(file, workers(session, _actor(session, scope), _analytics_window(since, until)), "workers")
+
+
+analytics_app = typer.Typer(help="Analytics: early warnings.", no_args_is_help=True)
+app.add_typer(analytics_app, name="analytics")
+
+
+@analytics_app.command("warnings")
+def analytics_warnings(on: Annotated[str, typer.Option(help="The day of the list, YYYY-MM-DD (default today)")] = None,
+                       scope: ScopeOption = None,
+                       as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list")] = False):
+    """The early-warning list: grids with far more cases of a category this week than usual."""
+    from geo.analytics.warnings import early_warnings
+    from geo.cases.deadlines import CHINA
+
+    with session_scope() as session:
+        found = early_warnings(session, _actor(session, scope), _parse_day(on, "--on") or datetime.now(CHINA).date())
+    if as_json:
+        out.print_json(data=found)
+        return
+    key = "message" if get_settings().lang == "zh" else "message_en"
+    for w in found["warnings"]:
+        out.print(f"- {w[key]} (p={w['p']:.2g})", highlight=False)
+    out.print(t("{count} warnings among {tested} grid and category pairs tested", count=len(found["warnings"]),
+                tested=found["tested"]))

@@ -183,6 +183,8 @@ ZH: dict[str, str] = {
     "hexagons need a resolution or a zoom": "六边形统计需要指定分辨率或缩放级别",
     "level must be one of {levels} and sort one of {sorts}": "层级须为 {levels} 之一，排序须为 {sorts} 之一",
     "format must be one of {formats}": "格式须为 {formats} 之一",
+    "writing {path}": "正在写入 {path}",
+    "{count} warnings among {tested} grid and category pairs tested": "共检验 {tested} 个网格与类别组合，预警 {count} 条",
     "weeks must lie in {min}..104 and recent in 1..weeks-1": "周数须在 {min}..104 之间，近期周数须在 1..周数-1 之间",
     "history must lie in 2..52 weeks, ratio at least 1, min_count at least 1 and alpha strictly between 0 and 1":
         "历史周数须在 2..52 之间，倍数至少为 1，最少件数至少为 1，alpha 须严格介于 0 和 1 之间",
@@ -204,7 +206,7 @@ ZH: dict[str, str] = {
     "error": "错误",
     "user {name} ({role}, scope {scope}) created": "已创建用户 {name}（{role}，范围 {scope}）",
     "pass --password-stdin and give the password on standard input": "请加 --password-stdin 并从标准输入提供密码",
-    "--at {value!r}: use YYYY-MM-DD": "--at {value!r}：请使用 YYYY-MM-DD 格式",
+    "{flag} {value!r}: use YYYY-MM-DD": "{flag} {value!r}：请使用 YYYY-MM-DD 格式",
     "unknown district {district}; one of {districts}": "未知区县 {district}；可选 {districts}",
     "unknown scale {scale}; one of {scales}": "未知规模 {scale}；可选 {scales}",
     "district {district} already holds imported areas (e.g. {code}); the demo would mix with real data":

@@ -115,3 +115,21 @@ def test_cases_tick(cli_database, tmp_path):
     result = wangge("cases", "tick", "--now", "2030-01-01T00:00:00")
     assert result.exit_code == 0 and "0 overdue, 0 escalated" in result.output
     assert wangge("cases", "tick", "--now", "yesterday").exit_code == 2
+
+
+def test_analytics_exports_and_warnings(cli_database, tmp_path):
+    import_city(tmp_path)
+    sheet = tmp_path / "league.xlsx"
+    result = wangge("export", "league", str(sheet), "--level", "grid", "--from", "2026-10-01", "--to", "2026-11-01")
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+    rows = list(load_workbook(sheet).active.values)
+    assert rows[0][:3] == ("Rank", "Code", "Name") and len(rows) == 1 + 7  # the test city's seven grids
+    table = tmp_path / "workers.csv"
+    assert wangge("export", "workers", str(table), "--scope", "110105001001").exit_code == 0
+    assert table.read_text(encoding="utf-8-sig").splitlines() == ["Code,Name"]  # nobody on duty: the header alone
+    assert wangge("export", "league", str(tmp_path / "league.pdf")).exit_code == 2
+    assert not (tmp_path / "league.pdf").exists()
+    result = wangge("analytics", "warnings", "--on", "2026-11-20")
+    assert result.exit_code == 0 and "0 warnings among 0" in result.output
+    assert wangge("analytics", "warnings", "--on", "someday").exit_code == 2
