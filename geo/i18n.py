@@ -184,6 +184,9 @@ ZH: dict[str, str] = {
     "level must be one of {levels} and sort one of {sorts}": "层级须为 {levels} 之一，排序须为 {sorts} 之一",
     "format must be one of {formats}": "格式须为 {formats} 之一",
     "writing {path}": "正在写入 {path}",
+    "a density surface needs a bbox": "核密度图需要指定 bbox",
+    "width and height must lie in 16..{max} pixels and bandwidth in 10..5000 m":
+        "宽和高须在 16..{max} 像素之间，带宽须在 10..5000 米之间",
     "{count} warnings among {tested} grid and category pairs tested": "共检验 {tested} 个网格与类别组合，预警 {count} 条",
     "weeks must lie in {min}..104 and recent in 1..weeks-1": "周数须在 {min}..104 之间，近期周数须在 1..周数-1 之间",
     "history must lie in 2..52 weeks, ratio at least 1, min_count at least 1 and alpha strictly between 0 and 1":

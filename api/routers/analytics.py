@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
-from geo.analytics import emerging, export, grid_layers, hexbins, league, warnings
+from geo.analytics import density, emerging, export, grid_layers, hexbins, league, warnings
 from geo.analytics.hotspots import MAX_PERMUTATIONS
 from geo.analytics.window import window
 from geo.areas import parse_bbox
@@ -127,3 +127,19 @@ def worker_table(request: Request, session: SessionDep, actor: ActorDep, since: 
                  format: Format = "json"):
     """Every grid worker and leader on duty: open cases now, cases assigned and closed in the window, on-time rate."""
     return _table(league.workers(session, actor, window(since, until)), format, "workers", request_lang(request))
+
+
+@router.get("/density.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
+def density_png(
+    session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
+    status: Statuses = None,
+    bbox: Annotated[str, Query(description="minlon,minlat,maxlon,maxlat: the image's extent")] = None,
+    width: Annotated[int, Query(description="Pixels")] = 512, height: Annotated[int, Query(description="Pixels")] = 512,
+    bandwidth: Annotated[float, Query(description="Kernel bandwidth in metres")] = 150.0,
+) -> Response:
+    """A kernel-density surface of cases over `bbox` as a transparent PNG (Web Mercator pixels, for an image overlay).
+    `X-Density-Max` gives the darkest colour's value in cases per km²."""
+    found = density.density(session, actor, window(since, until, category, status), parse_bbox(bbox), width, height,
+                            bandwidth)
+    return Response(found.png, media_type="image/png", headers={
+        "X-Density-Max": str(found.max_per_km2), "X-Cases": str(found.cases), "Cache-Control": "private, max-age=60"})

@@ -82,3 +82,12 @@ def test_league_and_workers_as_json_csv_and_xlsx(client, login, lattice):
     assert client.get("/api/v1/analytics/workers", headers=login(), params=PERIOD).json()["rows"] == []
     assert client.get("/api/v1/analytics/league", headers=login(), params={"format": "pdf"}).status_code == 422
     assert client.get("/api/v1/analytics/league", headers=login(), params={"sort": "luck"}).status_code == 422
+
+
+def test_density_png(client, login, lattice):
+    box = "116.30,39.80,116.324,39.824"
+    r = client.get("/api/v1/analytics/density.png", headers=login(), params={**PERIOD, "bbox": box, "width": 200,
+                                                                               "height": 200})
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png" and r.content[:4] == b"\x89PNG"
+    assert int(r.headers["x-cases"]) == N * N + N and float(r.headers["x-density-max"]) > 0
+    assert client.get("/api/v1/analytics/density.png", headers=login(), params=PERIOD).status_code == 422
