@@ -185,6 +185,7 @@ ZH: dict[str, str] = {
     "format must be one of {formats}": "格式须为 {formats} 之一",
     "writing {path}": "正在写入 {path}",
     "a density surface needs a bbox": "核密度图需要指定 bbox",
+    "interval must be one of {intervals}": "时间粒度须为 {intervals} 之一",
     "width and height must lie in 16..{max} pixels and bandwidth in 10..5000 m":
         "宽和高须在 16..{max} 像素之间，带宽须在 10..5000 米之间",
     "{count} warnings among {tested} grid and category pairs tested": "共检验 {tested} 个网格与类别组合，预警 {count} 条",

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
-from geo.analytics import density, emerging, export, grid_layers, hexbins, league, warnings
+from geo.analytics import density, emerging, export, grid_layers, hexbins, league, series, warnings
 from geo.analytics.hotspots import MAX_PERMUTATIONS
 from geo.analytics.window import window
 from geo.areas import parse_bbox
@@ -143,3 +143,13 @@ def density_png(
                             bandwidth)
     return Response(found.png, media_type="image/png", headers={
         "X-Density-Max": str(found.max_per_km2), "X-Cases": str(found.cases), "Cache-Control": "private, max-age=60"})
+
+
+@router.get("/series")
+def time_series(
+    session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
+    interval: Annotated[str, Query(description="day, week (from Monday) or month, Beijing time")] = "week",
+    area: Annotated[str | None, Query(description="A street, community or grid code (default: your scope)")] = None,
+) -> dict:
+    """Cases, closed and closed on time per day, week or month, empty periods included."""
+    return series.series(session, actor, window(since, until, category, default_days=91), interval, area=area)

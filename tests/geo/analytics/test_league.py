@@ -79,3 +79,22 @@ def test_bad_level_sort_and_format(session, city):
         league(session, SYSTEM, "grid", WIN, sort="luck")
     with pytest.raises(InvalidInput):
         table_bytes([], "pdf")
+
+
+def test_weekly_and_monthly_series_with_empty_periods(session, history):
+    from geo.analytics.series import series
+    from geo.errors import Forbidden
+    from geo.scope import scope_for
+    from geo.models import Role
+    from geo.cases.workflow import Actor
+
+    found = series(session, SYSTEM, window(END - timedelta(days=70), END), "month")
+    assert [p["period"] for p in found["periods"]] == ["2026-09-01", "2026-10-01", "2026-11-01"]
+    assert [p["cases"] for p in found["periods"]] == [0, 1, 6]
+    weeks = series(session, SYSTEM, WIN, "week", area=A2)["periods"]
+    assert len(weeks) == 5 and sum(p["cases"] for p in weeks) == 1 and weeks[0]["period"] == "2026-10-19"
+    worker = Actor("w", Role.grid_worker, scope_for(session, "grid_worker", A1))
+    with pytest.raises(Forbidden):
+        series(session, worker, WIN, area=A2)
+    with pytest.raises(InvalidInput):
+        series(session, SYSTEM, WIN, "hour")
