@@ -22,7 +22,10 @@ from maps.offline import PageScript, page
 STEPS = {
     "open": [(0, "#f7fbff"), (1, "#c6dbef"), (3, "#6baed6"), (6, "#2171b5"), (10, "#08306b")],
     "overdue": [(0, "#fff5f0"), (1, "#fcbba1"), (2, "#fb6a4a"), (4, "#cb181d"), (7, "#67000d")],
+    "rate": [(0, "#fff7ec"), (5, "#fdd49e"), (10, "#fc8d59"), (20, "#d7301f"), (40, "#7f0000")],  # per 1,000 residents
+    "hex": [(0, "#ffffcc"), (1, "#c7e9b4"), (3, "#7fcdbb"), (6, "#1d91c0"), (10, "#0c2c84")],
 }
+HOTSPOT_COLOURS = {"hot": "#d7301f", "cold": "#2b8cbe", "not_significant": "#f0f0f0"}
 STATUS_COLOURS = {"intake": "#969696", "registered": "#6a51a3", "dispatched": "#3182bd", "handling": "#31a354",
                   "reported": "#fd8d3c", "verified": "#e6550d", "returned": "#de2d26", "suspended": "#636363"}
 # Below these zooms a layer is not requested: a tile of 50,000 grids helps nobody and costs the server seconds.
@@ -46,7 +49,7 @@ class CommandCenterLayers(PageScript):
     """Starts maps/static/command-center.js on the page's map with the page's words and settings."""
 
     default_js = [*PageScript.default_js, ("heat", "/static/vendor/heat/leaflet-heat.js"),
-                  ("command_center", "/static/command-center.js")]
+                  ("analysis", "/static/analysis.js"), ("command_center", "/static/command-center.js")]
     _template = Template("""
 {% macro script(this, kwargs) %}
 window.wanggeCommandCenter({{ this._parent.get_name() }}, {{ this.config }});
@@ -55,7 +58,8 @@ window.wanggeCommandCenter({{ this._parent.get_name() }}, {{ this.config }});
 
     def __init__(self, lang: str, heat_days: int = DEFAULT_DAYS):
         super().__init__(lang)
-        self.config = json.dumps({"labels": LABELS[lang], "steps": STEPS, "status": STATUS_COLOURS,
+        self.config = json.dumps({"labels": LABELS[lang], "steps": STEPS, "hotspotColours": HOTSPOT_COLOURS,
+                                  "status": STATUS_COLOURS,
                                   "minZoom": MIN_ZOOM, "heatDays": heat_days,
                                   "heatPeriods": HEAT_PERIODS}, ensure_ascii=False)
 

@@ -17,6 +17,10 @@ LABELS = {
         "status_intake": "待受理", "status_registered": "已立案", "status_dispatched": "已派遣", "status_handling": "处置中",
         "status_reported": "待核查", "status_verified": "待结案", "status_closed": "已结案", "status_rated": "已评价",
         "status_returned": "已回退", "status_suspended": "挂账", "status_merged": "已合并",
+        "lang": "zh", "measure_rate": "每千人", "measure_hotspot": "热点", "legend_rate": "网格每千居民案件（所选时段）",
+        "legend_hotspot": "网格热点分析（Gi*，错误发现率 5%）", "hot": "热点（显著）", "cold": "冷点（显著）",
+        "not_significant": "不显著", "hexagons": "六边形分箱", "density": "核密度", "density_unit": "件/平方公里",
+        "cases_in_window": "时段内案件", "window_end": "截至", "warnings": "本周预警", "no_warnings": "暂无预警",
     },
     "en": {
         "title": "Command center", "districts": "Districts", "streets": "Streets", "communities": "Communities",
@@ -38,5 +42,11 @@ LABELS = {
         "status_handling": "handling", "status_reported": "reported back", "status_verified": "verified",
         "status_closed": "closed", "status_rated": "rated", "status_returned": "returned", "status_suspended": "suspended",
         "status_merged": "merged",
+        "lang": "en", "measure_rate": "per 1,000", "measure_hotspot": "hot spots",
+        "legend_rate": "Cases per 1,000 residents (period)", "legend_hotspot": "Grid hot spots (Gi*, FDR 5%)",
+        "hot": "hot spot (significant)", "cold": "cold spot (significant)", "not_significant": "not significant",
+        "hexagons": "Hexagon bins", "density": "Kernel density", "density_unit": "cases/km²",
+        "cases_in_window": "Cases in period", "window_end": "Ending", "warnings": "This week's warnings",
+        "no_warnings": "none",
     },
 }

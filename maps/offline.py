@@ -44,6 +44,8 @@ PAGE_STYLE = """<style>
 .wangge-legend i { display: inline-block; width: 14px; height: 14px; vertical-align: middle; border: 1px solid #999; }
 #case-panel { position: absolute; top: 10px; left: 60px; z-index: 1000; width: 24em; max-height: 85vh; overflow: auto; }
 #case-panel ol { padding-left: 1.4em; margin: 4px 0; }
+.wangge-warnings { max-width: 28em; }
+.wangge-legend i.ramp { width: 80px; background: linear-gradient(to right, #ffffcc, #feb24c, #e31a1c, #800026); }
 .staff-marker { background: #238b45; color: #fff; border-radius: 9px; padding: 0 6px; font: 12px/18px sans-serif;
   white-space: nowrap; box-shadow: 0 1px 3px rgba(0,0,0,.4); }
 </style>"""

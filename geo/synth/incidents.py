@@ -15,9 +15,12 @@ CHANNELS = (["patrol", "hotline", "self_report", "referral", "video_ai", "petiti
 HOURS = np.array([1, 1, 1, 1, 1, 2, 4, 7, 10, 12, 12, 10, 7, 8, 10, 11, 10, 8, 6, 6, 5, 4, 2, 1], dtype=float)
 WEEKDAY = np.array([1.1, 1.05, 1.0, 1.0, 1.0, 0.7, 0.6])  # Monday first
 OPEN_PER_STATE = 30
+# Persistent hot spots: two categories several times more frequent around a point, over every grid within
+# HOT_SPOT_RADIUS_M of it (an old compound's property disputes do not stop at a grid line).
 HOT_SPOTS = 4
-HOT_SPOT_BOOST = 6.0
-HOT_SPOT_SIGMA_M = 45.0
+HOT_SPOT_BOOST = 8.0
+HOT_SPOT_RADIUS_M = 300.0
+HOT_SPOT_SIGMA_M = 150.0
 
 
 @dataclass
@@ -75,8 +78,7 @@ def generate(places: list[Place], rng: np.random.Generator, now: datetime) -> li
     days = [now - timedelta(days=d) for d in range(365, 0, -1)]
     day_w = _day_weights(cats, days)
     base = np.array([c.weight for c in cats])
-    hot = {int(i): (rng.choice(len(cats), size=2, replace=False), _point_in(places[int(i)].geom, rng))
-           for i in rng.choice(len(places), size=min(HOT_SPOTS, len(places)), replace=False)}
+    hot = _hot_spots(places, len(cats), rng)
     incidents = []
     for index, place in enumerate(places):
         weights = base * _purpose_boost(place.purpose, cats)
@@ -88,6 +90,18 @@ def generate(places: list[Place], rng: np.random.Generator, now: datetime) -> li
                 incidents.append(_incident(place, cat, day_w[k], days, rng, centre if k in boosted else None))
     _open_recent(incidents, now, rng)
     return sorted(incidents, key=lambda i: i.reported_at)
+
+
+def _hot_spots(places: list[Place], n_categories: int, rng) -> dict[int, tuple[np.ndarray, tuple[float, float]]]:
+    """Place index → (boosted categories, centre) for every place near one of HOT_SPOTS centres."""
+    hot = {}
+    for i in rng.choice(len(places), size=min(HOT_SPOTS, len(places)), replace=False):
+        boosted, centre = rng.choice(n_categories, size=2, replace=False), _point_in(places[int(i)].geom, rng)
+        point = shapely.Point(centre)
+        for j, place in enumerate(places):
+            if j not in hot and place.geom.distance(point) <= HOT_SPOT_RADIUS_M:
+                hot[j] = (boosted, centre)
+    return hot
 
 
 def _purpose_boost(purpose: str | None, cats: list[Category]) -> np.ndarray:

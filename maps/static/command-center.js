@@ -1,13 +1,22 @@
-// The command center: boundaries as vector tiles (grids coloured by open or overdue cases), drill-down from a
-// street to a community to a grid, open cases clustered, grid staff, an incident heat layer over a chosen period and
-// the KPI panel. Cases, staff, heat and KPIs reload every minute and on every move; grid colours every 5 minutes.
-// C: {labels, steps: {open, overdue}, status, minZoom: {streets, communities, grids, staff}, heatDays, heatPeriods}
+// The command center: boundaries as vector tiles (grids coloured by open or overdue cases, by cases per 1,000
+// residents or by Gi* hot spots), drill-down from a street to a community to a grid, open cases clustered, grid
+// staff, the KPI panel, and the analysis layers of analysis.js. Cases, staff and KPIs reload every minute and on
+// every move; grid colours every 5 minutes.
+// C: {labels, steps: {open, overdue, rate, hex}, hotspotColours, status, minZoom: {streets, communities, grids, staff},
+//     heatDays, heatPeriods}
 window.wanggeCommandCenter = function (leafletMap, C) {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
     cases: 0, loads: 0, gridFeatures: 0, boundaryFeatures: 0, kpis: null, drilled: null, gridClicked: null, measure: 'open',
-    staffGrids: 0, heatPoints: 0, heatTotal: 0, heatDays: C.heatDays});
-  const {esc, when, tiles, viewBox, fetchJson} = window.wanggeUtil;
-  const colour = n => { let c = null; for (const [min, col] of C.steps[W.measure]) { if (n >= min || c === null) c = col; } return c; };
+    staffGrids: 0});
+  const {esc, when, tiles, viewBox, fetchJson, colourOf, stepsLegend} = window.wanggeUtil;
+  const MEASURES = ['open', 'overdue', 'rate', 'hotspot'];
+  // A grid's fill for the chosen measure; the per-grid analysis (rates, Gi*) comes from analysis.js.
+  const gridFill = p => {
+    const a = W.analysis[p.code];
+    if (W.measure === 'hotspot') return C.hotspotColours[(a && a.hotspot) || 'not_significant'];
+    if (W.measure === 'rate') return a && a.per_1000_residents !== null ? colourOf(C.steps.rate, a.per_1000_residents) : '#ffffff';
+    return colourOf(C.steps[W.measure], W.measure === 'open' ? p.open_cases : p.overdue_cases);
+  };
   const tileOptions = (layer, style) => ({
     vectorTileLayerStyles: {[layer]: p => { W.boundaryFeatures += 1; return style(p); }}, interactive: true, maxNativeZoom: 18, minZoom: C.minZoom[layer] || 0,
     getFeatureId: f => f.properties.code, rendererFactory: L.svg.tile,
@@ -16,15 +25,18 @@ window.wanggeCommandCenter = function (leafletMap, C) {
   // Boundaries. Grids appear from minZoom.grids on; below it a click finds the community through /locate.
   const grids = L.vectorGrid.protobuf(tiles('grids'), tileOptions('grids', p => {
     W.gridFeatures += 1;
-    const n = W.measure === 'open' ? p.open_cases : p.overdue_cases;
-    return {weight: 1, color: '#555', fill: true, fillColor: colour(n), fillOpacity: 0.65};
+    return {weight: 1, color: '#555', fill: true, fillColor: gridFill(p), fillOpacity: 0.65};
   })).on('click', e => {
     const p = e.layer.properties;
     if (W.drilled !== p.parent_code) { drill(p.parent_code); return; }
     W.gridClicked = p.code;
+    const a = W.analysis[p.code];
+    const figures = a ? '<br>' + T.cases_in_window + ': ' + a.cases + '<br>' + T.measure_rate + ': ' +
+      (a.per_1000_residents === null ? '–' : a.per_1000_residents) + '<br>Gi* z: ' + (a.gi_z === null ? '–' : a.gi_z) +
+      ' (p = ' + (a.gi_p === null ? '–' : a.gi_p) + ')' + (a.hotspot ? ' · ' + T[a.hotspot] : '') : '';
     L.popup().setLatLng(e.latlng).setContent('<b>' + esc(p.name) + '</b><br>' + T.open_cases + ': ' + p.open_cases +
-      '<br>' + T.overdue + ': ' + p.overdue_cases + '<br><a href="/maps/grids/' + p.code + '">' + T.details + '</a>')
-      .openOn(map);
+      '<br>' + T.overdue + ': ' + p.overdue_cases + figures + '<br><a href="/maps/grids/' + p.code + '">' + T.details +
+      '</a>').openOn(map);
   });
   const communities = L.vectorGrid.protobuf(tiles('communities'), tileOptions('communities',
       () => ({weight: 2, color: '#d94801', fill: false})));
@@ -83,37 +95,6 @@ window.wanggeCommandCenter = function (leafletMap, C) {
     });
   }
 
-  // Incidents of the chosen period as a heat layer, binned by the server to the current zoom.
-  const heat = L.heatLayer([], {radius: 20, blur: 15, minOpacity: 0.25});
-  function loadHeat() {
-    if (!map.hasLayer(heat)) return null;
-    const to = new Date(), from = new Date(to.getTime() - W.heatDays * 86400000);
-    return fetchJson('/api/v1/cases/heat?zoom=' + map.getZoom() + '&bbox=' + viewBox(map) +
-                     '&from=' + from.toISOString() + '&to=' + to.toISOString()).then(h => {
-      // Saturate at the 95th percentile so one extreme cell does not leave the rest invisible (points come largest first).
-      const top = h.points.length ? h.points[Math.floor(h.points.length * 0.05)][2] : 1;
-      heat.setOptions({max: Math.max(top, 1)});
-      heat.setLatLngs(h.points);
-      W.heatPoints = h.points.length;
-      W.heatTotal = h.total;
-    });
-  }
-  const period = L.control({position: 'topleft'});
-  period.onAdd = () => {
-    const d = L.DomUtil.create('div', 'wangge-period');
-    d.innerHTML = '<label>' + T.heat_period + ' <select id="heat-days">' + C.heatPeriods.map(n =>
-      '<option value="' + n + '"' + (n === W.heatDays ? ' selected' : '') + '>' + T['days_' + n] + '</option>').join('') +
-      '</select></label>';
-    L.DomEvent.disableClickPropagation(d);
-    d.querySelector('select').addEventListener('change', e => {
-      W.heatDays = Number(e.target.value);
-      if (!map.hasLayer(heat)) map.addLayer(heat);  // choosing a period means wanting to see it
-      loadHeat();
-    });
-    return d;
-  };
-  period.addTo(map);
-
   // KPIs of the caller's scope.
   const kpiBox = L.control({position: 'topright'});
   kpiBox.onAdd = () => { const d = L.DomUtil.create('div', 'wangge-kpis'); d.id = 'kpis'; return d; };
@@ -130,31 +111,36 @@ window.wanggeCommandCenter = function (leafletMap, C) {
   }
 
   // The legend, with the choice of what colours the grids.
+  const analysis = window.wanggeAnalysis(map, C, W, () => grids.redraw());
   const legend = L.control({position: 'bottomright'});
   legend.onAdd = () => {
     const d = L.DomUtil.create('div', 'wangge-legend');
     L.DomEvent.disableClickPropagation(d);
-    d.addEventListener('change', e => { W.measure = e.target.value; grids.redraw(); drawLegend(d); });
+    d.addEventListener('change', e => {
+      W.measure = e.target.value;
+      drawLegend(d);
+      if (W.measure === 'rate' || W.measure === 'hotspot') analysis.wantGrids(); else grids.redraw();
+    });
     drawLegend(d);
     return d;
   };
   function drawLegend(d) {
-    const steps = C.steps[W.measure];
-    d.innerHTML = '<b>' + T['legend_' + W.measure] + '</b><br>' + ['open', 'overdue'].map(m =>
-      '<label><input type="radio" name="measure" value="' + m + '"' + (m === W.measure ? ' checked' : '') + '> ' +
-      T['measure_' + m] + '</label>').join(' ') + '<br>' + steps.map(([min, col], i) =>
-      '<i style="background:' + col + '"></i> <span class="step">' + min +
-      (i + 1 === steps.length ? '+' : steps[i + 1][0] - 1 > min ? '–' + (steps[i + 1][0] - 1) : '') + '</span>').join('<br>');
+    const choices = MEASURES.map(m => '<label><input type="radio" name="measure" value="' + m + '"' +
+      (m === W.measure ? ' checked' : '') + '> ' + T['measure_' + m] + '</label>').join(' ');
+    const key = W.measure === 'hotspot'
+      ? ['hot', 'cold', 'not_significant'].map(k => '<i style="background:' + C.hotspotColours[k] + '"></i> ' + T[k]).join('<br>')
+      : stepsLegend(C.steps[W.measure], W.measure !== 'rate');
+    d.innerHTML = '<b>' + T['legend_' + W.measure] + '</b><br>' + choices + '<br>' + key;
   }
   legend.addTo(map);
 
   districts.addTo(map); streets.addTo(map); grids.addTo(map); communities.addTo(map);
   cluster.addTo(map); staff.addTo(map);
-  L.control.layers(null, {[T.districts]: districts, [T.streets]: streets, [T.communities]: communities,
-                          [T.grids]: grids, [T.cases]: cluster, [T.grid_staff]: staff, [T.heat]: heat},
+  L.control.layers(null, Object.assign({[T.districts]: districts, [T.streets]: streets, [T.communities]: communities,
+                                        [T.grids]: grids, [T.cases]: cluster, [T.grid_staff]: staff}, analysis.overlays),
                    {collapsed: false}).addTo(map);
-  map.on('overlayadd', e => { if (e.layer === heat) loadHeat(); if (e.layer === staff) loadStaff(); });
-  const reload = () => { loadCases(); loadStaff(); loadHeat(); };
+  map.on('overlayadd', e => { if (e.layer === staff) loadStaff(); });
+  const reload = () => { loadCases(); loadStaff(); };
   map.on('moveend', reload);
   reload(); loadKpis();
   setInterval(() => { reload(); loadKpis(); }, 60000);

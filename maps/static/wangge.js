@@ -52,6 +52,14 @@ window.wanggeUtil = {
     const b = map.getBounds();
     return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(v => v.toFixed(6)).join(',');
   },
+  // The colour of value n on a legend of [min, colour] steps (the last step whose min n reaches).
+  colourOf: (steps, n) => { let c = steps[0][1]; for (const [min, col] of steps) { if (n >= min) c = col; } return c; },
+  // A legend's lines for [min, colour] steps: counts read "0", "1–2", …, "10+"; rates "0–5", …, "40+".
+  stepsLegend: (steps, counts = true) => steps.map(([min, col], i) => {
+    const next = i + 1 < steps.length ? steps[i + 1][0] : null;
+    const upper = next === null ? '+' : counts ? (next - 1 > min ? '–' + (next - 1) : '') : '–' + next;
+    return '<i style="background:' + col + '"></i> <span class="step">' + min + upper + '</span>';
+  }).join('<br>'),
   // GET JSON, failing on HTTP errors (an expired login, a bad request) instead of drawing nothing silently.
   fetchJson: url => fetch(url).then(r => r.ok ? r.json() : Promise.reject(new Error(url + ': HTTP ' + r.status))),
   // Text from the API, safe to put into HTML.

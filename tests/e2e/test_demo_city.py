@@ -75,3 +75,38 @@ def test_grid_case_and_dispatch_pages_on_the_demo_city(page, demo_server):
     page.wait_for_function("window.wangge.preview !== null", timeout=10_000)
     assert found["grid"]["name"] in page.inner_text("#preview")
     page.screenshot(path=str(ARTIFACTS / "demo-dispatch.png"))
+
+
+def test_analysis_layers_on_the_demo_city(page, demo_server):
+    """A year of the demo's incidents has planted hot spots: Gi* colours them, hexagons and density draw them."""
+    demo_login(page, demo_server, path="/maps/command-center?days=365")
+    page.wait_for_function("window.wangge && window.wangge.gridFeatures >= 64 && window.wangge.warnings !== null",
+                           timeout=30_000)
+    assert "本周预警" in page.inner_text("#warnings")
+    page.get_by_label("热点").check()
+    page.wait_for_function("window.wangge.analysisLoads > 0", timeout=30_000)
+    hot = page.evaluate("Object.values(window.wangge.analysis).filter(a => a.hotspot === 'hot').length")
+    assert hot >= 1
+    page.wait_for_timeout(800)
+    fills = page.evaluate("[...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getAttribute('fill'))")
+    assert "#d7301f" in fills and "热点（显著）" in page.inner_text(".wangge-legend")
+    page.screenshot(path=str(ARTIFACTS / "demo-hotspots.png"))
+
+    page.get_by_label("六边形分箱").check()
+    page.wait_for_function("window.wangge.hexCells > 0 && window.wangge.hexCases > 1000", timeout=30_000)
+    assert "六边形分箱" in page.inner_text(".wangge-analysis-legend")
+    page.screenshot(path=str(ARTIFACTS / "demo-hexagons.png"))
+    page.get_by_label("六边形分箱").uncheck()
+
+    page.get_by_label("核密度").check()
+    page.wait_for_function("window.wangge.densityLoads > 0 && window.wangge.densityMax > 0", timeout=30_000)
+    assert page.locator("img.density-overlay").count() == 1
+    assert float(page.inner_text("#density-max")) > 0
+    page.screenshot(path=str(ARTIFACTS / "demo-density.png"))
+
+    # The slider moves the window back half a year: the density is recomputed for it.
+    loads = page.evaluate("window.wangge.densityLoads")
+    page.evaluate("""(() => { const s = document.getElementById('weeks-back'); s.value = -26;
+        s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); })()""")
+    page.wait_for_function(f"window.wangge.weeksBack === 26 && window.wangge.densityLoads > {loads}", timeout=30_000)
+    assert page.inner_text("#window-end") != ""
