@@ -48,7 +48,7 @@ def hotspots(
     = "count",
     alpha: Annotated[float, Query(gt=0, lt=1, description="False discovery rate held across all cells")] = 0.05,
     permutations: Annotated[int | None, Query(ge=99, le=MAX_PERMUTATIONS,
-                                              description="Default: 999, or 9999 when there are many cells")] = None,
+                                              description="Default 9999: the smallest p-value is 2/(permutations+1)")] = None,
     geometry: Annotated[bool, Query(description="grid level, false: properties only, to style tiles by code")] = True,
     resolution: Resolution = None, zoom: Zoom = None, bbox: Bbox = None,
 ):

@@ -5,6 +5,11 @@ The test is Mann-Kendall's (pymannkendall.original_test) on each grid's weekly c
 cases a week are added. Testing every grid at once, the false discovery rate is held at `alpha`
 with Benjamini-Hochberg (esda.fdr). A grid "emerges" when its trend rises significantly and its last
 `recent` weeks average more than the weeks before them.
+
+Only grids averaging at least MIN_PER_WEEK cases a week are tested: a series of zeros and ones has no
+power to show a trend and would only widen the family the FDR is held over. Filtering on the total
+is independent of Mann-Kendall's statistic under its null (any order of the weeks is equally
+likely), so the FDR still holds (independent filtering, Bourgon, Gentleman and Huber 2010).
 """
 
 from dataclasses import asdict, dataclass
@@ -23,6 +28,7 @@ from geo.i18n import msg
 from geo.scope import like_pattern
 
 MIN_WEEKS = 6
+MIN_PER_WEEK = 1.0
 
 
 @dataclass
@@ -56,13 +62,13 @@ def emerging(session: Session, actor: Actor, end: datetime, *, weeks: int = 12, 
     names = dict(session.execute(text("SELECT code, name FROM areas WHERE level = 'grid' AND code LIKE :p"),
                                  {"p": like_pattern(actor.scope)}).all())
     trends = [_trend(code, names.get(code, code), counts, recent) for (code, _), counts in sorted(series.items())]
-    tested = [t for t in trends if t.trend != "flat"]
+    tested = [t for t in trends if t.trend != "flat" and sum(t.weeks) >= MIN_PER_WEEK * weeks]
     cut = fdr(np.array([t.p for t in tested]), alpha) if tested else 0.0
     for t in tested:
-        t.emerging = t.trend == "increasing" and t.p <= cut and t.recent_mean > t.history_mean
+        t.emerging = bool(t.trend == "increasing" and t.p <= cut and t.recent_mean > t.history_mean)
     rows = sorted(trends, key=lambda t: (not t.emerging, t.p))
     return {"weeks_from": start.isoformat(), "weeks_to": (start + timedelta(weeks=weeks)).isoformat(),
-            "test": "Mann-Kendall on weekly counts, Benjamini-Hochberg FDR", "alpha": alpha,
+            "test": "Mann-Kendall on weekly counts, Benjamini-Hochberg FDR", "alpha": alpha, "tested": len(tested),
             "emerging": sum(t.emerging for t in trends), "grids": [asdict(t) for t in rows]}
 
 

@@ -4,7 +4,7 @@ For each cell (a grid, or an H3 hexagon) with a value (a count, or a rate):
 - Getis-Ord Gi* (esda.G_Local, binary weights with the cell itself included): is the cell and its neighbourhood higher
   (hot) or lower (cold) than the whole? z-score and a permutation pseudo p-value;
 - local Moran's I (esda.Moran_Local): is the cell like its neighbours (HH, LL) or an outlier (HL, LH)?
-Conditional permutations (999, or 9999 when needed — see enough_permutations; seeded so that the same data give the same answer) give
+Conditional permutations (9999 unless asked otherwise; seeded so that the same data give the same answer) give
 two-sided pseudo p-values (twice esda's directed ones, the smallest being 2/(permutations+1)); the false discovery rate across all cells is held at `alpha` with Benjamini-Hochberg
 (esda.fdr), so "significant" means significant after correcting for testing every cell at once.
 Cells without neighbours (islands) or without a value are reported but not tested.
@@ -21,9 +21,10 @@ from geo.errors import InvalidInput
 from geo.i18n import msg
 
 MORAN_QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
-MIN_PERMUTATIONS = 999
+# The smallest two-sided pseudo p-value is 2/(permutations+1) and Benjamini-Hochberg asks the k-th smallest to be
+# at most k·alpha/cells: 999 permutations (p >= 0.002) let a 3-grid cluster through only among fewer than 75 grids.
+DEFAULT_PERMUTATIONS = 9999
 MAX_PERMUTATIONS = 9999
-CLUSTER_CELLS = 3  # the smallest cluster the automatic permutation count lets through FDR
 SEED = 20261123
 
 
@@ -53,15 +54,6 @@ def check(alpha: float, permutations: int | None) -> None:
         raise InvalidInput(msg("permutations must lie in 99..{max}", max=MAX_PERMUTATIONS))
 
 
-def enough_permutations(cells: int, alpha: float) -> int:
-    """999, or 9999 when 999 could not let a cluster of CLUSTER_CELLS cells through Benjamini-Hochberg.
-
-    The smallest two-sided pseudo p-value is 2/(P+1); the k-th smallest must be at most k·alpha/cells.
-    Beyond about 2,500 cells even 9999 lets only bigger clusters through (see docs/analytics.md).
-    """
-    return MIN_PERMUTATIONS if 2 / (MIN_PERMUTATIONS + 1) <= CLUSTER_CELLS * alpha / cells else MAX_PERMUTATIONS
-
-
 def _two_sided(directed: np.ndarray) -> np.ndarray:
     """esda's pseudo p-values look only in the observed direction; hot and cold are both of interest: double them."""
     return np.minimum(1.0, 2.0 * np.asarray(directed, dtype=float))
@@ -76,7 +68,7 @@ def hotspots(values: dict[str, float | None], neighbours: dict[str, list[str]], 
     y = np.array([values[c] for c in tested], dtype=float)
     if len(tested) < 3 or np.ptp(y) == 0:
         return spots  # nothing to compare: every cell alike, or too few
-    permutations = permutations or enough_permutations(len(tested), alpha)
+    permutations = permutations or DEFAULT_PERMUTATIONS
     index = set(tested)
     w = W({c: [n for n in neighbours[c] if n in index] for c in tested}, id_order=tested, silence_warnings=True)
     with warnings.catch_warnings():

@@ -18,9 +18,14 @@ OPEN_PER_STATE = 30
 # Persistent hot spots: two categories several times more frequent around a point, over every grid within
 # HOT_SPOT_RADIUS_M of it (an old compound's property disputes do not stop at a grid line).
 HOT_SPOTS = 4
-HOT_SPOT_BOOST = 8.0
+HOT_SPOT_BOOST = 12.0
 HOT_SPOT_RADIUS_M = 300.0
 HOT_SPOT_SIGMA_M = 150.0
+# Something for the early warning and the emerging hot spots to find: a surge of property disputes in one grid
+# in the last week, and exposed garbage rising week by week in another.
+SURGE_CASES = 9
+EMERGING_WEEKS = 12
+EMERGING_LAST_WEEK = 20.0
 
 
 @dataclass
@@ -88,8 +93,21 @@ def generate(places: list[Place], rng: np.random.Generator, now: datetime) -> li
             lam = expected * weights[k] / base.sum() * (HOT_SPOT_BOOST if k in boosted else 1.0)
             for _ in range(rng.poisson(lam)):
                 incidents.append(_incident(place, cat, day_w[k], days, rng, centre if k in boosted else None))
+    incidents += _planted_trends(places, {c.code: c for c in cats}, days, rng)
     _open_recent(incidents, now, rng)
     return sorted(incidents, key=lambda i: i.reported_at)
+
+
+def _planted_trends(places: list[Place], cats: dict[str, Category], days: list[datetime], rng) -> list[Incident]:
+    """SURGE_CASES property disputes in one grid in the last 7 days; garbage rising to EMERGING_LAST_WEEK a week."""
+    surge, rising = (places[int(i)] for i in rng.choice(len(places), size=2, replace=False))
+    last_week = np.array([1.0 if (days[-1] - d).days < 7 else 0.0 for d in days])
+    ramp = np.array([max(0.0, 1 - (days[-1] - d).days / (EMERGING_WEEKS * 7)) for d in days])
+    made = [_incident(surge, cats["dispute_property"], last_week, days, rng, None)
+            for _ in range(rng.poisson(SURGE_CASES))]
+    made += [_incident(rising, cats["env_garbage"], ramp, days, rng, None)
+             for _ in range(rng.poisson(EMERGING_LAST_WEEK * EMERGING_WEEKS / 2))]
+    return made
 
 
 def _hot_spots(places: list[Place], n_categories: int, rng) -> dict[int, tuple[np.ndarray, tuple[float, float]]]:

@@ -62,7 +62,7 @@ window.wanggeAnalysis = function (map, C, W, onGrids) {
 
   // Per-grid figures of the window (cases, rates, Gi*, local Moran) for colouring the grids.
   function loadGrids() {
-    return fetchJson('/api/v1/analytics/hotspots?geometry=false&' + period()).then(fc => {
+    return fetchJson('/api/v1/analytics/hotspots?geometry=false&measure=per_100_households&' + period()).then(fc => {
       W.analysis = Object.fromEntries(fc.features.map(f => [f.id, f.properties]));
       W.analysisLoads += 1;
       onGrids();

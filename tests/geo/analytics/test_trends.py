@@ -1,5 +1,6 @@
 """Emerging hot spots and early warnings on planted patterns."""
 
+import json
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -45,6 +46,7 @@ def test_a_rising_grid_emerges_and_steady_noise_does_not(session, lattice):
                 for w in range(WEEKS):
                     add_week(session, i, j, WEEKS - w, int(rng.poisson(2)))
     found = emerging(session, SYSTEM, END, weeks=WEEKS, recent=4)
+    json.dumps(found)  # plain Python all through: the API serialises it as is
     emerged = [g["code"] for g in found["grids"] if g["emerging"]]
     assert emerged == [code(2, 2)]
     top = found["grids"][0]
@@ -61,6 +63,7 @@ def test_early_warning_flags_three_times_the_usual_with_evidence(session, lattic
     add_week(session, 5, 5, 0, 4, "env_garbage")            # four, never seen before
     day = (week_start(END) + timedelta(days=7)).date()
     found = early_warnings(session, SYSTEM, day, history=8)
+    json.dumps(found)
     flagged = {(w["grid"], w["category"]): w for w in found["warnings"]}
     assert set(flagged) == {(code(1, 1), "dispute_property"), (code(5, 5), "env_garbage")}
     first = flagged[(code(1, 1), "dispute_property")]
