@@ -33,7 +33,8 @@ test: setup browser
 bench: setup
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/intake.py
-	$(BIN)/python bench/maps.py --scale district
+	$(BIN)/python bench/maps.py
+	$(BIN)/python bench/analytics.py
 
 clean:
 	-$(BIN)/wangge db stop

@@ -179,6 +179,7 @@ ZH: dict[str, str] = {
     "unknown status {status}; one of {statuses}": "未知状态 {status}；可选 {statuses}",
     "alpha must lie strictly between 0 and 1": "alpha 须严格介于 0 和 1 之间",
     "measure must be one of {measures}": "指标须为 {measures} 之一",
+    "inference must be one of {choices}": "推断方法须为 {choices} 之一",
     "resolution must lie in {min}..{max}": "分辨率须在 {min}..{max} 之间",
     "hexagons need a resolution or a zoom": "六边形统计需要指定分辨率或缩放级别",
     "level must be one of {levels} and sort one of {sorts}": "层级须为 {levels} 之一，排序须为 {sorts} 之一",

@@ -50,6 +50,8 @@ def hotspots(
     permutations: Annotated[int | None, Query(ge=99, le=MAX_PERMUTATIONS,
                                               description="Default 9999: the smallest p-value is 2/(permutations+1)")] = None,
     geometry: Annotated[bool, Query(description="grid level, false: properties only, to style tiles by code")] = True,
+    inference: Annotated[str, Query(description="auto (permutations up to 2,500 cells, else Gi*'s normal law), "
+                                                "permutation or normal")] = "auto",
     resolution: Resolution = None, zoom: Zoom = None, bbox: Bbox = None,
 ):
     """Every grid (or hexagon) you may see with its cases, rates, Getis-Ord Gi* and local Moran's I, and
@@ -58,9 +60,9 @@ def hotspots(
     win = window(since, until, category, status)
     if level == "hex":
         return _geojson(hexbins.hexbins(session, actor, win, _resolution(resolution, zoom), bbox=parse_bbox(bbox),
-                                        hot=True, alpha=alpha, permutations=permutations))
+                                        hot=True, alpha=alpha, permutations=permutations, inference=inference))
     return _geojson(grid_layers.grid_hotspots(session, actor, win, measure=measure, alpha=alpha,
-                                              permutations=permutations, geometry=geometry))
+                                              permutations=permutations, inference=inference, geometry=geometry))
 
 
 @router.get("/hexbins", response_class=JSONResponse)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from geo.analytics.adjacency import grid_neighbours
 from geo.analytics.cache import cached
 from geo.analytics.grid_counts import grid_counts
-from geo.analytics.hotspots import Spot, hotspots
+from geo.analytics.hotspots import Spot, hotspots, inference_for
 from geo.analytics.window import Window
 from geo.cases.workflow import Actor
 from geo.errors import InvalidInput
@@ -34,7 +34,7 @@ def _value(count, measure: str) -> float | None:
 
 
 def grid_hotspots(session: Session, actor: Actor, win: Window, *, measure: str = "count", alpha: float = 0.05,
-                  permutations: int | None = None, geometry: bool = True) -> dict:
+                  permutations: int | None = None, inference: str = "auto", geometry: bool = True) -> dict:
     """A FeatureCollection of the caller's grids: cases in `win`, rates, and Gi*/local Moran on `measure`."""
     if measure not in MEASURES:
         raise InvalidInput(msg("measure must be one of {measures}", measures=", ".join(MEASURES)))
@@ -42,14 +42,16 @@ def grid_hotspots(session: Session, actor: Actor, win: Window, *, measure: str =
     def compute():
         counts = grid_counts(session, actor, win)
         values = {c.code: _value(c, measure) for c in counts}
-        spots = hotspots(values, grid_neighbours(session, actor.scope), alpha=alpha, permutations=permutations)
+        spots = hotspots(values, grid_neighbours(session, actor.scope), alpha=alpha, permutations=permutations,
+                         inference=inference)
         return [(c, values[c.code], spots.get(c.code, Spot())) for c in counts]
 
-    key = ("grid_hotspots", actor.scope.prefix, win, measure, alpha, permutations)
+    key = ("grid_hotspots", actor.scope.prefix, win, measure, alpha, permutations, inference)
     rows = cached(session, ("cases", "areas", "people"), key, compute)
     shapes = grid_geometries(session, actor.scope) if geometry else {}
     features = [{"type": "Feature", "id": count.code, "geometry": shapes.get(count.code),
                  "properties": count.as_dict() | {"value": value} | spot.as_dict()} for count, value, spot in rows]
     return {"type": "FeatureCollection", "features": features,
             "window": {"from": win.since.isoformat(), "to": win.until.isoformat()}, "measure": measure, "alpha": alpha,
+            "inference": inference_for(sum(1 for _, v, _ in rows if v is not None), inference),
             "significant": sum(1 for _, _, s in rows if s.significant)}

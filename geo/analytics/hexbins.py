@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.analytics.cache import cached
-from geo.analytics.hotspots import Spot, hotspots
+from geo.analytics.hotspots import Spot, hotspots, inference_for
 from geo.analytics.window import Window, window_filters
 from geo.cases.workflow import Actor
 from geo.errors import InvalidInput
@@ -113,7 +113,7 @@ def _feature(cell: str, properties: dict) -> dict:
 
 
 def hexbins(session: Session, actor: Actor, win: Window, resolution: int, *, bbox=None, hot: bool = False,
-            alpha: float = 0.05, permutations: int | None = None) -> dict:
+            alpha: float = 0.05, permutations: int | None = None, inference: str = "auto") -> dict:
     """A FeatureCollection of hexagons with cases, households and cases per 100 households; with Gi*/Moran if `hot`."""
     check_resolution(resolution)
 
@@ -125,15 +125,17 @@ def hexbins(session: Session, actor: Actor, win: Window, resolution: int, *, bbo
         spots: dict[str, Spot] = {}
         if hot:
             neighbours = {c: [n for n in h3.grid_ring(c, 1) if n in cells] for c in cells}
-            spots = hotspots({c: float(counts[c]) for c in cells}, neighbours, alpha=alpha, permutations=permutations)
+            spots = hotspots({c: float(counts[c]) for c in cells}, neighbours, alpha=alpha, permutations=permutations,
+                             inference=inference)
         return [(c, counts[c], households[c], spots.get(c)) for c in sorted(cells)]
 
-    key = ("hexbins", actor.scope.prefix, win, resolution, bbox, hot, alpha, permutations)
+    key = ("hexbins", actor.scope.prefix, win, resolution, bbox, hot, alpha, permutations, inference)
     rows = cached(session, ("cases", "areas", "people"), key, compute)
     features = [_feature(cell, {"cases": n, "households": hh,
                                 "per_100_households": round(n * 100 / hh, 3) if hh else None}
                          | (spot.as_dict() if spot else {}))
                 for cell, n, hh, spot in rows]
     return {"type": "FeatureCollection", "features": features, "resolution": resolution,
+            "inference": inference_for(len(rows), inference) if hot else None,
             "window": {"from": win.since.isoformat(), "to": win.until.isoformat()},
             "significant": sum(1 for *_, s in rows if s and s.significant)}

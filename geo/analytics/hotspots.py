@@ -5,8 +5,11 @@ For each cell (a grid, or an H3 hexagon) with a value (a count, or a rate):
   (hot) or lower (cold) than the whole? z-score and a permutation pseudo p-value;
 - local Moran's I (esda.Moran_Local): is the cell like its neighbours (HH, LL) or an outlier (HL, LH)?
 Conditional permutations (9999 unless asked otherwise; seeded so that the same data give the same answer) give
-two-sided pseudo p-values (twice esda's directed ones, the smallest being 2/(permutations+1)); the false discovery rate across all cells is held at `alpha` with Benjamini-Hochberg
-(esda.fdr), so "significant" means significant after correcting for testing every cell at once.
+two-sided pseudo p-values (twice esda's directed ones, the smallest being 2/(permutations+1)); above
+PERMUTATION_CELLS cells that floor would hide all but large clusters, and `inference="auto"` takes
+Gi*'s normal approximation instead (Moran's I keeps 999 permutations: it only names the quadrant).
+The false discovery rate across all cells is held at `alpha` with Benjamini-Hochberg (esda.fdr),
+so "significant" means significant after correcting for testing every cell at once.
 Cells without neighbours (islands) or without a value are reported but not tested.
 """
 
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from esda import G_Local, Moran_Local, fdr
 from libpysal.weights import W, fill_diagonal
+from scipy.stats import norm
 
 from geo.errors import InvalidInput
 from geo.i18n import msg
@@ -25,6 +29,11 @@ MORAN_QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 # at most k·alpha/cells: 999 permutations (p >= 0.002) let a 3-grid cluster through only among fewer than 75 grids.
 DEFAULT_PERMUTATIONS = 9999
 MAX_PERMUTATIONS = 9999
+# Beyond this many cells even 9999 permutations let only clusters of over ten cells through the FDR (see
+# docs/analytics.md): `auto` then takes Gi*'s normal approximation, as ArcGIS's Hot Spot Analysis always does.
+PERMUTATION_CELLS = 2500
+NORMAL_MORAN_PERMUTATIONS = 999
+INFERENCES = ("auto", "permutation", "normal")
 SEED = 20261123
 
 
@@ -59,32 +68,45 @@ def _two_sided(directed: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, 2.0 * np.asarray(directed, dtype=float))
 
 
+def inference_for(cells: int, inference: str) -> str:
+    """"permutation" or "normal": `auto` picks permutations up to PERMUTATION_CELLS cells, the normal law above."""
+    if inference not in INFERENCES:
+        raise InvalidInput(msg("inference must be one of {choices}", choices=", ".join(INFERENCES)))
+    if inference != "auto":
+        return inference
+    return "permutation" if cells <= PERMUTATION_CELLS else "normal"
+
+
 def hotspots(values: dict[str, float | None], neighbours: dict[str, list[str]], *, alpha: float = 0.05,
-             permutations: int | None = None) -> dict[str, Spot]:
+             permutations: int | None = None, inference: str = "auto") -> dict[str, Spot]:
     """Gi* and local Moran's I for every cell of `values` over the `neighbours` graph, FDR-controlled at `alpha`."""
     check(alpha, permutations)
     tested = [c for c, v in values.items() if v is not None and any(values.get(n) is not None for n in neighbours[c])]
     spots = {code: Spot() for code in values}
+    how = inference_for(len(tested), inference)
     y = np.array([values[c] for c in tested], dtype=float)
     if len(tested) < 3 or np.ptp(y) == 0:
         return spots  # nothing to compare: every cell alike, or too few
-    permutations = permutations or DEFAULT_PERMUTATIONS
+    permutations = permutations or (DEFAULT_PERMUTATIONS if how == "permutation" else NORMAL_MORAN_PERMUTATIONS)
     index = set(tested)
     w = W({c: [n for n in neighbours[c] if n in index] for c in tested}, id_order=tested, silence_warnings=True)
     with warnings.catch_warnings():
         # esda 2.x warns that its default alternative will change; we make our p-values two-sided ourselves.
         warnings.simplefilter("ignore", DeprecationWarning)
         # Gi* as Getis and Ord define it: binary weights with the cell itself included (w_ii = 1).
-        gi = G_Local(y, fill_diagonal(w, 1.0), transform="B", star=None, permutations=permutations, n_jobs=1,
-                     seed=SEED, keep_simulations=False)
+        gi = G_Local(y, fill_diagonal(w, 1.0), transform="B", star=None,
+                     permutations=permutations if how == "permutation" else 0, n_jobs=1, seed=SEED,
+                     keep_simulations=False)
         moran = Moran_Local(y, w, transformation="r", permutations=permutations, n_jobs=1, seed=SEED,
                             keep_simulations=False)
-    gi_p, moran_p = _two_sided(gi.p_sim), _two_sided(moran.p_sim)
+    # Gi*'s z is asymptotically normal; Moran's I, which only names the quadrant, keeps its permutations.
+    gi_p = _two_sided(gi.p_sim) if how == "permutation" else 2 * norm.sf(np.abs(gi.Zs))
+    moran_p = _two_sided(moran.p_sim)
     cut = fdr(gi_p, alpha)
     for i, code in enumerate(tested):
         significant = bool(gi_p[i] <= cut)
-        spots[code] = Spot(gi_z=round(float(gi.Zs[i]), 4), gi_p=round(float(gi_p[i]), 6),
-                           moran_i=round(float(moran.Is[i]), 4), moran_p=round(float(moran_p[i]), 6),
+        spots[code] = Spot(gi_z=round(float(gi.Zs[i]), 4), gi_p=float(f"{gi_p[i]:.4g}"),
+                           moran_i=round(float(moran.Is[i]), 4), moran_p=float(f"{moran_p[i]:.4g}"),
                            moran_quadrant=MORAN_QUADRANTS[int(moran.q[i])],
                            significant=significant, kind=("hot" if gi.Zs[i] > 0 else "cold") if significant else None)
     return spots

@@ -129,3 +129,20 @@ def test_resolution_follows_the_zoom():
     assert resolution_for_zoom(14) == 9
     with pytest.raises(InvalidInput):
         check_resolution(15)
+
+
+def test_normal_inference_finds_what_permutations_cannot_at_city_size():
+    """On 3,600 cells a 25-cell cluster is beyond the reach of 9999 permutations after FDR, not of the normal law."""
+    from geo.analytics.hotspots import hotspots
+    n = 60
+    names = {(i, j): f"c{i:02d}{j:02d}" for i in range(n) for j in range(n)}
+    neighbours = {names[i, j]: [names[a, b] for a in (i - 1, i, i + 1) for b in (j - 1, j, j + 1)
+                                if (a, b) != (i, j) and (a, b) in names] for (i, j) in names}
+    rng = np.random.default_rng(2)
+    values = {names[i, j]: float(rng.poisson(12 if 20 <= i < 25 and 20 <= j < 25 else 3)) for (i, j) in names}
+    auto = hotspots(values, neighbours)  # 3,600 cells: the normal law
+    assert auto[names[22, 22]].kind == "hot" and auto[names[22, 22]].gi_p < 1e-6
+    assert sum(s.significant for s in auto.values()) < 60  # the cluster and its rim, not the city
+    assert not any(s.significant for s in hotspots(values, neighbours, permutations=999, inference="permutation").values())
+    with pytest.raises(InvalidInput):
+        hotspots(values, neighbours, inference="bayes")
