@@ -28,24 +28,35 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 @pytest.fixture(scope="session")
 def server(cluster, tmp_path_factory):
     """uvicorn serving the test city with a few open cases; yields its base URL."""
-    if cluster is None:
-        pytest.skip("needs the embedded test cluster")
-    url = fresh_database(cluster, "wangge_e2e")
-    engine = db.make_engine(url)
-    migrate.upgrade(engine)
-    with db.session_factory(engine).begin() as s:
-        build_city(s)
-        staff_the_city(s)
-        create_user(s, username="boss", password=PASSWORD, role="admin", scope_code=None)
-        for lon, lat, grid, status, overdue in ((116.41, 39.95, "110105001001001", "handling", True),
-                                                (116.43, 39.95, "110105001001002", "dispatched", False),
-                                                (116.45, 39.95, "110105001002001", "registered", False)):
-            s.execute(text("INSERT INTO cases (category, status, overdue, geom, grid_code, reported_at) VALUES "
-                           "('env_garbage', :s, :o, ST_SetSRID(ST_MakePoint(:x, :y), 4326), :g, now())"),
-                      {"s": status, "o": overdue, "x": lon, "y": lat, "g": grid})
-    engine.dispose()
+    url = filled_database(cluster, "wangge_e2e", fill_test_city)
     with serve(url, tmp_path_factory.mktemp("e2e-home")) as base:
         yield base
+
+
+def filled_database(cluster, name: str, fill) -> str:
+    """The URL of a fresh, migrated database `name` after fill(session) committed."""
+    if cluster is None:
+        pytest.skip("needs the embedded test cluster")
+    url = fresh_database(cluster, name)
+    engine = db.make_engine(url)
+    migrate.upgrade(engine)
+    with db.session_factory(engine).begin() as session:
+        fill(session)
+    engine.dispose()
+    return url
+
+
+def fill_test_city(s) -> None:
+    """The test city, its staff, an admin `boss`, and three open cases."""
+    build_city(s)
+    staff_the_city(s)
+    create_user(s, username="boss", password=PASSWORD, role="admin", scope_code=None)
+    for lon, lat, grid, status, overdue in ((116.41, 39.95, "110105001001001", "handling", True),
+                                            (116.43, 39.95, "110105001001002", "dispatched", False),
+                                            (116.45, 39.95, "110105001002001", "registered", False)):
+        s.execute(text("INSERT INTO cases (category, status, overdue, geom, grid_code, reported_at) VALUES "
+                       "('env_garbage', :s, :o, ST_SetSRID(ST_MakePoint(:x, :y), 4326), :g, now())"),
+                  {"s": status, "o": overdue, "x": lon, "y": lat, "g": grid})
 
 
 @pytest.fixture(scope="session")
@@ -107,14 +118,8 @@ def login(page, base: str, username: str = "boss", path: str = "/maps/command-ce
 @pytest.fixture(scope="session")
 def demo_server(cluster, tmp_path_factory):
     """uvicorn serving the `street` demo city (64 grids, ~2,600 cases) as `make demo` seeds it."""
-    if cluster is None:
-        pytest.skip("needs the embedded test cluster")
-    url = fresh_database(cluster, "wangge_e2e_demo")
-    engine = db.make_engine(url)
-    migrate.upgrade(engine)
-    with db.session_factory(engine).begin() as s:
-        seed_demo(s, "620302", "street", 1, workdir=tmp_path_factory.mktemp("demo"))
-    engine.dispose()
+    workdir = tmp_path_factory.mktemp("demo")
+    url = filled_database(cluster, "wangge_e2e_demo", lambda s: seed_demo(s, "620302", "street", 1, workdir=workdir))
     with serve(url, tmp_path_factory.mktemp("demo-home")) as base:
         yield base
 
