@@ -11,7 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from api import errors
-from api.routers import analytics, areas, auth, buildings, cases, categories, health, locate, maps, open311, staff, tiles
+from api.routers import (analytics, areas, auth, buildings, cases, categories, health, locate, maps, open311, plans,
+                         staff, tiles)
 from geo.cases.escalation import tick
 from geo.db import get_engine, session_factory
 from geo.settings import get_settings
@@ -54,7 +55,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         app.state.sessions = session_factory(engine)
     errors.install(app)
     # areas last: its /{collection} path would otherwise shadow /staff, /cases, …
-    for module in (health, auth, locate, staff, buildings, cases, categories, analytics, areas):
+    for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans, areas):
         app.include_router(module.router, prefix=API)
     app.include_router(open311.router)
     app.include_router(tiles.router)

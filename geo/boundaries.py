@@ -185,7 +185,7 @@ def _area_change(before, after) -> float:
     return (after.area - old) / old if old else 0.0
 
 
-def _resolve_crs(raw_declared: str | None, crs_option: str | None) -> Crs:
+def resolve_crs(raw_declared: str | None, crs_option: str | None) -> Crs:
     """The CRS to read the file in: --crs wins over a geographic declaration (GCJ-02 data is often labelled WGS84)."""
     declared = crs_from_file(raw_declared)
     chosen = parse_crs(crs_option) if crs_option else None
@@ -411,7 +411,7 @@ def import_boundaries(session: Session, path: Path, level: Level | str, *, crs: 
     """
     level = Level(level)
     raw = read_boundary_file(path)
-    source_crs = _resolve_crs(raw.declared_crs, crs)
+    source_crs = resolve_crs(raw.declared_crs, crs)
     _apply_overrides(raw.features, code, name)
     if not raw.features:
         raise ImportRejected(msg("{path}: no features; nothing was written", path=path))

@@ -180,6 +180,30 @@ ZH: dict[str, str] = {
     "alpha must lie strictly between 0 and 1": "alpha 须严格介于 0 和 1 之间",
     "measure must be one of {measures}": "指标须为 {measures} 之一",
     "inference must be one of {choices}": "推断方法须为 {choices} 之一",
+    # planning
+    "only planners and administrators work on plans": "只有规划人员和管理员可以编辑规划方案",
+    "a plan needs at least one community": "规划方案至少需要一个社区",
+    "a plan upload needs a file field": "上传规划方案需要 file 字段",
+    "a plan needs a JSON body with communities, or a file upload ({error})":
+        "规划方案需要含 communities 的 JSON 请求体，或上传文件（{error}）",
+    "no community with code {code}": "没有编码为 {code} 的社区",
+    "no plan {id}": "没有编号为 {id} 的规划方案",
+    "grid {code}: community {community} is not part of this plan": "网格 {code}：社区 {community} 不属于本方案",
+    "grid {code}: invalid geometry ({reason})": "网格 {code}：几何无效（{reason}）",
+    "grid {code}: a grid's code starts with its community's code {community}":
+        "网格 {code}：网格编码须以所属社区编码 {community} 开头",
+    "grid {code} is in {parts} separate pieces": "网格 {code} 分成 {parts} 个不相连的部分",
+    "grid {code} reaches {area} m² outside its community": "网格 {code} 超出所属社区 {area} 平方米",
+    "grid {code} is not compact (Polsby-Popper {value}, a square is 0.785)":
+        "网格 {code} 形状不紧凑（Polsby-Popper 指数 {value}，正方形为 0.785）",
+    "grids {first} and {second} overlap by {area} m²": "网格 {first} 与 {second} 重叠 {area} 平方米",
+    "community {community}: {area} m² belong to no grid": "社区 {community}：有 {area} 平方米不属于任何网格",
+    "grid {code}: {length} m of its edge do not match its neighbours' exactly":
+        "网格 {code}：有 {length} 米边界与相邻网格不完全重合",
+    "community {community}: grids are not numbered west→east, north→south; reading order would be {order}":
+        "社区 {community}：网格未按自西向东、自北向南编号；按此顺序应为 {order}",
+    "building {name} (#{id}) lies in no grid": "楼栋 {name}（#{id}）不在任何网格内",
+    "building {name} (#{id}) lies in several grids: {grids}": "楼栋 {name}（#{id}）同时位于多个网格：{grids}",
     "resolution must lie in {min}..{max}": "分辨率须在 {min}..{max} 之间",
     "hexagons need a resolution or a zoom": "六边形统计需要指定分辨率或缩放级别",
     "level must be one of {levels} and sort one of {sorts}": "层级须为 {levels} 之一，排序须为 {sorts} 之一",

@@ -321,3 +321,42 @@ class CaseAttachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class PlanStatus(StrEnum):
+    """Where a boundary plan stands."""
+
+    draft = "draft"
+    published = "published"
+    discarded = "discarded"
+
+
+class Plan(Base):
+    """A draft set of grid boundaries for one or more communities (the planning issue)."""
+
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), server_default=PlanStatus.draft.value)
+    communities: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    source: Mapped[str] = mapped_column(Text)  # "current" or the uploaded file's name
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # rises with every edit, undo and redo
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    effective_from: Mapped[date | None] = mapped_column(Date)
+    __table_args__ = (CheckConstraint(_in("status", PlanStatus), name="ck_plans_status"),)
+
+
+class PlanGrid(Base):
+    """One grid of a plan: the boundary it would have."""
+
+    __tablename__ = "plan_grids"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(15), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    community_code: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(12), server_default="ordinary")
+    purpose: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False)
+    __table_args__ = (Index("ix_plan_grids_geom", "geom", postgresql_using="gist"),)

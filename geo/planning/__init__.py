@@ -1,0 +1,1 @@
+"""Redrawing grid boundaries: draft plans, their validation, impact and publication."""

@@ -1,0 +1,102 @@
+"""Creating and reading plans: from the current boundaries of some communities, or from an uploaded file."""
+
+import json
+from pathlib import Path
+
+import shapely
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.boundaries import resolve_crs, prepare
+from geo.boundary_files import read_boundary_file
+from geo.cases.workflow import Actor
+from geo.errors import Forbidden, ImportRejected, InvalidInput, NotFound
+from geo.i18n import msg
+from geo.models import Level, Role
+
+PLANNERS = (Role.planner, Role.admin)
+
+
+def _check_planner(actor: Actor, communities: list[str]) -> None:
+    if actor.role not in PLANNERS:
+        raise Forbidden(msg("only planners and administrators work on plans"))
+    outside = [c for c in communities if not actor.scope.covers_code(c)]
+    if outside:
+        raise Forbidden(msg("area {code} lies outside your scope", code=outside[0]))
+
+
+def _check_communities(session: Session, communities: list[str]) -> None:
+    if not communities:
+        raise InvalidInput(msg("a plan needs at least one community"))
+    found = set(session.execute(text("SELECT code FROM areas WHERE level = 'community' AND code = ANY(:c)"),
+                                {"c": communities}).scalars())
+    missing = [c for c in communities if c not in found]
+    if missing:
+        raise InvalidInput(msg("no community with code {code}", code=missing[0]))
+
+
+def _new_plan(session: Session, actor: Actor, name: str, communities: list[str], source: str) -> int:
+    return session.execute(text("INSERT INTO plans (name, communities, source, created_by) VALUES (:n, :c, :s, :u) "
+                                "RETURNING id"),
+                           {"n": name, "c": sorted(communities), "s": source, "u": actor.user_id}).scalar()
+
+
+def create_from_current(session: Session, actor: Actor, communities: list[str], name: str | None = None) -> int:
+    """A draft holding a copy of the current grids of `communities`; returns its id."""
+    communities = sorted(set(communities))
+    _check_planner(actor, communities)
+    _check_communities(session, communities)
+    plan_id = _new_plan(session, actor, name or "、".join(communities), communities, "current")
+    session.execute(text("""
+        INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom)
+        SELECT :p, code, name, parent_code, kind, purpose, geom FROM areas
+        WHERE level = 'grid' AND parent_code = ANY(:c)"""), {"p": plan_id, "c": communities})
+    return plan_id
+
+
+def create_from_file(session: Session, actor: Actor, path: Path, name: str | None = None,
+                     crs: str | None = None) -> int:
+    """A draft holding the grids of a boundary file (any format the import reads); ImportRejected lists problems."""
+    raw = read_boundary_file(path)
+    if not raw.features:
+        raise ImportRejected(msg("{path}: no features; nothing was written", path=path.name))
+    candidates, problems, _ = prepare(raw.features, Level.grid, resolve_crs(raw.declared_crs, crs), fix=False)
+    if problems:
+        raise ImportRejected(msg("{path}: {count} problem(s); nothing was written", path=path.name,
+                                 count=len(problems)), problems=problems)
+    communities = sorted({c.parent_code for c in candidates})
+    _check_planner(actor, communities)
+    _check_communities(session, communities)
+    plan_id = _new_plan(session, actor, name or path.stem, communities, path.name)
+    session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) VALUES "
+                         "(:p, :code, :name, :parent, :kind, :purpose, ST_GeomFromWKB(:wkb, 4326))"),
+                    [{"p": plan_id, "code": c.code, "name": c.name, "parent": c.parent_code, "kind": c.kind,
+                      "purpose": c.purpose, "wkb": shapely.to_wkb(c.geom)} for c in candidates])
+    return plan_id
+
+
+def plan_row(session: Session, plan_id: int, actor: Actor):
+    """The plan's row, if `actor` may work on it; NotFound or Forbidden otherwise."""
+    row = session.execute(text("SELECT * FROM plans WHERE id = :p"), {"p": plan_id}).mappings().first()
+    if row is None:
+        raise NotFound(msg("no plan {id}", id=plan_id))
+    _check_planner(actor, list(row["communities"]))
+    return row
+
+
+def grids_of(session: Session, plan_id: int) -> list[dict]:
+    """The plan's grids with shapely geometries, by code."""
+    rows = session.execute(text("SELECT code, name, community_code, kind, purpose, ST_AsBinary(geom) AS wkb "
+                                "FROM plan_grids WHERE plan_id = :p ORDER BY code"), {"p": plan_id}).mappings()
+    return [dict(r, geom=shapely.from_wkb(bytes(r["wkb"]))) for r in rows]
+
+
+def plan_geojson(session: Session, plan_id: int, actor: Actor) -> dict:
+    """The plan as a FeatureCollection of its grids, with the plan's own fields."""
+    row = plan_row(session, plan_id, actor)
+    features = [{"type": "Feature", "id": g["code"], "geometry": json.loads(shapely.to_geojson(g["geom"])),
+                 "properties": {k: g[k] for k in ("code", "name", "community_code", "kind", "purpose")}}
+                for g in grids_of(session, plan_id)]
+    return {"type": "FeatureCollection", "features": features,
+            "plan": {k: row[k] for k in ("id", "name", "status", "communities", "source", "version")}
+            | {k: row[k].isoformat() if row[k] else None for k in ("created_at", "effective_from")}}

@@ -1,0 +1,43 @@
+"""/api/v1/plans over HTTP: create from the current boundaries or an upload, read, validate; who may."""
+
+import json
+
+from shapely.geometry import box
+
+from tests.city import A1, A2, COMM_A, COMM_B, DISTRICT, collection, feature
+
+
+def test_create_from_current_read_and_validate(client, login, city):
+    planner = login("planner", DISTRICT)
+    r = client.post("/api/v1/plans", headers=planner, json={"communities": [COMM_B], "name": "乙社区调整"})
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    assert plan["validation"]["valid"] is False and plan["validation"]["errors"] >= 3
+    read = client.get(f"/api/v1/plans/{plan['id']}", headers=planner)
+    assert read.headers["content-type"] == "application/geo+json" and read.json()["plan"]["name"] == "乙社区调整"
+    report = client.get(f"/api/v1/plans/{plan['id']}/validation", headers=planner, params={"lang": "zh"}).json()
+    gap = next(p for p in report["problems"] if p["code"] == "gap")
+    assert "不属于任何网格" in gap["message"] and gap["geometry"]["type"] == "Polygon"
+
+
+def test_create_from_an_upload(client, login, city):
+    doc = collection(feature(A1, "甲一", box(116.40, 39.93, 116.42, 39.96)),
+                     feature(A2, "甲二", box(116.42, 39.93, 116.44, 39.96)))
+    r = client.post("/api/v1/plans", headers=login("admin"),
+                    files={"file": ("plan.geojson", json.dumps(doc).encode(), "application/geo+json")},
+                    data={"name": "北半"})
+    assert r.status_code == 201, r.text
+    codes = [p["code"] for p in r.json()["validation"]["problems"]]
+    assert "gap" in codes  # the southern half of community A is in no grid
+
+
+def test_bad_requests_and_roles(client, login, city):
+    planner = login("planner", DISTRICT)
+    assert client.post("/api/v1/plans", headers=planner, json={"communities": []}).status_code == 422
+    assert client.post("/api/v1/plans", headers=planner, json={"communities": ["110105001099"]}).status_code == 422
+    r = client.post("/api/v1/plans", headers={**planner, "Content-Type": "application/json"}, content=b"{oops")
+    assert r.status_code == 422
+    bad = client.post("/api/v1/plans", headers=planner, files={"file": ("x.geojson", b"{}", "application/json")})
+    assert bad.status_code == 422
+    assert client.post("/api/v1/plans", headers=login("grid_worker", A1), json={"communities": [COMM_A]}).status_code == 403
+    assert client.get("/api/v1/plans/424242", headers=planner).status_code == 404
