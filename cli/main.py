@@ -382,3 +382,52 @@ def analytics_warnings(on: Annotated[str, typer.Option(help="The day of the list
         out.print(f"- {w[key]} (p={w['p']:.2g})", highlight=False)
     out.print(t("{count} warnings among {tested} grid and category pairs tested", count=len(found["warnings"]),
                 tested=found["tested"]))
+
+
+plan_app = typer.Typer(help="Boundary plans: draft grid boundaries, validated before they are published.",
+                       no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("create")
+def plan_create(file: Annotated[Path, typer.Argument(help="Grid boundaries: GeoJSON, GeoPackage, Shapefile or CSV "
+                                                          "with WKT (omit with --from-current)")] = None,
+                from_current: Annotated[list[str], typer.Option("--from-current",
+                                                                help="Copy this community's current grids "
+                                                                     "(repeatable)")] = None,
+                name: Annotated[str, typer.Option(help="The plan's name")] = None,
+                crs: Annotated[str, typer.Option(help="CRS of the file when it declares none or a wrong one")] = None,
+                as_json: Annotated[bool, typer.Option("--json", help="Print the id and validation as JSON")] = False):
+    """Create a draft plan from a file or from the current grids of communities; prints its id."""
+    from geo.cases.workflow import SYSTEM
+    from geo.planning import plans, validation
+
+    if (file is None) == (not from_current):
+        fail("give a FILE or --from-current COMMUNITY, not both")
+    with session_scope() as session:
+        plan_id = (plans.create_from_file(session, SYSTEM, file, name, crs) if file
+                   else plans.create_from_current(session, SYSTEM, from_current, name))
+        report = validation.report_dict(validation.validate_plan(session, plan_id, SYSTEM), get_settings().lang)
+    if as_json:
+        out.print_json(data={"id": plan_id, "validation": report})
+    else:
+        out.print(plan_id)
+
+
+@plan_app.command("validate")
+def plan_validate(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
+                  as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False):
+    """Check a plan; exits 1 when it has errors (warnings alone exit 0)."""
+    from geo.cases.workflow import SYSTEM
+    from geo.planning import validation
+
+    with session_scope() as session:
+        report = validation.report_dict(validation.validate_plan(session, plan_id, SYSTEM), get_settings().lang)
+    if as_json:
+        out.print_json(data=report)
+    else:
+        for p in report["problems"]:
+            out.print(f"- [{p['severity']}] {p['message']}", highlight=False)
+        out.print(t("{errors} errors, {warnings} warnings", errors=report["errors"], warnings=report["warnings"]))
+    if not report["valid"]:
+        raise typer.Exit(1)

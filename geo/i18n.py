@@ -184,6 +184,8 @@ ZH: dict[str, str] = {
     "only planners and administrators work on plans": "只有规划人员和管理员可以编辑规划方案",
     "a plan needs at least one community": "规划方案至少需要一个社区",
     "a plan upload needs a file field": "上传规划方案需要 file 字段",
+    "give a FILE or --from-current COMMUNITY, not both": "请提供文件或 --from-current 社区编码，二者选一",
+    "{errors} errors, {warnings} warnings": "错误 {errors} 项，警告 {warnings} 项",
     "a plan needs a JSON body with communities, or a file upload ({error})":
         "规划方案需要含 communities 的 JSON 请求体，或上传文件（{error}）",
     "no community with code {code}": "没有编码为 {code} 的社区",

@@ -133,3 +133,18 @@ def test_analytics_exports_and_warnings(cli_database, tmp_path):
     result = wangge("analytics", "warnings", "--on", "2026-11-20")
     assert result.exit_code == 0 and "0 warnings among 0" in result.output
     assert wangge("analytics", "warnings", "--on", "someday").exit_code == 2
+
+
+def test_plan_create_and_validate(cli_database, tmp_path):
+    import_city(tmp_path)
+    result = wangge("plan", "create", "--from-current", "110105001001", "--json")
+    assert result.exit_code == 0, result.output
+    created = json.loads(result.output)
+    assert created["validation"]["valid"] is True
+    assert wangge("plan", "validate", str(created["id"])).exit_code == 0
+    broken = wangge("plan", "create", "--from-current", "110105001002")
+    assert broken.exit_code == 0
+    result = wangge("plan", "validate", broken.output.strip())
+    assert result.exit_code == 1 and "belong to no grid" in result.output
+    assert wangge("plan", "create").exit_code == 2
+    assert wangge("plan", "validate", "99999").exit_code == 2
