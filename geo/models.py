@@ -360,3 +360,18 @@ class PlanGrid(Base):
     purpose: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False)
     __table_args__ = (Index("ix_plan_grids_geom", "geom", postgresql_using="gist"),)
+
+
+class PlanEdit(Base):
+    """One edit of a plan, with the grids it replaced and those it made, so that it can be undone and redone."""
+
+    __tablename__ = "plan_edits"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    op: Mapped[str] = mapped_column(String(24))
+    params: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    before: Mapped[list] = mapped_column(JSONB)  # the grids as they were: [{code, name, …, geom (WKB hex)}]
+    after: Mapped[list] = mapped_column(JSONB)
+    undone: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    __table_args__ = (Index("ix_plan_edits_plan_id", "plan_id", "id"),)

@@ -1,10 +1,8 @@
-"""Boundary plans under /api/v1/plans: create (from a file or the current boundaries), read, validate."""
+"""Boundary plans under /api/v1/plans: create (from a file or the current boundaries), read, validate, edit."""
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
-
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -12,7 +10,7 @@ from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.planning import plans, validation
+from geo.planning import edits, plans, validation
 
 router = APIRouter(prefix="/plans", tags=["planning"])
 
@@ -59,3 +57,63 @@ def get_plan(session: SessionDep, actor: ActorDep, plan_id: int):
 def validate(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
     """Every problem (errors block publishing, warnings do not) with its geometry, and each grid's measures."""
     return validation.report_dict(validation.validate_plan(session, plan_id, actor), request_lang(request))
+
+
+class SplitIn(BaseModel):
+    code: str
+    line: dict = Field(description="GeoJSON LineString crossing the grid")
+    name: str | None = Field(default=None, description="Name of the new grid")
+
+
+class MergeIn(BaseModel):
+    codes: list[str] = Field(min_length=2, description="Neighbouring grids of one community; the first code stays")
+    name: str | None = None
+
+
+class ReassignIn(BaseModel):
+    to: str = Field(description="The grid that receives")
+    area: dict | None = Field(default=None, description="GeoJSON Polygon: the land handed over")
+    buildings: list[int] | None = Field(default=None, description="Or whole buildings, with the land around them")
+
+
+def _after_edit(request: Request, session, actor, plan_id: int, result) -> dict:
+    version = plans.plan_row(session, plan_id, actor)["version"]
+    return {"result": result, "version": version,
+            "validation": validation.report_dict(validation.validate_plan(session, plan_id, actor),
+                                                 request_lang(request))}
+
+
+@router.post("/{plan_id}/split")
+def split(request: Request, session: SessionDep, actor: ActorDep, plan_id: int, body: SplitIn) -> dict:
+    """Cut a grid in two along a line; the larger part keeps the code, the other gets the next unused one."""
+    return _after_edit(request, session, actor, plan_id,
+                       {"new_code": edits.split(session, plan_id, actor, body.code, body.line, body.name)})
+
+
+@router.post("/{plan_id}/merge")
+def merge(request: Request, session: SessionDep, actor: ActorDep, plan_id: int, body: MergeIn) -> dict:
+    """Join neighbouring grids of one community into the first."""
+    return _after_edit(request, session, actor, plan_id,
+                       {"code": edits.merge(session, plan_id, actor, body.codes, body.name)})
+
+
+@router.post("/{plan_id}/reassign")
+def reassign(request: Request, session: SessionDep, actor: ActorDep, plan_id: int, body: ReassignIn) -> dict:
+    """Hand land (an `area` polygon: moving a shared edge, a block) or whole `buildings` to grid `to`."""
+    if (body.area is None) == (body.buildings is None):
+        raise InvalidInput(msg("give either area or buildings"))
+    givers = (edits.reassign(session, plan_id, actor, body.to, body.area) if body.area is not None
+              else edits.move_buildings(session, plan_id, actor, body.to, body.buildings))
+    return _after_edit(request, session, actor, plan_id, {"from": givers})
+
+
+@router.post("/{plan_id}/undo")
+def undo(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
+    """Take back the last edit (409 when there is none)."""
+    return _after_edit(request, session, actor, plan_id, {"undone": edits.undo(session, plan_id, actor)})
+
+
+@router.post("/{plan_id}/redo")
+def redo(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
+    """Apply again the first edit taken back (409 when there is none)."""
+    return _after_edit(request, session, actor, plan_id, {"redone": edits.redo(session, plan_id, actor)})

@@ -4,7 +4,7 @@ import json
 
 from shapely.geometry import box
 
-from tests.city import A1, A2, COMM_A, COMM_B, DISTRICT, collection, feature
+from tests.city import A1, A2, A3, A4, COMM_A, COMM_B, DISTRICT, collection, feature
 
 
 def test_create_from_current_read_and_validate(client, login, city):
@@ -41,3 +41,22 @@ def test_bad_requests_and_roles(client, login, city):
     assert bad.status_code == 422
     assert client.post("/api/v1/plans", headers=login("grid_worker", A1), json={"communities": [COMM_A]}).status_code == 403
     assert client.get("/api/v1/plans/424242", headers=planner).status_code == 404
+
+
+def test_edits_over_http_with_undo(client, login, city):
+    planner = login("planner", DISTRICT)
+    plan = client.post("/api/v1/plans", headers=planner, json={"communities": [COMM_A]}).json()["id"]
+    r = client.post(f"/api/v1/plans/{plan}/split", headers=planner,
+                    json={"code": A2, "line": {"type": "LineString", "coordinates": [[116.415, 39.95], [116.445, 39.95]]}})
+    assert r.status_code == 200, r.text
+    assert r.json()["result"]["new_code"] == f"{COMM_A}006" and r.json()["validation"]["valid"] and r.json()["version"] == 2
+    r = client.post(f"/api/v1/plans/{plan}/reassign", headers=planner,
+                    json={"to": A1, "area": {"type": "Polygon", "coordinates": [[[116.42, 39.955], [116.43, 39.955],
+                                                                                  [116.43, 39.96], [116.42, 39.96],
+                                                                                  [116.42, 39.955]]]}})
+    assert r.status_code == 200 and r.json()["result"]["from"] == [f"{COMM_A}006"]
+    assert client.post(f"/api/v1/plans/{plan}/undo", headers=planner).json()["result"] == {"undone": "reassign"}
+    assert client.post(f"/api/v1/plans/{plan}/merge", headers=planner, json={"codes": [A3, A4]}).status_code == 200
+    assert client.post(f"/api/v1/plans/{plan}/redo", headers=planner).status_code == 409
+    assert client.post(f"/api/v1/plans/{plan}/reassign", headers=planner, json={"to": A1}).status_code == 422
+    assert client.post(f"/api/v1/plans/{plan}/split", headers=planner, json={"code": A1, "line": {}}).status_code == 422

@@ -7,6 +7,7 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 from geoalchemy2 import Geometry
+from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0005"
 down_revision = "0004"
@@ -40,9 +41,23 @@ def upgrade() -> None:
         sa.Column("geom", Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False),
     )
     op.create_index("ix_plan_grids_geom", "plan_grids", ["geom"], postgresql_using="gist")
+    op.create_table(
+        "plan_edits",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
+        sa.Column("plan_id", sa.BigInteger(), sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("op", sa.String(24), nullable=False),
+        sa.Column("params", JSONB(), server_default="{}", nullable=False),
+        sa.Column("before", JSONB(), nullable=False),
+        sa.Column("after", JSONB(), nullable=False),
+        sa.Column("undone", sa.Boolean(), server_default="false", nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    )
+    op.create_index("ix_plan_edits_plan_id", "plan_edits", ["plan_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_plan_edits_plan_id", table_name="plan_edits")
+    op.drop_table("plan_edits")
     op.drop_index("ix_plan_grids_geom", table_name="plan_grids")
     op.drop_table("plan_grids")
     op.drop_table("plans")

@@ -1,0 +1,214 @@
+"""Editing a draft plan: split a grid along a line, merge grids, hand an area or some buildings to a neighbour;
+every edit can be undone and redone.
+
+Each edit stores the grids it replaced and the grids it made (plan_edits), so undo and redo only swap those
+rows back and forth. A new edit forgets the edits that were undone (as in every editor). Geometry is
+computed in WGS84 with shapely and cleaned with make_valid; validation follows every edit.
+"""
+
+import json
+
+import shapely
+from shapely.geometry import shape
+from shapely.ops import split as split_polygon
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.cases.workflow import Actor
+from geo.errors import Conflict, InvalidInput
+from geo.i18n import msg
+from geo.models import PlanStatus
+from geo.planning.plans import grids_of, plan_row
+
+MIN_PART_DEG2 = 1e-10  # about 1 m²: smaller leftovers of a cut are slivers, not grids
+
+
+def _draft(session: Session, plan_id: int, actor: Actor):
+    row = plan_row(session, plan_id, actor)
+    if row["status"] != PlanStatus.draft.value:
+        raise Conflict(msg("plan {id} is {status}: only drafts can be edited", id=plan_id, status=row["status"]))
+    return row
+
+
+def _grid(grids: dict, code: str) -> dict:
+    if code not in grids:
+        raise InvalidInput(msg("the plan has no grid {code}", code=code))
+    return grids[code]
+
+
+def _polygonal(geom):
+    """The polygons of a shape (a cut or a difference may leave lines and points behind), as a MultiPolygon."""
+    parts = [p for p in shapely.get_parts(shapely.make_valid(geom)) if p.geom_type in ("Polygon", "MultiPolygon")]
+    polygons = [q for p in parts for q in shapely.get_parts(p) if q.area > MIN_PART_DEG2]
+    return shapely.MultiPolygon(polygons) if polygons else None
+
+
+def _row(grid: dict, geom) -> dict:
+    return {k: grid[k] for k in ("code", "name", "community_code", "kind", "purpose")} | {"geom": geom}
+
+
+def _record(session: Session, plan_id: int, op: str, params: dict, before: list[dict], after: list[dict]) -> None:
+    """Replace `before` by `after` in the plan and remember both."""
+    session.execute(text("DELETE FROM plan_edits WHERE plan_id = :p AND undone"), {"p": plan_id})
+    _swap(session, plan_id, before, after)
+    session.execute(text("INSERT INTO plan_edits (plan_id, op, params, before, after) VALUES (:p, :op, :params, "
+                         ":before, :after)"),
+                    {"p": plan_id, "op": op, "params": json.dumps(params, ensure_ascii=False),
+                     "before": json.dumps([_stored(g) for g in before], ensure_ascii=False),
+                     "after": json.dumps([_stored(g) for g in after], ensure_ascii=False)})
+
+
+def _stored(grid: dict) -> dict:
+    return {k: grid[k] for k in ("code", "name", "community_code", "kind", "purpose")} | {
+        "geom": shapely.to_wkb(grid["geom"], hex=True)}
+
+
+def _loaded(stored: dict) -> dict:
+    return stored | {"geom": shapely.from_wkb(stored["geom"])}
+
+
+def _swap(session: Session, plan_id: int, old: list[dict], new: list[dict]) -> None:
+    session.execute(text("DELETE FROM plan_grids WHERE plan_id = :p AND code = ANY(:codes)"),
+                    {"p": plan_id, "codes": [g["code"] for g in old]})
+    if new:
+        session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) "
+                             "VALUES (:p, :code, :name, :community_code, :kind, :purpose, ST_GeomFromWKB(:wkb, 4326))"),
+                        [{"p": plan_id, **{k: g[k] for k in ("code", "name", "community_code", "kind", "purpose")},
+                          "wkb": shapely.to_wkb(shapely.MultiPolygon(list(shapely.get_parts(g["geom"]))))}
+                         for g in new])
+    session.execute(text("UPDATE plans SET version = version + 1, updated_at = now() WHERE id = :p"), {"p": plan_id})
+
+
+def next_code(session: Session, plan_id: int, community: str) -> str:
+    """The next grid code of `community` never used before: not in the plan, not in force, not retired."""
+    used = set(session.execute(text("SELECT code FROM plan_grids WHERE plan_id = :p AND community_code = :c "
+                                    "UNION SELECT code FROM areas WHERE parent_code = :c"),
+                               {"p": plan_id, "c": community}).scalars())
+    highest = max((int(c[-3:]) for c in used if c.startswith(community)), default=0)
+    if highest >= 999:
+        raise Conflict(msg("community {community} has used all 999 grid codes", community=community))
+    return f"{community}{highest + 1:03d}"
+
+
+def split(session: Session, plan_id: int, actor: Actor, code: str, line: dict, new_name: str | None = None) -> str:
+    """Cut grid `code` in two along a GeoJSON LineString; the larger part keeps the code. Returns the new code."""
+    _draft(session, plan_id, actor)
+    grids = {g["code"]: g for g in grids_of(session, plan_id)}
+    grid = _grid(grids, code)
+    try:
+        cutter = shape(line)
+    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
+        raise InvalidInput(msg("line must be a GeoJSON LineString")) from None
+    if cutter.geom_type != "LineString":
+        raise InvalidInput(msg("line must be a GeoJSON LineString"))
+    parts = sorted((p for p in shapely.get_parts(split_polygon(grid["geom"], cutter)) if p.area > MIN_PART_DEG2),
+                   key=lambda p: -p.area)
+    if len(parts) != 2:
+        raise InvalidInput(msg("the line must cut grid {code} into exactly two parts, it makes {parts}", code=code,
+                               parts=len(parts)))
+    new_code = next_code(session, plan_id, grid["community_code"])
+    kept, made = _row(grid, _polygonal(parts[0])), _row(grid, _polygonal(parts[1])) | {
+        "code": new_code, "name": new_name or f"{grid['name']}（分）", "kind": "ordinary", "purpose": None}
+    _record(session, plan_id, "split", {"code": code, "line": line}, [grid], [kept, made])
+    return new_code
+
+
+def merge(session: Session, plan_id: int, actor: Actor, codes: list[str], name: str | None = None) -> str:
+    """Join neighbouring grids of one community into the first of `codes`. Returns its code."""
+    _draft(session, plan_id, actor)
+    grids = {g["code"]: g for g in grids_of(session, plan_id)}
+    chosen = [_grid(grids, c) for c in dict.fromkeys(codes)]
+    if len(chosen) < 2 or len({g["community_code"] for g in chosen}) != 1:
+        raise InvalidInput(msg("merge needs two or more grids of one community"))
+    union = shapely.union_all([shapely.buffer(g["geom"], 0) for g in chosen])
+    if len(shapely.get_parts(union)) > 1:
+        raise InvalidInput(msg("grids {codes} do not touch: merged they would be in pieces", codes=", ".join(codes)))
+    merged = _row(chosen[0], _polygonal(union)) | ({"name": name} if name else {})
+    _record(session, plan_id, "merge", {"codes": codes}, chosen, [merged])
+    return merged["code"]
+
+
+def reassign(session: Session, plan_id: int, actor: Actor, to: str, area: dict) -> list[str]:
+    """Hand the part of a GeoJSON polygon `area` lying in other grids of the same community to grid `to`
+    (moving a shared edge, or giving a neighbour a block). Returns the grids that gave something."""
+    _draft(session, plan_id, actor)
+    try:
+        region = shapely.make_valid(shape(area))
+    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
+        raise InvalidInput(msg("area must be a GeoJSON Polygon or MultiPolygon")) from None
+    if region.geom_type not in ("Polygon", "MultiPolygon") or region.is_empty:
+        raise InvalidInput(msg("area must be a GeoJSON Polygon or MultiPolygon"))
+    return _give(session, plan_id, to, region, "reassign", {"to": to, "area": area})
+
+
+def move_buildings(session: Session, plan_id: int, actor: Actor, to: str, building_ids: list[int]) -> list[str]:
+    """Hand whole buildings to grid `to`: each takes the land nearer to it than to any other building of its grid
+    (its Voronoi cell), so the new edge runs between buildings. Returns the grids that gave something."""
+    _draft(session, plan_id, actor)
+    grids = grids_of(session, plan_id)
+    target = _grid({g["code"]: g for g in grids}, to)
+    rows = session.execute(text("SELECT id, ST_AsBinary(ST_PointOnSurface(geom)) FROM buildings WHERE id = ANY(:ids)"),
+                           {"ids": building_ids}).all()
+    missing = sorted(set(building_ids) - {r[0] for r in rows})
+    if missing:
+        raise InvalidInput(msg("no building {id}", id=missing[0]))
+    moving = {r[0]: shapely.from_wkb(bytes(r[1])) for r in rows}
+    region = shapely.union_all([_voronoi_cell(session, grids, target, point) for point in moving.values()])
+    return _give(session, plan_id, to, region, "move_buildings", {"to": to, "buildings": sorted(moving)})
+
+
+def _voronoi_cell(session: Session, grids: list[dict], target: dict, point):
+    """The land of `point`'s grid nearer to `point` than to the grid's other buildings."""
+    home = next((g for g in grids if g["geom"].covers(point) and g["community_code"] == target["community_code"]), None)
+    if home is None or home["code"] == target["code"]:
+        return shapely.Polygon()
+    others = session.execute(text("SELECT ST_AsBinary(ST_PointOnSurface(geom)) FROM buildings "
+                                  "WHERE ST_Covers(ST_GeomFromWKB(:g, 4326), ST_PointOnSurface(geom))"),
+                             {"g": shapely.to_wkb(home["geom"])}).scalars()
+    points = shapely.MultiPoint([shapely.from_wkb(bytes(w)) for w in others] or [point])
+    cells = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=home["geom"]))
+    mine = next(c for c in cells if c.covers(point))
+    return mine.intersection(home["geom"])
+
+
+def _give(session: Session, plan_id: int, to: str, region, op: str, params: dict) -> list[str]:
+    grids = {g["code"]: g for g in grids_of(session, plan_id)}
+    target = _grid(grids, to)
+    givers = [g for g in grids.values() if g["code"] != to and g["community_code"] == target["community_code"]
+              and g["geom"].intersects(region) and g["geom"].intersection(region).area > MIN_PART_DEG2]
+    if not givers:
+        raise InvalidInput(msg("the area takes nothing from the other grids of {code}'s community", code=to))
+    before, after = [target, *givers], []
+    taken = shapely.union_all([g["geom"].intersection(region) for g in givers])
+    for g in givers:
+        rest = _polygonal(g["geom"].difference(region))
+        if rest is None:
+            raise InvalidInput(msg("grid {code} would be left with nothing; merge it instead", code=g["code"]))
+        after.append(_row(g, rest))
+    after.insert(0, _row(target, _polygonal(target["geom"].union(taken))))
+    _record(session, plan_id, op, params, before, after)
+    return [g["code"] for g in givers]
+
+
+def undo(session: Session, plan_id: int, actor: Actor) -> str:
+    """Take back the last edit still in force; returns its operation."""
+    _draft(session, plan_id, actor)
+    edit = session.execute(text("SELECT id, op, before, after FROM plan_edits WHERE plan_id = :p AND NOT undone "
+                                "ORDER BY id DESC LIMIT 1"), {"p": plan_id}).first()
+    if edit is None:
+        raise Conflict(msg("plan {id} has nothing to undo", id=plan_id))
+    _swap(session, plan_id, [_loaded(g) for g in edit.after], [_loaded(g) for g in edit.before])
+    session.execute(text("UPDATE plan_edits SET undone = true WHERE id = :e"), {"e": edit.id})
+    return edit.op
+
+
+def redo(session: Session, plan_id: int, actor: Actor) -> str:
+    """Apply again the first edit taken back; returns its operation."""
+    _draft(session, plan_id, actor)
+    edit = session.execute(text("SELECT id, op, before, after FROM plan_edits WHERE plan_id = :p AND undone "
+                                "ORDER BY id LIMIT 1"), {"p": plan_id}).first()
+    if edit is None:
+        raise Conflict(msg("plan {id} has nothing to redo", id=plan_id))
+    _swap(session, plan_id, [_loaded(g) for g in edit.before], [_loaded(g) for g in edit.after])
+    session.execute(text("UPDATE plan_edits SET undone = false WHERE id = :e"), {"e": edit.id})
+    return edit.op
