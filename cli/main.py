@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.progress import track as rich_track
 
 from geo import migrate
@@ -431,3 +432,35 @@ def plan_validate(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
         out.print(t("{errors} errors, {warnings} warnings", errors=report["errors"], warnings=report["warnings"]))
     if not report["valid"]:
         raise typer.Exit(1)
+
+
+@plan_app.command("impact")
+def plan_impact(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
+                target: Annotated[str, typer.Option(help="Households per grid, MIN-MAX")] = "300-500",
+                as_json: Annotated[bool, typer.Option("--json", help="Print the whole impact as JSON")] = False):
+    """What publishing the plan would change: per grid old against new, and what moves where."""
+    from geo.cases.workflow import SYSTEM
+    from geo.planning.impact import impact
+
+    try:
+        low, high = (int(v) for v in target.split("-"))
+    except ValueError:
+        fail("--target {value!r}: use MIN-MAX, e.g. 300-500", value=target)
+    with session_scope() as session:
+        found = impact(session, plan_id, SYSTEM, (low, high))
+    if as_json:
+        out.print_json(data=found)
+        return
+    table = Table(title=t("plan {id}: households per grid, before → after", id=plan_id))
+    for col in ("grid", "status", "households", "residents", "open cases", "staff"):
+        table.add_column(col, justify="left" if col in ("grid", "status") else "right")
+    arrow = lambda r, k: f"{'–' if r[k + '_before'] is None else r[k + '_before']} → " \
+                         f"{'–' if r[k + '_after'] is None else r[k + '_after']}"  # noqa: E731
+    for r in found["grids"]:
+        table.add_row(r["code"], r["status"], arrow(r, "households"), arrow(r, "residents"), arrow(r, "open_cases"),
+                      arrow(r, "staff"))
+    out.print(table)
+    for when in ("before", "after"):
+        b = found["balance"][when]
+        out.print(t("{when}: {within} of {grids} grids within {low}-{high} households", when=when,
+                    within=b.get("within", 0), grids=b["grids"], low=low, high=high))

@@ -199,6 +199,10 @@ ZH: dict[str, str] = {
     "plan {id} has nothing to undo": "规划方案 {id} 没有可撤销的操作",
     "plan {id} has nothing to redo": "规划方案 {id} 没有可重做的操作",
     "give either area or buildings": "请提供 area 或 buildings 之一",
+    "the target range must be two positive numbers, the smaller first": "目标范围须为两个正数，较小者在前",
+    "--target {value!r}: use MIN-MAX, e.g. 300-500": "--target {value!r}：请使用 最小-最大 格式，如 300-500",
+    "plan {id}: households per grid, before → after": "规划方案 {id}：各网格户数，调整前 → 调整后",
+    "{when}: {within} of {grids} grids within {low}-{high} households": "{when}：{grids} 个网格中有 {within} 个在 {low}-{high} 户之间",
     "a plan needs a JSON body with communities, or a file upload ({error})":
         "规划方案需要含 communities 的 JSON 请求体，或上传文件（{error}）",
     "no community with code {code}": "没有编码为 {code} 的社区",

@@ -10,7 +10,7 @@ from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.planning import edits, plans, validation
+from geo.planning import edits, impact, plans, validation
 
 router = APIRouter(prefix="/plans", tags=["planning"])
 
@@ -117,3 +117,10 @@ def undo(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -
 def redo(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
     """Apply again the first edit taken back (409 when there is none)."""
     return _after_edit(request, session, actor, plan_id, {"redone": edits.redo(session, plan_id, actor)})
+
+
+@router.get("/{plan_id}/impact")
+def plan_impact(session: SessionDep, actor: ActorDep, plan_id: int, target_min: int = 300, target_max: int = 500) -> dict:
+    """Per grid old against new (households, residents, special groups, staff, open cases, last year's cases),
+    the moves between grids, and the balance against the target households per grid."""
+    return impact.impact(session, plan_id, actor, (target_min, target_max))

@@ -60,3 +60,11 @@ def test_edits_over_http_with_undo(client, login, city):
     assert client.post(f"/api/v1/plans/{plan}/redo", headers=planner).status_code == 409
     assert client.post(f"/api/v1/plans/{plan}/reassign", headers=planner, json={"to": A1}).status_code == 422
     assert client.post(f"/api/v1/plans/{plan}/split", headers=planner, json={"code": A1, "line": {}}).status_code == 422
+
+
+def test_impact_over_http(client, login, city):
+    planner = login("planner", DISTRICT)
+    plan = client.post("/api/v1/plans", headers=planner, json={"communities": [COMM_A]}).json()["id"]
+    r = client.get(f"/api/v1/plans/{plan}/impact", headers=planner, params={"target_min": 1, "target_max": 9})
+    assert r.status_code == 200 and r.json()["target_households"] == [1, 9] and len(r.json()["grids"]) == 5
+    assert client.get(f"/api/v1/plans/{plan}/impact", headers=planner, params={"target_min": 9, "target_max": 1}).status_code == 422

@@ -148,3 +148,13 @@ def test_plan_create_and_validate(cli_database, tmp_path):
     assert result.exit_code == 1 and "belong to no grid" in result.output
     assert wangge("plan", "create").exit_code == 2
     assert wangge("plan", "validate", "99999").exit_code == 2
+
+
+def test_plan_impact(cli_database, tmp_path):
+    import_city(tmp_path)
+    plan = wangge("plan", "create", "--from-current", "110105001001").output.strip()
+    result = wangge("plan", "impact", plan, "--target", "1-5")
+    assert result.exit_code == 0, result.output
+    assert "110105001001001" in result.output and "kept" in result.output
+    assert json.loads(wangge("plan", "impact", plan, "--json").output)["moves"] == []
+    assert wangge("plan", "impact", plan, "--target", "lots").exit_code == 2
