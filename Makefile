@@ -35,6 +35,7 @@ bench: setup
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/maps.py
 	$(BIN)/python bench/analytics.py
+	$(BIN)/python bench/planning.py
 
 clean:
 	-$(BIN)/wangge db stop

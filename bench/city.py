@@ -41,9 +41,9 @@ def cell_polygons(points: np.ndarray, cols: int, rows: int) -> np.ndarray:
     return polys
 
 
-def build(n_grids: int, seed: int = 7) -> list[tuple[str, str, str | None, object]]:
-    """(code, level, parent, geometry) for a district of about `n_grids` grids, top down."""
-    per_street = GRIDS_PER_COMMUNITY * COMMUNITIES_PER_STREET
+def build(n_grids: int, seed: int = 7, side_grids: int = GRIDS_PER_COMMUNITY) -> list[tuple[str, str, str | None, object]]:
+    """(code, level, parent, geometry) for a district of about `n_grids` grids, communities of side_grids² grids."""
+    per_street = side_grids * COMMUNITIES_PER_STREET
     side = max(1, round((n_grids / per_street ** 2) ** 0.5))
     street_cols, street_rows = side, max(1, round(n_grids / (per_street ** 2 * side)))
     cols, rows = street_cols * per_street, street_rows * per_street
@@ -56,9 +56,9 @@ def build(n_grids: int, seed: int = 7) -> list[tuple[str, str, str | None, objec
         for c_index in range(COMMUNITIES_PER_STREET ** 2):
             cr, cc = divmod(c_index, COMMUNITIES_PER_STREET)
             community = f"{street[:9]}{c_index + 1:03d}"
-            r0 = sr * per_street + cr * GRIDS_PER_COMMUNITY
-            c0 = sc * per_street + cc * GRIDS_PER_COMMUNITY
-            block = cells[r0:r0 + GRIDS_PER_COMMUNITY, c0:c0 + GRIDS_PER_COMMUNITY].ravel()
+            r0 = sr * per_street + cr * side_grids
+            c0 = sc * per_street + cc * side_grids
+            block = cells[r0:r0 + side_grids, c0:c0 + side_grids].ravel()
             grids += [(f"{community}{g + 1:03d}", "grid", community, poly) for g, poly in enumerate(block)]
             shape = shapely.coverage_union_all(block)
             communities.append((community, "community", street, shape))
@@ -68,9 +68,9 @@ def build(n_grids: int, seed: int = 7) -> list[tuple[str, str, str | None, objec
     return [district, *streets, *communities, *grids]
 
 
-def load(engine: Engine, n_grids: int, seed: int = 7) -> dict:
+def load(engine: Engine, n_grids: int, seed: int = 7, side_grids: int = GRIDS_PER_COMMUNITY) -> dict:
     """Bulk-load the generated city, two staff per grid and one building with its head; returns extent and counts."""
-    areas = build(n_grids, seed)
+    areas = build(n_grids, seed, side_grids)
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
