@@ -45,6 +45,10 @@ PAGE_STYLE = """<style>
 #case-panel { position: absolute; top: 10px; left: 60px; z-index: 1000; width: 24em; max-height: 85vh; overflow: auto; }
 #case-panel ol { padding-left: 1.4em; margin: 4px 0; }
 .wangge-warnings { max-width: 28em; }
+#case-panel .ok { color: #238b45; font-weight: bold; } #case-panel .bad { color: #cb181d; font-weight: bold; }
+#case-panel ol.problems li.warning a { color: #8c6d1f; } #case-panel ol.problems li.error a { color: #cb181d; }
+#case-panel table.impact { border-collapse: collapse; font-size: 12px; }
+#case-panel table.impact td, #case-panel table.impact th { padding: 1px 6px; border-bottom: 1px solid #eee; }
 .wangge-legend i.ramp { width: 80px; background: linear-gradient(to right, #ffffcc, #feb24c, #e31a1c, #800026); }
 .staff-marker { background: #238b45; color: #fff; border-radius: 9px; padding: 0 6px; font: 12px/18px sans-serif;
   white-space: nowrap; box-shadow: 0 1px 3px rgba(0,0,0,.4); }

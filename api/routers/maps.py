@@ -17,6 +17,7 @@ from maps.dispatch_page import dispatch_page
 from maps.grid_page import grid_page
 from maps.command_center import command_center
 from maps.labels import LABELS
+from maps.plan_page import plan_page
 
 router = APIRouter(prefix="/maps", tags=["maps"], include_in_schema=False)
 
@@ -107,3 +108,9 @@ def grid_screen(request: Request, session: SessionDep, actor: PageActor, code: s
 def dispatch_screen(request: Request, session: SessionDep, actor: PageActor):
     """Place a case by clicking, see which grid and who would receive it, then register it."""
     return _render(request, actor, lambda lang: dispatch_page(session, actor.scope, lang))
+
+
+@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+def plan_screen(request: Request, session: SessionDep, actor: PageActor, plan_id: int):
+    """One boundary plan: its grids over those in force, problems, impact, and the drawing tools."""
+    return _render(request, actor, lambda lang: plan_page(session, plan_id, actor, lang))

@@ -21,6 +21,7 @@ from geo.models import PlanStatus
 from geo.planning.plans import grids_of, plan_row
 
 MIN_PART_DEG2 = 1e-10  # about 1 m²: smaller leftovers of a cut are slivers, not grids
+SNAP_DEG = 1e-9  # 0.1 mm: vertices this close are the same vertex
 
 
 def _draft(session: Session, plan_id: int, actor: Actor):
@@ -47,8 +48,25 @@ def _row(grid: dict, geom) -> dict:
     return {k: grid[k] for k in ("code", "name", "community_code", "kind", "purpose")} | {"geom": geom}
 
 
+def _with_neighbours_noded(session: Session, plan_id: int, before: list[dict], after: list[dict]):
+    """Add the edit's new vertices to the grids around it, so shared edges keep matching vertex for vertex
+    (a coverage stays valid: a split's end on a neighbour's edge must be a vertex of that neighbour too)."""
+    changed = {g["code"] for g in before} | {g["code"] for g in after}
+    made = shapely.union_all([g["geom"] for g in after])
+    communities = {g["community_code"] for g in after}
+    for grid in grids_of(session, plan_id):
+        if grid["code"] in changed or grid["community_code"] not in communities or grid["geom"].distance(made) > SNAP_DEG:
+            continue
+        noded = _polygonal(shapely.snap(grid["geom"], made, SNAP_DEG))
+        if noded is not None and not noded.equals_exact(grid["geom"], 0):
+            before.append(grid)
+            after.append(_row(grid, noded))
+    return before, after
+
+
 def _record(session: Session, plan_id: int, op: str, params: dict, before: list[dict], after: list[dict]) -> None:
     """Replace `before` by `after` in the plan and remember both."""
+    before, after = _with_neighbours_noded(session, plan_id, list(before), list(after))
     session.execute(text("DELETE FROM plan_edits WHERE plan_id = :p AND undone"), {"p": plan_id})
     _swap(session, plan_id, before, after)
     session.execute(text("INSERT INTO plan_edits (plan_id, op, params, before, after) VALUES (:p, :op, :params, "

@@ -24,7 +24,7 @@ WITH b AS (
     SELECT b.id, b.name, b.grid_code AS old, ST_PointOnSurface(b.geom) AS p FROM buildings b
     JOIN areas c ON c.code = ANY(:communities) AND ST_Covers(c.geom, ST_PointOnSurface(b.geom))
 )
-SELECT b.id, b.name, b.old,
+SELECT b.id, b.name, b.old, ST_X(b.p) AS lon, ST_Y(b.p) AS lat,
        (SELECT g.code FROM plan_grids g WHERE g.plan_id = :plan AND ST_Covers(g.geom, b.p)
         ORDER BY ST_Area(g.geom), g.code LIMIT 1) AS new,
        count(DISTINCT h.id) AS households, count(r.id) AS residents,
@@ -84,7 +84,7 @@ def impact(session: Session, plan_id: int, actor: Actor, target: tuple[int, int]
             move.households += b["households"]
             move.residents += b["residents"]
             moved_buildings.append({"id": b["id"], "name": b["name"], "from": b["old"], "to": b["new"],
-                                    "households": b["households"]})
+                                    "households": b["households"], "lon": b["lon"], "lat": b["lat"]})
     moved_cases = []
     for c in session.execute(text(CASES), params | {"open": [s.value for s in OPEN_STATUSES]}).mappings():
         key = "open_cases" if c["open"] else "cases_last_year"

@@ -35,7 +35,8 @@ def test_split_gives_the_smaller_part_a_new_code_and_stays_valid(session, plan):
     after = shapes(session, plan_id)
     assert after[A2].bounds == pytest.approx((116.42, 39.93, 116.44, 39.95))      # the larger, southern 2/3
     assert after[new].bounds == pytest.approx((116.42, 39.95, 116.44, 39.96))
-    assert validate_plan(session, plan_id, planner).valid
+    report = validate_plan(session, plan_id, planner)
+    assert report.valid and not [p for p in report.problems if p.code == "edges_not_shared"]  # A1 got the new vertex
     with pytest.raises(InvalidInput, match="exactly two parts"):
         edits.split(session, plan_id, planner, A2, line((116.50, 39.0), (116.51, 39.1)))
 

@@ -56,7 +56,7 @@ def test_splitting_a2_moves_the_northern_building_and_its_open_case(session, cit
     assert (a1["status"], a1["households_before"], a1["households_after"]) == ("kept", 2, 2)
     assert found["moves"] == [{"source": A2, "target": new, "buildings": 1, "households": 3, "residents": 6,
                                "open_cases": 1}]
-    assert [b["id"] for b in found["moved_buildings"]] == [north]
+    assert [(b["id"], b["lon"], b["lat"]) for b in found["moved_buildings"]] == [(north, 116.43, 39.955)]
     # Households per grid: before A1 2, A2 7, A3/A4/A5 0 → within 5..10: one; after A2 4, new 3 → none.
     assert found["balance"]["before"]["within"] == 1 and found["balance"]["after"]["within"] == 0
     assert found["balance"]["after"]["max"] == 4

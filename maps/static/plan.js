@@ -1,0 +1,104 @@
+// The plan page: a draft's grids over the boundaries in force, its problems and its impact, and the editing tools.
+// Click a grid to select it (shift-click for more); draw a line to split the selected grid, or a polygon to hand that
+// land to it; merge, undo and redo from the panel. Every edit reloads the plan, its validation and its impact.
+// C: {labels, plan: id}
+window.wanggePlan = function (leafletMap, C) {
+  const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
+    plan: null, version: 0, valid: null, errors: 0, warnings: 0, grids: 0, selected: [], moved: 0, edits: 0,
+    lastError: null});
+  const {esc, tiles, fetchJson} = window.wanggeUtil;
+  const base = '/api/v1/plans/' + C.plan;
+
+  L.vectorGrid.protobuf(tiles('grids'), {vectorTileLayerStyles: {grids: () => ({weight: 1, color: '#888',
+    dashArray: '4 4', fill: false})}, interactive: false, maxNativeZoom: 18, rendererFactory: L.svg.tile}).addTo(map);
+  const gridStyle = f => W.selected.includes(f.id)
+    ? {color: '#08519c', weight: 4, fillColor: '#6baed6', fillOpacity: 0.45}
+    : {color: '#08519c', weight: 2, fillColor: '#c6dbef', fillOpacity: 0.25};
+  const grids = L.geoJSON(null, {style: gridStyle, onEachFeature: (f, layer) => {
+    layer.bindTooltip(esc(f.properties.name) + ' ' + f.id.slice(-3), {sticky: true});
+    layer.on('click', e => {
+      W.selected = e.originalEvent.shiftKey ? [...new Set([...W.selected, f.id])] : [f.id];
+      grids.setStyle(gridStyle);
+      drawPanel();
+    });
+  }}).addTo(map);
+  const problems = L.geoJSON(null, {style: {color: '#cb181d', weight: 3, fillColor: '#fb6a4a', fillOpacity: 0.6},
+                                    pointToLayer: (f, ll) => L.circleMarker(ll, {radius: 7, className: 'plan-problem'})})
+    .addTo(map);
+  const moved = L.layerGroup().addTo(map);
+  L.control.layers(null, {[T.plan_grids]: grids, [T.plan_problems]: problems, [T.plan_moved]: moved},
+                   {collapsed: false}).addTo(map);
+
+  // Drawing: a line splits the selected grid, a polygon hands its land to the selected grid.
+  const drawn = new L.FeatureGroup().addTo(map);
+  new L.Control.Draw({draw: {polyline: {shapeOptions: {color: '#e6550d'}}, polygon: {shapeOptions: {color: '#e6550d'}},
+                             rectangle: false, circle: false, marker: false, circlemarker: false},
+                      edit: false}).addTo(map);
+  map.on(L.Draw.Event.CREATED, e => {
+    const geometry = e.layer.toGeoJSON().geometry;
+    if (W.selected.length !== 1) { say(T.plan_select_one); return; }
+    if (geometry.type === 'LineString') edit('split', {code: W.selected[0], line: geometry});
+    else edit('reassign', {to: W.selected[0], area: geometry});
+  });
+
+  let report = null, effect = null;
+  const panel = document.getElementById('case-panel');
+  const say = text => { W.lastError = text; drawPanel(); };
+  function edit(op, body) {
+    return fetch(base + '/' + op, {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                   body: body ? JSON.stringify(body) : undefined})
+      .then(r => r.json().then(j => ({ok: r.ok, j})))
+      .then(({ok, j}) => { if (!ok) { say(j.detail); return; } W.lastError = null; W.edits += 1; load(); });
+  }
+  function load() {
+    return Promise.all([fetchJson(base), fetchJson(base + '/validation'), fetchJson(base + '/impact')])
+      .then(([plan, validation, impact]) => {
+        W.plan = plan.plan; W.version = plan.plan.version; W.grids = plan.features.length;
+        grids.clearLayers(); grids.addData(plan);
+        W.selected = W.selected.filter(code => plan.features.some(f => f.id === code));
+        report = validation; W.valid = validation.valid; W.errors = validation.errors; W.warnings = validation.warnings;
+        problems.clearLayers();
+        validation.problems.filter(p => p.geometry).forEach(p => problems.addData({type: 'Feature', geometry: p.geometry,
+                                                                                    properties: p}));
+        problems.eachLayer(l => l.bindTooltip(esc(l.feature.properties.message)));
+        effect = impact; W.moved = impact.moved_buildings.length;
+        moved.clearLayers();
+        impact.moved_buildings.forEach(b => L.circleMarker([b.lat, b.lon], {radius: 6, color: '#54278f', fillOpacity: 0.9,
+                                                                            className: 'moved-building'})
+          .bindTooltip(esc(b.name) + ': ' + esc(b.from.slice(-3)) + ' → ' + esc(b.to ? b.to.slice(-3) : '–')).addTo(moved));
+        if (!W.fitted && plan.features.length) { map.fitBounds(grids.getBounds(), {animate: false}); W.fitted = true; }
+        drawPanel();
+      });
+  }
+  const both = (r, k) => (r[k + '_before'] === null ? '–' : r[k + '_before']) + ' → ' + (r[k + '_after'] === null ? '–' : r[k + '_after']);
+  function drawPanel() {
+    if (!W.plan) return;
+    const status = W.valid ? '<span class="ok">' + T.plan_valid + '</span>'
+      : '<span class="bad">' + T.plan_invalid + ' (' + W.errors + ')</span>';
+    const list = report.problems.map((p, i) => '<li class="' + p.severity + '"><a href="#" data-problem="' + i + '">' +
+      esc(p.message) + '</a></li>').join('');
+    const rows = effect.grids.map(r => '<tr><td>' + r.code.slice(-3) + '</td><td>' + T['grid_' + r.status] + '</td><td>' +
+      both(r, 'households') + '</td><td>' + both(r, 'open_cases') + '</td></tr>').join('');
+    const balance = effect.balance.after;
+    panel.innerHTML = '<b>' + esc(W.plan.name) + '</b> · ' + T.plan_version + ' ' + W.version + '<br>' + status +
+      ', ' + T.warnings_count + ' ' + W.warnings +
+      (W.lastError ? '<div class="bad" id="plan-error">' + esc(W.lastError) + '</div>' : '') +
+      '<p>' + T.plan_help + '</p><p>' + T.plan_selected + ': <span id="selected">' +
+      (W.selected.map(c => c.slice(-3)).join(', ') || T.none) + '</span></p>' +
+      '<button id="merge">' + T.plan_merge + '</button> <button id="undo">' + T.plan_undo + '</button> ' +
+      '<button id="redo">' + T.plan_redo + '</button>' +
+      '<ol class="problems">' + list + '</ol>' +
+      '<b>' + T.plan_impact + '</b> (' + T.plan_target + ' ' + effect.target_households.join('–') + ': ' +
+      (balance.within || 0) + '/' + balance.grids + ')<table class="impact"><tr><th>' + T.grids + '</th><th></th><th>' +
+      T.households + '</th><th>' + T.cases + '</th></tr>' + rows + '</table>';
+    panel.querySelector('#merge').onclick = () => edit('merge', {codes: W.selected});
+    panel.querySelector('#undo').onclick = () => edit('undo');
+    panel.querySelector('#redo').onclick = () => edit('redo');
+    panel.querySelectorAll('a[data-problem]').forEach(a => a.onclick = e => {
+      e.preventDefault();
+      const p = report.problems[Number(a.dataset.problem)];
+      if (p.geometry) map.fitBounds(L.geoJSON(p.geometry).getBounds(), {maxZoom: 18});
+    });
+  }
+  load();
+};
