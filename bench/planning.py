@@ -1,5 +1,6 @@
 """Planning benchmark: validation and impact of a plan for a 49-grid community (7 × 7), after an edit, with
-19,600 households, about 49,000 residents and 1,470 cases under it — next to the plain SQL a minimal check runs.
+19,600 households, about 49,000 residents and 1,470 cases under it — next to the plain SQL a minimal check runs;
+then ReCom proposals for every community of the district demo (617 grids).
 
 Run: `python bench/planning.py` (part of `make bench`).
 """
@@ -22,7 +23,9 @@ from geo.cases.workflow import SYSTEM  # noqa: E402
 from geo.planning import edits  # noqa: E402
 from geo.planning.impact import impact  # noqa: E402
 from geo.planning.plans import create_from_current  # noqa: E402
+from geo.planning.proposal import propose  # noqa: E402
 from geo.planning.validation import validate_plan  # noqa: E402
+from geo.synth import seed_demo  # noqa: E402
 
 SIDE = 7
 
@@ -79,6 +82,30 @@ def main(grids: int = typer.Option(1_225, help="Grids in the generated district 
     base = rows[-1][1][0]
     for step, (seconds, _) in rows:
         table.add_row(step, f"{seconds:.3f}", f"{seconds / base:.1f}×")
+    console.print(table)
+    district_proposals()
+
+
+def district_proposals(steps: int = 200) -> None:
+    """A ReCom proposal for every community of the district demo (617 grids), one after another."""
+    def load(engine, home):
+        with console.status("seeding the district demo…"), db.session_factory(engine).begin() as s:
+            seed_demo(s, "620302", "district", 1, workdir=home / "demo")
+
+    with stage(load) as st, db.session_factory(st.engine)() as session:
+        communities = session.execute(text("SELECT code FROM areas WHERE level = 'community' ORDER BY code")).scalars()
+        t0, results = time.perf_counter(), []
+        for community in list(communities):
+            results.append(propose(session, SYSTEM, community, steps=steps, seed=1))
+        seconds = time.perf_counter() - t0
+        session.rollback()
+    grids = sum(r["objective"]["grids"] for r in results)
+    outside = sum(r["objective"]["households_outside_range"] for r in results)
+    moved = sum(r["objective"]["households_moved"] for r in results)
+    table = Table(title=f"ReCom proposals for the district demo ({steps} steps a community, seed 1)")
+    for col in ("communities", "grids proposed", "seconds in all", "households outside 300–500", "households moved"):
+        table.add_column(col, justify="right")
+    table.add_row(str(len(results)), f"{grids:,}", f"{seconds:.1f}", f"{outside:,}", f"{moved:,}")
     console.print(table)
 
 

@@ -464,3 +464,26 @@ def plan_impact(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
         b = found["balance"][when]
         out.print(t("{when}: {within} of {grids} grids within {low}-{high} households", when=when,
                     within=b.get("within", 0), grids=b["grids"], low=low, high=high))
+
+
+@plan_app.command("propose")
+def plan_propose(community: Annotated[str, typer.Argument(help="The community's code")],
+                 target: Annotated[str, typer.Option(help="Households per grid, MIN-MAX")] = "300-500",
+                 grids: Annotated[int, typer.Option(help="How many grids (default: households ÷ mid-range)")] = None,
+                 steps: Annotated[int, typer.Option(help="ReCom moves to explore")] = 200,
+                 seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same proposal")] = 1,
+                 as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False):
+    """Propose balanced grids for a community (GerryChain ReCom); prints the new draft plan's id."""
+    from geo.cases.workflow import SYSTEM
+    from geo.planning.proposal import propose
+
+    try:
+        low, high = (int(v) for v in target.split("-"))
+    except ValueError:
+        fail("--target {value!r}: use MIN-MAX, e.g. 300-500", value=target)
+    with session_scope() as session:
+        found = propose(session, SYSTEM, community, target=(low, high), grids=grids, steps=steps, seed=seed)
+    if as_json:
+        out.print_json(data=found)
+    else:
+        out.print(found["plan"])

@@ -199,6 +199,10 @@ ZH: dict[str, str] = {
     "plan {id} has nothing to undo": "规划方案 {id} 没有可撤销的操作",
     "plan {id} has nothing to redo": "规划方案 {id} 没有可重做的操作",
     "give either area or buildings": "请提供 area 或 buildings 之一",
+    "no split into {grids} contiguous grids within {percent}% of {ideal} households was found":
+        "未找到划分为 {grids} 个连续网格、户数在 {ideal} 户 ±{percent}% 以内的方案",
+    "community {community} has {units} compounds and buildings: too few for {grids} grids":
+        "社区 {community} 只有 {units} 个小区和楼栋，不足以划分 {grids} 个网格",
     "the target range must be two positive numbers, the smaller first": "目标范围须为两个正数，较小者在前",
     "--target {value!r}: use MIN-MAX, e.g. 300-500": "--target {value!r}：请使用 最小-最大 格式，如 300-500",
     "plan {id}: households per grid, before → after": "规划方案 {id}：各网格户数，调整前 → 调整后",

@@ -10,7 +10,7 @@ from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.planning import edits, impact, plans, validation
+from geo.planning import edits, impact, plans, proposal, validation
 
 router = APIRouter(prefix="/plans", tags=["planning"])
 
@@ -45,6 +45,26 @@ async def create_plan(request: Request, session: SessionDep, actor: ActorDep) ->
         plan_id = plans.create_from_current(session, actor, body.communities, body.name)
     return {"id": plan_id, "validation": validation.report_dict(validation.validate_plan(session, plan_id, actor),
                                                                 request_lang(request))}
+
+
+class ProposeIn(BaseModel):
+    community: str
+    target_min: int = 300
+    target_max: int = 500
+    grids: int | None = Field(default=None, description="Default: households ÷ the middle of the range")
+    steps: int = Field(default=200, ge=1, le=5000, description="ReCom moves")
+    seed: int = 1
+    name: str | None = None
+
+
+@router.post("/propose", status_code=201)
+def propose_plan(request: Request, session: SessionDep, actor: ActorDep, body: ProposeIn) -> dict:
+    """A balanced draft for a community by ReCom: whole compounds or buildings, contiguous, within the household
+    range, close to the grids in force; with the objective's values and its validation."""
+    found = proposal.propose(session, actor, body.community, target=(body.target_min, body.target_max),
+                             grids=body.grids, steps=body.steps, seed=body.seed, name=body.name)
+    return found | {"validation": validation.report_dict(validation.validate_plan(session, found["plan"], actor),
+                                                         request_lang(request))}
 
 
 @router.get("/{plan_id}", response_class=JSONResponse)

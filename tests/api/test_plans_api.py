@@ -68,3 +68,11 @@ def test_impact_over_http(client, login, city):
     r = client.get(f"/api/v1/plans/{plan}/impact", headers=planner, params={"target_min": 1, "target_max": 9})
     assert r.status_code == 200 and r.json()["target_households"] == [1, 9] and len(r.json()["grids"]) == 5
     assert client.get(f"/api/v1/plans/{plan}/impact", headers=planner, params={"target_min": 9, "target_max": 1}).status_code == 422
+
+
+def test_propose_over_http_checks_input(client, login, city):
+    planner = login("planner", DISTRICT)
+    r = client.post("/api/v1/plans/propose", headers=planner, json={"community": COMM_A, "target_min": 9, "target_max": 1})
+    assert r.status_code == 422
+    r = client.post("/api/v1/plans/propose", headers=planner, json={"community": COMM_A, "grids": 2})
+    assert r.status_code == 422 and "too few" in r.json()["detail"]  # the test city has no buildings

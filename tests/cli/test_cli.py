@@ -158,3 +158,10 @@ def test_plan_impact(cli_database, tmp_path):
     assert "110105001001001" in result.output and "kept" in result.output
     assert json.loads(wangge("plan", "impact", plan, "--json").output)["moves"] == []
     assert wangge("plan", "impact", plan, "--target", "lots").exit_code == 2
+
+
+def test_plan_propose_needs_buildings(cli_database, tmp_path):
+    import_city(tmp_path)
+    result = wangge("plan", "propose", "110105001001", "--grids", "2")
+    assert result.exit_code == 2 and "too few" in result.output
+    assert wangge("plan", "propose", "110105001001", "--target", "x").exit_code == 2

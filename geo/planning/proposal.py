@@ -1,0 +1,210 @@
+"""Balanced proposals: new grids for a community made of whole compounds (小区) or buildings, contiguous, compact,
+within a household range, and close to the grids in force — with GerryChain's ReCom (spanning-tree recombination).
+
+Units: each compound whose households fit the range's maximum is one unit (kept whole); the buildings of bigger
+compounds are units of their own. A unit's land is the Voronoi cells of its buildings, clipped to the community's
+ordinary land (dedicated grids stay as they are). Units are adjacent when their land shares an edge.
+The chain starts from the grids in force when they already make that many contiguous grids near the ideal
+size, else from a balanced random split (recursive spanning trees); it walks `steps` ReCom moves within
+`epsilon` of the ideal size, and keeps the state with the best objective: households outside the range (weighted
+heavily), then cut edges (compactness: fewer units on a boundary), then households that change grid. A seed makes
+it deterministic. Grids keep the code of the current grid they share most households with.
+"""
+
+import random
+from dataclasses import dataclass
+from functools import partial
+
+import networkx as nx
+import numpy as np
+import shapely
+from gerrychain import Graph, MarkovChain, Partition
+from gerrychain.accept import always_accept
+from gerrychain.constraints import contiguous, within_percent_of_ideal_population
+from gerrychain.partition.initial_partition_generators import recursive_tree_part
+from gerrychain.proposals import recom
+from gerrychain.tree.bipartition_tree import PopulationBalanceError, ReselectException
+from gerrychain.updaters import Tally, cut_edges
+from scipy.optimize import linear_sum_assignment
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.cases.workflow import Actor
+from geo.errors import InvalidInput
+from geo.i18n import msg
+from geo.planning.edits import _polygonal
+from geo.planning.impact import DEFAULT_TARGET
+from geo.planning.plans import _check_communities, _check_planner, _new_plan
+
+OUT_OF_RANGE_WEIGHT = 1000  # a household outside the range costs as much as a thousand cut edges
+CHANGE_WEIGHT = 0.05        # twenty households moved to another grid cost as much as one cut edge
+
+
+@dataclass
+class Unit:
+    key: str
+    households: int
+    current: str | None
+    buildings: list[int]
+    points: list
+
+
+def _units(session: Session, community: str, high: int) -> list[Unit]:
+    """Compounds that fit `high` households as one unit, other buildings alone; ordinary grids only."""
+    rows = session.execute(text("""
+        SELECT b.id, coalesce(b.compound, '') AS compound, b.grid_code, ST_X(ST_PointOnSurface(b.geom)) AS x,
+               ST_Y(ST_PointOnSurface(b.geom)) AS y, count(h.id) AS households
+        FROM buildings b JOIN areas g ON g.code = b.grid_code AND g.parent_code = :c AND g.kind = 'ordinary'
+        LEFT JOIN households h ON h.building_id = b.id GROUP BY b.id ORDER BY b.id"""), {"c": community}).mappings()
+    by_compound: dict[tuple, list] = {}
+    for r in rows:
+        by_compound.setdefault((r["compound"] or f"#{r['id']}", r["grid_code"]), []).append(r)
+    units = []
+    for (compound, grid), members in sorted(by_compound.items()):
+        total = sum(m["households"] for m in members)
+        groups = [members] if total <= high else [[m] for m in members]
+        for group in groups:
+            units.append(Unit(f"{compound}@{grid}#{group[0]['id']}", sum(m["households"] for m in group), grid,
+                              [m["id"] for m in group], [shapely.Point(m["x"], m["y"]) for m in group]))
+    return units
+
+
+def _land(session: Session, community: str):
+    """The community's land outside its dedicated grids."""
+    wkb = session.execute(text("""
+        SELECT ST_AsBinary(ST_Difference(c.geom, coalesce((SELECT ST_Union(geom) FROM areas
+                                                           WHERE parent_code = c.code AND kind = 'dedicated'),
+                                                          ST_GeomFromText('POLYGON EMPTY', 4326))))
+        FROM areas c WHERE c.code = :c"""), {"c": community}).scalar()
+    return shapely.from_wkb(bytes(wkb))
+
+
+def _cells(units: list[Unit], land) -> list:
+    """Each unit's land: the Voronoi cells of its buildings, clipped to `land`."""
+    points = [p for u in units for p in u.points]
+    owner = [i for i, u in enumerate(units) for _ in u.points]
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.MultiPoint(points), extend_to=land))
+    tree = shapely.STRtree(cells)
+    pieces: list[list] = [[] for _ in units]
+    for k, point in enumerate(points):
+        cell = cells[tree.query(point, predicate="covered_by")[0]]
+        pieces[owner[k]].append(cell.intersection(land))
+    return [shapely.union_all(p) for p in pieces]
+
+
+def _graph(units: list[Unit], shapes: list) -> nx.Graph:
+    graph = nx.Graph()
+    for i, u in enumerate(units):
+        graph.add_node(i, households=u.households, current=u.current)
+    tree = shapely.STRtree(shapes)
+    left, right = tree.query(shapes, predicate="intersects")
+    for i, j in zip(left, right):
+        if i < j and shapes[i].intersection(shapes[j]).length > 0:  # a shared edge, not a corner
+            graph.add_edge(int(i), int(j))
+    return graph
+
+
+def _recom_or_stay(partition, **kwargs):
+    """A ReCom move, or no move when the merged pair has no balanced cut (a lazy step keeps the chain going)."""
+    try:
+        return recom(partition, **kwargs)
+    except (PopulationBalanceError, ReselectException, RuntimeError):
+        return partition
+
+
+def _initial(graph, units: list[Unit], k: int, ideal: float, epsilon: float, rng, updaters) -> Partition:
+    """The grids in force when they already make `k` contiguous parts within epsilon (least change), else a
+    random balanced split by recursive spanning trees."""
+    current = sorted({u.current for u in units})
+    if len(current) == k:
+        partition = Partition(graph, {i: current.index(u.current) for i, u in enumerate(units)}, updaters)
+        sizes = partition["households"].values()
+        if contiguous(partition) and all(abs(n - ideal) <= epsilon * ideal for n in sizes):
+            return partition
+    try:
+        return Partition(graph, recursive_tree_part(graph, range(k), ideal, "households", epsilon, rng=rng), updaters)
+    except (PopulationBalanceError, ReselectException, RuntimeError):
+        raise InvalidInput(msg("no split into {grids} contiguous grids within {percent}% of {ideal} households was found",
+                               grids=k, percent=round(epsilon * 100), ideal=round(ideal))) from None
+
+
+def _score(partition, units: list[Unit], target: tuple[int, int], current: dict) -> tuple[float, dict]:
+    low, high = target
+    sizes = partition["households"]
+    outside = sum(max(0, low - n) + max(0, n - high) for n in sizes.values())
+    moved = sum(units[i].households for i, part in partition.assignment.items() if current.get(part) != units[i].current)
+    cut = len(partition["cut_edges"])
+    return OUT_OF_RANGE_WEIGHT * outside + cut + CHANGE_WEIGHT * moved, {
+        "households_outside_range": outside, "cut_edges": cut, "households_moved": moved}
+
+
+def _match_codes(partition, units: list[Unit]) -> dict:
+    """Each part → the current grid it shares most households with (one part per code), else None."""
+    parts = sorted(partition.parts)
+    codes = sorted({u.current for u in units if u.current})
+    shared = np.zeros((len(parts), len(codes)))
+    for i, part in partition.assignment.items():
+        if units[i].current:
+            shared[parts.index(part), codes.index(units[i].current)] += units[i].households + 1
+    rows, cols = linear_sum_assignment(-shared)
+    return {parts[r]: codes[c] for r, c in zip(rows, cols) if shared[r, c] > 0}
+
+
+def propose(session: Session, actor: Actor, community: str, *, target: tuple[int, int] = DEFAULT_TARGET,
+            grids: int | None = None, steps: int = 200, seed: int = 1, name: str | None = None) -> dict:
+    """A draft plan for `community` proposed by ReCom; returns its id and the objective's values."""
+    _check_planner(actor, [community])
+    _check_communities(session, [community])
+    low, high = target
+    if not 0 < low <= high or steps < 1 or (grids is not None and grids < 1):
+        raise InvalidInput(msg("the target range must be two positive numbers, the smaller first"))
+    units = _units(session, community, high)
+    total = sum(u.households for u in units)
+    k = grids or max(1, round(total / ((low + high) / 2)))
+    if len(units) < k:
+        raise InvalidInput(msg("community {community} has {units} compounds and buildings: too few for {grids} grids",
+                               community=community, units=len(units), grids=k))
+    shapes = _cells(units, _land(session, community))
+    graph = Graph.from_networkx(_graph(units, shapes))
+    rng = random.Random(seed)
+    ideal = total / k
+    epsilon = max(0.05, min(0.5, (high - low) / 2 / ideal)) if ideal else 0.5
+    updaters = {"households": Tally("households", alias="households"), "cut_edges": cut_edges}
+    initial = _initial(graph, units, k, ideal, epsilon, rng, updaters)
+    chain = MarkovChain(partial(_recom_or_stay, pop_col="households", pop_target=ideal, epsilon=epsilon, rng=rng),
+                        [contiguous, within_percent_of_ideal_population(initial, epsilon, pop_key="households")],
+                        always_accept, initial, total_steps=steps, rng=rng)
+    best, best_score, best_terms = None, None, None
+    for state in chain:
+        current = _match_codes(state, units)
+        value, terms = _score(state, units, target, current)
+        if best_score is None or value < best_score:
+            best, best_score, best_terms = state, value, terms
+    return _write(session, actor, community, units, shapes, best, name or f"{community} 均衡方案（种子 {seed}）",
+                  best_terms | {"objective": round(best_score, 2), "grids": k, "steps": steps, "seed": seed,
+                                "epsilon": round(epsilon, 3)})
+
+
+def _write(session, actor, community, units, shapes, partition, name, objective) -> dict:
+    codes = _match_codes(partition, units)
+    plan_id = _new_plan(session, actor, name, [community], "proposal")
+    session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) "
+                         "SELECT :p, code, name, parent_code, kind, purpose, geom FROM areas "
+                         "WHERE parent_code = :c AND kind = 'dedicated'"), {"p": plan_id, "c": community})
+    used = set(session.execute(text("SELECT code FROM areas WHERE parent_code = :c"), {"c": community}).scalars())
+    highest = max((int(c[-3:]) for c in used), default=0)
+    names = dict(session.execute(text("SELECT code, name FROM areas WHERE parent_code = :c"), {"c": community}).all())
+    sizes = {}
+    for part in sorted(partition.parts):
+        members = [i for i, p in partition.assignment.items() if p == part]
+        code = codes.get(part)
+        if code is None:
+            highest += 1
+            code = f"{community}{highest:03d}"
+        geom = _polygonal(shapely.union_all([shapes[i] for i in members]))
+        session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, geom) VALUES "
+                             "(:p, :code, :name, :c, 'ordinary', ST_GeomFromWKB(:wkb, 4326))"),
+                        {"p": plan_id, "code": code, "name": names.get(code, f"新网格{code[-3:]}"), "c": community,
+                         "wkb": shapely.to_wkb(geom)})
+        sizes[code] = sum(units[i].households for i in members)
+    return {"plan": plan_id, "objective": objective, "households": dict(sorted(sizes.items()))}
