@@ -434,6 +434,15 @@ def plan_validate(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
         raise typer.Exit(1)
 
 
+def _target(value: str) -> tuple[int, int]:
+    """--target MIN-MAX as two numbers; exit 2 with a message otherwise."""
+    try:
+        low, high = (int(v) for v in value.split("-"))
+    except ValueError:
+        fail("--target {value!r}: use MIN-MAX, e.g. 300-500", value=value)
+    return low, high
+
+
 @plan_app.command("impact")
 def plan_impact(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
                 target: Annotated[str, typer.Option(help="Households per grid, MIN-MAX")] = "300-500",
@@ -442,10 +451,7 @@ def plan_impact(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
     from geo.cases.workflow import SYSTEM
     from geo.planning.impact import impact
 
-    try:
-        low, high = (int(v) for v in target.split("-"))
-    except ValueError:
-        fail("--target {value!r}: use MIN-MAX, e.g. 300-500", value=target)
+    low, high = _target(target)
     with session_scope() as session:
         found = impact(session, plan_id, SYSTEM, (low, high))
     if as_json:
@@ -477,12 +483,8 @@ def plan_propose(community: Annotated[str, typer.Argument(help="The community's 
     from geo.cases.workflow import SYSTEM
     from geo.planning.proposal import propose
 
-    try:
-        low, high = (int(v) for v in target.split("-"))
-    except ValueError:
-        fail("--target {value!r}: use MIN-MAX, e.g. 300-500", value=target)
     with session_scope() as session:
-        found = propose(session, SYSTEM, community, target=(low, high), grids=grids, steps=steps, seed=seed)
+        found = propose(session, SYSTEM, community, target=_target(target), grids=grids, steps=steps, seed=seed)
     if as_json:
         out.print_json(data=found)
     else:

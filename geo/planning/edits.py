@@ -210,23 +210,23 @@ def _give(session: Session, plan_id: int, to: str, region, op: str, params: dict
 
 def undo(session: Session, plan_id: int, actor: Actor) -> str:
     """Take back the last edit still in force; returns its operation."""
-    _draft(session, plan_id, actor)
-    edit = session.execute(text("SELECT id, op, before, after FROM plan_edits WHERE plan_id = :p AND NOT undone "
-                                "ORDER BY id DESC LIMIT 1"), {"p": plan_id}).first()
-    if edit is None:
-        raise Conflict(msg("plan {id} has nothing to undo", id=plan_id))
-    _swap(session, plan_id, [_loaded(g) for g in edit.after], [_loaded(g) for g in edit.before])
-    session.execute(text("UPDATE plan_edits SET undone = true WHERE id = :e"), {"e": edit.id})
-    return edit.op
+    return _step(session, plan_id, actor, back=True)
 
 
 def redo(session: Session, plan_id: int, actor: Actor) -> str:
     """Apply again the first edit taken back; returns its operation."""
+    return _step(session, plan_id, actor, back=False)
+
+
+def _step(session: Session, plan_id: int, actor: Actor, back: bool) -> str:
     _draft(session, plan_id, actor)
-    edit = session.execute(text("SELECT id, op, before, after FROM plan_edits WHERE plan_id = :p AND undone "
-                                "ORDER BY id LIMIT 1"), {"p": plan_id}).first()
+    edit = session.execute(text(
+        "SELECT id, op, before, after FROM plan_edits WHERE plan_id = :p AND undone = :undone ORDER BY id "
+        + ("DESC" if back else "") + " LIMIT 1"), {"p": plan_id, "undone": not back}).first()
     if edit is None:
-        raise Conflict(msg("plan {id} has nothing to redo", id=plan_id))
-    _swap(session, plan_id, [_loaded(g) for g in edit.before], [_loaded(g) for g in edit.after])
-    session.execute(text("UPDATE plan_edits SET undone = false WHERE id = :e"), {"e": edit.id})
+        raise Conflict(msg("plan {id} has nothing to undo", id=plan_id) if back
+                       else msg("plan {id} has nothing to redo", id=plan_id))
+    old, new = (edit.after, edit.before) if back else (edit.before, edit.after)
+    _swap(session, plan_id, [_loaded(g) for g in old], [_loaded(g) for g in new])
+    session.execute(text("UPDATE plan_edits SET undone = :undone WHERE id = :e"), {"e": edit.id, "undone": back})
     return edit.op
