@@ -489,3 +489,20 @@ def plan_propose(community: Annotated[str, typer.Argument(help="The community's 
         out.print_json(data=found)
     else:
         out.print(found["plan"])
+
+
+@plan_app.command("export")
+def plan_export(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
+                file: Annotated[Path, typer.Argument(help="Output .geojson or .gpkg")],
+                assignments: Annotated[Path, typer.Option(help="Also write building → grid to this .csv")] = None):
+    """Write a plan's grids (GeoJSON or GeoPackage) and, optionally, every building's grid now and under the plan."""
+    from geo.cases.workflow import SYSTEM
+    from geo.planning.export import assignments_csv, grids_file
+
+    with session_scope() as session:
+        content = grids_file(session, plan_id, SYSTEM, file.suffix.lstrip(".").lower())
+        table = assignments_csv(session, plan_id, SYSTEM) if assignments else None
+    file.write_bytes(content)
+    if table is not None:
+        assignments.write_bytes(table)
+    out.print(t("plan {id} written to {path}", id=plan_id, path=file))

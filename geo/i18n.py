@@ -199,6 +199,7 @@ ZH: dict[str, str] = {
     "plan {id} has nothing to undo": "规划方案 {id} 没有可撤销的操作",
     "plan {id} has nothing to redo": "规划方案 {id} 没有可重做的操作",
     "give either area or buildings": "请提供 area 或 buildings 之一",
+    "plan {id} written to {path}": "规划方案 {id} 已写入 {path}",
     "no split into {grids} contiguous grids within {percent}% of {ideal} households was found":
         "未找到划分为 {grids} 个连续网格、户数在 {ideal} 户 ±{percent}% 以内的方案",
     "community {community} has {units} compounds and buildings: too few for {grids} grids":

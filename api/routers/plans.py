@@ -2,7 +2,7 @@
 
 import tempfile
 from pathlib import Path
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -10,7 +10,7 @@ from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.planning import edits, impact, plans, proposal, validation
+from geo.planning import edits, export, impact, plans, proposal, validation
 
 router = APIRouter(prefix="/plans", tags=["planning"])
 
@@ -144,3 +144,19 @@ def plan_impact(session: SessionDep, actor: ActorDep, plan_id: int, target_min: 
     """Per grid old against new (households, residents, special groups, staff, open cases, last year's cases),
     the moves between grids, and the balance against the target households per grid."""
     return impact.impact(session, plan_id, actor, (target_min, target_max))
+
+
+@router.get("/{plan_id}/export", response_class=Response,
+            responses={200: {"content": {t: {} for t in export.FORMATS.values()}}})
+def export_plan(session: SessionDep, actor: ActorDep, plan_id: int, format: str = "geojson") -> Response:
+    """The plan's grids as a GeoJSON or GeoPackage file."""
+    content = export.grids_file(session, plan_id, actor, format)
+    return Response(content, media_type=export.FORMATS[format],
+                    headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.{format}"'})
+
+
+@router.get("/{plan_id}/assignments.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def plan_assignments(session: SessionDep, actor: ActorDep, plan_id: int) -> Response:
+    """Every building with its grid now and under the plan."""
+    return Response(export.assignments_csv(session, plan_id, actor), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}-buildings.csv"'})

@@ -76,3 +76,13 @@ def test_propose_over_http_checks_input(client, login, city):
     assert r.status_code == 422
     r = client.post("/api/v1/plans/propose", headers=planner, json={"community": COMM_A, "grids": 2})
     assert r.status_code == 422 and "too few" in r.json()["detail"]  # the test city has no buildings
+
+
+def test_export_over_http(client, login, city):
+    planner = login("planner", DISTRICT)
+    plan = client.post("/api/v1/plans", headers=planner, json={"communities": [COMM_A]}).json()["id"]
+    r = client.get(f"/api/v1/plans/{plan}/export", headers=planner, params={"format": "gpkg"})
+    assert r.status_code == 200 and r.content[:15] == b"SQLite format 3"
+    r = client.get(f"/api/v1/plans/{plan}/assignments.csv", headers=planner)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert client.get(f"/api/v1/plans/{plan}/export", headers=planner, params={"format": "kml"}).status_code == 422

@@ -165,3 +165,13 @@ def test_plan_propose_needs_buildings(cli_database, tmp_path):
     result = wangge("plan", "propose", "110105001001", "--grids", "2")
     assert result.exit_code == 2 and "too few" in result.output
     assert wangge("plan", "propose", "110105001001", "--target", "x").exit_code == 2
+
+
+def test_plan_export(cli_database, tmp_path):
+    import_city(tmp_path)
+    plan = wangge("plan", "create", "--from-current", "110105001001").output.strip()
+    result = wangge("plan", "export", plan, str(tmp_path / "plan.geojson"), "--assignments", str(tmp_path / "b.csv"))
+    assert result.exit_code == 0, result.output
+    assert len(json.loads((tmp_path / "plan.geojson").read_text())["features"]) == 5
+    assert (tmp_path / "b.csv").read_text(encoding="utf-8-sig").startswith("building_id,")
+    assert wangge("plan", "export", plan, str(tmp_path / "plan.kml")).exit_code == 2

@@ -99,3 +99,23 @@ def test_only_drafts_change(session, plan):
     session.execute(text("UPDATE plans SET status = 'published' WHERE id = :p"), {"p": plan_id})
     with pytest.raises(Conflict):
         edits.merge(session, plan_id, planner, [A1, A2])
+
+
+def test_export_grids_and_building_assignments(session, plan, tmp_path):
+    import json as jsonlib
+
+    import pyogrio
+
+    from geo.planning.export import assignments_csv, grids_file
+    plan_id, planner = plan
+    session.execute(text("INSERT INTO buildings (name, geom) VALUES ('北楼', ST_SetSRID(ST_MakePoint(116.43, 39.955), 4326))"))
+    new = edits.split(session, plan_id, planner, A2, line((116.415, 39.95), (116.445, 39.95)))
+    doc = jsonlib.loads(grids_file(session, plan_id, planner, "geojson"))
+    assert sorted(f["properties"]["code"] for f in doc["features"]) == sorted([A1, A2, A3, A4, f"{COMM_A}005", new])
+    gpkg = tmp_path / "plan.gpkg"
+    gpkg.write_bytes(grids_file(session, plan_id, planner, "gpkg"))
+    assert len(pyogrio.read_dataframe(gpkg)) == 6
+    rows = assignments_csv(session, plan_id, planner).decode("utf-8-sig").splitlines()
+    assert rows[0] == "building_id,building_code,name,current_grid,plan_grid" and rows[1].endswith(f"{A2},{new}")
+    with pytest.raises(InvalidInput):
+        grids_file(session, plan_id, planner, "kml")
