@@ -19,7 +19,7 @@ OPEN_PER_STATE = 30
 # HOT_SPOT_RADIUS_M of it (an old compound's property disputes do not stop at a grid line).
 HOT_SPOTS = 4
 HOT_SPOT_BOOST = 12.0
-HOT_SPOT_RADIUS_M = 300.0
+HOT_SPOT_RADIUS_M = 220.0
 HOT_SPOT_SIGMA_M = 150.0
 # Something for the early warning and the emerging hot spots to find: a surge of property disputes in one grid
 # in the last week, and exposed garbage rising week by week in another.
