@@ -10,7 +10,7 @@ from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.planning import edits, export, impact, plans, proposal, validation
+from geo.planning import compare, edits, export, impact, plans, proposal, validation
 
 router = APIRouter(prefix="/plans", tags=["planning"])
 
@@ -160,3 +160,10 @@ def plan_assignments(session: SessionDep, actor: ActorDep, plan_id: int) -> Resp
     """Every building with its grid now and under the plan."""
     return Response(export.assignments_csv(session, plan_id, actor), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}-buildings.csv"'})
+
+
+@router.get("/{plan_id}/compare/{other_id}")
+def compare_plans(session: SessionDep, actor: ActorDep, plan_id: int, other_id: int, target_min: int = 300,
+                  target_max: int = 500) -> dict:
+    """Two plans side by side: validity, balance, compactness, what each moves; households per grid code."""
+    return compare.compare(session, plan_id, other_id, actor, (target_min, target_max))

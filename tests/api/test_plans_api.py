@@ -86,3 +86,12 @@ def test_export_over_http(client, login, city):
     r = client.get(f"/api/v1/plans/{plan}/assignments.csv", headers=planner)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert client.get(f"/api/v1/plans/{plan}/export", headers=planner, params={"format": "kml"}).status_code == 422
+
+
+def test_compare_over_http(client, login, city):
+    planner = login("planner", DISTRICT)
+    first = client.post("/api/v1/plans", headers=planner, json={"communities": [COMM_A]}).json()["id"]
+    second = client.post("/api/v1/plans", headers=planner, json={"communities": [COMM_A]}).json()["id"]
+    r = client.get(f"/api/v1/plans/{first}/compare/{second}", headers=planner)
+    assert r.status_code == 200 and [p["plan"] for p in r.json()["plans"]] == [first, second]
+    assert client.get(f"/api/v1/plans/{first}/compare/424242", headers=planner).status_code == 404

@@ -71,3 +71,20 @@ def test_an_untouched_plan_moves_nothing(session, city):
     assert found["balance"]["before"] == found["balance"]["after"]
     with pytest.raises(InvalidInput):
         impact(session, plan, planner, target=(10, 5))
+
+
+def test_compare_two_plans(session, city):
+    from geo.planning.compare import compare
+    planner = Actor("planner", Role.planner, scope_for(session, "planner", DISTRICT))
+    building(session, "北楼", 116.43, 39.955, households=3, per_household=1)
+    building(session, "南楼", 116.43, 39.935, households=4, per_household=1)
+    same = create_from_current(session, planner, [COMM_A])
+    split = create_from_current(session, planner, [COMM_A])
+    new = edits.split(session, split, planner, A2, {"type": "LineString",
+                                                    "coordinates": [[116.415, 39.95], [116.445, 39.95]]})
+    found = compare(session, same, split, planner, target=(1, 5))
+    first, second = found["plans"]
+    assert first["households_moved"] == 0 and second["households_moved"] == 3 and second["grids_new"] == 1
+    assert first["balance"]["within"] == 0 and second["balance"]["within"] == 2  # 7 → 4 and 3
+    row = {g["code"]: g["households"] for g in found["grids"]}
+    assert row[A2] == [7, 4] and row[new] == [None, 3]
