@@ -37,7 +37,7 @@ def _grid(grids: dict, code: str) -> dict:
     return grids[code]
 
 
-def _polygonal(geom):
+def polygonal(geom):
     """The polygons of a shape (a cut or a difference may leave lines and points behind), as a MultiPolygon."""
     parts = [p for p in shapely.get_parts(shapely.make_valid(geom)) if p.geom_type in ("Polygon", "MultiPolygon")]
     polygons = [q for p in parts for q in shapely.get_parts(p) if q.area > MIN_PART_DEG2]
@@ -57,7 +57,7 @@ def _with_neighbours_noded(session: Session, plan_id: int, before: list[dict], a
     for grid in grids_of(session, plan_id):
         if grid["code"] in changed or grid["community_code"] not in communities or grid["geom"].distance(made) > SNAP_DEG:
             continue
-        noded = _polygonal(shapely.snap(grid["geom"], made, SNAP_DEG))
+        noded = polygonal(shapely.snap(grid["geom"], made, SNAP_DEG))
         if noded is not None and not noded.equals_exact(grid["geom"], 0):
             before.append(grid)
             after.append(_row(grid, noded))
@@ -125,7 +125,7 @@ def split(session: Session, plan_id: int, actor: Actor, code: str, line: dict, n
         raise InvalidInput(msg("the line must cut grid {code} into exactly two parts, it makes {parts}", code=code,
                                parts=len(parts)))
     new_code = next_code(session, plan_id, grid["community_code"])
-    kept, made = _row(grid, _polygonal(parts[0])), _row(grid, _polygonal(parts[1])) | {
+    kept, made = _row(grid, polygonal(parts[0])), _row(grid, polygonal(parts[1])) | {
         "code": new_code, "name": new_name or f"{grid['name']}（分）", "kind": "ordinary", "purpose": None}
     _record(session, plan_id, "split", {"code": code, "line": line}, [grid], [kept, made])
     return new_code
@@ -141,7 +141,7 @@ def merge(session: Session, plan_id: int, actor: Actor, codes: list[str], name: 
     union = shapely.union_all([shapely.buffer(g["geom"], 0) for g in chosen])
     if len(shapely.get_parts(union)) > 1:
         raise InvalidInput(msg("grids {codes} do not touch: merged they would be in pieces", codes=", ".join(codes)))
-    merged = _row(chosen[0], _polygonal(union)) | ({"name": name} if name else {})
+    merged = _row(chosen[0], polygonal(union)) | ({"name": name} if name else {})
     _record(session, plan_id, "merge", {"codes": codes}, chosen, [merged])
     return merged["code"]
 
@@ -199,11 +199,11 @@ def _give(session: Session, plan_id: int, to: str, region, op: str, params: dict
     before, after = [target, *givers], []
     taken = shapely.union_all([g["geom"].intersection(region) for g in givers])
     for g in givers:
-        rest = _polygonal(g["geom"].difference(region))
+        rest = polygonal(g["geom"].difference(region))
         if rest is None:
             raise InvalidInput(msg("grid {code} would be left with nothing; merge it instead", code=g["code"]))
         after.append(_row(g, rest))
-    after.insert(0, _row(target, _polygonal(target["geom"].union(taken))))
+    after.insert(0, _row(target, polygonal(target["geom"].union(taken))))
     _record(session, plan_id, op, params, before, after)
     return [g["code"] for g in givers]
 

@@ -17,7 +17,8 @@ from geo.models import Level, Role
 PLANNERS = (Role.planner, Role.admin)
 
 
-def _check_planner(actor: Actor, communities: list[str]) -> None:
+def check_planner(actor: Actor, communities: list[str]) -> None:
+    """Forbidden unless `actor` plans (planner or admin) and every community lies in their scope."""
     if actor.role not in PLANNERS:
         raise Forbidden(msg("only planners and administrators work on plans"))
     outside = [c for c in communities if not actor.scope.covers_code(c)]
@@ -25,7 +26,8 @@ def _check_planner(actor: Actor, communities: list[str]) -> None:
         raise Forbidden(msg("area {code} lies outside your scope", code=outside[0]))
 
 
-def _check_communities(session: Session, communities: list[str]) -> None:
+def check_communities(session: Session, communities: list[str]) -> None:
+    """InvalidInput unless there is at least one community and each exists."""
     if not communities:
         raise InvalidInput(msg("a plan needs at least one community"))
     found = set(session.execute(text("SELECT code FROM areas WHERE level = 'community' AND code = ANY(:c)"),
@@ -35,7 +37,8 @@ def _check_communities(session: Session, communities: list[str]) -> None:
         raise InvalidInput(msg("no community with code {code}", code=missing[0]))
 
 
-def _new_plan(session: Session, actor: Actor, name: str, communities: list[str], source: str) -> int:
+def new_plan(session: Session, actor: Actor, name: str, communities: list[str], source: str) -> int:
+    """An empty draft; returns its id."""
     return session.execute(text("INSERT INTO plans (name, communities, source, created_by) VALUES (:n, :c, :s, :u) "
                                 "RETURNING id"),
                            {"n": name, "c": sorted(communities), "s": source, "u": actor.user_id}).scalar()
@@ -44,9 +47,9 @@ def _new_plan(session: Session, actor: Actor, name: str, communities: list[str],
 def create_from_current(session: Session, actor: Actor, communities: list[str], name: str | None = None) -> int:
     """A draft holding a copy of the current grids of `communities`; returns its id."""
     communities = sorted(set(communities))
-    _check_planner(actor, communities)
-    _check_communities(session, communities)
-    plan_id = _new_plan(session, actor, name or "、".join(communities), communities, "current")
+    check_planner(actor, communities)
+    check_communities(session, communities)
+    plan_id = new_plan(session, actor, name or "、".join(communities), communities, "current")
     session.execute(text("""
         INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom)
         SELECT :p, code, name, parent_code, kind, purpose, geom FROM areas
@@ -65,9 +68,9 @@ def create_from_file(session: Session, actor: Actor, path: Path, name: str | Non
         raise ImportRejected(msg("{path}: {count} problem(s); nothing was written", path=path.name,
                                  count=len(problems)), problems=problems)
     communities = sorted({c.parent_code for c in candidates})
-    _check_planner(actor, communities)
-    _check_communities(session, communities)
-    plan_id = _new_plan(session, actor, name or path.stem, communities, path.name)
+    check_planner(actor, communities)
+    check_communities(session, communities)
+    plan_id = new_plan(session, actor, name or path.stem, communities, path.name)
     session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) VALUES "
                          "(:p, :code, :name, :parent, :kind, :purpose, ST_GeomFromWKB(:wkb, 4326))"),
                     [{"p": plan_id, "code": c.code, "name": c.name, "parent": c.parent_code, "kind": c.kind,
@@ -80,7 +83,7 @@ def plan_row(session: Session, plan_id: int, actor: Actor):
     row = session.execute(text("SELECT * FROM plans WHERE id = :p"), {"p": plan_id}).mappings().first()
     if row is None:
         raise NotFound(msg("no plan {id}", id=plan_id))
-    _check_planner(actor, list(row["communities"]))
+    check_planner(actor, list(row["communities"]))
     return row
 
 

@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 from geo.cases.workflow import Actor
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.planning.edits import _polygonal
+from geo.planning.edits import polygonal
 from geo.planning.impact import DEFAULT_TARGET
-from geo.planning.plans import _check_communities, _check_planner, _new_plan
+from geo.planning.plans import check_communities, check_planner, new_plan
 
 OUT_OF_RANGE_WEIGHT = 1000  # a household outside the range costs as much as a thousand cut edges
 CHANGE_WEIGHT = 0.05        # twenty households moved to another grid cost as much as one cut edge
@@ -153,8 +153,8 @@ def _match_codes(partition, units: list[Unit]) -> dict:
 def propose(session: Session, actor: Actor, community: str, *, target: tuple[int, int] = DEFAULT_TARGET,
             grids: int | None = None, steps: int = 200, seed: int = 1, name: str | None = None) -> dict:
     """A draft plan for `community` proposed by ReCom; returns its id and the objective's values."""
-    _check_planner(actor, [community])
-    _check_communities(session, [community])
+    check_planner(actor, [community])
+    check_communities(session, [community])
     low, high = target
     if not 0 < low <= high or steps < 1 or (grids is not None and grids < 1):
         raise InvalidInput(msg("the target range must be two positive numbers, the smaller first"))
@@ -187,7 +187,7 @@ def propose(session: Session, actor: Actor, community: str, *, target: tuple[int
 
 def _write(session, actor, community, units, shapes, partition, name, objective) -> dict:
     codes = _match_codes(partition, units)
-    plan_id = _new_plan(session, actor, name, [community], "proposal")
+    plan_id = new_plan(session, actor, name, [community], "proposal")
     session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) "
                          "SELECT :p, code, name, parent_code, kind, purpose, geom FROM areas "
                          "WHERE parent_code = :c AND kind = 'dedicated'"), {"p": plan_id, "c": community})
@@ -201,7 +201,7 @@ def _write(session, actor, community, units, shapes, partition, name, objective)
         if code is None:
             highest += 1
             code = f"{community}{highest:03d}"
-        geom = _polygonal(shapely.union_all([shapes[i] for i in members]))
+        geom = polygonal(shapely.union_all([shapes[i] for i in members]))
         session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, geom) VALUES "
                              "(:p, :code, :name, :c, 'ordinary', ST_GeomFromWKB(:wkb, 4326))"),
                         {"p": plan_id, "code": code, "name": names.get(code, f"新网格{code[-3:]}"), "c": community,
