@@ -23,7 +23,7 @@ LABELS = {
         "cases_in_window": "时段内案件", "window_end": "截至", "warnings": "本周预警", "no_warnings": "暂无预警",
         "plan": "网格调整方案", "plan_grids": "方案网格", "plan_problems": "校验问题", "plan_moved": "调整楼栋",
         "plan_valid": "校验通过", "plan_invalid": "校验未通过", "warnings_count": "警告", "plan_version": "版本",
-        "plan_help": "点击网格选中（按住 Shift 多选）；画线可拆分所选网格，画多边形可将该区域划入所选网格。",
+        "plan_help": "点击网格选中（按住 Shift 多选）；画线可拆分所选网格，画多边形可将该区域划入所选网格，点击楼栋可将其划入所选网格。",
         "plan_selected": "已选网格", "plan_merge": "合并所选", "plan_undo": "撤销", "plan_redo": "重做",
         "plan_impact": "调整影响（户数、未结案件：调整前 → 调整后）", "plan_target": "达标网格",
         "plan_select_one": "请先选中一个网格", "grid_kept": "保留", "grid_new": "新增", "grid_retired": "撤销",
@@ -57,7 +57,7 @@ LABELS = {
         "plan": "Boundary plan", "plan_grids": "Plan grids", "plan_problems": "Problems", "plan_moved": "Moved buildings",
         "plan_valid": "valid", "plan_invalid": "invalid", "warnings_count": "warnings", "plan_version": "version",
         "plan_help": "Click a grid to select it (shift-click for more); draw a line to split the selected grid, "
-                     "or a polygon to hand that land to it.",
+                     "a polygon to hand that land to it, or click a building to hand it over.",
         "plan_selected": "Selected", "plan_merge": "Merge selected", "plan_undo": "Undo", "plan_redo": "Redo",
         "plan_impact": "Impact (households, open cases: before → after)", "plan_target": "grids on target",
         "plan_select_one": "Select one grid first", "grid_kept": "kept", "grid_new": "new", "grid_retired": "retired",

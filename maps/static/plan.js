@@ -1,10 +1,10 @@
 // The plan page: a draft's grids over the boundaries in force, its problems and its impact, and the editing tools.
 // Click a grid to select it (shift-click for more); draw a line to split the selected grid, or a polygon to hand that
-// land to it; merge, undo and redo from the panel. Every edit reloads the plan, its validation and its impact.
+// land to it, or click a building to hand it over; merge, undo and redo from the panel. Every edit reloads the plan, its validation and its impact.
 // C: {labels, plan: id}
 window.wanggePlan = function (leafletMap, C) {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
-    plan: null, version: 0, valid: null, errors: 0, warnings: 0, grids: 0, selected: [], moved: 0, edits: 0,
+    plan: null, version: 0, valid: null, buildings: 0, errors: 0, warnings: 0, grids: 0, selected: [], moved: 0, edits: 0,
     lastError: null});
   const {esc, tiles, fetchJson} = window.wanggeUtil;
   const base = '/api/v1/plans/' + C.plan;
@@ -26,8 +26,21 @@ window.wanggePlan = function (leafletMap, C) {
                                     pointToLayer: (f, ll) => L.circleMarker(ll, {radius: 7, className: 'plan-problem'})})
     .addTo(map);
   const moved = L.layerGroup().addTo(map);
-  L.control.layers(null, {[T.plan_grids]: grids, [T.plan_problems]: problems, [T.plan_moved]: moved},
-                   {collapsed: false}).addTo(map);
+  // Buildings: with one grid selected, a click hands the building (and the land around it) to that grid.
+  const buildings = L.geoJSON(null, {pointToLayer: (f, ll) => L.circleMarker(ll, {radius: 5, color: '#54278f',
+                                                                                    weight: 1, fillOpacity: 0.7,
+                                                                                    className: 'plan-building'}),
+                                     style: {color: '#54278f', weight: 1, fillOpacity: 0.5},
+                                     onEachFeature: (f, layer) => {
+    layer.bindTooltip(esc(f.properties.name));
+    layer.on('click', e => {
+      L.DomEvent.stopPropagation(e);
+      if (W.selected.length !== 1) { say(T.plan_select_one); return; }
+      edit('reassign', {to: W.selected[0], buildings: [f.properties.id]});
+    });
+  }}).addTo(map);
+  L.control.layers(null, {[T.plan_grids]: grids, [T.buildings]: buildings, [T.plan_problems]: problems,
+                           [T.plan_moved]: moved}, {collapsed: false}).addTo(map);
 
   // Drawing: a line splits the selected grid, a polygon hands its land to the selected grid.
   const drawn = new L.FeatureGroup().addTo(map);
@@ -66,9 +79,19 @@ window.wanggePlan = function (leafletMap, C) {
         impact.moved_buildings.forEach(b => L.circleMarker([b.lat, b.lon], {radius: 6, color: '#54278f', fillOpacity: 0.9,
                                                                             className: 'moved-building'})
           .bindTooltip(esc(b.name) + ': ' + esc(b.from.slice(-3)) + ' → ' + esc(b.to ? b.to.slice(-3) : '–')).addTo(moved));
-        if (!W.fitted && plan.features.length) { map.fitBounds(grids.getBounds(), {animate: false}); W.fitted = true; }
+        if (!W.fitted && plan.features.length) {
+          map.fitBounds(grids.getBounds(), {animate: false});
+          W.fitted = true;
+          loadBuildings(grids.getBounds());
+        }
         drawPanel();
       });
+  }
+  function loadBuildings(bounds) {
+    const bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map(v => v.toFixed(6));
+    return fetchJson('/api/v1/buildings?limit=5000&bbox=' + bbox.join(',')).then(fc => {
+      buildings.clearLayers(); buildings.addData(fc); W.buildings = fc.features.length;
+    });
   }
   const both = (r, k) => (r[k + '_before'] === null ? '–' : r[k + '_before']) + ' → ' + (r[k + '_after'] === null ? '–' : r[k + '_after']);
   function drawPanel() {

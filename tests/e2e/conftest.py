@@ -47,7 +47,7 @@ def filled_database(cluster, name: str, fill) -> str:
 
 
 def fill_test_city(s) -> None:
-    """The test city, its staff, an admin `boss`, and three open cases."""
+    """The test city, its staff, an admin `boss`, three open cases and two buildings in 甲二."""
     build_city(s)
     staff_the_city(s)
     create_user(s, username="boss", password=PASSWORD, role="admin", scope_code=None)
@@ -57,6 +57,9 @@ def fill_test_city(s) -> None:
         s.execute(text("INSERT INTO cases (category, status, overdue, geom, grid_code, reported_at) VALUES "
                        "('env_garbage', :s, :o, ST_SetSRID(ST_MakePoint(:x, :y), 4326), :g, now())"),
                   {"s": status, "o": overdue, "x": lon, "y": lat, "g": grid})
+    for name, lat in (("甲二北楼", 39.957), ("甲二南楼", 39.935)):
+        s.execute(text("INSERT INTO buildings (name, geom) VALUES (:n, ST_SetSRID(ST_MakePoint(116.43, :y), 4326))"),
+                  {"n": name, "y": lat})
 
 
 @pytest.fixture(scope="session")

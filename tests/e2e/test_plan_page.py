@@ -34,6 +34,19 @@ def test_split_a_grid_by_drawing_then_undo(page, server):
     page.wait_for_function("window.wangge.grids === 5 && window.wangge.version === 3", timeout=10_000)
 
 
+def test_click_a_building_to_hand_it_to_the_selected_grid(page, server):
+    login(page, server, username="planner")
+    plan = new_plan(page, [COMM_A])
+    page.goto(f"{server}/maps/plans/{plan}")
+    page.wait_for_function("window.wangge && window.wangge.grids === 5 && window.wangge.buildings === 2", timeout=20_000)
+    page.mouse.click(*screen_point(page, 39.935, 116.41))  # grid 甲一
+    page.wait_for_function("window.wangge.selected.join() === '110105001001001'", timeout=10_000)
+    page.mouse.click(*screen_point(page, 39.957, 116.43))  # 甲二北楼: its land up to halfway to 甲二南楼 goes
+    page.wait_for_function("window.wangge.moved === 1 && window.wangge.version === 2", timeout=10_000)
+    assert "校验通过" in page.inner_text("#case-panel")
+    page.screenshot(path=str(ARTIFACTS / "plan-move-building.png"))
+
+
 def test_problems_are_drawn_and_listed(page, server):
     login(page, server, username="planner")
     plan = new_plan(page, [COMM_B])
