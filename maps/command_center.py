@@ -11,7 +11,7 @@ from jinja2 import Template
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.cases.heat import DEFAULT_DAYS
+from geo.analytics.window import DEFAULT_DAYS
 from geo.errors import InvalidInput
 from geo.i18n import msg
 from geo.scope import Scope, like_pattern

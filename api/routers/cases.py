@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, SessionDep
 from geo.areas import parse_bbox
-from geo.cases import heat as heat_layer
+from geo.analytics import heat as heat_layer
+from geo.analytics.window import window
 from geo.cases import intake, reading, workflow
 from geo.cases.attachments import store_attachment
 from geo.errors import InvalidInput
@@ -94,8 +95,7 @@ def heat(
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
 ) -> dict:
     """Cases reported in a period you may see, as `[lat, lon, count]` per cell, for a heat layer."""
-    return heat_layer.heat(session, actor, zoom=zoom, since=since, until=until, category=category,
-                           bbox=parse_bbox(bbox))
+    return heat_layer.heat(session, actor, window(since, until, category), zoom=zoom, bbox=parse_bbox(bbox))
 
 
 @router.get("/preview")
