@@ -42,16 +42,17 @@ def grid_hotspots(session: Session, actor: Actor, win: Window, *, measure: str =
     def compute():
         counts = grid_counts(session, actor, win)
         values = {c.code: _value(c, measure) for c in counts}
+        how = inference_for(sum(v is not None for v in values.values()), inference)
         spots = hotspots(values, grid_neighbours(session, actor.scope), alpha=alpha, permutations=permutations,
-                         inference=inference)
-        return [(c, values[c.code], spots.get(c.code, Spot())) for c in counts]
+                         inference=how)
+        return [(c, values[c.code], spots.get(c.code, Spot())) for c in counts], how
 
     key = ("grid_hotspots", actor.scope.prefix, win, measure, alpha, permutations, inference)
-    rows = cached(session, ("cases", "areas", "people"), key, compute)
+    rows, how = cached(session, ("cases", "areas", "people"), key, compute)
     shapes = grid_geometries(session, actor.scope) if geometry else {}
     features = [{"type": "Feature", "id": count.code, "geometry": shapes.get(count.code),
                  "properties": count.as_dict() | {"value": value} | spot.as_dict()} for count, value, spot in rows]
     return {"type": "FeatureCollection", "features": features,
             "window": {"from": win.since.isoformat(), "to": win.until.isoformat()}, "measure": measure, "alpha": alpha,
-            "inference": inference_for(sum(1 for _, v, _ in rows if v is not None), inference),
+            "inference": how,
             "significant": sum(1 for _, _, s in rows if s.significant)}

@@ -126,7 +126,7 @@ def hexbins(session: Session, actor: Actor, win: Window, resolution: int, *, bbo
         if hot:
             neighbours = {c: [n for n in h3.grid_ring(c, 1) if n in cells] for c in cells}
             spots = hotspots({c: float(counts[c]) for c in cells}, neighbours, alpha=alpha, permutations=permutations,
-                             inference=inference)
+                             inference=inference_for(len(cells), inference))  # the choice the answer reports
         return [(c, counts[c], households[c], spots.get(c)) for c in sorted(cells)]
 
     key = ("hexbins", actor.scope.prefix, win, resolution, bbox, hot, alpha, permutations, inference)
