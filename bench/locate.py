@@ -27,7 +27,7 @@ from geo.scope import EVERYTHING  # noqa: E402
 
 def sql_worker(dsn: str):
     conn = psycopg.connect(dsn)
-    query = str(COVERING).replace(":lon", "%(lon)s").replace(":lat", "%(lat)s")
+    query = COVERING.format(areas="areas").replace(":lon", "%(lon)s").replace(":lat", "%(lat)s")
 
     def call(lon, lat):
         rows = conn.execute(query, {"lon": lon, "lat": lat}, prepare=True).fetchall()

@@ -295,10 +295,28 @@ def cases_tick(now: Annotated[datetime, typer.Option(help="Pretend it is this mo
     """Mark overdue cases and escalate them one level up; idempotent, safe to run concurrently (the server runs it too)."""
     from geo.cases.escalation import tick
 
+    from geo.planning.publish import apply_due, china_today
+
     moment = now.astimezone(UTC) if now and now.tzinfo else now.replace(tzinfo=UTC) if now else None
     with session_scope() as session:
+        # Boundaries first: cases escalated today go up from the grid they now lie in.
+        applied = apply_due(session, china_today(moment))
         report = tick(session, moment)
+    for outcome in applied:
+        out.print(_publish_line(outcome))
     out.print(t("{overdue} overdue, {escalated} escalated", overdue=report.overdue, escalated=report.escalated))
+
+
+def _publish_line(outcome: dict) -> str:
+    if "error" in outcome:
+        return t("plan {id} not applied, back to draft: {error}", id=outcome["plan"], error=outcome["error"])
+    if outcome["status"] == "scheduled":
+        return t("plan {id} scheduled for {day}", id=outcome["plan"], day=outcome["effective_from"])
+    return t("plan {id} in force from {day}: {retired} grids retired, {redrawn} redrawn, {issued} issued; "
+             "{buildings} buildings, {cases} open cases and {staff} assignments moved", id=outcome["plan"],
+             day=outcome["effective_from"], retired=len(outcome["retired"]), redrawn=len(outcome["redrawn"]),
+             issued=len(outcome["issued"]), buildings=outcome["buildings_moved"], cases=outcome["cases_rerouted"],
+             staff=outcome["assignments_moved"])
 
 
 @contextmanager
@@ -489,6 +507,23 @@ def plan_propose(community: Annotated[str, typer.Argument(help="The community's 
         out.print_json(data=found)
     else:
         out.print(found["plan"])
+
+
+@plan_app.command("publish")
+def plan_publish(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
+                 effective_from: Annotated[str, typer.Option(help="YYYY-MM-DD: the day the grids come into force "
+                                                                   "(today applies now; later is scheduled)")],
+                 as_json: Annotated[bool, typer.Option("--json", help="Print what changed as JSON")] = False):
+    """Publish a draft; refused, with every validation error, while the plan has any."""
+    from geo.cases.workflow import SYSTEM
+    from geo.planning.publish import publish
+
+    with session_scope() as session:
+        outcome = publish(session, plan_id, SYSTEM, _parse_day(effective_from, "--effective-from"))
+    if as_json:
+        out.print_json(data=outcome)
+    else:
+        out.print(_publish_line(outcome))
 
 
 @plan_app.command("export")

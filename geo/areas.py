@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput, NotFound
+from geo.history import relation
 from geo.i18n import msg
 from geo.models import CHILD_LEVEL, Level
 from geo.query import bbox_condition, check_page
@@ -16,24 +17,29 @@ DECIMALS = 7
 MAX_LIMIT = 10_000
 
 SELECT = """
-SELECT code, level, parent_code, name, name_en, kind, purpose, area_m2,
-       (SELECT count(*) FROM areas ch WHERE ch.parent_code = a.code) AS children,
+SELECT code, level, parent_code, name, name_en, kind, purpose, area_m2, valid_from,
+       (SELECT count(*) FROM {areas} ch WHERE ch.parent_code = a.code) AS children,
        ST_AsGeoJSON(CASE WHEN :tolerance > 0 THEN ST_SimplifyPreserveTopology(geom, :tolerance) ELSE geom END,
                     :decimals) AS geometry
-FROM areas a
+FROM {areas} a
 """
+
+
+def _select(at: date | None) -> str:
+    return SELECT.format(areas=relation(at))
 
 
 def _feature(row) -> dict:
     props = {k: row._mapping[k] for k in ("code", "level", "parent_code", "name", "name_en", "kind", "purpose", "children")}
     props["area_m2"] = round(row.area_m2, 1)
+    props["valid_from"] = row.valid_from.isoformat() if row.valid_from else None
     return {"type": "Feature", "id": row.code, "properties": props, "geometry": json.loads(row.geometry)}
 
 
-def _params(tolerance: float) -> dict:
+def _params(tolerance: float, at: date | None) -> dict:
     if tolerance < 0:
         raise InvalidInput(msg("simplify must not be negative"))
-    return {"tolerance": tolerance, "decimals": DECIMALS}
+    return {"tolerance": tolerance, "decimals": DECIMALS, "at": at}
 
 
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
@@ -55,27 +61,30 @@ def list_areas(session: Session, level: Level, *, parent: str | None = None, bbo
                limit: int = 1000, offset: int = 0, at: date | None = None) -> dict:
     """A FeatureCollection of one level, optionally under a parent and within a bbox, ordered by code.
 
-    `at` is accepted for the boundaries in force on a day; the current ones answer until history exists.
+    `at` answers with the boundaries in force on that day instead of today's.
     """
     check_page(limit, offset, MAX_LIMIT)
     where = ["level = :level"]
-    params = {"level": Level(level).value, "limit": limit, "offset": offset, **_params(simplify)}
+    params = {"level": Level(level).value, "limit": limit, "offset": offset, **_params(simplify, at)}
     if parent:
         where.append("parent_code = :parent")
         params["parent"] = parent
     if bbox:
         where.append(bbox_condition("geom", bbox, params))
-    sql = SELECT + " WHERE " + " AND ".join(where) + " ORDER BY code LIMIT :limit OFFSET :offset"
+    sql = _select(at) + " WHERE " + " AND ".join(where) + " ORDER BY code LIMIT :limit OFFSET :offset"
     rows = session.execute(text(sql), params)
-    total = session.execute(text("SELECT count(*) FROM areas WHERE " + " AND ".join(where)), params).scalar_one()
+    total = session.execute(text(f"SELECT count(*) FROM {relation(at)} a WHERE " + " AND ".join(where)),
+                            params).scalar_one()
     features = [_feature(r) for r in rows]
     return {"type": "FeatureCollection", "features": features, "numberMatched": total, "numberReturned": len(features)}
 
 
 def get_area(session: Session, level: Level, code: str, *, simplify: float = 0.0, at: date | None = None) -> dict:
-    """One area as a GeoJSON Feature; NotFound names the level and code."""
-    row = session.execute(text(SELECT + " WHERE level = :level AND code = :code"),
-                          {"level": Level(level).value, "code": code, **_params(simplify)}).first()
+    """One area as a GeoJSON Feature (as it was on day `at`); NotFound names the level and code."""
+    row = session.execute(text(_select(at) + " WHERE level = :level AND code = :code"),
+                          {"level": Level(level).value, "code": code, **_params(simplify, at)}).first()
+    if row is None and at is not None:
+        raise NotFound(msg("no {level} with code {code} on {day}", level=Level(level), code=code, day=at.isoformat()))
     if row is None:
         raise NotFound(msg("no {level} with code {code}", level=Level(level), code=code))
     return _feature(row)
@@ -83,7 +92,7 @@ def get_area(session: Session, level: Level, code: str, *, simplify: float = 0.0
 
 def children(session: Session, level: Level, code: str, **kwargs) -> dict:
     """The areas directly below one area, as a FeatureCollection."""
-    get_area(session, level, code)
+    get_area(session, level, code, at=kwargs.get("at"))
     child = CHILD_LEVEL.get(Level(level))
     if child is None:
         return {"type": "FeatureCollection", "features": [], "numberMatched": 0, "numberReturned": 0}

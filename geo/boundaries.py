@@ -307,7 +307,12 @@ def _check_parents(session, candidates, level, metric, problems) -> None:
 def _check_existing(session, candidates, level, metric, problems) -> None:
     """Re-imported codes keep their level, and their existing children still fit inside."""
     existing = _load_areas(session, [c.code for c in candidates])
+    retired = dict(session.execute(text("SELECT code, valid_to FROM area_records WHERE code = ANY(:codes) "
+                                         "AND valid_to IS NOT NULL"), {"codes": [c.code for c in candidates]}).all())
     for c in candidates:
+        if c.code in retired:
+            problems.append(msg("{where}: code {code} was retired on {day}; retired codes are never reused",
+                                where=label(c.number, c.code), code=c.code, day=retired[c.code].isoformat()))
         if c.code in existing and existing[c.code][0] != level:
             problems.append(msg("{where}: code already exists as a {level}", where=label(c.number, c.code),
                                 level=Level(existing[c.code][0])))
@@ -369,8 +374,9 @@ def validate(session: Session, candidates: list[Candidate], level: Level) -> lis
     return problems
 
 
+# Into the records, not the view: RETURNING xmax needs the table.
 UPSERT = text("""
-INSERT INTO areas (code, level, parent_code, name, name_en, kind, purpose, synthetic, geom, area_m2)
+INSERT INTO area_records (code, level, parent_code, name, name_en, kind, purpose, synthetic, geom, area_m2)
 SELECT :code, :level, :parent_code, :name, :name_en, :kind, :purpose, :synthetic, g, round(ST_Area(g::geography)::numeric, 2)::float8
 FROM (SELECT ST_SetSRID(ST_GeomFromWKB(:wkb), 4326) AS g) AS src
 ON CONFLICT (code) DO UPDATE SET

@@ -66,6 +66,12 @@ class Conflict(WanggeError):
     code = "conflict"
 
 
+class PlanInvalid(Conflict):
+    """A plan with validation errors cannot be published; `problems` lists them."""
+
+    code = "plan_invalid"
+
+
 class ClusterError(WanggeError):
     """The embedded PostGIS cluster cannot be set up or started."""
 

@@ -68,6 +68,19 @@ ZH: dict[str, str] = {
     "{where}: lies outside its parent {parent} by up to {far} m ({area} m² outside; tolerance {tolerance} m)":
         "{where}：超出上级 {parent} 边界最多 {far} 米（界外面积 {area} 平方米；容差 {tolerance} 米）",
     "{where}: code already exists as a {level}": "{where}：该编码已作为{level}存在",
+    "grid {code}: the code was retired on {day}; retired codes are never reused":
+        "网格 {code}：该编码已于 {day} 停用；停用的编码不得再次使用",
+    "grid {code}: only {percent}% of it is land the grid with this code holds now; "
+    "land that is not the same grid needs a new code":
+        "网格 {code}：其范围只有 {percent}% 属于现在使用该编码的网格；不是同一片区域须使用新编码",
+    "plan {id} is {status}: only drafts can be published": "方案 {id} 状态为 {status}：只有草稿可以发布",
+    "effective_from {day} lies in the past; boundaries change from today ({today}) on":
+        "生效日期 {day} 已过；边界只能从今天（{today}）起变更",
+    "plan {id} has {count} error(s) and cannot be published": "方案 {id} 有 {count} 个错误，不能发布",
+    "grid boundaries redrawn by plan {plan} from {day}: grid {old} → {new}":
+        "网格边界调整（方案 {plan}，{day} 起生效）：由网格 {old} 转至 {new}",
+    "{where}: code {code} was retired on {day}; retired codes are never reused":
+        "{where}：编码 {code} 已于 {day} 停用；停用的编码不得再次使用",
     "{where}: the new boundary leaves its existing {level} {child} outside by up to {far} m":
         "{where}：新边界使现有{level} {child} 超出边界最多 {far} 米",
     "{first} and {second} overlap by {area} m² (same parent {parent})": "{first} 与 {second} 重叠 {area} 平方米（同属上级 {parent}）",
@@ -98,6 +111,7 @@ ZH: dict[str, str] = {
     "bbox {value!r}: outside ±180/±90": "bbox {value!r}：超出 ±180/±90",
     "limit must lie in 1..{max} and offset must not be negative": "limit 须在 1..{max} 之间，offset 不能为负数",
     "no {level} with code {code}": "没有编码为 {code} 的{level}",
+    "no {level} with code {code} on {day}": "{day} 没有编码为 {code} 的{level}",
     # accounts and scope
     "role {role} needs a scope (a district, street, community or grid code)": "角色 {role} 需要管辖范围（区县、街道、社区或网格编码）",
     "scope {code}: no such district, street, community or grid": "管辖范围 {code}：没有这个区县、街道、社区或网格",
@@ -270,6 +284,12 @@ ZH: dict[str, str] = {
     "database ready, schema {revision}": "数据库就绪，结构版本 {revision}",
     "DATABASE_URL is set: nothing embedded to start; migrations applied.": "已设置 DATABASE_URL：不启动内置数据库；已执行迁移。",
     "stopped": "已停止",
+    "plan {id} not applied, back to draft: {error}": "方案 {id} 未生效，已退回草稿：{error}",
+    "plan {id} scheduled for {day}": "方案 {id} 将于 {day} 生效",
+    "plan {id} in force from {day}: {retired} grids retired, {redrawn} redrawn, {issued} issued; "
+    "{buildings} buildings, {cases} open cases and {staff} assignments moved":
+        "方案 {id} 自 {day} 起生效：停用网格 {retired} 个，调整 {redrawn} 个，新设 {issued} 个；"
+        "{buildings} 栋楼、{cases} 件在办案件、{staff} 项人员分工随之调整",
     "embedded cluster under {home}: not running": "{home} 下的内置数据库：未运行",
     "embedded cluster: running on 127.0.0.1:{port}, data in {data}": "内置数据库：运行于 127.0.0.1:{port}，数据目录 {data}",
     "schema: {revision} (head {head})": "结构版本：{revision}（最新 {head}）",

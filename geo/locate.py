@@ -16,38 +16,40 @@ from sqlalchemy.orm import Session
 
 from geo.crs import parse_crs
 from geo.errors import InvalidInput, NotFound, OutsideService
+from geo.history import relation
 from geo.i18n import msg
 from geo.people import StaffOnDuty, staff_on_duty
 from geo.scope import Scope
 from geo.settings import get_settings
 
 # Same order as wangge_grid_at() in the initial migration, which derives the grid of buildings.
-COVERING = text("""
+# {areas}: the areas in force now or on a day (geo.history.relation).
+COVERING = """
 SELECT g.code, g.name, g.area_m2, c.code, c.name, s.code, s.name, d.code, d.name
-FROM areas g
-LEFT JOIN areas c ON c.code = g.parent_code
-LEFT JOIN areas s ON s.code = c.parent_code
-LEFT JOIN areas d ON d.code = s.parent_code
+FROM {areas} g
+LEFT JOIN {areas} c ON c.code = g.parent_code
+LEFT JOIN {areas} s ON s.code = c.parent_code
+LEFT JOIN {areas} d ON d.code = s.parent_code
 WHERE g.level = 'grid' AND ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
 ORDER BY g.area_m2, g.code
-""")
+"""
 
 # KNN on degrees picks a few candidates by index; the exact distance on the spheroid decides.
-NEAREST = text("""
+NEAREST = """
 WITH p AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS pt),
 knn AS (
-    SELECT a.code, a.geom FROM areas a, p WHERE a.level = 'grid' ORDER BY a.geom <-> p.pt LIMIT 8
+    SELECT a.code, a.name, a.area_m2, a.parent_code, a.geom FROM {areas} a, p WHERE a.level = 'grid'
+    ORDER BY a.geom <-> p.pt LIMIT 8
 )
 SELECT g.code, g.name, g.area_m2, c.code, c.name, s.code, s.name, d.code, d.name,
-       ST_Distance(knn.geom::geography, p.pt::geography) AS distance_m
-FROM knn CROSS JOIN p
-JOIN areas g ON g.code = knn.code
-LEFT JOIN areas c ON c.code = g.parent_code
-LEFT JOIN areas s ON s.code = c.parent_code
-LEFT JOIN areas d ON d.code = s.parent_code
+       ST_Distance(g.geom::geography, p.pt::geography) AS distance_m
+FROM knn g CROSS JOIN p
+LEFT JOIN {areas} c ON c.code = g.parent_code
+LEFT JOIN {areas} s ON s.code = c.parent_code
+LEFT JOIN {areas} d ON d.code = s.parent_code
 ORDER BY distance_m, g.code
 LIMIT 1
-""")
+"""
 
 
 @dataclass
@@ -101,18 +103,17 @@ def locate(session: Session, lon: float, lat: float, *, crs: str | None = None, 
            scope: Scope | None = None) -> Location:
     """The grid answering for a point, with its hierarchy and the staff `scope` may see.
 
-    `at` selects the boundaries in force on that day; until boundary history exists
-    (the planning issue) the current boundaries answer for every day.
+    `at` answers with the boundaries (and staff) in force on that day instead of today's.
     """
     x, y = to_wgs84_point(lon, lat, crs)
-    location = _covering(session, x, y) or _nearest(session, x, y)
+    location = _covering(session, x, y, at) or _nearest(session, x, y, at)
     if scope is not None:
         location.staff = staff_on_duty(session, scope, area_code=location.grid.code, day=at)
     return location
 
 
-def _covering(session: Session, x: float, y: float) -> Location | None:
-    rows = session.execute(COVERING, {"lon": x, "lat": y}).all()
+def _covering(session: Session, x: float, y: float, at: date | None) -> Location | None:
+    rows = session.execute(text(COVERING.format(areas=relation(at))), {"lon": x, "lat": y, "at": at}).all()
     if not rows:
         return None
     found = _location(rows[0], x, y, "covers")
@@ -120,8 +121,8 @@ def _covering(session: Session, x: float, y: float) -> Location | None:
     return found
 
 
-def _nearest(session: Session, x: float, y: float) -> Location:
-    row = session.execute(NEAREST, {"lon": x, "lat": y}).first()
+def _nearest(session: Session, x: float, y: float, at: date | None) -> Location:
+    row = session.execute(text(NEAREST.format(areas=relation(at))), {"lon": x, "lat": y, "at": at}).first()
     if row is None:
         raise NotFound(msg("No grids have been imported yet."))
     limit = get_settings().nearest_m

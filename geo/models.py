@@ -109,12 +109,15 @@ class Base(DeclarativeBase):
 
 
 class Area(Base):
-    """A district, street, community or grid with its boundary."""
+    """Every district, street, community or grid code ever issued, with its latest boundary.
 
-    __tablename__ = "areas"
+    The view `areas` holds those in force (valid_to IS NULL); `areas_at(day)` those in force on a day.
+    """
+
+    __tablename__ = "area_records"
     code: Mapped[str] = mapped_column(String(15), primary_key=True)
     level: Mapped[str] = mapped_column(String(12))
-    parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("area_records.code"))
     name: Mapped[str] = mapped_column(Text)
     name_en: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(12))
@@ -124,8 +127,14 @@ class Area(Base):
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    valid_from: Mapped[date | None] = mapped_column(Date)  # NULL: since records began
+    valid_to: Mapped[date | None] = mapped_column(Date)  # the day it was retired; NULL while in force
+    # use_alter: area_records → plans → users → area_records is a cycle.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL", use_alter=True))
     __table_args__ = (
         CheckConstraint(_in("level", Level), name="ck_areas_level"),
+        CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to > valid_from", name="ck_area_records_period"),
+        Index("ix_area_records_valid_to", "valid_to"),
         CheckConstraint(
             "(level = 'district' AND code ~ '^[0-9]{6}$') OR (level IN ('street', 'community') AND code ~ '^[0-9]{12}$')"
             " OR (level = 'grid' AND code ~ '^[0-9]{15}$')", name="ck_areas_code"),
@@ -133,6 +142,28 @@ class Area(Base):
         Index("ix_areas_geom", "geom", postgresql_using="gist"),
         Index("ix_areas_level", "level"),
         Index("ix_areas_parent_code", "parent_code"),
+    )
+
+
+class AreaHistory(Base):
+    """An earlier boundary of a code that survived a redrawing, and the days it was in force."""
+
+    __tablename__ = "area_history"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("area_records.code", ondelete="CASCADE"))
+    parent_code: Mapped[str | None] = mapped_column(String(15))
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(12))
+    purpose: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(Geometry("MULTIPOLYGON", 4326, spatial_index=False), nullable=False)
+    area_m2: Mapped[float] = mapped_column(Float)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    __table_args__ = (
+        CheckConstraint("valid_from IS NULL OR valid_to > valid_from", name="ck_area_history_period"),
+        Index("ix_area_history_code", "code", "valid_to"),
+        Index("ix_area_history_geom", "geom", postgresql_using="gist"),
     )
 
 
@@ -147,7 +178,7 @@ class Building(Base):
     compound: Mapped[str | None] = mapped_column(Text)
     floors: Mapped[int | None] = mapped_column(Integer)
     geom = mapped_column(Geometry("GEOMETRY", 4326, spatial_index=False), nullable=False)
-    grid_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code", ondelete="SET NULL"))
+    grid_code: Mapped[str | None] = mapped_column(ForeignKey("area_records.code", ondelete="SET NULL"))
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     __table_args__ = (
         CheckConstraint("GeometryType(geom) IN ('POINT', 'POLYGON', 'MULTIPOLYGON')", name="ck_buildings_geom"),
@@ -193,7 +224,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(Text, unique=True)
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(20))
-    scope_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
+    scope_code: Mapped[str | None] = mapped_column(ForeignKey("area_records.code"))
     display_name: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
@@ -222,7 +253,7 @@ class StaffAssignment(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     duty: Mapped[str] = mapped_column(String(24))
-    area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
+    area_code: Mapped[str | None] = mapped_column(ForeignKey("area_records.code"), index=True)
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
     start_date: Mapped[date] = mapped_column(Date, server_default=func.current_date())
     end_date: Mapped[date | None] = mapped_column(Date)
@@ -243,7 +274,7 @@ class Case(Base):
     channel: Mapped[str | None] = mapped_column(String(24))
     description: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(Geometry("POINT", 4326, spatial_index=False), nullable=False)
-    grid_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"))
+    grid_code: Mapped[str | None] = mapped_column(ForeignKey("area_records.code"))
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
@@ -253,7 +284,7 @@ class Case(Base):
     building_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("buildings.id", ondelete="SET NULL"))
     located_match: Mapped[str | None] = mapped_column(String(12))
     handler_level: Mapped[str | None] = mapped_column(String(12))
-    handler_area: Mapped[str | None] = mapped_column(String(15), ForeignKey("areas.code"))
+    handler_area: Mapped[str | None] = mapped_column(String(15), ForeignKey("area_records.code"))
     department: Mapped[str | None] = mapped_column(Text)
     assignee_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff.id", ondelete="SET NULL"))
     dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -327,6 +358,7 @@ class PlanStatus(StrEnum):
     """Where a boundary plan stands."""
 
     draft = "draft"
+    scheduled = "scheduled"  # published with an effective date still to come
     published = "published"
     discarded = "discarded"
 
@@ -345,6 +377,9 @@ class Plan(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     effective_from: Mapped[date | None] = mapped_column(Date)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    outcome: Mapped[dict | None] = mapped_column(JSONB)  # what publishing changed: grids, buildings, cases, staff
     __table_args__ = (CheckConstraint(_in("status", PlanStatus), name="ck_plans_status"),)
 
 

@@ -10,12 +10,14 @@ about 3 m per km, so within a tile the error stays under half a screen pixel at 
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.crs import gcj02_to_wgs84
 from geo.errors import InvalidInput
+from geo.history import ON_DAY
 from geo.i18n import msg
 from geo.models import OPEN_STATUSES, SCOPE_PREFIX, Level
 from geo.scope import Scope, like_pattern
@@ -40,7 +42,7 @@ tile AS (
                         {extent}, {buffer}, true) AS geom,
            a.code, a.name, a.parent_code, a.kind, a.purpose,
            coalesce(n.open_cases, 0) AS open_cases, coalesce(n.overdue_cases, 0) AS overdue_cases
-    FROM areas a CROSS JOIN bounds LEFT JOIN counts n ON n.prefix = left(a.code, :digits)
+    FROM {areas} a CROSS JOIN bounds LEFT JOIN counts n ON n.prefix = left(a.code, :digits)
     WHERE a.level = :level AND a.geom && ST_Translate(ST_Transform(bounds.env, 4326), -:dx, -:dy)
       AND (a.code LIKE :pattern OR :prefix LIKE left(a.code, :digits) || '%')
 )
@@ -62,14 +64,15 @@ SELECT ST_AsMVT(tile.*, 'cases', {extent}, 'geom') FROM tile WHERE geom IS NOT N
 DATUMS = ("wgs84", "gcj02")
 
 
-def _sql(template: str, table: str, datum: str) -> str:
+def _sql(template: str, table: str, datum: str, past: bool) -> str:
     # Without a shift the geometry goes in untouched: ST_Translate by zero would still copy every vertex.
     geom = f"ST_Translate({table}.geom, :dx, :dy)" if datum == "gcj02" else f"{table}.geom"
-    return template.format(extent=EXTENT, buffer=BUFFER, geom=geom)
+    return template.format(extent=EXTENT, buffer=BUFFER, geom=geom, areas=ON_DAY if past else "areas")
 
 
-SQL = {(layer, datum): _sql(CASES if layer == "cases" else AREAS, "c" if layer == "cases" else "a", datum)
-       for layer in LAYERS for datum in DATUMS}
+# By layer, datum and whether the boundaries are those of another day (`at`).
+SQL = {(layer, datum, past): _sql(CASES if layer == "cases" else AREAS, "c" if layer == "cases" else "a", datum, past)
+       for layer in LAYERS for datum in DATUMS for past in (False, True)}
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class TileAddress:
     x: int
     y: int
     datum: str = "wgs84"
+    at: date | None = None  # boundaries in force on that day; open-case counts are always today's
 
     def gcj02_offset(self) -> tuple[float, float]:
         """Degrees to add to WGS84 to reach GCJ-02 at the tile's centre (zero for WGS84 tiles)."""
@@ -91,7 +95,7 @@ class TileAddress:
         return lon - float(wgs_lon), lat - float(wgs_lat)
 
 
-def check(layer: str, z: int, x: int, y: int, datum: str = "wgs84") -> TileAddress:
+def check(layer: str, z: int, x: int, y: int, datum: str = "wgs84", at: date | None = None) -> TileAddress:
     """A valid tile address; InvalidInput names what is wrong."""
     if datum not in DATUMS:
         raise InvalidInput(msg("unknown datum {datum}; one of {datums}", datum=datum, datums=", ".join(DATUMS)))
@@ -100,15 +104,15 @@ def check(layer: str, z: int, x: int, y: int, datum: str = "wgs84") -> TileAddre
     if not 0 <= z <= MAX_ZOOM or not (0 <= x < 2 ** z and 0 <= y < 2 ** z):
         raise InvalidInput(msg("no tile {z}/{x}/{y}: z must lie in 0..{max} and x, y in 0..2^z-1", z=z, x=x, y=y,
                                max=MAX_ZOOM))
-    return TileAddress(layer, z, x, y, datum)
+    return TileAddress(layer, z, x, y, datum, at)
 
 
 def tile(session: Session, address: TileAddress, scope: Scope) -> bytes:
     """The MVT bytes of one tile (empty when nothing visible lies in it)."""
     dx, dy = address.gcj02_offset()
     params = {"z": address.z, "x": address.x, "y": address.y, "pattern": like_pattern(scope),
-              "open": [s.value for s in OPEN_STATUSES], "dx": dx, "dy": dy}
-    sql = text(SQL[address.layer, address.datum])
+              "open": [s.value for s in OPEN_STATUSES], "dx": dx, "dy": dy, "at": address.at}
+    sql = text(SQL[address.layer, address.datum, address.at is not None])
     if address.layer == "cases":
         return bytes(session.execute(sql, params).scalar() or b"")
     level = Level(LEVELS[address.layer])

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import SessionDep, UserDep
 from geo import areas as geo_areas
+from geo import history as geo_history
 from geo.models import Level
 
 router = APIRouter(tags=["boundaries"])
@@ -26,7 +27,7 @@ LEVEL_OF = {Collection.districts: Level.district, Collection.streets: Level.stre
             Collection.communities: Level.community, Collection.grids: Level.grid}
 
 Simplify = Annotated[float, Query(ge=0, le=1, description="Simplify tolerance in degrees (0 = exact)")]
-At = Annotated[date | None, Query(description="Boundaries in force on that day; the current ones until history lands")]
+At = Annotated[date | None, Query(description="The boundaries in force on that day (YYYY-MM-DD); default today's")]
 
 
 def _geojson(content: dict) -> JSONResponse:
@@ -60,3 +61,10 @@ def children(session: SessionDep, user: UserDep, collection: Collection, code: s
              at: At = None):
     """The areas directly below one area (streets of a district, …, grids of a community)."""
     return _geojson(geo_areas.children(session, LEVEL_OF[collection], code, simplify=simplify, at=at))
+
+
+@router.get("/{collection}/{code}/history", response_class=JSONResponse)
+def history(session: SessionDep, user: UserDep, collection: Collection, code: str):
+    """Every boundary the code has had, oldest first, each with `valid_from`/`valid_to` (null: open-ended)
+    and the plan that drew it; a retired code's last version ends on the day it was retired."""
+    return _geojson(geo_history.versions(session, LEVEL_OF[collection], code))

@@ -20,8 +20,8 @@ def locate(
     lon: Annotated[float, Query(description="Longitude (or x in a projected crs)")],
     lat: Annotated[float, Query(description="Latitude (or y in a projected crs)")],
     crs: Annotated[str | None, Query(description=f"Coordinate system of lon/lat: {ACCEPTED}. Default wgs84.")] = None,
-    at: Annotated[date | None, Query(description="The boundaries in force on that day (YYYY-MM-DD). "
-                                                 "Until boundary history lands, the current boundaries answer.")] = None,
+    at: Annotated[date | None, Query(description="The boundaries (and staff) in force on that day (YYYY-MM-DD); "
+                                                 "default today's")] = None,
 ) -> Location:
     """The grid, community, street and district of a point, with the grid's staff you may see.
 

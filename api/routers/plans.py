@@ -1,7 +1,9 @@
-"""Boundary plans under /api/v1/plans: create (from a file or the current boundaries), read, validate, edit."""
+"""Boundary plans under /api/v1/plans: create (from a file or the current boundaries), read, validate, edit, publish."""
 
 import tempfile
+from datetime import date
 from pathlib import Path
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -10,7 +12,7 @@ from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.planning import compare, edits, export, impact, plans, proposal, validation
+from geo.planning import compare, edits, export, impact, plans, proposal, publish, validation
 
 router = APIRouter(prefix="/plans", tags=["planning"])
 
@@ -167,3 +169,15 @@ def compare_plans(session: SessionDep, actor: ActorDep, plan_id: int, other_id: 
                   target_max: int = 500) -> dict:
     """Two plans side by side: validity, balance, compactness, what each moves; households per grid code."""
     return compare.compare(session, plan_id, other_id, actor, (target_min, target_max))
+
+
+class PublishIn(BaseModel):
+    effective_from: date = Field(description="The day the plan's grids come into force (Beijing time): today or later")
+
+
+@router.post("/{plan_id}/publish", responses={409: {"description": "Not a draft, or validation errors (listed)"}})
+def publish_plan(session: SessionDep, actor: ActorDep, plan_id: int, body: PublishIn) -> dict:
+    """Make a valid draft the boundaries in force from `effective_from`, atomically: today applies at once
+    (grids retired, redrawn and issued; buildings, open cases and staff follow), a later day is scheduled and
+    applied by `wangge cases tick` on that day. Answers with what changed."""
+    return publish.publish(session, plan_id, actor, body.effective_from)

@@ -1,7 +1,7 @@
 """Vector tiles: /tiles/{layer}/{z}/{x}/{y}.mvt for districts, streets, communities, grids and cases."""
 
 import hashlib
-
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -19,9 +19,11 @@ MAX_AGE = {"cases": 30}
             responses={200: {"content": {MEDIA_TYPE: {}}}, 304: {"description": "Unchanged (If-None-Match)"}})
 def get_tile(session: SessionDep, scope: ScopeDep, request: Request, layer: str, z: int, x: int, y: int,
              datum: Annotated[str, Query(description="wgs84, or gcj02 for maps drawn on a GCJ-02 basemap (AMap)")]
-             = "wgs84") -> Response:
+             = "wgs84",
+             at: Annotated[date | None, Query(description="Boundaries in force on that day (YYYY-MM-DD); "
+                                                       "default today's")] = None) -> Response:
     """One Mapbox Vector Tile of the layers you may see, with an ETag for cheap revalidation."""
-    body = tiles.tile(session, tiles.check(layer, z, x, y, datum), scope)
+    body = tiles.tile(session, tiles.check(layer, z, x, y, datum, at), scope)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": f"private, max-age={MAX_AGE.get(layer, 300)}", "Vary": "Authorization, Cookie"}
     if request.headers.get("if-none-match") == etag:

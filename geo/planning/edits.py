@@ -18,7 +18,7 @@ from geo.cases.workflow import Actor
 from geo.errors import Conflict, InvalidInput
 from geo.i18n import msg
 from geo.models import PlanStatus
-from geo.planning.plans import grids_of, plan_row
+from geo.planning.plans import grids_of, issued_codes, plan_row
 
 MIN_PART_DEG2 = 1e-10  # about 1 m²: smaller leftovers of a cut are slivers, not grids
 SNAP_DEG = 1e-9  # 0.1 mm: vertices this close are the same vertex
@@ -99,9 +99,9 @@ def _swap(session: Session, plan_id: int, old: list[dict], new: list[dict]) -> N
 
 def next_code(session: Session, plan_id: int, community: str) -> str:
     """The next grid code of `community` never used before: not in the plan, not in force, not retired."""
-    used = set(session.execute(text("SELECT code FROM plan_grids WHERE plan_id = :p AND community_code = :c "
-                                    "UNION SELECT code FROM areas WHERE parent_code = :c"),
-                               {"p": plan_id, "c": community}).scalars())
+    used = issued_codes(session, community) | set(session.execute(
+        text("SELECT code FROM plan_grids WHERE plan_id = :p AND community_code = :c"),
+        {"p": plan_id, "c": community}).scalars())
     highest = max((int(c[-3:]) for c in used if c.startswith(community)), default=0)
     if highest >= 999:
         raise Conflict(msg("community {community} has used all 999 grid codes", community=community))

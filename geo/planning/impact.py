@@ -2,7 +2,8 @@
 
 Buildings are placed by a point inside them, cases by their own point, each into the smallest plan grid
 covering it (the same rule as locate). Staff follow grid codes: a grid that keeps its code keeps its
-staff, a new code has nobody until staff are assigned.
+staff, a retired grid's staff continue in the plan grid that takes most of its land (as publishing does),
+and any other new code has nobody until staff are assigned.
 """
 
 from collections import Counter, defaultdict
@@ -15,7 +16,7 @@ from geo.cases.workflow import Actor
 from geo.errors import InvalidInput
 from geo.i18n import msg
 from geo.models import OPEN_STATUSES
-from geo.planning.plans import plan_row
+from geo.planning.plans import plan_row, successors_of
 
 DEFAULT_TARGET = (300, 500)  # households per grid (DOMAIN.md: size norms)
 
@@ -42,9 +43,8 @@ WHERE (c.status = ANY(:open) OR c.reported_at >= now() - interval '365 days') AN
 """
 
 STAFF = """
-SELECT area_code, count(DISTINCT staff_id) FROM staff_assignments
+SELECT DISTINCT area_code, staff_id FROM staff_assignments
 WHERE area_code = ANY(:codes) AND start_date <= current_date AND (end_date IS NULL OR end_date >= current_date)
-GROUP BY 1
 """
 
 FIGURES = ("buildings", "households", "residents", "special", "open_cases", "cases_last_year")
@@ -93,8 +93,8 @@ def impact(session: Session, plan_id: int, actor: Actor, target: tuple[int, int]
         if c["open"] and c["old"] != c["new"]:
             moves.setdefault((c["old"], c["new"]), Move(c["old"], c["new"])).open_cases += 1
             moved_cases.append({"id": c["id"], "from": c["old"], "to": c["new"]})
-    staff = dict(session.execute(text(STAFF), {"codes": old_codes}).all())
-    grids = [_grid_row(code, old, new, staff, code in old_codes, code in new_codes)
+    staff_before, staff_after = _staff(session, old_codes, successors_of(session, plan_id, params["communities"]))
+    grids = [_grid_row(code, old, new, staff_before, staff_after, code in old_codes, code in new_codes)
              for code in sorted(set(old_codes) | set(new_codes))]
     return {"plan": plan_id, "target_households": list(target), "grids": grids,
             "moves": [vars(m) for m in sorted(moves.values(), key=lambda m: (str(m.source), str(m.target)))],
@@ -104,12 +104,21 @@ def impact(session: Session, plan_id: int, actor: Actor, target: tuple[int, int]
                         "after": _balance([new[c]["households"] for c in new_codes], target)}}
 
 
-def _grid_row(code: str, old, new, staff: dict, existed: bool, remains: bool) -> dict:
+def _staff(session: Session, old_codes: list[str], successors: dict[str, str]) -> tuple[Counter, Counter]:
+    """Staff on duty per grid now, and after publishing: a retired grid's staff continue in its successor."""
+    before, after = defaultdict(set), defaultdict(set)
+    for code, staff_id in session.execute(text(STAFF), {"codes": old_codes}).all():
+        before[code].add(staff_id)
+        after[successors.get(code, code)].add(staff_id)
+    return Counter({c: len(s) for c, s in before.items()}), Counter({c: len(s) for c, s in after.items()})
+
+
+def _grid_row(code: str, old, new, staff_before: Counter, staff_after: Counter, existed: bool, remains: bool) -> dict:
     return {"code": code, "status": "kept" if existed and remains else "new" if remains else "retired"} | {
         f"{key}_before": old[code][key] if existed else None for key in FIGURES} | {
         f"{key}_after": new[code][key] if remains else None for key in FIGURES} | {
-        "staff_before": staff.get(code, 0) if existed else None,
-        "staff_after": staff.get(code, 0) if remains else None}
+        "staff_before": staff_before[code] if existed else None,
+        "staff_after": staff_after[code] if remains else None}
 
 
 def _balance(households: list[int], target: tuple[int, int]) -> dict:

@@ -37,6 +37,26 @@ def check_communities(session: Session, communities: list[str]) -> None:
         raise InvalidInput(msg("no community with code {code}", code=missing[0]))
 
 
+def issued_codes(session: Session, community: str) -> set[str]:
+    """Every grid code ever issued in `community`, retired ones included: none may be issued again."""
+    return set(session.execute(text("SELECT code FROM area_records WHERE parent_code = :c"), {"c": community}).scalars())
+
+
+# A retired grid's land mostly goes to one new grid: its staff continue there.
+SUCCESSORS = text("""
+SELECT DISTINCT ON (a.code) a.code, g.code
+FROM areas a JOIN plan_grids g ON g.plan_id = :p AND ST_Intersects(a.geom, g.geom)
+WHERE a.level = 'grid' AND a.parent_code = ANY(:c)
+  AND NOT EXISTS (SELECT 1 FROM plan_grids k WHERE k.plan_id = :p AND k.code = a.code)
+ORDER BY a.code, ST_Area(ST_Intersection(a.geom, g.geom)) DESC, g.code
+""")
+
+
+def successors_of(session: Session, plan_id: int, communities: list[str]) -> dict[str, str]:
+    """Each grid in force that the plan drops → the plan grid taking most of its land."""
+    return dict(session.execute(SUCCESSORS, {"p": plan_id, "c": communities}).all())
+
+
 def new_plan(session: Session, actor: Actor, name: str, communities: list[str], source: str) -> int:
     """An empty draft; returns its id."""
     return session.execute(text("INSERT INTO plans (name, communities, source, created_by) VALUES (:n, :c, :s, :u) "
@@ -101,5 +121,5 @@ def plan_geojson(session: Session, plan_id: int, actor: Actor) -> dict:
                  "properties": {k: g[k] for k in ("code", "name", "community_code", "kind", "purpose")}}
                 for g in grids_of(session, plan_id)]
     return {"type": "FeatureCollection", "features": features,
-            "plan": {k: row[k] for k in ("id", "name", "status", "communities", "source", "version")}
-            | {k: row[k].isoformat() if row[k] else None for k in ("created_at", "effective_from")}}
+            "plan": {k: row[k] for k in ("id", "name", "status", "communities", "source", "version", "outcome")}
+            | {k: row[k].isoformat() if row[k] else None for k in ("created_at", "effective_from", "published_at")}}

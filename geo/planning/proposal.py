@@ -34,7 +34,7 @@ from geo.errors import InvalidInput
 from geo.i18n import msg
 from geo.planning.edits import polygonal
 from geo.planning.impact import DEFAULT_TARGET
-from geo.planning.plans import check_communities, check_planner, new_plan
+from geo.planning.plans import check_communities, check_planner, issued_codes, new_plan
 
 OUT_OF_RANGE_WEIGHT = 1000  # a household outside the range costs as much as a thousand cut edges
 CHANGE_WEIGHT = 0.05        # twenty households moved to another grid cost as much as one cut edge
@@ -191,8 +191,7 @@ def _write(session, actor, community, units, shapes, partition, name, objective)
     session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) "
                          "SELECT :p, code, name, parent_code, kind, purpose, geom FROM areas "
                          "WHERE parent_code = :c AND kind = 'dedicated'"), {"p": plan_id, "c": community})
-    used = set(session.execute(text("SELECT code FROM areas WHERE parent_code = :c"), {"c": community}).scalars())
-    highest = max((int(c[-3:]) for c in used), default=0)
+    highest = max((int(c[-3:]) for c in issued_codes(session, community)), default=0)
     names = dict(session.execute(text("SELECT code, name FROM areas WHERE parent_code = :c"), {"c": community}).all())
     sizes = {}
     for part in sorted(partition.parts):

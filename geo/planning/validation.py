@@ -3,7 +3,8 @@
 Errors (a plan with any cannot be published): invalid geometry; grids overlapping or leaving gaps inside
 their community beyond WANGGE_OVERLAP_TOLERANCE_M2; a grid outside its community beyond
 WANGGE_PARENT_TOLERANCE_M; a code that does not start with its community's; a grid in several pieces;
-a building in no grid or in several. Warnings: edges that do not match their neighbour's exactly
+a building in no grid or in several; a retired code issued again, or a code moved onto land mostly
+not its own (MapIt's rule: a code keeps its meaning or is retired). Warnings: edges that do not match their neighbour's exactly
 (slivers under the tolerances, from shapely's coverage checks), numbering that does not run west→east,
 north→south, and poor compactness (Polsby-Popper below COMPACT_ENOUGH).
 Geometry is measured in a local equal-area projection around each community.
@@ -91,6 +92,7 @@ def _check_community(session: Session, community: str, grids: list[dict], report
     report.problems += _gaps(community, outline_m, [s for _, s in valid], metric, settings.overlap_tolerance_m2)
     report.problems += _loose_edges(valid, metric)
     report.problems += _numbering(community, grids)
+    report.problems += _codes(session, grids)
     report.problems += _buildings(session, community, grids)
 
 
@@ -175,6 +177,33 @@ def _numbering(community: str, grids: list[dict]) -> list[Problem]:
     return [Problem("numbering", "warning", expected, msg(
         "community {community}: grids are not numbered west→east, north→south; reading order would be {order}",
         community=community, order=", ".join(c[-3:] for c in expected)))]
+
+
+SAME_MEANING = 0.5  # a surviving code must share at least half of the smaller of its old and new areas
+
+
+def _codes(session: Session, grids: list[dict]) -> list[Problem]:
+    """Retired codes are never issued again, and a code that survives keeps naming (mostly) the same land."""
+    by_code = {g["code"]: g for g in grids}
+    rows = session.execute(text("SELECT code, valid_to, ST_AsBinary(geom) FROM area_records WHERE code = ANY(:codes)"),
+                           {"codes": list(by_code)}).all()
+    out = []
+    for code, valid_to, wkb in rows:
+        new = by_code[code]["geom"]
+        if valid_to is not None:
+            out.append(Problem("code_retired", "error", [code], msg(
+                "grid {code}: the code was retired on {day}; retired codes are never reused", code=code,
+                day=valid_to.isoformat()), new))
+            continue
+        old = shapely.from_wkb(bytes(wkb))
+        if not new.is_valid:
+            continue
+        shared = old.intersection(new).area / min(old.area, new.area) if min(old.area, new.area) else 0.0
+        if shared < SAME_MEANING:
+            out.append(Problem("code_meaning", "error", [code], msg(
+                "grid {code}: only {percent}% of it is land the grid with this code holds now; "
+                "land that is not the same grid needs a new code", code=code, percent=round(100 * shared)), new))
+    return out
 
 
 def _buildings(session: Session, community: str, grids: list[dict]) -> list[Problem]:

@@ -108,10 +108,10 @@ def clear_demo(session: Session) -> None:
     """Delete every generated row (households and residents go with their buildings)."""
     for statement in ("DELETE FROM cases WHERE synthetic", "DELETE FROM staff WHERE synthetic",
                       "DELETE FROM users WHERE synthetic", "DELETE FROM buildings WHERE synthetic",
-                      "DELETE FROM areas WHERE synthetic AND level = 'grid'",
-                      "DELETE FROM areas WHERE synthetic AND level = 'community'",
-                      "DELETE FROM areas WHERE synthetic AND level = 'street'",
-                      "DELETE FROM areas WHERE synthetic AND level = 'district'"):
+                      "DELETE FROM area_records WHERE synthetic AND level = 'grid'",
+                      "DELETE FROM area_records WHERE synthetic AND level = 'community'",
+                      "DELETE FROM area_records WHERE synthetic AND level = 'street'",
+                      "DELETE FROM area_records WHERE synthetic AND level = 'district'"):
         session.execute(text(statement))
 
 

@@ -95,3 +95,37 @@ def test_compare_over_http(client, login, city):
     r = client.get(f"/api/v1/plans/{first}/compare/{second}", headers=planner)
     assert r.status_code == 200 and [p["plan"] for p in r.json()["plans"]] == [first, second]
     assert client.get(f"/api/v1/plans/{first}/compare/424242", headers=planner).status_code == 404
+
+
+def test_publish_over_http_and_read_the_past(client, login, city):
+    from datetime import timedelta
+
+    from geo.planning.publish import china_today
+
+    today, yesterday = china_today(), china_today() - timedelta(days=1)
+    planner = login("planner", DISTRICT)
+    broken = client.post("/api/v1/plans", headers=planner, json={"communities": [COMM_B]}).json()["id"]
+    refused = client.post(f"/api/v1/plans/{broken}/publish", headers=planner,
+                          json={"effective_from": today.isoformat()}, params={"lang": "zh"})
+    assert refused.status_code == 409 and refused.json()["code"] == "plan_invalid"
+    assert "不能发布" in refused.json()["detail"] and refused.json()["problems"]
+    plan = client.post("/api/v1/plans", headers=planner, json={"communities": [COMM_A]}).json()["id"]
+    assert client.post(f"/api/v1/plans/{plan}/merge", headers=planner, json={"codes": [A3, A4]}).status_code == 200
+    past = client.post(f"/api/v1/plans/{plan}/publish", headers=planner, json={"effective_from": yesterday.isoformat()})
+    assert past.status_code == 422
+    assert client.post(f"/api/v1/plans/{plan}/publish", headers=planner, json={"effective_from": "soon"}).status_code == 422
+    assert client.post(f"/api/v1/plans/{plan}/publish", headers=login("command_center", DISTRICT),
+                       json={"effective_from": today.isoformat()}).status_code == 403
+    done = client.post(f"/api/v1/plans/{plan}/publish", headers=planner, json={"effective_from": today.isoformat()})
+    assert done.status_code == 200 and done.json()["retired"] == [A4]
+    assert client.get(f"/api/v1/plans/{plan}", headers=planner).json()["plan"]["status"] == "published"
+    point = {"lon": 116.43, "lat": 39.91}
+    assert client.get("/api/v1/locate", headers=planner, params=point | {"at": yesterday.isoformat()}).json()["grid"]["code"] == A4
+    assert client.get("/api/v1/locate", headers=planner, params=point).json()["grid"]["code"] == A3
+    assert client.get(f"/api/v1/grids/{A4}", headers=planner).status_code == 404
+    assert client.get(f"/api/v1/grids/{A4}", headers=planner, params={"at": yesterday.isoformat()}).status_code == 200
+    grids = client.get(f"/api/v1/communities/{COMM_A}/children", headers=planner, params={"at": yesterday.isoformat()})
+    assert A4 in [f["id"] for f in grids.json()["features"]]
+    versions = client.get(f"/api/v1/grids/{A3}/history", headers=planner).json()["features"]
+    assert [v["properties"]["valid_to"] for v in versions] == [today.isoformat(), None]
+    assert client.get(f"/api/v1/communities/{A3}/history", headers=planner).status_code == 404

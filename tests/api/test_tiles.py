@@ -109,3 +109,11 @@ def test_bad_addresses_are_422(client, login, path):
 
 def test_tiles_need_a_token(client):
     assert client.get(f"/tiles/grids/7/{X}/{Y}.mvt").status_code == 401
+
+
+def test_at_draws_the_boundaries_of_that_day(client, city, login, session):
+    session.execute(text("UPDATE area_records SET valid_to = '2026-06-01' WHERE code = :c"), {"c": B1})
+    codes = lambda **params: {f["properties"]["code"] for f in decode(  # noqa: E731
+        client.get(f"/tiles/grids/7/{X}/{Y}.mvt", headers=login(), params=params))["grids"]["features"]}
+    assert B1 in codes(at="2026-05-31") and B1 not in codes(at="2026-06-01") and B1 not in codes()
+    assert client.get(f"/tiles/grids/7/{X}/{Y}.mvt", headers=login(), params={"at": "June"}).status_code == 422

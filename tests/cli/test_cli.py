@@ -175,3 +175,25 @@ def test_plan_export(cli_database, tmp_path):
     assert len(json.loads((tmp_path / "plan.geojson").read_text())["features"]) == 5
     assert (tmp_path / "b.csv").read_text(encoding="utf-8-sig").startswith("building_id,")
     assert wangge("plan", "export", plan, str(tmp_path / "plan.kml")).exit_code == 2
+
+
+def test_plan_publish_refuses_invalid_plans_and_is_atomic(cli_database, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from geo.planning import publish
+
+    import_city(tmp_path)
+    today = publish.china_today()
+    broken = wangge("plan", "create", "--from-current", "110105001002").output.strip()
+    refused = wangge("plan", "publish", broken, "--effective-from", today.isoformat())
+    assert refused.exit_code == 2 and "cannot be published" in refused.output and "belong to no grid" in refused.output
+    assert wangge("plan", "publish", broken, "--effective-from", "next week").exit_code == 2
+    plan = wangge("plan", "create", "--from-current", "110105001001").output.strip()
+    monkeypatch.setattr(publish, "_relocate_buildings", lambda *a: (_ for _ in ()).throw(RuntimeError("disk full")))
+    assert wangge("plan", "publish", plan, "--effective-from", today.isoformat()).exit_code == 1
+    monkeypatch.undo()
+    later = (today + timedelta(days=2)).isoformat()
+    result = wangge("plan", "publish", plan, "--effective-from", later)
+    assert result.exit_code == 0 and f"scheduled for {later}" in result.output  # still a draft: the failure left no trace
+    result = wangge("cases", "tick", "--now", f"{later}T08:00:00+08:00")
+    assert result.exit_code == 0 and f"plan {plan} in force from {later}" in result.output
