@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from api import errors
 from api.routers import (analytics, areas, auth, buildings, cases, categories, health, locate, maps, open311, plans,
                          staff, tiles)
-from geo.cases.escalation import tick
+from geo.clock import run_round
 from geo.db import get_engine, session_factory
 from geo.settings import get_settings
 
@@ -23,7 +23,7 @@ log = logging.getLogger("wangge")
 
 
 async def deadline_watch(app: FastAPI) -> None:
-    """Run the deadline tick every WANGGE_TICK_SECONDS while the server runs."""
+    """Run the round (scheduled plans, deadlines) every WANGGE_TICK_SECONDS while the server runs."""
     while True:
         await asyncio.sleep(get_settings().tick_seconds)
         try:
@@ -34,7 +34,7 @@ async def deadline_watch(app: FastAPI) -> None:
 
 def _tick_once(app: FastAPI) -> None:
     with app.state.sessions.begin() as session:
-        tick(session)
+        run_round(session)
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:

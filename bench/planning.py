@@ -1,4 +1,4 @@
-"""Planning benchmark: validation and impact of a plan for a 49-grid community (7 × 7), after an edit, with
+"""Planning benchmark: validation, impact and publishing of a plan for a 49-grid community (7 × 7), after an edit, with
 19,600 households, about 49,000 residents and 1,470 cases under it — next to the plain SQL a minimal check runs;
 then ReCom proposals for every community of the district demo (617 grids).
 
@@ -24,6 +24,7 @@ from geo.planning import edits  # noqa: E402
 from geo.planning.impact import impact  # noqa: E402
 from geo.planning.plans import create_from_current  # noqa: E402
 from geo.planning.proposal import propose  # noqa: E402
+from geo.planning.publish import apply, china_today  # noqa: E402
 from geo.planning.validation import validate_plan  # noqa: E402
 from geo.synth import seed_demo  # noqa: E402
 
@@ -50,7 +51,7 @@ def populate(engine, community: str) -> None:
 
 
 def main(grids: int = typer.Option(1_225, help="Grids in the generated district (25 communities of 49)")) -> None:
-    """Time validation and impact of a 49-grid community's plan."""
+    """Time validation, impact and publishing of a 49-grid community's plan."""
     def load(engine, home):
         city.load(engine, grids, side_grids=SIDE)
         populate(engine, f"{city.DISTRICT}001001")
@@ -68,6 +69,8 @@ def main(grids: int = typer.Option(1_225, help="Grids in the generated district 
                  timed(lambda: len(validate_plan(session, plan, SYSTEM).problems))),
                 ("impact (buildings, households, residents, cases, staff; moves; balance)",
                  timed(lambda: len(impact(session, plan, SYSTEM)["grids"]))),
+                ("publish today (retire, redraw, issue; buildings, open cases, staff), rolled back each time",
+                 timed(lambda: publish_and_undo(session, plan))),
                 ("plain SQL floor: ST_Union of the plan's grids and a count of households per grid",
                  timed(lambda: session.execute(text(
                      "SELECT (SELECT ST_Area(ST_Union(geom)) FROM plan_grids WHERE plan_id = :p), "
@@ -84,6 +87,14 @@ def main(grids: int = typer.Option(1_225, help="Grids in the generated district 
         table.add_row(step, f"{seconds:.3f}", f"{seconds / base:.1f}×")
     console.print(table)
     district_proposals()
+
+
+def publish_and_undo(session, plan: int) -> dict:
+    """Apply the plan inside a savepoint and take it back, so that it can be timed again."""
+    savepoint = session.begin_nested()
+    outcome = apply(session, plan, china_today(), SYSTEM)
+    savepoint.rollback()
+    return outcome
 
 
 def district_proposals(steps: int = 200) -> None:

@@ -292,19 +292,17 @@ app.add_typer(cases_app, name="cases")
 
 @cases_app.command("tick")
 def cases_tick(now: Annotated[datetime, typer.Option(help="Pretend it is this moment (ISO 8601); default: now")] = None) -> None:
-    """Mark overdue cases and escalate them one level up; idempotent, safe to run concurrently (the server runs it too)."""
-    from geo.cases.escalation import tick
-
-    from geo.planning.publish import apply_due, china_today
+    """Apply boundary plans whose day has come, then mark overdue cases and escalate them one level up;
+    idempotent, safe to run concurrently (the server runs it too)."""
+    from geo.clock import run_round
 
     moment = now.astimezone(UTC) if now and now.tzinfo else now.replace(tzinfo=UTC) if now else None
     with session_scope() as session:
-        # Boundaries first: cases escalated today go up from the grid they now lie in.
-        applied = apply_due(session, china_today(moment))
-        report = tick(session, moment)
-    for outcome in applied:
+        done = run_round(session, moment)
+    for outcome in done.plans:
         out.print(_publish_line(outcome))
-    out.print(t("{overdue} overdue, {escalated} escalated", overdue=report.overdue, escalated=report.escalated))
+    out.print(t("{overdue} overdue, {escalated} escalated", overdue=done.deadlines.overdue,
+                escalated=done.deadlines.escalated))
 
 
 def _publish_line(outcome: dict) -> str:
@@ -491,13 +489,14 @@ def plan_impact(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
 
 
 @plan_app.command("propose")
-def plan_propose(community: Annotated[str, typer.Argument(help="The community's code")],
+def plan_propose(community: Annotated[str, typer.Argument(help="A community's code, or a street's (each of its "
+                                                                "communities is proposed)")],
                  target: Annotated[str, typer.Option(help="Households per grid, MIN-MAX")] = "300-500",
                  grids: Annotated[int, typer.Option(help="How many grids (default: households ÷ mid-range)")] = None,
                  steps: Annotated[int, typer.Option(help="ReCom moves to explore")] = 200,
                  seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same proposal")] = 1,
                  as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False):
-    """Propose balanced grids for a community (GerryChain ReCom); prints the new draft plan's id."""
+    """Propose balanced grids for a community or a street (GerryChain ReCom); prints the new draft plan's id."""
     from geo.cases.workflow import SYSTEM
     from geo.planning.proposal import propose
 

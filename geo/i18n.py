@@ -73,6 +73,8 @@ ZH: dict[str, str] = {
     "grid {code}: only {percent}% of it is land the grid with this code holds now; "
     "land that is not the same grid needs a new code":
         "网格 {code}：其范围只有 {percent}% 属于现在使用该编码的网格；不是同一片区域须使用新编码",
+    "a number of grids applies to one community; {area} is a street": "网格数量只能对单个社区指定；{area} 是街道",
+    "no community or street with code {code}": "没有编码为 {code} 的社区或街道",
     "plan {id} is {status}: only drafts can be published": "方案 {id} 状态为 {status}：只有草稿可以发布",
     "effective_from {day} lies in the past; boundaries change from today ({today}) on":
         "生效日期 {day} 已过；边界只能从今天（{today}）起变更",

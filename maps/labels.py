@@ -25,6 +25,8 @@ LABELS = {
         "plan_valid": "校验通过", "plan_invalid": "校验未通过", "warnings_count": "警告", "plan_version": "版本",
         "plan_help": "点击网格选中（按住 Shift 多选）；画线可拆分所选网格，画多边形可将该区域划入所选网格，点击楼栋可将其划入所选网格。",
         "plan_selected": "已选网格", "plan_merge": "合并所选", "plan_undo": "撤销", "plan_redo": "重做",
+        "plan_effective": "生效日期", "plan_publish": "发布方案", "plan_status_scheduled": "已发布，待生效：",
+        "plan_status_published": "已发布，生效日期：", "plan_status_discarded": "已废弃",
         "plan_impact": "调整影响（户数、未结案件：调整前 → 调整后）", "plan_target": "达标网格",
         "plan_select_one": "请先选中一个网格", "grid_kept": "保留", "grid_new": "新增", "grid_retired": "撤销",
     },
@@ -59,6 +61,8 @@ LABELS = {
         "plan_help": "Click a grid to select it (shift-click for more); draw a line to split the selected grid, "
                      "a polygon to hand that land to it, or click a building to hand it over.",
         "plan_selected": "Selected", "plan_merge": "Merge selected", "plan_undo": "Undo", "plan_redo": "Redo",
+        "plan_effective": "Effective from", "plan_publish": "Publish", "plan_status_scheduled": "Published, in force from",
+        "plan_status_published": "Published, in force since", "plan_status_discarded": "Discarded",
         "plan_impact": "Impact (households, open cases: before → after)", "plan_target": "grids on target",
         "plan_select_one": "Select one grid first", "grid_kept": "kept", "grid_new": "new", "grid_retired": "retired",
     },

@@ -50,7 +50,7 @@ async def create_plan(request: Request, session: SessionDep, actor: ActorDep) ->
 
 
 class ProposeIn(BaseModel):
-    community: str
+    community: str = Field(description="A community's code, or a street's: each of its communities is proposed")
     target_min: int = 300
     target_max: int = 500
     grids: int | None = Field(default=None, description="Default: households ÷ the middle of the range")
@@ -61,8 +61,9 @@ class ProposeIn(BaseModel):
 
 @router.post("/propose", status_code=201)
 def propose_plan(request: Request, session: SessionDep, actor: ActorDep, body: ProposeIn) -> dict:
-    """A balanced draft for a community by ReCom: whole compounds or buildings, contiguous, within the household
-    range, close to the grids in force; with the objective's values and its validation."""
+    """A balanced draft by ReCom for a community (or every community of a street): whole compounds or buildings,
+    contiguous, within the household range, close to the grids in force; with the objective's values and its
+    validation."""
     found = proposal.propose(session, actor, body.community, target=(body.target_min, body.target_max),
                              grids=body.grids, steps=body.steps, seed=body.seed, name=body.name)
     return found | {"validation": validation.report_dict(validation.validate_plan(session, found["plan"], actor),

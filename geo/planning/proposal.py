@@ -8,7 +8,9 @@ The chain starts from the grids in force when they already make that many contig
 size, else from a balanced random split (recursive spanning trees); it walks `steps` ReCom moves within
 `epsilon` of the ideal size, and keeps the state with the best objective: households outside the range (weighted
 heavily), then cut edges (compactness: fewer units on a boundary), then households that change grid. A seed makes
-it deterministic. Grids keep the code of the current grid they share most households with.
+it deterministic. Grids keep the code of the current grid they share most households with, as long as the code
+keeps its meaning (validation's rule); others get codes never issued before. A street's proposal is its
+communities' proposals in one plan.
 """
 
 import random
@@ -35,6 +37,7 @@ from geo.i18n import msg
 from geo.planning.edits import polygonal
 from geo.planning.impact import DEFAULT_TARGET
 from geo.planning.plans import check_communities, check_planner, issued_codes, new_plan
+from geo.planning.validation import keeps_meaning
 
 OUT_OF_RANGE_WEIGHT = 1000  # a household outside the range costs as much as a thousand cut edges
 CHANGE_WEIGHT = 0.05        # twenty households moved to another grid cost as much as one cut edge
@@ -150,14 +153,44 @@ def _match_codes(partition, units: list[Unit]) -> dict:
     return {parts[r]: codes[c] for r, c in zip(rows, cols) if shared[r, c] > 0}
 
 
-def propose(session: Session, actor: Actor, community: str, *, target: tuple[int, int] = DEFAULT_TARGET,
+def propose(session: Session, actor: Actor, area: str, *, target: tuple[int, int] = DEFAULT_TARGET,
             grids: int | None = None, steps: int = 200, seed: int = 1, name: str | None = None) -> dict:
-    """A draft plan for `community` proposed by ReCom; returns its id and the objective's values."""
-    check_planner(actor, [community])
-    check_communities(session, [community])
+    """A draft plan proposed by ReCom for a community, or for every community of a street (each on its own:
+    grids never cross a community); returns its id, the objective's values and households per grid."""
+    communities = _communities(session, area)
+    check_planner(actor, communities)
+    check_communities(session, communities)
     low, high = target
     if not 0 < low <= high or steps < 1 or (grids is not None and grids < 1):
         raise InvalidInput(msg("the target range must be two positive numbers, the smaller first"))
+    if grids is not None and len(communities) > 1:
+        raise InvalidInput(msg("a number of grids applies to one community; {area} is a street", area=area))
+    found = {c: _search(session, c, target, grids, steps, seed) for c in communities}
+    plan_id = new_plan(session, actor, name or f"{area} 均衡方案（种子 {seed}）", communities, "proposal")
+    households = {}
+    for community, (units, shapes, best, _) in found.items():
+        households |= _write(session, plan_id, community, units, shapes, best)
+    terms = [t for *_, t in found.values()]
+    objective = terms[0] if len(terms) == 1 else {
+        key: round(sum(t[key] for t in terms), 2) for key in terms[0] if key not in ("epsilon", "steps", "seed")
+    } | {"steps": steps, "seed": seed, "communities": dict(zip(found, terms))}
+    return {"plan": plan_id, "objective": objective, "households": dict(sorted(households.items()))}
+
+
+def _communities(session: Session, area: str) -> list[str]:
+    """`area` itself when it is a community; a street's communities; InvalidInput otherwise."""
+    level = session.execute(text("SELECT level FROM areas WHERE code = :c"), {"c": area}).scalar()
+    if level == "community":
+        return [area]
+    if level == "street":
+        return list(session.execute(text("SELECT code FROM areas WHERE parent_code = :c AND level = 'community' "
+                                         "ORDER BY code"), {"c": area}).scalars())
+    raise InvalidInput(msg("no community or street with code {code}", code=area))
+
+
+def _search(session: Session, community: str, target: tuple[int, int], grids: int | None, steps: int, seed: int):
+    """The best state of a ReCom chain over the community's units: (units, their land, partition, objective terms)."""
+    low, high = target
     units = _units(session, community, high)
     total = sum(u.households for u in units)
     k = grids or max(1, round(total / ((low + high) / 2)))
@@ -180,30 +213,30 @@ def propose(session: Session, actor: Actor, community: str, *, target: tuple[int
         value, terms = _score(state, units, target, current)
         if best_score is None or value < best_score:
             best, best_score, best_terms = state, value, terms
-    return _write(session, actor, community, units, shapes, best, name or f"{community} 均衡方案（种子 {seed}）",
-                  best_terms | {"objective": round(best_score, 2), "grids": k, "steps": steps, "seed": seed,
-                                "epsilon": round(epsilon, 3)})
+    return units, shapes, best, best_terms | {"objective": round(best_score, 2), "grids": k, "steps": steps,
+                                              "seed": seed, "epsilon": round(epsilon, 3)}
 
 
-def _write(session, actor, community, units, shapes, partition, name, objective) -> dict:
+def _write(session: Session, plan_id: int, community: str, units, shapes, partition) -> dict[str, int]:
+    """The community's proposed grids into the plan (dedicated grids as they are); households per code."""
     codes = _match_codes(partition, units)
-    plan_id = new_plan(session, actor, name, [community], "proposal")
     session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) "
                          "SELECT :p, code, name, parent_code, kind, purpose, geom FROM areas "
                          "WHERE parent_code = :c AND kind = 'dedicated'"), {"p": plan_id, "c": community})
     highest = max((int(c[-3:]) for c in issued_codes(session, community)), default=0)
-    names = dict(session.execute(text("SELECT code, name FROM areas WHERE parent_code = :c"), {"c": community}).all())
+    current = {r[0]: (r[1], shapely.from_wkb(bytes(r[2]))) for r in session.execute(
+        text("SELECT code, name, ST_AsBinary(geom) FROM areas WHERE parent_code = :c"), {"c": community})}
     sizes = {}
     for part in sorted(partition.parts):
         members = [i for i, p in partition.assignment.items() if p == part]
+        geom = polygonal(shapely.union_all([shapes[i] for i in members]))
         code = codes.get(part)
-        if code is None:
+        if code is None or not keeps_meaning(current[code][1], geom):
             highest += 1
             code = f"{community}{highest:03d}"
-        geom = polygonal(shapely.union_all([shapes[i] for i in members]))
         session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, geom) VALUES "
                              "(:p, :code, :name, :c, 'ordinary', ST_GeomFromWKB(:wkb, 4326))"),
-                        {"p": plan_id, "code": code, "name": names.get(code, f"新网格{code[-3:]}"), "c": community,
-                         "wkb": shapely.to_wkb(geom)})
+                        {"p": plan_id, "code": code, "name": current.get(code, (f"新网格{code[-3:]}",))[0],
+                         "c": community, "wkb": shapely.to_wkb(geom)})
         sizes[code] = sum(units[i].households for i in members)
-    return {"plan": plan_id, "objective": objective, "households": dict(sorted(sizes.items()))}
+    return sizes

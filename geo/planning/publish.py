@@ -61,10 +61,14 @@ def _check_valid(session: Session, plan_id: int, actor: Actor) -> None:
 
 
 def apply_due(session: Session, today: date | None = None) -> list[dict]:
-    """Apply every scheduled plan whose day has come, oldest first; one that no longer validates goes back to draft."""
+    """Apply every scheduled plan whose day has come, oldest first; one that no longer validates goes back to draft.
+
+    Plans another round is applying are skipped (SKIP LOCKED), so rounds may overlap.
+    """
     today = today or china_today()
     due = session.execute(text("SELECT id, effective_from FROM plans WHERE status = 'scheduled' "
-                               "AND effective_from <= :d ORDER BY effective_from, id"), {"d": today}).all()
+                               "AND effective_from <= :d ORDER BY effective_from, id FOR UPDATE SKIP LOCKED"),
+                          {"d": today}).all()
     outcomes = []
     for plan_id, day in due:
         try:

@@ -195,15 +195,22 @@ def _codes(session: Session, grids: list[dict]) -> list[Problem]:
                 "grid {code}: the code was retired on {day}; retired codes are never reused", code=code,
                 day=valid_to.isoformat()), new))
             continue
-        old = shapely.from_wkb(bytes(wkb))
-        if not new.is_valid:
-            continue
-        shared = old.intersection(new).area / min(old.area, new.area) if min(old.area, new.area) else 0.0
-        if shared < SAME_MEANING:
+        if new.is_valid and not keeps_meaning(old := shapely.from_wkb(bytes(wkb)), new):
             out.append(Problem("code_meaning", "error", [code], msg(
                 "grid {code}: only {percent}% of it is land the grid with this code holds now; "
-                "land that is not the same grid needs a new code", code=code, percent=round(100 * shared)), new))
+                "land that is not the same grid needs a new code", code=code, percent=round(100 * _shared(old, new))),
+                new))
     return out
+
+
+def keeps_meaning(old, new) -> bool:
+    """Whether a code moving from boundary `old` to `new` still names the same grid (MapIt: else retire it)."""
+    return _shared(old, new) >= SAME_MEANING
+
+
+def _shared(old, new) -> float:
+    smaller = min(old.area, new.area)
+    return old.intersection(new).area / smaller if smaller else 0.0
 
 
 def _buildings(session: Session, community: str, grids: list[dict]) -> list[Problem]:

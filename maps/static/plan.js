@@ -1,6 +1,6 @@
 // The plan page: a draft's grids over the boundaries in force, its problems and its impact, and the editing tools.
 // Click a grid to select it (shift-click for more); draw a line to split the selected grid, or a polygon to hand that
-// land to it, or click a building to hand it over; merge, undo and redo from the panel. Every edit reloads the plan, its validation and its impact.
+// land to it, or click a building to hand it over; merge, undo, redo and publish from the panel. Every edit reloads the plan, its validation and its impact.
 // C: {labels, plan: id}
 window.wanggePlan = function (leafletMap, C) {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
@@ -61,7 +61,7 @@ window.wanggePlan = function (leafletMap, C) {
     return fetch(base + '/' + op, {method: 'POST', headers: {'Content-Type': 'application/json'},
                                    body: body ? JSON.stringify(body) : undefined})
       .then(r => r.json().then(j => ({ok: r.ok, j})))
-      .then(({ok, j}) => { if (!ok) { say(j.detail); return; } W.lastError = null; W.edits += 1; load(); });
+      .then(({ok, j}) => { if (!ok) { say([j.detail].concat(j.problems || []).join('；')); return; } W.lastError = null; W.edits += 1; load(); });
   }
   function load() {
     return Promise.all([fetchJson(base), fetchJson(base + '/validation'), fetchJson(base + '/impact')])
@@ -93,6 +93,11 @@ window.wanggePlan = function (leafletMap, C) {
       buildings.clearLayers(); buildings.addData(fc); W.buildings = fc.features.length;
     });
   }
+  // Boundaries change on Beijing days, whatever the browser's clock zone.
+  const beijingToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const tools = () => '<button id="merge">' + T.plan_merge + '</button> <button id="undo">' + T.plan_undo + '</button> ' +
+    '<button id="redo">' + T.plan_redo + '</button><p>' + T.plan_effective + ' <input type="date" id="effective" value="' +
+    beijingToday() + '" min="' + beijingToday() + '"> <button id="publish">' + T.plan_publish + '</button></p>';
   const both = (r, k) => (r[k + '_before'] === null ? '–' : r[k + '_before']) + ' → ' + (r[k + '_after'] === null ? '–' : r[k + '_after']);
   function drawPanel() {
     if (!W.plan) return;
@@ -108,15 +113,18 @@ window.wanggePlan = function (leafletMap, C) {
       (W.lastError ? '<div class="bad" id="plan-error">' + esc(W.lastError) + '</div>' : '') +
       '<p>' + T.plan_help + '</p><p>' + T.plan_selected + ': <span id="selected">' +
       (W.selected.map(c => c.slice(-3)).join(', ') || T.none) + '</span></p>' +
-      '<button id="merge">' + T.plan_merge + '</button> <button id="undo">' + T.plan_undo + '</button> ' +
-      '<button id="redo">' + T.plan_redo + '</button>' +
+      (W.plan.status === 'draft' ? tools() : '<p id="plan-status">' + T['plan_status_' + W.plan.status] + ' ' +
+        esc(W.plan.effective_from || '') + '</p>') +
       '<ol class="problems">' + list + '</ol>' +
       '<b>' + T.plan_impact + '</b> (' + T.plan_target + ' ' + effect.target_households.join('–') + ': ' +
       (balance.within || 0) + '/' + balance.grids + ')<table class="impact"><tr><th>' + T.grids + '</th><th></th><th>' +
       T.households + '</th><th>' + T.cases + '</th></tr>' + rows + '</table>';
-    panel.querySelector('#merge').onclick = () => edit('merge', {codes: W.selected});
-    panel.querySelector('#undo').onclick = () => edit('undo');
-    panel.querySelector('#redo').onclick = () => edit('redo');
+    if (W.plan.status === 'draft') {
+      panel.querySelector('#merge').onclick = () => edit('merge', {codes: W.selected});
+      panel.querySelector('#undo').onclick = () => edit('undo');
+      panel.querySelector('#redo').onclick = () => edit('redo');
+      panel.querySelector('#publish').onclick = () => edit('publish', {effective_from: panel.querySelector('#effective').value});
+    }
     panel.querySelectorAll('a[data-problem]').forEach(a => a.onclick = e => {
       e.preventDefault();
       const p = report.problems[Number(a.dataset.problem)];

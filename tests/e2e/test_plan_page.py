@@ -58,3 +58,22 @@ def test_problems_are_drawn_and_listed(page, server):
     page.click("ol.problems a")
     page.screenshot(path=str(ARTIFACTS / "plan-problems.png"))
     assert page.goto(f"{server}/maps/plans/424242").status == 404
+
+
+def test_publish_from_the_page(page, server):
+    login(page, server, username="planner")
+    broken = new_plan(page, [COMM_B])
+    page.goto(f"{server}/maps/plans/{broken}")
+    page.wait_for_function("window.wangge && window.wangge.valid === false", timeout=20_000)
+    page.click("#publish")
+    page.wait_for_selector("#plan-error")
+    assert "不能发布" in page.inner_text("#plan-error") and "不属于任何网格" in page.inner_text("#plan-error")
+    # A later day schedules the plan and leaves today's boundaries (which the other tests use) alone.
+    plan = new_plan(page, [COMM_A])
+    page.goto(f"{server}/maps/plans/{plan}")
+    page.wait_for_function("window.wangge && window.wangge.valid === true", timeout=20_000)
+    page.fill("#effective", "2099-01-01")
+    page.click("#publish")
+    page.wait_for_selector("#plan-status")
+    assert "待生效" in page.inner_text("#plan-status") and "2099-01-01" in page.inner_text("#plan-status")
+    assert page.query_selector("#merge") is None

@@ -1,0 +1,23 @@
+"""The periodic round the server runs every WANGGE_TICK_SECONDS (and `wangge cases tick` on demand)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from geo.cases.escalation import TickReport, tick
+from geo.planning.publish import apply_due, china_today
+
+
+@dataclass
+class Round:
+    """What one round did: scheduled plans applied, then deadlines watched."""
+
+    plans: list[dict] = field(default_factory=list)
+    deadlines: TickReport = field(default_factory=TickReport)
+
+
+def run_round(session: Session, now: datetime | None = None) -> Round:
+    """Apply the plans whose day has come, then mark and escalate overdue cases (in the grids now in force)."""
+    plans = apply_due(session, china_today(now))
+    return Round(plans, tick(session, now))
