@@ -4,8 +4,8 @@ within a household range, and close to the grids in force — with GerryChain's 
 Units: each compound whose households fit the range's maximum is one unit (kept whole); the buildings of bigger
 compounds are units of their own. A unit's land is the Voronoi cells of its buildings, clipped to the community's
 ordinary land (dedicated grids stay as they are). Units are adjacent when their land shares an edge.
-The chain starts from the grids in force when they already make that many contiguous grids near the ideal
-size, else from a balanced random split (recursive spanning trees); it walks `steps` ReCom moves within
+The chain starts from the grids in force, merged or cut to the wanted number, when they make contiguous grids
+near the ideal size, else from a balanced random split (recursive spanning trees); it walks `steps` ReCom moves within
 `epsilon` of the ideal size, and keeps the state with the best objective: households outside the range (weighted
 heavily), then cut edges (compactness: fewer units on a boundary), then households that change grid. A seed makes
 it deterministic. Grids keep the code of the current grid they share most households with, as long as the code
@@ -116,19 +116,52 @@ def _recom_or_stay(partition, **kwargs):
 
 
 def _initial(graph, units: list[Unit], k: int, ideal: float, epsilon: float, rng, updaters) -> Partition:
-    """The grids in force when they already make `k` contiguous parts within epsilon (least change), else a
-    random balanced split by recursive spanning trees."""
-    current = sorted({u.current for u in units})
-    if len(current) == k:
-        partition = Partition(graph, {i: current.index(u.current) for i, u in enumerate(units)}, updaters)
-        sizes = partition["households"].values()
-        if contiguous(partition) and all(abs(n - ideal) <= epsilon * ideal for n in sizes):
+    """The grids in force brought to `k` parts (least change) when that gives contiguous parts within epsilon,
+    else a random balanced split by recursive spanning trees."""
+    assignment = _from_current(graph, units, k, ideal, epsilon, rng)
+    if assignment is not None:
+        partition = Partition(graph, assignment, updaters)
+        if contiguous(partition) and all(abs(n - ideal) <= epsilon * ideal for n in partition["households"].values()):
             return partition
     try:
         return Partition(graph, recursive_tree_part(graph, range(k), ideal, "households", epsilon, rng=rng), updaters)
     except (PopulationBalanceError, ReselectException, RuntimeError):
         raise InvalidInput(msg("no split into {grids} contiguous grids within {percent}% of {ideal} households was found",
                                grids=k, percent=round(epsilon * 100), ideal=round(ideal))) from None
+
+
+def _from_current(graph, units: list[Unit], k: int, ideal: float, epsilon: float, rng) -> dict | None:
+    """The current grids, the smallest merged into its smallest neighbour or the largest cut in two by a
+    spanning tree, until there are `k`; None when that cannot be done."""
+    current = sorted({u.current for u in units})
+    assignment = {i: current.index(u.current) for i, u in enumerate(units)}
+    sizes = {p: 0 for p in range(len(current))}
+    for i, u in enumerate(units):
+        sizes[assignment[i]] += u.households
+    while len(sizes) > k:
+        small = min(sizes, key=lambda p: (sizes[p], p))
+        neighbours = {assignment[j] for i in graph.nodes if assignment[i] == small for j in graph.neighbors(i)} - {small}
+        if not neighbours:
+            return None
+        into = min(neighbours, key=lambda p: (sizes[p], p))
+        for i in graph.nodes:
+            if assignment[i] == small:
+                assignment[i] = into
+        sizes[into] += sizes.pop(small)
+    while len(sizes) < k:
+        large = max(sizes, key=lambda p: (sizes[p], -p))
+        members = [i for i in graph.nodes if assignment[i] == large]
+        new = max(sizes) + 1
+        try:
+            halves = recursive_tree_part(graph.subgraph(members), [large, new], sizes[large] / 2, "households",
+                                         max(epsilon, 0.05), rng=rng)
+        except (PopulationBalanceError, ReselectException, RuntimeError):
+            return None
+        assignment.update(halves)
+        sizes[new] = sum(units[i].households for i in members if halves[i] == new)
+        sizes[large] -= sizes[new]
+    order = {p: n for n, p in enumerate(sorted(sizes))}
+    return {i: order[p] for i, p in assignment.items()}
 
 
 def _score(partition, units: list[Unit], target: tuple[int, int], current: dict) -> tuple[float, dict]:

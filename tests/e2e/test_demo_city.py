@@ -1,7 +1,10 @@
 """Every screen on the demo city `make demo` serves, as its users would open them."""
 
 from geo.synth.demo import DEMO_PASSWORD
+from maps.command_center import MIN_ZOOM
 from tests.e2e.conftest import ARTIFACTS, login, screen_point, visible_marker
+
+GRID_ZOOM = MIN_ZOOM["grids"]
 
 
 def demo_login(page, base, username="command", path="/maps/command-center"):
@@ -34,9 +37,14 @@ def test_drill_down_and_case_popup_on_the_demo_city(page, demo_server):
     page.mouse.click(*screen_point(page, *centre))
     page.wait_for_function("window.wangge.drilled !== null", timeout=10_000)
     community = page.evaluate("window.wangge.drilled")
-    page.wait_for_timeout(800)  # the zoom to the community
-    page.mouse.click(*screen_point(page, *centre))
-    page.wait_for_function("window.wangge.gridClicked !== null", timeout=10_000)
+    # The zoom to the community animates and its grid tiles load; a person clicks again until the grid answers.
+    page.wait_for_function(f"window.wangge.map.getZoom() >= {GRID_ZOOM}", timeout=10_000)
+    for _ in range(20):
+        page.mouse.click(*screen_point(page, *centre))
+        if page.evaluate("window.wangge.gridClicked !== null"):
+            break
+        page.wait_for_timeout(500)
+    assert page.evaluate("window.wangge.gridClicked !== null"), "a click on the drilled community never hit a grid"
     assert page.evaluate("window.wangge.gridClicked").startswith(community)
     page.screenshot(path=str(ARTIFACTS / "demo-drill-down.png"))
 
