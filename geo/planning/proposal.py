@@ -132,7 +132,7 @@ def _initial(graph, units: list[Unit], k: int, ideal: float, epsilon: float, rng
 
 def _from_current(graph, units: list[Unit], k: int, ideal: float, epsilon: float, rng) -> dict | None:
     """The current grids, the smallest merged into its smallest neighbour or the largest cut in two by a
-    spanning tree, until there are `k`; None when that cannot be done."""
+    spanning tree until there are `k`, then rebalanced unit by unit; None when that cannot be done."""
     current = sorted({u.current for u in units})
     assignment = {i: current.index(u.current) for i, u in enumerate(units)}
     sizes = {p: 0 for p in range(len(current))}
@@ -160,8 +160,35 @@ def _from_current(graph, units: list[Unit], k: int, ideal: float, epsilon: float
         assignment.update(halves)
         sizes[new] = sum(units[i].households for i in members if halves[i] == new)
         sizes[large] -= sizes[new]
+    _rebalance(graph, units, assignment, sizes, ideal, epsilon)
     order = {p: n for n, p in enumerate(sorted(sizes))}
     return {i: order[p] for i, p in assignment.items()}
+
+
+def _rebalance(graph, units: list[Unit], assignment: dict, sizes: dict, ideal: float, epsilon: float) -> None:
+    """Hand boundary units to neighbouring grids, best gain first, while that brings the grid furthest from the
+    ideal closer and leaves every grid in one piece (a greedy repair: few households change grid)."""
+    for _ in range(4 * len(units)):
+        if max(abs(n - ideal) for n in sizes.values()) <= epsilon * ideal:
+            return
+        moves = []
+        for i in graph.nodes:
+            here, h = assignment[i], units[i].households
+            for there in {assignment[j] for j in graph.neighbors(i)} - {here}:
+                before = max(abs(sizes[here] - ideal), abs(sizes[there] - ideal))
+                after = max(abs(sizes[here] - h - ideal), abs(sizes[there] + h - ideal))
+                if after < before:
+                    moves.append((before - after, -i, there))
+        for _, minus_i, there in sorted(moves, reverse=True):
+            i, here = -minus_i, assignment[-minus_i]
+            rest = [j for j in graph.nodes if assignment[j] == here and j != i]
+            if rest and nx.is_connected(graph.subgraph(rest)):
+                assignment[i] = there
+                sizes[here] -= units[i].households
+                sizes[there] += units[i].households
+                break
+        else:
+            return
 
 
 def _score(partition, units: list[Unit], target: tuple[int, int], current: dict) -> tuple[float, dict]:
