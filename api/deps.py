@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Cookie, Depends, Request
-from fastapi.security import OAuth2PasswordBearer
+from fastapi.security import APIKeyQuery, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from sqlalchemy import select
@@ -18,6 +18,8 @@ from geo.scope import Scope
 
 TOKEN_URL = "/api/v1/auth/token"
 bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+# Open311 clients pass their token as a query parameter.
+api_key = APIKeyQuery(name="api_key", auto_error=False)
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -5,12 +5,13 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from api import errors
+from api.permissions import authorize
 from api.routers import (analytics, areas, auth, buildings, cases, categories, health, locate, maps, open311, plans,
                          staff, tiles)
 from geo.clock import run_round
@@ -20,6 +21,10 @@ from geo.settings import get_settings
 API = "/api/v1"
 STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
+# The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
+ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
+                                          areas)),
+           (open311, ""), (tiles, ""), (maps, ""))
 
 
 async def deadline_watch(app: FastAPI) -> None:
@@ -49,17 +54,13 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         if watcher:
             watcher.cancel()
 
-    app = FastAPI(title="wangge 网格", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="wangge 网格", version="0.1.0", lifespan=lifespan, dependencies=[Depends(authorize)],
                   description="网格化治理服务 Grid management for urban grassroots governance.")
     if engine is not None:
         app.state.sessions = session_factory(engine)
     errors.install(app)
-    # areas last: its /{collection} path would otherwise shadow /staff, /cases, …
-    for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans, areas):
-        app.include_router(module.router, prefix=API)
-    app.include_router(open311.router)
-    app.include_router(tiles.router)
-    app.include_router(maps.router)
+    for module, prefix in ROUTERS:
+        app.include_router(module.router, prefix=prefix)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -16,6 +16,14 @@ DEFAULT_LANG: Lang = "zh"
 
 TERMS_ZH = {
     "district": "区县", "street": "街道", "community": "社区", "grid": "网格",
+    # geo.permissions.Action
+    "read_boundaries": "查看边界", "read_aggregates": "查看统计", "read_cases": "查看案件", "create_case": "登记案件",
+    "act_on_case": "处理案件", "read_staff": "查看网格人员", "read_workload": "查看人员工作量",
+    "read_residents": "查看居民信息", "read_special_groups": "查看重点人群", "read_full_names": "查看居民全名",
+    "unmask": "查看完整个人信息", "plan": "编辑网格调整方案", "read_audit": "查看审计日志", "manage_users": "管理账号",
+    # geo.models.Role
+    "admin": "管理员", "command_center": "指挥中心", "street_staff": "街道工作人员", "community_staff": "社区工作人员",
+    "grid_worker": "网格员", "planner": "规划人员",
 }
 
 ZH: dict[str, str] = {
@@ -197,7 +205,8 @@ ZH: dict[str, str] = {
     "measure must be one of {measures}": "指标须为 {measures} 之一",
     "inference must be one of {choices}": "推断方法须为 {choices} 之一",
     # planning
-    "only planners and administrators work on plans": "只有规划人员和管理员可以编辑规划方案",
+    "role {role} may not {action}": "角色 {role} 无权执行 {action}",
+    "endpoint {name} has no entry in the permission matrix": "接口 {name} 未列入权限矩阵",
     "a plan needs at least one community": "规划方案至少需要一个社区",
     "a plan upload needs a file field": "上传规划方案需要 file 字段",
     "give a FILE or --from-current COMMUNITY, not both": "请提供文件或 --from-current 社区编码，二者选一",

@@ -19,6 +19,7 @@ from geo.errors import InvalidInput, NotFound, OutsideService
 from geo.history import relation
 from geo.i18n import msg
 from geo.people import StaffOnDuty, staff_on_duty
+from geo.permissions import Action, may
 from geo.scope import Scope
 from geo.settings import get_settings
 
@@ -101,13 +102,13 @@ def to_wgs84_point(lon: float, lat: float, crs: str | None) -> tuple[float, floa
 
 def locate(session: Session, lon: float, lat: float, *, crs: str | None = None, at: date | None = None,
            scope: Scope | None = None) -> Location:
-    """The grid answering for a point, with its hierarchy and the staff `scope` may see.
+    """The grid answering for a point, with its hierarchy and the staff `scope` may see (none without read_staff).
 
     `at` answers with the boundaries (and staff) in force on that day instead of today's.
     """
     x, y = to_wgs84_point(lon, lat, crs)
     location = _covering(session, x, y, at) or _nearest(session, x, y, at)
-    if scope is not None:
+    if scope is not None and may(scope.role, Action.read_staff):
         location.staff = staff_on_duty(session, scope, area_code=location.grid.code, day=at)
     return location
 

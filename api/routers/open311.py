@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query
 from fastapi.security import APIKeyQuery
 
-from api.deps import SessionDep, bearer, current_actor, current_scope, current_user
+from api.deps import SessionDep, api_key, bearer, current_actor, current_scope, current_user
 from geo.cases import intake, reading
 from geo.cases.workflow import Actor
 from geo.categories import categories
@@ -18,7 +18,6 @@ from geo.i18n import msg
 from geo.models import OPEN_STATUSES
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
-api_key = APIKeyQuery(name="api_key", auto_error=False)
 
 
 def open311_actor(session: SessionDep, token: Annotated[str | None, Depends(bearer)],

@@ -12,15 +12,12 @@ from geo.boundary_files import read_boundary_file
 from geo.cases.workflow import Actor
 from geo.errors import Forbidden, ImportRejected, InvalidInput, NotFound
 from geo.i18n import msg
-from geo.models import Level, Role
-
-PLANNERS = (Role.planner, Role.admin)
-
+from geo.models import Level
+from geo.permissions import Action, require
 
 def check_planner(actor: Actor, communities: list[str]) -> None:
     """Forbidden unless `actor` plans (planner or admin) and every community lies in their scope."""
-    if actor.role not in PLANNERS:
-        raise Forbidden(msg("only planners and administrators work on plans"))
+    require(actor.role, Action.plan)
     outside = [c for c in communities if not actor.scope.covers_code(c)]
     if outside:
         raise Forbidden(msg("area {code} lies outside your scope", code=outside[0]))

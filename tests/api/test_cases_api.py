@@ -127,7 +127,7 @@ def test_role_and_assignee_rules(client, as_user, staffed):
     assert act(client, as_user("street"), case, "approve_extension", expect=409)["code"] == "conflict"  # none requested
     r = client.post("/api/v1/cases", json={"category": "env_garbage", "lon": 116.41, "lat": 39.95},
                     headers=as_user("planner"))
-    assert r.status_code == 422
+    assert r.status_code == 403 and r.json()["action"] == "create_case"  # the permission matrix
 
 
 def test_missing_fields_and_unknown_action(client, as_user):

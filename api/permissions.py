@@ -1,0 +1,100 @@
+"""Every endpoint's action in the permission matrix (geo.permissions), checked in one place for every request.
+
+`authorize` runs before each endpoint (an app-wide dependency): it finds the endpoint's entry in ROUTES,
+identifies the caller (bearer token, the map pages' cookie, or Open311's api_key) and refuses roles
+the matrix does not allow with 403. An endpoint missing from ROUTES is refused too (fail closed);
+tests/api/test_permissions.py checks that ROUTES names exactly the routers' endpoints. Scope (which
+objects) is then applied by the queries themselves (geo.scope).
+"""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.deps import COOKIE, SessionDep, api_key, bearer
+from api.routers import (analytics, areas, auth, buildings, cases, categories, health, locate, maps, open311, plans,
+                         staff, tiles)
+from geo import accounts
+from geo.errors import AuthenticationFailed, Forbidden
+from geo.i18n import msg
+from geo.permissions import Action, require
+
+PUBLIC = "public"        # no credentials needed
+SIGNED_IN = "signed_in"  # any account
+A = Action
+
+
+def _tile_action(params: dict) -> Action:
+    return A.read_cases if params.get("layer") == "cases" else A.read_boundaries
+
+
+Rule = Action | str | Callable[[dict], Action]
+ROUTES: dict[Callable, Rule] = {
+    health.health: PUBLIC,
+    auth.token: PUBLIC,
+    auth.me: SIGNED_IN,
+    locate.locate: A.read_boundaries,
+    staff.list_staff: A.read_staff,
+    staff.staff_points: A.read_staff,
+    buildings.buildings: A.read_boundaries,
+    cases.create: A.create_case,
+    cases.list_cases: A.read_cases,
+    cases.heat: A.read_aggregates,
+    cases.preview: A.create_case,
+    cases.my_cases: A.act_on_case,
+    cases.get_case: A.read_cases,
+    cases.transition: A.act_on_case,
+    cases.attach: A.act_on_case,
+    categories.list_categories: A.read_boundaries,
+    categories.area_kpis: A.read_aggregates,
+    analytics.hotspots: A.read_aggregates,
+    analytics.hexagon_bins: A.read_aggregates,
+    analytics.emerging_hotspots: A.read_aggregates,
+    analytics.warnings_of_the_day: A.read_aggregates,
+    analytics.league_table: A.read_aggregates,
+    analytics.worker_table: A.read_workload,
+    analytics.density_png: A.read_aggregates,
+    analytics.time_series: A.read_aggregates,
+    **{endpoint: A.plan for endpoint in (
+        plans.create_plan, plans.propose_plan, plans.get_plan, plans.validate, plans.split, plans.merge,
+        plans.reassign, plans.undo, plans.redo, plans.plan_impact, plans.export_plan, plans.plan_assignments,
+        plans.compare_plans, plans.publish_plan)},
+    areas.list_areas: A.read_boundaries,
+    areas.get_area: A.read_boundaries,
+    areas.children: A.read_boundaries,
+    areas.history: A.read_boundaries,
+    open311.services: A.read_boundaries,
+    open311.list_requests: A.read_cases,
+    open311.create_request: A.create_case,
+    open311.get_request: A.read_cases,
+    tiles.get_tile: _tile_action,
+    maps.login_form: PUBLIC,
+    maps.login: PUBLIC,
+    maps.command_center_page: A.read_aggregates,
+    maps.case_screen: A.read_cases,
+    maps.grid_screen: A.read_cases,
+    maps.dispatch_screen: A.create_case,
+    maps.plan_screen: A.plan,
+}
+# Pages send a caller without credentials to their login form instead of answering 401.
+PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen}
+
+
+def authorize(request: Request, session: SessionDep, token: Annotated[str | None, Depends(bearer)],
+              key: Annotated[str | None, Depends(api_key)]) -> None:
+    """Refuse the request unless the matrix lets the caller's role do the endpoint's action."""
+    endpoint = request.scope["route"].endpoint
+    rule = ROUTES.get(endpoint)
+    if rule is None:
+        raise Forbidden(msg("endpoint {name} has no entry in the permission matrix", name=endpoint.__name__))
+    if rule == PUBLIC:
+        return
+    credential = token or request.cookies.get(COOKIE) or key
+    if not credential:
+        if endpoint in PAGES:
+            return
+        raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url="/api/v1/auth/token"))
+    user = accounts.user_for_token(session, credential)
+    if rule != SIGNED_IN:
+        require(user.role, rule(request.path_params) if callable(rule) else rule)

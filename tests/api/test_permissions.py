@@ -1,0 +1,102 @@
+"""The authorization matrix, generated from the documented one: every role × every endpoint × in- and out-of-scope
+objects, with no leaks."""
+
+import pytest
+from sqlalchemy import text
+
+from api.deps import COOKIE
+from api.main import ROUTERS
+from api.permissions import PUBLIC, ROUTES, SIGNED_IN
+from geo.models import Role
+from geo.permissions import MATRIX, Action
+from tests.city import A1, B1, COMM_A, DISTRICT, STREET
+
+SCOPES = {Role.admin: None, Role.command_center: DISTRICT, Role.street_staff: STREET, Role.community_staff: COMM_A,
+          Role.grid_worker: A1, Role.planner: DISTRICT}
+# Path parameters of a request the matrix is asked about; the object behind them need not exist.
+PARAMS = {"case_id": "1", "plan_id": "1", "other_id": "2", "collection": "grids", "code": A1, "layer": "grids",
+          "z": "7", "x": "105", "y": "48", "request_id": "1"}
+ENDPOINTS = [(route, prefix) for module, prefix in ROUTERS for route in module.router.routes]
+
+
+def test_every_endpoint_has_an_entry_and_every_entry_an_endpoint():
+    endpoints = {route.endpoint for route, _ in ENDPOINTS}
+    assert {e.__name__ for e in endpoints - set(ROUTES)} == set()
+    assert {e.__name__ for e in set(ROUTES) - endpoints} == set()
+
+
+def url_of(route, prefix, **params) -> str:
+    return prefix + route.path.format(**(PARAMS | params))
+
+
+@pytest.mark.parametrize("route, prefix", ENDPOINTS, ids=[f"{sorted(r.methods)[0]} {r.path}" for r, _ in ENDPOINTS])
+def test_each_role_gets_what_the_matrix_says(client, login, city, route, prefix):
+    rule = ROUTES[route.endpoint]
+    method = sorted(route.methods)[0]
+    layers = ("grids", "cases") if "{layer}" in route.path else ("grids",)
+    for role, scope in SCOPES.items():
+        for layer in layers:
+            r = client.request(method, url_of(route, prefix, layer=layer), headers=login(role, scope),
+                               json={} if method == "POST" else None, follow_redirects=False)
+            if rule in (PUBLIC, SIGNED_IN):
+                assert r.status_code != 403 or r.json().get("action") is None, (role, r.text)
+                continue
+            action = rule({"layer": layer}) if callable(rule) else rule
+            refused = r.status_code == 403 and r.json().get("action") == action.value
+            assert refused == (role not in MATRIX[action]), (role, action, r.status_code, r.text[:200])
+
+
+def test_without_credentials_only_public_endpoints_answer(client, city):
+    for route, prefix in ENDPOINTS:
+        method = sorted(route.methods)[0]
+        r = client.request(method, url_of(route, prefix), json={} if method == "POST" else None, follow_redirects=False)
+        if ROUTES[route.endpoint] == PUBLIC:
+            assert r.status_code != 401, route.path
+        elif route.path.startswith("/maps/"):
+            assert r.status_code == 303 and "/maps/login" in r.headers["location"], route.path
+        else:
+            assert r.status_code == 401, (route.path, r.status_code)
+
+
+@pytest.fixture
+def two_cases(session, city):
+    """An open case in A1 (community A) and one in B1 (community B)."""
+    ids = {}
+    for grid, lon, lat in ((A1, 116.41, 39.95), (B1, 116.45, 39.95)):
+        ids[grid] = session.execute(text(
+            "INSERT INTO cases (category, status, geom, grid_code, handler_level, handler_area) VALUES ('env_garbage', "
+            "'dispatched', ST_SetSRID(ST_MakePoint(:x, :y), 4326), :g, 'grid', :g) RETURNING id"),
+            {"x": lon, "y": lat, "g": grid}).scalar()
+    return ids
+
+
+# Who sees the case in B1: everyone whose scope holds community B.
+SEES_B1 = {Role.admin, Role.command_center, Role.street_staff}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases/{id}", "/open311/v2/requests/{id}.json", "/maps/cases/{id}"])
+def test_cases_in_and_out_of_scope(client, login, two_cases, path):
+    for role, scope in SCOPES.items():
+        headers = login(role, scope)
+        client.cookies.clear()
+        if path.startswith("/maps"):  # pages read the login cookie
+            client.cookies.set(COOKIE, headers.pop("Authorization").split()[1])
+        for grid, visible in ((A1, True), (B1, role in SEES_B1)):
+            url = path.format(id=two_cases[grid])
+            r = client.get(url, headers=headers, follow_redirects=False)
+            if role not in MATRIX[Action.read_cases]:
+                assert r.status_code == 403, (role, url)
+            else:
+                assert r.status_code == (200 if visible else 404), (role, url, r.status_code)
+
+
+def test_lists_hold_nothing_outside_the_scope(client, login, two_cases):
+    worker = login("grid_worker", A1)
+    listed = client.get("/api/v1/cases", headers=worker).json()
+    assert {c["grid"]["code"] for c in listed["items"]} == {A1}
+    requests = client.get("/open311/v2/requests.json", headers=worker).json()
+    assert {r["service_request_id"] for r in requests} == {str(two_cases[A1])}
+    community = login("community_staff", COMM_A)
+    assert {c["grid"]["code"] for c in client.get("/api/v1/cases", headers=community).json()["items"]} == {A1}
+    street = login("street_staff", STREET)
+    assert {c["grid"]["code"] for c in client.get("/api/v1/cases", headers=street).json()["items"]} == {A1, B1}
