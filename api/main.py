@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from api import errors
 from api.permissions import authorize
-from api.routers import (analytics, areas, auth, buildings, cases, categories, health, locate, maps, open311, plans,
-                         staff, tiles)
+from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
+                         plans, residents, staff, tiles)
 from geo.clock import run_round
 from geo.db import get_engine, session_factory
 from geo.settings import get_settings
@@ -23,7 +23,7 @@ STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
-                                          areas)),
+                                          residents, audit, areas)),
            (open311, ""), (tiles, ""), (maps, ""))
 
 

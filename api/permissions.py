@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.deps import COOKIE, SessionDep, api_key, bearer
-from api.routers import (analytics, areas, auth, buildings, cases, categories, health, locate, maps, open311, plans,
-                         staff, tiles)
+from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
+                         plans, residents, staff, tiles)
 from geo import accounts
 from geo.errors import AuthenticationFailed, Forbidden
 from geo.i18n import msg
@@ -60,6 +60,10 @@ ROUTES: dict[Callable, Rule] = {
         plans.create_plan, plans.propose_plan, plans.get_plan, plans.validate, plans.split, plans.merge,
         plans.reassign, plans.undo, plans.redo, plans.plan_impact, plans.export_plan, plans.plan_assignments,
         plans.compare_plans, plans.publish_plan)},
+    residents.list_residents: A.read_residents,
+    residents.get_resident: A.read_residents,
+    audit.audit_entries: A.read_audit,
+    audit.verify_chain: A.read_audit,
     areas.list_areas: A.read_boundaries,
     areas.get_area: A.read_boundaries,
     areas.children: A.read_boundaries,

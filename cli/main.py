@@ -269,11 +269,16 @@ def _roster_export_command(kind: str):
         from geo.rosters.exporter import export_roster
         from geo.scope import EVERYTHING, scope_for
 
+        from geo import audit
+
         with session_scope() as session:
+            who = "system"
             if unmasked:
-                require_admin(session, as_user, sys.stdin.readline().rstrip("\n") if password_stdin else None)
+                who = require_admin(session, as_user, sys.stdin.readline().rstrip("\n") if password_stdin else None).username
             area = scope_for(session, "admin", scope) if scope else EVERYTHING
             count = export_roster(session, kind, file, area, unmasked=unmasked)
+            audit.record(session, who, "admin", "export_roster", f"roster:{kind}",
+                         {"scope": scope, "rows": count, "unmasked": unmasked, "file": file.name})
         out.print(t("{count} rows written to {path}{masked}", count=count, path=file,
                     masked="" if unmasked else msg(" (ID numbers and phones masked)")))
 
@@ -399,6 +404,23 @@ def analytics_warnings(on: Annotated[str, typer.Option(help="The day of the list
         out.print(f"- {w[key]} (p={w['p']:.2g})", highlight=False)
     out.print(t("{count} warnings among {tested} grid and category pairs tested", count=len(found["warnings"]),
                 tested=found["tested"]))
+
+
+audit_app = typer.Typer(help="The audit log: append-only, chained by hashes.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; exit 1 naming the first entry that was changed, removed or inserted."""
+    from geo.audit import verify
+
+    with session_scope() as session:
+        found = verify(session)
+    if not found.intact:
+        err.print(t("audit log broken at entry {id}: {reason}", id=found.broken_at, reason=found.reason), highlight=False)
+        raise typer.Exit(1)
+    out.print(t("audit log intact: {count} entries", count=found.entries))
 
 
 plan_app = typer.Typer(help="Boundary plans: draft grid boundaries, validated before they are published.",

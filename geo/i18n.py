@@ -206,6 +206,9 @@ ZH: dict[str, str] = {
     "inference must be one of {choices}": "推断方法须为 {choices} 之一",
     # planning
     "role {role} may not {action}": "角色 {role} 无权执行 {action}",
+    "no resident {id}": "没有编号为 {id} 的居民",
+    "unknown special group {group!r}; one of {groups}": "未知重点人群类别 {group!r}；可选 {groups}",
+    "from must not be later than to": "起始时间不能晚于结束时间",
     "endpoint {name} has no entry in the permission matrix": "接口 {name} 未列入权限矩阵",
     "a plan needs at least one community": "规划方案至少需要一个社区",
     "a plan upload needs a file field": "上传规划方案需要 file 字段",
@@ -295,6 +298,8 @@ ZH: dict[str, str] = {
     "database ready, schema {revision}": "数据库就绪，结构版本 {revision}",
     "DATABASE_URL is set: nothing embedded to start; migrations applied.": "已设置 DATABASE_URL：不启动内置数据库；已执行迁移。",
     "stopped": "已停止",
+    "audit log broken at entry {id}: {reason}": "审计日志在第 {id} 条处断裂：{reason}",
+    "audit log intact: {count} entries": "审计日志完整：共 {count} 条",
     "plan {id} not applied, back to draft: {error}": "方案 {id} 未生效，已退回草稿：{error}",
     "plan {id} scheduled for {day}": "方案 {id} 将于 {day} 生效",
     "plan {id} in force from {day}: {retired} grids retired, {redrawn} redrawn, {issued} issued; "

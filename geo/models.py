@@ -410,3 +410,23 @@ class PlanEdit(Base):
     undone: Mapped[bool] = mapped_column(Boolean, server_default="false")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     __table_args__ = (Index("ix_plan_edits_plan_id", "plan_id", "id"),)
+
+
+class AuditEntry(Base):
+    """One audited deed; `hash` chains it to the entry before (geo/audit.py), and the table refuses changes."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    object: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(JSONB)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_actor", "actor", "id"),
+        Index("ix_audit_log_action", "action", "id"),
+    )

@@ -21,6 +21,18 @@ def mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
+def mask_name(name: str | None) -> str | None:
+    """张**: the surname (the first character; two for the common compound surnames) and stars for the rest."""
+    if not name:
+        return name
+    keep = 2 if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else 1
+    return name[:keep] + "*" * max(1, len(name) - keep)
+
+
+COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙",
+                               "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里"})
+
+
 # Who sees a staff member's whole phone number, by the viewer's role and the staff member's duty.
 # Office duties are work numbers the dispatching roles must be able to call; part-time workers and
 # building heads are volunteers giving their private numbers, which only the people working beside

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo import audit
+
 from geo.categories import categories
 from geo.cases import routing
 from geo.cases.deadlines import due_at
@@ -210,8 +212,10 @@ def _merge(session: Session, row, target_id: int) -> dict:
 
 def record(session: Session, case_id: int, actor: Actor, action: str, from_status: str | None, to_status: str,
            note: str | None = None, data: dict | None = None, at: datetime | None = None) -> None:
-    """Append one event to a case's history."""
+    """Append one event to a case's history, and to the audit log."""
     session.execute(text("INSERT INTO case_events (case_id, at, actor, action, from_status, to_status, note, data) "
                          "VALUES (:c, :at, :actor, :action, :f, :t, :note, CAST(:data AS jsonb))"),
                     {"c": case_id, "at": at or datetime.now(UTC), "actor": actor.username, "action": action,
                      "f": from_status, "t": to_status, "note": note, "data": json.dumps(data or {}, ensure_ascii=False)})
+    audit.record(session, actor.username, actor.role, f"case_{action}", f"case:{case_id}",
+                 {"from": from_status, "to": to_status})

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo import audit
 from geo.cases.deadlines import CHINA
 from geo.cases.routing import least_loaded
 from geo.cases.workflow import SYSTEM, Actor, record
@@ -45,6 +46,8 @@ def publish(session: Session, plan_id: int, actor: Actor, effective_from: date, 
     _check_valid(session, plan_id, actor)
     session.execute(text("UPDATE plans SET effective_from = :d, published_by = :u WHERE id = :p"),
                     {"d": effective_from, "u": actor.user_id, "p": plan_id})
+    audit.record(session, actor.username, actor.role, "publish_plan", f"plan:{plan_id}",
+                 {"effective_from": effective_from.isoformat(), "communities": list(row["communities"])})
     if effective_from > today:
         session.execute(text("UPDATE plans SET status = 'scheduled' WHERE id = :p"), {"p": plan_id})
         return {"plan": plan_id, "status": PlanStatus.scheduled.value, "effective_from": effective_from.isoformat()}
@@ -97,6 +100,7 @@ def apply(session: Session, plan_id: int, day: date, actor: Actor) -> dict:
         outcome["cases_rerouted"] = _reroute_cases(session, plan_id, communities, day, actor)
         session.execute(text("UPDATE plans SET status = 'published', effective_from = :d, published_at = now(), "
                              "outcome = CAST(:o AS jsonb) WHERE id = :p"), params | {"o": _json(outcome)})
+        audit.record(session, actor.username, actor.role, "apply_plan", f"plan:{plan_id}", outcome)
     return outcome
 
 

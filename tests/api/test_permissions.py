@@ -100,3 +100,10 @@ def test_lists_hold_nothing_outside_the_scope(client, login, two_cases):
     assert {c["grid"]["code"] for c in client.get("/api/v1/cases", headers=community).json()["items"]} == {A1}
     street = login("street_staff", STREET)
     assert {c["grid"]["code"] for c in client.get("/api/v1/cases", headers=street).json()["items"]} == {A1, B1}
+
+
+def test_the_documented_matrix_is_the_enforced_one():
+    from api.permission_docs import markdown
+    from geo.settings import PROJECT_ROOT
+    assert (PROJECT_ROOT / "docs" / "permissions.md").read_text(encoding="utf-8") == markdown(), \
+        "run: python -m api.permission_docs > docs/permissions.md"

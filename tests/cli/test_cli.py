@@ -197,3 +197,22 @@ def test_plan_publish_refuses_invalid_plans_and_is_atomic(cli_database, tmp_path
     assert result.exit_code == 0 and f"scheduled for {later}" in result.output  # still a draft: the failure left no trace
     result = wangge("cases", "tick", "--now", f"{later}T08:00:00+08:00")
     assert result.exit_code == 0 and f"plan {plan} in force from {later}" in result.output
+
+
+def test_audit_verify_finds_a_tampered_row(cli_database, tmp_path):
+    from sqlalchemy import create_engine, text
+
+    import_city(tmp_path)
+    plan = wangge("plan", "create", "--from-current", "110105001001").output.strip()
+    assert wangge("plan", "publish", plan, "--effective-from", "2099-01-01").exit_code == 0
+    assert wangge("export", "residents", str(tmp_path / "r.csv")).exit_code == 0
+    result = wangge("audit", "verify")
+    assert result.exit_code == 0 and "intact: 2 entries" in result.output  # the publish, the roster export
+    engine = create_engine(cli_database.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
+        conn.execute(text("UPDATE audit_log SET detail = '{}'"))
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER USER"))
+    engine.dispose()
+    result = wangge("audit", "verify")
+    assert result.exit_code == 1 and "broken at entry 1" in result.output

@@ -6,7 +6,7 @@ import pytest
 from shapely.geometry import box
 from sqlalchemy import text
 
-from geo import areas, history
+from geo import areas, audit, history
 from geo.boundaries import import_boundaries
 from geo.cases.workflow import Actor
 from geo.errors import Conflict, ImportRejected, InvalidInput, NotFound, PlanInvalid
@@ -79,6 +79,8 @@ def test_publishing_today_retires_redraws_and_issues(session, world):
                            {"p": plan_id}).one() == ("published", TODAY)
     assert grid_of(session, "buildings", ids["building_a4"]) == A3
     assert grid_of(session, "buildings", ids["building_north"]) == NEW
+    logged = {e["action"]: e for e in audit.entries(session, actor="planner")["items"]}
+    assert logged["publish_plan"]["object"] == f"plan:{plan_id}" and logged["apply_plan"]["detail"]["retired"] == [A4]
 
 
 def test_at_answers_with_the_boundaries_of_that_day(session, world):
