@@ -1,9 +1,13 @@
 """The one table from domain errors to HTTP, and the error body every answer shares: {"detail", "code"}."""
 
+import re
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DataError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geo.errors import (
     AuthenticationFailed, ClusterError, Conflict, Forbidden, InvalidInput, NotFound, WanggeError,
@@ -19,6 +23,22 @@ STATUS = {
     Conflict: 409,
     ClusterError: 503,
 }
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a message in the caller's language, a stable code, and for some the problems found."""
+
+    model_config = ConfigDict(extra="allow")
+    detail: str
+    code: str
+    problems: list[str] | None = None
+
+
+# Declared on every operation, so the OpenAPI schema says what each error looks like (not FastAPI's default).
+ERROR_RESPONSES = {status: {"model": ErrorBody, "description": text} for status, text in (
+    (400, "Unreadable request"), (401, "Not authenticated"), (403, "Not allowed for your role"), (404, "Not found or outside your scope"),
+    (409, "Clashes with the current state"), (413, "Request too large"), (422, "Invalid input"),
+    (429, "Too many requests"), (503, "Database unavailable"))}
 
 
 def status_of(exc: WanggeError) -> int:
@@ -56,6 +76,45 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
     return JSONResponse(body(render(detail, request_lang(request)), "invalid_input", problems=problems), 422)
 
 
+HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+def _http_detail(request: Request, exc: StarletteHTTPException):
+    path = request.url.path
+    if exc.status_code == 404:
+        return msg("no such endpoint: {path}", path=path)
+    if exc.status_code == 405:
+        return msg("{method} is not allowed on {path}", method=request.method, path=path)
+    if exc.status_code == 413:
+        return msg("the request body is too large")
+    if exc.status_code == 400:
+        return msg("the request could not be read: {reason}", reason=exc.detail)
+    return str(exc.detail)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Starlette's own answers (no route, wrong method, unreadable body) in the shape of every other error."""
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+    return JSONResponse(body(render(_http_detail(request, exc), request_lang(request)),
+                             HTTP_CODES.get(exc.status_code, "error")), exc.status_code, headers=headers)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the OpenAPI schema declares for a concrete path (Starlette names only the first route's)."""
+    for template, operations in app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)), path):
+            return sorted(m.upper() for m in operations)
+    return []
+
+
+async def _bad_value(request: Request, exc: DataError) -> JSONResponse:
+    """A value PostgreSQL cannot hold (a number beyond bigint, say) is the caller's input, not our failure."""
+    detail = msg("a value is out of range or malformed: {reason}", reason=str(exc.orig).splitlines()[0])
+    return JSONResponse(body(render(detail, request_lang(request)), "invalid_input"), 422)
+
+
 async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
     detail = msg("the database is unavailable; try again shortly")
     return JSONResponse(body(render(detail, request_lang(request)), "database_unavailable"), 503)
@@ -65,4 +124,6 @@ def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
     app.add_exception_handler(WanggeError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(DataError, _bad_value)

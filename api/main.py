@@ -55,6 +55,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             watcher.cancel()
 
     app = FastAPI(title="wangge 网格", version="0.1.0", lifespan=lifespan, dependencies=[Depends(authorize)],
+                  responses=errors.ERROR_RESPONSES,
                   description="网格化治理服务 Grid management for urban grassroots governance.")
     if engine is not None:
         app.state.sessions = session_factory(engine)

@@ -207,6 +207,11 @@ ZH: dict[str, str] = {
     # planning
     "role {role} may not {action}": "角色 {role} 无权执行 {action}",
     "no resident {id}": "没有编号为 {id} 的居民",
+    "no such endpoint: {path}": "没有这个接口：{path}",
+    "a value is out of range or malformed: {reason}": "数值超出范围或格式错误：{reason}",
+    "{method} is not allowed on {path}": "{path} 不支持 {method} 请求",
+    "the request body is too large": "请求内容过大",
+    "the request could not be read: {reason}": "无法读取请求：{reason}",
     "unknown special group {group!r}; one of {groups}": "未知重点人群类别 {group!r}；可选 {groups}",
     "from must not be later than to": "起始时间不能晚于结束时间",
     "endpoint {name} has no entry in the permission matrix": "接口 {name} 未列入权限矩阵",

@@ -1,6 +1,6 @@
 """Analytics under /api/v1/analytics: counts and rates per grid and hexagon, hot spots."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
+from api.params import GEOJSON_RESPONSE, IsoDate, IsoDateTime
 from geo.analytics import density, emerging, export, grid_layers, hexbins, league, series, warnings
 from geo.analytics.hotspots import MAX_PERMUTATIONS
 from geo.analytics.window import window
@@ -18,8 +19,8 @@ from geo.i18n import msg
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 
-Since = Annotated[datetime | None, Query(alias="from", description="Default: 30 days before `to`")]
-Until = Annotated[datetime | None, Query(alias="to", description="Default: now (to the next minute)")]
+Since = Annotated[IsoDateTime | None, Query(alias="from", description="Default: 30 days before `to`")]
+Until = Annotated[IsoDateTime | None, Query(alias="to", description="Default: now (to the next minute)")]
 Categories = Annotated[list[str] | None, Query(alias="category", description="Only these categories (repeatable)")]
 Statuses = Annotated[list[str] | None, Query(alias="status", description="Only cases now in these states (repeatable)")]
 
@@ -39,7 +40,7 @@ def _geojson(body: dict) -> JSONResponse:
     return JSONResponse(body, media_type="application/geo+json")
 
 
-@router.get("/hotspots", response_class=JSONResponse)
+@router.get("/hotspots", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def hotspots(
     session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
     status: Statuses = None,
@@ -65,7 +66,7 @@ def hotspots(
                                               permutations=permutations, inference=inference, geometry=geometry))
 
 
-@router.get("/hexbins", response_class=JSONResponse)
+@router.get("/hexbins", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def hexagon_bins(session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None,
                  category: Categories = None, status: Statuses = None, resolution: Resolution = None, zoom: Zoom = None,
                  bbox: Bbox = None):
@@ -89,7 +90,7 @@ def emerging_hotspots(
 @router.get("/warnings")
 def warnings_of_the_day(
     session: SessionDep, actor: ActorDep, category: Categories = None,
-    on: Annotated[date | None, Query(description="The day of the list (default today): the week before it is tested")]
+    on: Annotated[IsoDate | None, Query(description="The day of the list (default today): the week before it is tested")]
     = None,
     history: Annotated[int, Query(description="Weeks of history giving the usual rate")] = 8,
     ratio: Annotated[float, Query(description="Flag at least this many times the usual")] = 3.0,
@@ -102,6 +103,7 @@ def warnings_of_the_day(
 
 
 Format = Annotated[str, Query(pattern="^(json|csv|xlsx)$", description="json, or a csv / xlsx file to download")]
+TABLE_RESPONSE = {200: {"content": {"application/json": {}, **{t: {} for t in export.FORMATS.values()}}}}
 
 
 def _table(body: dict, fmt: str, name: str, lang: str):
@@ -112,7 +114,7 @@ def _table(body: dict, fmt: str, name: str, lang: str):
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
-@router.get("/league")
+@router.get("/league", responses=TABLE_RESPONSE)
 def league_table(
     request: Request, session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None,
     level: Annotated[str, Query(description="grid, community or street")] = "grid",
@@ -124,7 +126,7 @@ def league_table(
     return _table(body, format, f"league-{level}", request_lang(request))
 
 
-@router.get("/workers")
+@router.get("/workers", responses=TABLE_RESPONSE)
 def worker_table(request: Request, session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None,
                  format: Format = "json"):
     """Every grid worker and leader on duty: open cases now, cases assigned and closed in the window, on-time rate."""

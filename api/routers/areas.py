@@ -1,17 +1,25 @@
 """Boundaries as GeoJSON: districts, streets, communities and grids."""
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.convertors import StringConvertor, register_url_convertor
 from fastapi.responses import JSONResponse
 
 from api.deps import SessionDep, UserDep
+from api.params import GEOJSON_RESPONSE, IsoDate
 from geo import areas as geo_areas
 from geo import history as geo_history
 from geo.models import Level
 
+class CollectionConvertor(StringConvertor):
+    """Only the four collection names match, so /auth/token and friends never reach these routes (a GET there is 405)."""
+
+    regex = "districts|streets|communities|grids"
+
+
+register_url_convertor("collection", CollectionConvertor())
 router = APIRouter(tags=["boundaries"])
 GEOJSON = "application/geo+json"
 
@@ -27,14 +35,14 @@ LEVEL_OF = {Collection.districts: Level.district, Collection.streets: Level.stre
             Collection.communities: Level.community, Collection.grids: Level.grid}
 
 Simplify = Annotated[float, Query(ge=0, le=1, description="Simplify tolerance in degrees (0 = exact)")]
-At = Annotated[date | None, Query(description="The boundaries in force on that day (YYYY-MM-DD); default today's")]
+At = Annotated[IsoDate | None, Query(description="The boundaries in force on that day (YYYY-MM-DD); default today's")]
 
 
 def _geojson(content: dict) -> JSONResponse:
     return JSONResponse(content, media_type=GEOJSON)
 
 
-@router.get("/{collection}", response_class=JSONResponse)
+@router.get("/{collection:collection}", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def list_areas(
     session: SessionDep, user: UserDep, collection: Collection,
     parent: Annotated[str | None, Query(description="Only the areas under this parent code")] = None,
@@ -49,21 +57,21 @@ def list_areas(
                                          simplify=simplify, limit=limit, offset=offset, at=at))
 
 
-@router.get("/{collection}/{code}", response_class=JSONResponse)
+@router.get("/{collection:collection}/{code}", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def get_area(session: SessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
              at: At = None):
     """One area as a GeoJSON Feature."""
     return _geojson(geo_areas.get_area(session, LEVEL_OF[collection], code, simplify=simplify, at=at))
 
 
-@router.get("/{collection}/{code}/children", response_class=JSONResponse)
+@router.get("/{collection:collection}/{code}/children", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def children(session: SessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
              at: At = None):
     """The areas directly below one area (streets of a district, …, grids of a community)."""
     return _geojson(geo_areas.children(session, LEVEL_OF[collection], code, simplify=simplify, at=at))
 
 
-@router.get("/{collection}/{code}/history", response_class=JSONResponse)
+@router.get("/{collection:collection}/{code}/history", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def history(session: SessionDep, user: UserDep, collection: Collection, code: str):
     """Every boundary the code has had, oldest first, each with `valid_from`/`valid_to` (null: open-ended)
     and the plan that drew it; a retired code's last version ends on the day it was retired."""

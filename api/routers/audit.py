@@ -1,11 +1,11 @@
 """The audit log, for administrators."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from api.deps import SessionDep
+from api.params import IsoDateTime
 from geo import audit as geo_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -17,8 +17,8 @@ def audit_entries(
     actor: Annotated[str | None, Query(description="Username")] = None,
     action: Annotated[str | None, Query(description="e.g. read_residents, unmask_residents, case_dispatch, publish_plan")]
     = None,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Annotated[IsoDateTime | None, Query(alias="from")] = None,
+    until: Annotated[IsoDateTime | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=geo_audit.MAX_LIMIT)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict:

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from api.params import GEOJSON_RESPONSE
 from api.deps import ScopeDep, SessionDep
 from geo.areas import parse_bbox
 from geo.buildings import MAX_LIMIT, list_buildings
@@ -12,7 +13,7 @@ from geo.buildings import MAX_LIMIT, list_buildings
 router = APIRouter(tags=["people"])
 
 
-@router.get("/buildings", response_class=JSONResponse)
+@router.get("/buildings", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def buildings(session: SessionDep, scope: ScopeDep,
               grid: Annotated[str | None, Query(description="Only this grid's buildings")] = None,
               bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,

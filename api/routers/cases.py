@@ -1,13 +1,13 @@
 """Cases: intake from every channel, lists and detail within scope, workflow transitions, attachments."""
 
 import json
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, SessionDep
+from api.params import IsoDateTime
 from geo.areas import parse_bbox
 from geo.analytics import heat as heat_layer
 from geo.analytics.window import window
@@ -39,7 +39,7 @@ class CaseIn(BaseModel):
     channel: Literal[intake.CHANNELS] = "patrol"  # type: ignore[valid-type]
     urgency: Literal[intake.URGENCIES] = "normal"  # type: ignore[valid-type]
     reporter: Reporter | None = None
-    occurred_at: datetime | None = None
+    occurred_at: IsoDateTime | None = None
 
 
 class TransitionIn(BaseModel):
@@ -70,8 +70,8 @@ def list_cases(
     session: SessionDep, actor: ActorDep,
     status: Annotated[list[str] | None, Query()] = None,
     category: Annotated[list[str] | None, Query()] = None,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Annotated[IsoDateTime | None, Query(alias="from")] = None,
+    until: Annotated[IsoDateTime | None, Query(alias="to")] = None,
     overdue: bool | None = None,
     open: Annotated[bool, Query(description="Only cases not yet closed")] = False,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
@@ -89,8 +89,8 @@ def list_cases(
 def heat(
     session: SessionDep, actor: ActorDep,
     zoom: Annotated[int, Query(ge=0, le=heat_layer.MAX_ZOOM, description="Map zoom: cells are about 2 pixels wide")],
-    since: Annotated[datetime | None, Query(alias="from", description="Default: 30 days before `to`")] = None,
-    until: Annotated[datetime | None, Query(alias="to", description="Default: now")] = None,
+    since: Annotated[IsoDateTime | None, Query(alias="from", description="Default: 30 days before `to`")] = None,
+    until: Annotated[IsoDateTime | None, Query(alias="to", description="Default: now")] = None,
     category: Annotated[list[str] | None, Query()] = None,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
 ) -> dict:

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import ScopeDep, SessionDep, UserDep
+from api.params import IsoDateTime
 from geo.cases.kpis import kpis
 from geo.categories import categories
 from geo.errors import Forbidden, InvalidInput
@@ -27,8 +28,8 @@ def list_categories(user: UserDep) -> list[dict]:
 def area_kpis(
     session: SessionDep, scope: ScopeDep,
     area: Annotated[str | None, Query(description="Grid, community, street or district code (default: your scope)")] = None,
-    since: Annotated[datetime | None, Query(alias="from", description="Default: 30 days ago")] = None,
-    until: Annotated[datetime | None, Query(alias="to", description="Default: now")] = None,
+    since: Annotated[IsoDateTime | None, Query(alias="from", description="Default: 30 days ago")] = None,
+    until: Annotated[IsoDateTime | None, Query(alias="to", description="Default: now")] = None,
 ) -> dict:
     """响应率, 解决率, 满意率, on-time closure, rework and return rates, average handling time (see geo/cases/kpis.py)."""
     until = until or datetime.now(UTC)

@@ -1,11 +1,11 @@
 """Which grid answers for a point."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from api.deps import ScopeDep, SessionDep
+from api.params import IsoDate
 from geo import locate as geo_locate
 from geo.crs import ACCEPTED
 from geo.locate import Location
@@ -20,7 +20,7 @@ def locate(
     lon: Annotated[float, Query(description="Longitude (or x in a projected crs)")],
     lat: Annotated[float, Query(description="Latitude (or y in a projected crs)")],
     crs: Annotated[str | None, Query(description=f"Coordinate system of lon/lat: {ACCEPTED}. Default wgs84.")] = None,
-    at: Annotated[date | None, Query(description="The boundaries (and staff) in force on that day (YYYY-MM-DD); "
+    at: Annotated[IsoDate | None, Query(description="The boundaries (and staff) in force on that day (YYYY-MM-DD); "
                                                  "default today's")] = None,
 ) -> Location:
     """The grid, community, street and district of a point, with the grid's staff you may see.

@@ -92,7 +92,7 @@ def command_center_page(request: Request, session: SessionDep, actor: PageActor,
     return _render(request, actor, lambda lang: command_center(session, actor.scope, lang, days))
 
 
-@router.get("/cases/{case_id}", response_class=HTMLResponse)
+@router.get("/cases/{case_id:int}", response_class=HTMLResponse)
 def case_screen(request: Request, session: SessionDep, actor: PageActor, case_id: int):
     """One case: on the map in its grid, with the grid's staff and the case's history."""
     return _render(request, actor, lambda lang: case_page(session, case_id, actor, lang))
@@ -110,7 +110,7 @@ def dispatch_screen(request: Request, session: SessionDep, actor: PageActor):
     return _render(request, actor, lambda lang: dispatch_page(session, actor.scope, lang))
 
 
-@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+@router.get("/plans/{plan_id:int}", response_class=HTMLResponse)
 def plan_screen(request: Request, session: SessionDep, actor: PageActor, plan_id: int):
     """One boundary plan: its grids over those in force, problems, impact, and the drawing tools."""
     return _render(request, actor, lambda lang: plan_page(session, plan_id, actor, lang))

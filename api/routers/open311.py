@@ -3,13 +3,12 @@
 Authentication is the usual bearer token, or the token passed as `api_key` as GeoReport clients do.
 """
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query
-from fastapi.security import APIKeyQuery
 
 from api.deps import SessionDep, api_key, bearer, current_actor, current_scope, current_user
+from api.params import IsoDateTime
 from geo.cases import intake, reading
 from geo.cases.workflow import Actor
 from geo.categories import categories
@@ -53,7 +52,7 @@ def _request(view: dict) -> dict:
 @router.get("/requests.json")
 def list_requests(session: SessionDep, actor: Open311Actor,
                   service_code: str | None = None, status: str | None = None,
-                  start_date: datetime | None = None, end_date: datetime | None = None,
+                  start_date: IsoDateTime | None = None, end_date: IsoDateTime | None = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
     """Requests you may see, newest first (GeoReport filters: service_code, status open|closed, dates)."""
     found = reading.list_cases(session, actor, category=[service_code] if service_code else None, since=start_date,

@@ -1,7 +1,6 @@
 """Boundary plans under /api/v1/plans: create (from a file or the current boundaries), read, validate, edit, publish."""
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
+from api.params import GEOJSON_RESPONSE, IsoDate
 from geo.errors import InvalidInput
 from geo.i18n import msg
 from geo.planning import compare, edits, export, impact, plans, proposal, publish, validation
@@ -70,13 +70,13 @@ def propose_plan(request: Request, session: SessionDep, actor: ActorDep, body: P
                                                          request_lang(request))}
 
 
-@router.get("/{plan_id}", response_class=JSONResponse)
+@router.get("/{plan_id:int}", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def get_plan(session: SessionDep, actor: ActorDep, plan_id: int):
     """The plan's grids as GeoJSON, with the plan's fields under `plan`."""
     return JSONResponse(plans.plan_geojson(session, plan_id, actor), media_type="application/geo+json")
 
 
-@router.get("/{plan_id}/validation")
+@router.get("/{plan_id:int}/validation")
 def validate(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
     """Every problem (errors block publishing, warnings do not) with its geometry, and each grid's measures."""
     return validation.report_dict(validation.validate_plan(session, plan_id, actor), request_lang(request))
@@ -106,21 +106,21 @@ def _after_edit(request: Request, session, actor, plan_id: int, result) -> dict:
                                                  request_lang(request))}
 
 
-@router.post("/{plan_id}/split")
+@router.post("/{plan_id:int}/split")
 def split(request: Request, session: SessionDep, actor: ActorDep, plan_id: int, body: SplitIn) -> dict:
     """Cut a grid in two along a line; the larger part keeps the code, the other gets the next unused one."""
     return _after_edit(request, session, actor, plan_id,
                        {"new_code": edits.split(session, plan_id, actor, body.code, body.line, body.name)})
 
 
-@router.post("/{plan_id}/merge")
+@router.post("/{plan_id:int}/merge")
 def merge(request: Request, session: SessionDep, actor: ActorDep, plan_id: int, body: MergeIn) -> dict:
     """Join neighbouring grids of one community into the first."""
     return _after_edit(request, session, actor, plan_id,
                        {"code": edits.merge(session, plan_id, actor, body.codes, body.name)})
 
 
-@router.post("/{plan_id}/reassign")
+@router.post("/{plan_id:int}/reassign")
 def reassign(request: Request, session: SessionDep, actor: ActorDep, plan_id: int, body: ReassignIn) -> dict:
     """Hand land (an `area` polygon: moving a shared edge, a block) or whole `buildings` to grid `to`."""
     if (body.area is None) == (body.buildings is None):
@@ -130,26 +130,26 @@ def reassign(request: Request, session: SessionDep, actor: ActorDep, plan_id: in
     return _after_edit(request, session, actor, plan_id, {"from": givers})
 
 
-@router.post("/{plan_id}/undo")
+@router.post("/{plan_id:int}/undo")
 def undo(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
     """Take back the last edit (409 when there is none)."""
     return _after_edit(request, session, actor, plan_id, {"undone": edits.undo(session, plan_id, actor)})
 
 
-@router.post("/{plan_id}/redo")
+@router.post("/{plan_id:int}/redo")
 def redo(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
     """Apply again the first edit taken back (409 when there is none)."""
     return _after_edit(request, session, actor, plan_id, {"redone": edits.redo(session, plan_id, actor)})
 
 
-@router.get("/{plan_id}/impact")
+@router.get("/{plan_id:int}/impact")
 def plan_impact(session: SessionDep, actor: ActorDep, plan_id: int, target_min: int = 300, target_max: int = 500) -> dict:
     """Per grid old against new (households, residents, special groups, staff, open cases, last year's cases),
     the moves between grids, and the balance against the target households per grid."""
     return impact.impact(session, plan_id, actor, (target_min, target_max))
 
 
-@router.get("/{plan_id}/export", response_class=Response,
+@router.get("/{plan_id:int}/export", response_class=Response,
             responses={200: {"content": {t: {} for t in export.FORMATS.values()}}})
 def export_plan(session: SessionDep, actor: ActorDep, plan_id: int, format: str = "geojson") -> Response:
     """The plan's grids as a GeoJSON or GeoPackage file."""
@@ -158,14 +158,14 @@ def export_plan(session: SessionDep, actor: ActorDep, plan_id: int, format: str 
                     headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.{format}"'})
 
 
-@router.get("/{plan_id}/assignments.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+@router.get("/{plan_id:int}/assignments.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def plan_assignments(session: SessionDep, actor: ActorDep, plan_id: int) -> Response:
     """Every building with its grid now and under the plan."""
     return Response(export.assignments_csv(session, plan_id, actor), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}-buildings.csv"'})
 
 
-@router.get("/{plan_id}/compare/{other_id}")
+@router.get("/{plan_id:int}/compare/{other_id:int}")
 def compare_plans(session: SessionDep, actor: ActorDep, plan_id: int, other_id: int, target_min: int = 300,
                   target_max: int = 500) -> dict:
     """Two plans side by side: validity, balance, compactness, what each moves; households per grid code."""
@@ -173,10 +173,10 @@ def compare_plans(session: SessionDep, actor: ActorDep, plan_id: int, other_id: 
 
 
 class PublishIn(BaseModel):
-    effective_from: date = Field(description="The day the plan's grids come into force (Beijing time): today or later")
+    effective_from: IsoDate = Field(description="The day the plan's grids come into force (Beijing time): today or later")
 
 
-@router.post("/{plan_id}/publish", responses={409: {"description": "Not a draft, or validation errors (listed)"}})
+@router.post("/{plan_id:int}/publish", responses={409: {"description": "Not a draft, or validation errors (listed)"}})
 def publish_plan(session: SessionDep, actor: ActorDep, plan_id: int, body: PublishIn) -> dict:
     """Make a valid draft the boundaries in force from `effective_from`, atomically: today applies at once
     (grids retired, redrawn and issued; buildings, open cases and staff follow), a later day is scheduled and

@@ -29,7 +29,7 @@ def list_residents(
                                         special_group=special_group, unmask=unmask, limit=limit, offset=offset)
 
 
-@router.get("/{resident_id}")
+@router.get("/{resident_id:int}")
 def get_resident(session: SessionDep, actor: ActorDep, resident_id: int, unmask: Unmask = False) -> dict:
     """One resident of your scope (404 outside it), masked like the list."""
     return geo_residents.get_resident(session, actor, resident_id, unmask=unmask)

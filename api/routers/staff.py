@@ -1,12 +1,12 @@
 """Grid staff on duty, within the caller's scope."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import ScopeDep, SessionDep
+from api.params import GEOJSON_RESPONSE, IsoDate
 from geo import people
 from geo.areas import parse_bbox
 from geo.people import StaffOnDuty
@@ -18,7 +18,7 @@ router = APIRouter(tags=["people"])
 def list_staff(
     session: SessionDep, scope: ScopeDep,
     area: Annotated[str | None, Query(description="Only staff of this grid or area code")] = None,
-    on: Annotated[date | None, Query(description="Assignments in force on that day (default today)")] = None,
+    on: Annotated[IsoDate | None, Query(description="Assignments in force on that day (default today)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[StaffOnDuty]:
@@ -26,11 +26,11 @@ def list_staff(
     return people.staff_on_duty(session, scope, area_code=area, day=on, limit=limit, offset=offset)
 
 
-@router.get("/staff/points", response_class=JSONResponse)
+@router.get("/staff/points", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def staff_points(
     session: SessionDep, scope: ScopeDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat: only grids touching it")] = None,
-    on: Annotated[date | None, Query(description="Assignments in force on that day (default today)")] = None,
+    on: Annotated[IsoDate | None, Query(description="Assignments in force on that day (default today)")] = None,
     limit: Annotated[int, Query(ge=1, le=people.GRID_STAFF_MAX)] = people.GRID_STAFF_MAX,
 ):
     """GeoJSON for map markers: a point inside each grid you may see, with its grid leader and workers on duty.

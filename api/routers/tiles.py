@@ -1,12 +1,12 @@
 """Vector tiles: /tiles/{layer}/{z}/{x}/{y}.mvt for districts, streets, communities, grids and cases."""
 
 import hashlib
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import ScopeDep, SessionDep
+from api.params import IsoDate
 from geo import tiles
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
@@ -20,7 +20,7 @@ MAX_AGE = {"cases": 30}
 def get_tile(session: SessionDep, scope: ScopeDep, request: Request, layer: str, z: int, x: int, y: int,
              datum: Annotated[str, Query(description="wgs84, or gcj02 for maps drawn on a GCJ-02 basemap (AMap)")]
              = "wgs84",
-             at: Annotated[date | None, Query(description="Boundaries in force on that day (YYYY-MM-DD); "
+             at: Annotated[IsoDate | None, Query(description="Boundaries in force on that day (YYYY-MM-DD); "
                                                        "default today's")] = None) -> Response:
     """One Mapbox Vector Tile of the layers you may see, with an ETag for cheap revalidation."""
     body = tiles.tile(session, tiles.check(layer, z, x, y, datum, at), scope)

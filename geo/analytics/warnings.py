@@ -22,7 +22,6 @@ from geo.analytics.window import Window, window_filters
 from geo.categories import categories as all_categories
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.scope import like_pattern
 
 PRIOR_CASES = 0.5
 EVIDENCE_CASES = 20

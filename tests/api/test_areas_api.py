@@ -42,7 +42,8 @@ def test_bbox_and_paging(client, city, login):
 def test_errors(client, city, login):
     h = login()
     assert client.get("/api/v1/grids/999", headers=h).status_code == 404
-    assert client.get("/api/v1/villages", headers=h).status_code == 422
+    r = client.get("/api/v1/villages", headers=h)
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
     for bbox in ("1,2,3", "a,b,c,d", "116.5,39.9,116.4,39.96", "0,0,200,10"):
         r = client.get("/api/v1/grids", params={"bbox": bbox}, headers=h)
         assert r.status_code == 422 and "bbox" in r.json()["detail"]

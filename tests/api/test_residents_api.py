@@ -78,5 +78,6 @@ def test_filters_and_bad_input(client, login, people):
     assert client.get("/api/v1/residents", headers=admin, params={"special_group": "elderly_alone"}).json()["total"] == 1
     assert client.get("/api/v1/residents", headers=admin, params={"special_group": "vip"}).status_code == 422
     assert client.get("/api/v1/residents", headers=admin, params={"limit": 0}).status_code == 422
-    assert client.get("/api/v1/residents/abc", headers=admin).status_code == 422
+    assert client.get("/api/v1/residents/abc", headers=admin).status_code == 404  # no such route: ids are numbers
+    assert client.get("/api/v1/residents/99999999999999999999", headers=admin).status_code == 404
     assert client.get("/api/v1/audit/verify", headers=admin).json()["intact"] is True

@@ -1,0 +1,24 @@
+"""Parameter types shared by the routers, stricter than pydantic's defaults where the schema promises more."""
+
+import re
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
+ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso(value):
+    """Pydantic would take 0.5 for 1970-01-01T00:00:00.5: the schema says ISO 8601, so only that is accepted."""
+    if isinstance(value, (int, float)) or (isinstance(value, str) and not ISO.match(value)):
+        raise ValueError("use ISO 8601, e.g. 2026-12-01 or 2026-12-01T08:00:00+08:00")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso)]
+
+
+# Responses whose body is not plain JSON, so the OpenAPI schema names their real media type.
+GEOJSON_RESPONSE = {200: {"content": {"application/geo+json": {}}}}
