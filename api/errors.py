@@ -10,7 +10,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geo.errors import (
-    AuthenticationFailed, ClusterError, Conflict, Forbidden, InvalidInput, NotFound, WanggeError,
+    AuthenticationFailed, ClusterError, Conflict, Forbidden, InvalidInput, NotFound, RateLimited, WanggeError,
 )
 from geo.i18n import Lang, msg, pick_lang, render
 from geo.settings import get_settings
@@ -21,6 +21,7 @@ STATUS = {
     AuthenticationFailed: 401,
     Forbidden: 403,
     Conflict: 409,
+    RateLimited: 429,
     ClusterError: 503,
 }
 
@@ -62,6 +63,8 @@ async def _domain(request: Request, exc: WanggeError) -> JSONResponse:
     if exc.problems:
         extra["problems"] = [render(p, lang) for p in exc.problems]
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationFailed) else None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.extra["retry_after"])}
     return JSONResponse(body(render(exc.detail, lang), exc.code, **extra), status_of(exc), headers=headers)
 
 

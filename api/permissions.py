@@ -1,8 +1,8 @@
 """Every endpoint's action in the permission matrix (geo.permissions), checked in one place for every request.
 
 `authorize` runs before each endpoint (an app-wide dependency): it finds the endpoint's entry in ROUTES,
-identifies the caller (bearer token, the map pages' cookie, or Open311's api_key) and refuses roles
-the matrix does not allow with 403. An endpoint missing from ROUTES is refused too (fail closed);
+identifies the caller (bearer token, the map pages' cookie, or Open311's api_key), counts the request
+against the caller's rate limit (429 beyond it) and refuses roles the matrix does not allow with 403. An endpoint missing from ROUTES is refused too (fail closed);
 tests/api/test_permissions.py checks that ROUTES names exactly the routers' endpoints. Scope (which
 objects) is then applied by the queries themselves (geo.scope).
 """
@@ -12,10 +12,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.deps import COOKIE, SessionDep, api_key, bearer
+from api.deps import COOKIE, SessionDep, api_key, bearer, client_address
 from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
                          plans, residents, staff, tiles)
-from geo import accounts
+from geo import accounts, throttle
 from geo.errors import AuthenticationFailed, Forbidden
 from geo.i18n import msg
 from geo.permissions import Action, require
@@ -92,13 +92,13 @@ def authorize(request: Request, session: SessionDep, token: Annotated[str | None
     rule = ROUTES.get(endpoint)
     if rule is None:
         raise Forbidden(msg("endpoint {name} has no entry in the permission matrix", name=endpoint.__name__))
-    if rule == PUBLIC:
-        return
-    credential = token or request.cookies.get(COOKIE) or key
+    credential = (token or request.cookies.get(COOKIE) or key) if rule != PUBLIC else None
     if not credential:
-        if endpoint in PAGES:
+        throttle.check_request(f"address:{client_address(request)}")
+        if rule == PUBLIC or endpoint in PAGES:
             return
         raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url="/api/v1/auth/token"))
     user = accounts.user_for_token(session, credential)
+    throttle.check_request(f"user:{user.id}")
     if rule != SIGNED_IN:
         require(user.role, rule(request.path_params) if callable(rule) else rule)

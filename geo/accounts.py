@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geo import throttle
 from geo.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput
 from geo.i18n import msg
 from geo.models import Role, User
@@ -65,13 +66,19 @@ def create_user(session: Session, *, username: str, password: str, role: str, sc
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The active user with these credentials; AuthenticationFailed otherwise (same message either way)."""
+def authenticate(session: Session, username: str, password: str, source: str | None = None) -> User:
+    """The active user with these credentials; AuthenticationFailed otherwise (same message either way).
+
+    RateLimited after too many failures for the account or the address `source` (geo.throttle), before
+    the password is even looked at, so guessing gains nothing.
+    """
+    throttle.check_login(username, source)
     user = session.scalar(select(User).where(User.username == username))
     try:
         if user is None or not user.active or not _hasher().verify(user.password_hash, password):
             raise AuthenticationFailed(WRONG_LOGIN)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, AuthenticationFailed):
+        throttle.login_failed(username, source)
         raise AuthenticationFailed(WRONG_LOGIN) from None
     return user
 

@@ -72,6 +72,12 @@ class PlanInvalid(Conflict):
     code = "plan_invalid"
 
 
+class RateLimited(WanggeError):
+    """Too many requests or failed logins lately; `extra["retry_after"]` says how many seconds to wait."""
+
+    code = "rate_limited"
+
+
 class ClusterError(WanggeError):
     """The embedded PostGIS cluster cannot be set up or started."""
 

@@ -208,6 +208,8 @@ ZH: dict[str, str] = {
     "role {role} may not {action}": "角色 {role} 无权执行 {action}",
     "no resident {id}": "没有编号为 {id} 的居民",
     "no such endpoint: {path}": "没有这个接口：{path}",
+    "too many failed logins; try again in {seconds} s": "登录失败次数过多；请 {seconds} 秒后再试",
+    "too many requests ({limit}); try again in {seconds} s": "请求过于频繁（上限 {limit}）；请 {seconds} 秒后再试",
     "a value is out of range or malformed: {reason}": "数值超出范围或格式错误：{reason}",
     "{method} is not allowed on {path}": "{path} 不支持 {method} 请求",
     "the request body is too large": "请求内容过大",

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geo.i18n import DEFAULT_LANG, Lang
@@ -43,8 +43,20 @@ class Settings(BaseSettings):
                          description="Background map of the pages: none (offline command centers), osm, amap (GCJ-02, "
                                      "our layers are shifted to match) or tianditu (needs tianditu_key).")
     tianditu_key: str | None = Field(default=None, description="Tianditu (天地图) browser key, for basemap=tianditu.")
+    rate_limit: str = Field(default="1200/minute", description="Requests per account (or address, when anonymous).")
+    login_failures_per_user: str = Field(default="5/15 minutes", description="Failed logins before an account waits.")
+    login_failures_per_address: str = Field(default="30/15 minutes",
+                                            description="Failed logins from one address before it waits.")
     host: str = "127.0.0.1"
     port: int = 8000
+
+    @field_validator("rate_limit", "login_failures_per_user", "login_failures_per_address")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        """A rate as the `limits` library reads it, e.g. 1200/minute or 5/15 minutes."""
+        from limits import parse
+        parse(value)
+        return value
 
     @model_validator(mode="after")
     def _basemap_has_its_key(self) -> "Settings":

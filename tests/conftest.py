@@ -20,6 +20,9 @@ os.environ["WANGGE_LANG"] = "en"
 # Cheap password hashes: the suite creates hundreds of accounts; production keeps argon2's defaults.
 os.environ["WANGGE_ARGON2_TIME_COST"] = "1"
 os.environ["WANGGE_ARGON2_MEMORY_KIB"] = "1024"
+# The suite makes thousands of requests as a handful of accounts; tests/api/test_limits.py lowers these again.
+os.environ["WANGGE_RATE_LIMIT"] = "1000000/minute"
+os.environ["WANGGE_LOGIN_FAILURES_PER_ADDRESS"] = "1000000/minute"
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
@@ -75,6 +78,13 @@ def session(engine):
     s.close()
     outer.rollback()
     connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no requests or failed logins counted."""
+    from geo import throttle
+    throttle.reset()
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.deps import SessionDep, UserDep
+from api.deps import client_address, SessionDep, UserDep
 from geo import accounts
 from geo.settings import get_settings
 
@@ -27,9 +27,9 @@ class Me(BaseModel):
 
 
 @router.post("/token")
-def token(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
-    """Exchange a username and password for a bearer token."""
-    user = accounts.authenticate(session, form.username, form.password)
+def token(request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    """Exchange a username and password for a bearer token (429 after repeated failures)."""
+    user = accounts.authenticate(session, form.username, form.password, client_address(request))
     return Token(access_token=accounts.issue_token(user), expires_in=get_settings().token_minutes * 60)
 
 

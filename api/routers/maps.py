@@ -6,11 +6,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import COOKIE, SessionDep, current_actor
+from api.deps import COOKIE, SessionDep, client_address, current_actor
 from api.errors import request_lang
 from geo import accounts
 from geo.cases.workflow import Actor
-from geo.errors import AuthenticationFailed
+from geo.errors import AuthenticationFailed, RateLimited
 from geo.settings import get_settings
 from maps.case_page import case_page
 from maps.dispatch_page import dispatch_page
@@ -35,11 +35,12 @@ def _safe_next(value: str | None) -> str:
     return value if value and value.startswith("/") and not value.startswith("//") else "/maps/command-center"
 
 
-def _login_page(request: Request, next_path: str, error: str = "") -> HTMLResponse:
+def _login_page(request: Request, next_path: str, error: str = "", status: int = 200) -> HTMLResponse:
     lang = request_lang(request)
     words = LABELS[lang]
     return HTMLResponse(LOGIN_FORM.format(lang=lang, title=words["title"], error=error, next=quote(next_path, safe="/?=&"),
-                                          username=words["username"], password=words["password"], login=words["login"]))
+                                          username=words["username"], password=words["password"], login=words["login"]),
+                        status)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -53,9 +54,10 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form()
           next: Annotated[str | None, Form()] = None):
     """Check the credentials and set the session cookie the pages and their API calls use."""
     try:
-        user = accounts.authenticate(session, username, password)
-    except AuthenticationFailed as exc:
-        return _login_page(request, _safe_next(next), str(exc.detail.render(request_lang(request))))
+        user = accounts.authenticate(session, username, password, client_address(request))
+    except (AuthenticationFailed, RateLimited) as exc:
+        return _login_page(request, _safe_next(next), str(exc.detail.render(request_lang(request))),
+                           status=429 if isinstance(exc, RateLimited) else 200)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(COOKIE, accounts.issue_token(user), httponly=True, samesite="lax",
                         max_age=get_settings().token_minutes * 60)
