@@ -85,7 +85,7 @@ def load(engine: Engine, n_grids: int, seed: int = 7, side_grids: int = GRIDS_PE
                    ST_Area(ST_SetSRID(ST_GeomFromWKB(wkb), 4326)::geography)
             FROM staging ORDER BY length(code), code""")
         cur.execute("""
-            INSERT INTO staff (name, phone) SELECT 'worker ' || g, '138' || lpad(g::text, 8, '0')
+            INSERT INTO staff (name) SELECT 'worker ' || g
             FROM generate_series(1, (SELECT 2 * count(*) FROM areas WHERE level = 'grid')) AS g""")
         cur.execute("""
             INSERT INTO staff_assignments (staff_id, duty, area_code)

@@ -406,6 +406,22 @@ def analytics_warnings(on: Annotated[str, typer.Option(help="The day of the list
                 tested=found["tested"]))
 
 
+keys_app = typer.Typer(help="Secrets for production (WANGGE_ENV=production refuses to run without them).",
+                       no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("new")
+def keys_new() -> None:
+    """Print a fresh WANGGE_SECRET_KEY (token signing) and WANGGE_DATA_KEY (personal data at rest) to put in the
+    environment; keep the data key safe: without it sealed ID numbers and phones cannot be read again."""
+    import secrets
+
+    from geo.crypto import new_key
+
+    out.print(f"WANGGE_SECRET_KEY={secrets.token_urlsafe(48)}\nWANGGE_DATA_KEY={new_key()}", highlight=False)
+
+
 audit_app = typer.Typer(help="The audit log: append-only, chained by hashes.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     ARRAY, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Identity, Index,
-    Integer, String, Text, func,
+    Integer, LargeBinary, String, Text, func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -204,15 +204,19 @@ class Resident(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(Text)
-    id_number: Mapped[str | None] = mapped_column(String(18))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # Sealed by geo/crypto.py; *_hmac finds a value without opening anything.
+    id_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_number_hmac: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hmac: Mapped[bytes | None] = mapped_column(LargeBinary)
     gender: Mapped[str | None] = mapped_column(String(1))
     birth_date: Mapped[date | None] = mapped_column(Date)
     residence: Mapped[str] = mapped_column(String(12), server_default="registered")
     special_groups: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     __table_args__ = (
         CheckConstraint("residence IN ('registered', 'floating')", name="ck_residents_residence"),
-        Index("uq_residents_id_number", "id_number", unique=True),
+        Index("ix_residents_id_number_hmac", "id_number_hmac", unique=True),
+        Index("ix_residents_phone_hmac", "phone_hmac"),
     )
 
 
@@ -241,7 +245,8 @@ class Staff(Base):
     __tablename__ = "staff"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hmac: Mapped[bytes | None] = mapped_column(LargeBinary, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
@@ -336,7 +341,8 @@ class CaseReporter(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     name: Mapped[str | None] = mapped_column(Text)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hmac: Mapped[bytes | None] = mapped_column(LargeBinary, index=True)
     channel: Mapped[str | None] = mapped_column(String(24))
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

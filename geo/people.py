@@ -7,6 +7,7 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from geo.models import Duty
+from geo import crypto
 from geo.privacy import staff_phone
 from geo.query import bbox_condition, check_page
 from geo.scope import Scope, like_pattern
@@ -29,7 +30,7 @@ class StaffOnDuty:
 def _half(code_column: str, join: str, area_filter: str) -> str:
     """One half of the staff query: assignments whose area code (or building's grid) is `code_column`."""
     return f"""
-    SELECT s.id AS staff_id, s.name, s.phone, sa.duty, sa.area_code, sa.building_id, sa.start_date, sa.end_date,
+    SELECT s.id AS staff_id, s.name, s.phone_enc, sa.duty, sa.area_code, sa.building_id, sa.start_date, sa.end_date,
            {code_column} AS where_code
     FROM staff_assignments sa JOIN staff s ON s.id = sa.staff_id {join}
     WHERE {code_column} {area_filter} AND {code_column} LIKE :pattern
@@ -40,7 +41,7 @@ def _staff_sql(area_filter: str) -> TextClause:
     # Area duties and building duties (counted in their building's grid) as two indexable halves;
     # hand-written because this runs on every locate, where building the ORM statement cost 3 ms.
     return text(
-        "SELECT staff_id, name, phone, duty, area_code, building_id, start_date, end_date FROM ("
+        "SELECT staff_id, name, phone_enc, duty, area_code, building_id, start_date, end_date FROM ("
         + _half("sa.area_code", "", area_filter) + "\n    UNION ALL"
         + _half("b.grid_code", "JOIN buildings b ON b.id = sa.building_id", area_filter)
         + "\n) d ORDER BY where_code, array_position(CAST(:duties AS text[]), duty::text), staff_id"
@@ -58,14 +59,14 @@ def staff_on_duty(session: Session, scope: Scope, *, area_code: str | None = Non
     params = {"area": area_code, "pattern": like_pattern(scope), "day": day or date.today(),
               "duties": DUTY_ORDER, "limit": limit, "offset": offset}
     rows = session.execute(STAFF_ALL if area_code is None else STAFF_OF_AREA, params)
-    return [StaffOnDuty(r.staff_id, r.name, staff_phone(scope.role, r.duty, r.phone), r.duty, r.area_code, r.building_id,
+    return [StaffOnDuty(r.staff_id, r.name, staff_phone(scope.role, r.duty, crypto.reveal(r.phone_enc)), r.duty, r.area_code, r.building_id,
                         r.start_date, r.end_date) for r in rows]
 
 
 # One point per grid (a point inside it, for markers) with the grid staff on duty there.
 GRID_STAFF = """
 SELECT a.code, a.name, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat,
-       json_agg(json_build_object('id', s.id, 'name', s.name, 'phone', s.phone, 'duty', sa.duty)
+       json_agg(json_build_object('id', s.id, 'name', s.name, 'phone', encode(s.phone_enc, 'base64'), 'duty', sa.duty)
                 ORDER BY array_position(CAST(:duties AS text[]), sa.duty::text), s.id) AS staff
 FROM areas a
 CROSS JOIN LATERAL (SELECT ST_PointOnSurface(a.geom) AS pt) p
@@ -86,6 +87,7 @@ def grid_staff_points(session: Session, scope: Scope, bbox, *, day: date | None 
     rows = session.execute(text(GRID_STAFF.format(bbox=where)), params)
     features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
                  "properties": {"code": r.code, "name": r.name,
-                                "staff": [s | {"phone": staff_phone(scope.role, s["duty"], s["phone"])} for s in r.staff]}}
+                                "staff": [s | {"phone": staff_phone(scope.role, s["duty"], crypto.reveal(s["phone"]))}
+                                          for s in r.staff]}}
                 for r in rows]
     return {"type": "FeatureCollection", "features": features}

@@ -9,7 +9,7 @@ without `read_special_groups`, who may not filter by it either (geo/permissions.
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import audit
+from geo import audit, crypto
 from geo.cases.workflow import Actor
 from geo.errors import InvalidInput, NotFound
 from geo.i18n import msg
@@ -22,7 +22,7 @@ from geo.scope import like_pattern
 MAX_LIMIT = 500
 
 SELECT = """
-SELECT r.id, r.name, r.id_number, r.phone, r.gender, r.birth_date, r.residence, r.special_groups,
+SELECT r.id, r.name, r.id_number_enc, r.phone_enc, r.gender, r.birth_date, r.residence, r.special_groups,
        h.id AS household_id, h.door, b.id AS building_id, b.name AS building_name, b.address, b.grid_code
 FROM residents r JOIN households h ON h.id = r.household_id JOIN buildings b ON b.id = h.building_id
 WHERE b.grid_code LIKE :scope
@@ -86,11 +86,12 @@ def _audit(session: Session, actor: Actor, ids: list[int], unmask: bool, detail:
 
 
 def _view(row, actor: Actor, unmask: bool) -> dict:
+    id_number, phone = crypto.reveal(row["id_number_enc"]), crypto.reveal(row["phone_enc"])
     view = {
         "id": row["id"],
         "name": row["name"] if may(actor.role, Action.read_full_names) else mask_name(row["name"]),
-        "id_number": row["id_number"] if unmask else mask_id_number(row["id_number"]),
-        "phone": row["phone"] if unmask else mask_phone(row["phone"]),
+        "id_number": id_number if unmask else mask_id_number(id_number),
+        "phone": phone if unmask else mask_phone(phone),
         "gender": row["gender"], "residence": row["residence"],
         "birth_year": row["birth_date"].year if row["birth_date"] else None,
         "household": {"id": row["household_id"], "door": row["door"]},

@@ -28,7 +28,12 @@ class Settings(BaseSettings):
     overlap_tolerance_m2: float = Field(default=1.0, ge=0, description="Overlap area below which grids still count as disjoint.")
     # Where the service works (China, generously): data that lands outside is almost surely in the wrong CRS.
     service_bounds: tuple[float, float, float, float] = (72.0, 0.8, 137.9, 55.9)
-    secret_key: str | None = Field(default=None, description="JWT signing key; generated into `home` when unset.")
+    env: str = Field(default="development", pattern="^(development|production)$",
+                     description="production refuses to start without its secrets instead of generating them.")
+    secret_key: str | None = Field(default=None, description="JWT signing key; generated into `home` when unset "
+                                                             "(development only).")
+    data_key: str | None = Field(default=None, description="Key of personal data at rest: 32 bytes, urlsafe base64 "
+                                                           "(`wangge keys new`); generated into `home` in development.")
     token_minutes: int = Field(default=480, gt=0)
     argon2_time_cost: int = Field(default=3, ge=1, description="argon2id passes (argon2-cffi's default).")
     argon2_memory_kib: int = Field(default=65536, ge=8, description="argon2id memory in KiB (argon2-cffi's default).")
@@ -57,6 +62,18 @@ class Settings(BaseSettings):
         from limits import parse
         parse(value)
         return value
+
+    @model_validator(mode="after")
+    def _production_has_its_secrets(self) -> "Settings":
+        """Generated or default secrets are for a developer's machine; production must be given its own."""
+        if self.env == "production":
+            missing = [f"WANGGE_{name.upper()}" for name in ("secret_key", "data_key") if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"WANGGE_ENV=production needs {' and '.join(missing)}: secrets are never generated "
+                                 "or defaulted in production")
+            if len(self.secret_key) < 32:
+                raise ValueError("WANGGE_SECRET_KEY must be at least 32 characters")
+        return self
 
     @model_validator(mode="after")
     def _basemap_has_its_key(self) -> "Settings":

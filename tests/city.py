@@ -15,6 +15,7 @@ from tempfile import mkdtemp
 
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
+from geo.crypto import seal
 from geo.boundaries import import_boundaries
 from geo.models import Level
 
@@ -86,8 +87,8 @@ def staff_the_city(session) -> dict[str, int]:
         user_id = None
         if role:
             user_id = create_user(session, username=name, password=PASSWORD, role=role, scope_code=area).id
-        ids[name] = session.execute(text("INSERT INTO staff (name, phone, user_id) VALUES (:n, '13800000000', :u) "
-                                         "RETURNING id"), {"n": name, "u": user_id}).scalar()
+        ids[name] = session.execute(text("INSERT INTO staff (name, phone_enc, user_id) VALUES (:n, :p, :u) "
+                                         "RETURNING id"), {"n": name, "p": seal("13800000000"), "u": user_id}).scalar()
         session.execute(text("INSERT INTO staff_assignments (staff_id, duty, area_code, start_date) "
                              "VALUES (:s, :d, :a, '2020-01-01')"), {"s": ids[name], "d": duty, "a": area})
     create_user(session, username="command", password=PASSWORD, role="command_center", scope_code=DISTRICT)

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo import crypto
+
 from geo.categories import categories
 from geo.cases import routing
 from geo.cases.deadlines import due_at
@@ -80,9 +82,10 @@ def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key
         return _by_key(session, actor, idempotency_key), False
     _history(session, case_id, actor, status, route, now)
     if new.reporter_name or new.reporter_phone:
-        session.execute(text("INSERT INTO case_reporters (case_id, name, phone, channel, reported_at) "
-                             "VALUES (:c, :n, :p, :ch, :at)"),
-                        {"c": case_id, "n": new.reporter_name, "p": new.reporter_phone, "ch": new.channel, "at": now})
+        session.execute(text("INSERT INTO case_reporters (case_id, name, phone_enc, phone_hmac, channel, reported_at) "
+                             "VALUES (:c, :n, :p, :ph, :ch, :at)"),
+                        {"c": case_id, "n": new.reporter_name, "p": crypto.seal(new.reporter_phone),
+                         "ph": crypto.lookup(new.reporter_phone), "ch": new.channel, "at": now})
     return case_id, True
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from geo.cases.workflow import Actor, allowed_actions, visible_case
 from geo.categories import categories
 from geo.models import OPEN_STATUSES
+from geo import crypto
 from geo.privacy import mask_phone
 from geo.query import bbox_condition, check_page
 from geo.scope import like_pattern
@@ -48,8 +49,9 @@ def get_case(session: Session, case_id: int, actor: Actor) -> dict:
     view["history"] = [dict(e) for e in session.execute(text(
         "SELECT at, actor, action, from_status, to_status, note, data FROM case_events WHERE case_id = :id ORDER BY id"),
         {"id": case_id}).mappings()]
-    view["reporters"] = [{"name": r.name, "phone": mask_phone(r.phone), "channel": r.channel, "reported_at": r.reported_at}
-                         for r in session.execute(text("SELECT name, phone, channel, reported_at FROM case_reporters "
+    view["reporters"] = [{"name": r.name, "phone": mask_phone(crypto.reveal(r.phone_enc)), "channel": r.channel,
+                          "reported_at": r.reported_at}
+                         for r in session.execute(text("SELECT name, phone_enc, channel, reported_at FROM case_reporters "
                                                        "WHERE case_id = :id ORDER BY id"), {"id": case_id})]
     view["attachments"] = [dict(a) for a in session.execute(text(
         "SELECT id, filename, content_type, size, uploaded_at FROM case_attachments WHERE case_id = :id ORDER BY id"),

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.models import SPECIAL_GROUP_ZH, Duty
+from geo import crypto
 from geo.privacy import mask_id_number, mask_phone
 from geo.rosters.importer import DUTY_NAMES
 from geo.rosters.sheets import write_sheet
@@ -21,12 +22,12 @@ QUERIES = {
         FROM households h JOIN buildings b ON b.id = h.building_id
         WHERE b.grid_code LIKE :pattern ORDER BY b.grid_code, b.code, h.door""",
     "residents": """
-        SELECT r.name, r.id_number, r.phone, r.gender, r.birth_date, coalesce(b.code, b.name) AS building, h.door,
+        SELECT r.name, r.id_number_enc AS id_number, r.phone_enc AS phone, r.gender, r.birth_date, coalesce(b.code, b.name) AS building, h.door,
                r.residence, r.special_groups, b.grid_code AS grid
         FROM residents r JOIN households h ON h.id = r.household_id JOIN buildings b ON b.id = h.building_id
         WHERE b.grid_code LIKE :pattern ORDER BY b.grid_code, b.code, h.door, r.id""",
     "staff": """
-        SELECT s.name, s.phone, a.duty, a.area_code AS area, b.code AS building, a.start_date, a.end_date
+        SELECT s.name, s.phone_enc AS phone, a.duty, a.area_code AS area, b.code AS building, a.start_date, a.end_date
         FROM staff s JOIN staff_assignments a ON a.staff_id = s.id LEFT JOIN buildings b ON b.id = a.building_id
         WHERE coalesce(a.area_code, b.grid_code) LIKE :pattern ORDER BY coalesce(a.area_code, b.grid_code), a.duty, s.id""",
 }
@@ -40,6 +41,9 @@ def roster_rows(session: Session, kind: str, scope: Scope = EVERYTHING, *, unmas
     rows = [dict(r) for r in session.execute(text(QUERIES[kind]), {"pattern": like_pattern(scope)}).mappings()]
     for row in rows:
         _localise(row)
+        for key in ("id_number", "phone"):
+            if key in row:
+                row[key] = crypto.reveal(row[key])
         if not unmasked:
             row["id_number"] = mask_id_number(row.get("id_number"))
             row["phone"] = mask_phone(row.get("phone"))

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import idcard
+from geo import crypto, idcard
 from geo.boundaries import no_track
 from geo.errors import ImportRejected, InvalidInput
 from geo.i18n import Msg, msg
@@ -204,17 +204,25 @@ def _resident(session: Session, row: dict, seen: dict, number: int, crs) -> str:
            "special_groups": _groups(row)}
     household, _ = _ensure_household(session, _building_id(session, row["building"]), str(row["door"]))
     new["household_id"] = household
-    existing = session.execute(text("SELECT id, household_id, name, id_number, phone, gender, birth_date, residence, "
-                                    "special_groups FROM residents WHERE id_number = :id_number"), new).mappings().first()
-    outcome = _upsert_outcome(dict(existing) if existing else None, new)
+    sealed = new | {"id_number_enc": crypto.seal(id_number), "id_number_hmac": crypto.lookup(id_number),
+                    "phone_enc": crypto.seal(new["phone"]), "phone_hmac": crypto.lookup(new["phone"])}
+    existing = session.execute(text("SELECT id, household_id, name, id_number_enc, phone_enc, gender, birth_date, "
+                                    "residence, special_groups FROM residents WHERE id_number_hmac = :id_number_hmac"),
+                               sealed).mappings().first()
+    if existing:
+        existing = dict(existing) | {"id_number": crypto.reveal(existing["id_number_enc"]),
+                                     "phone": crypto.reveal(existing["phone_enc"])}
+    outcome = _upsert_outcome(existing, new)
     if outcome == "created":
-        session.execute(text("INSERT INTO residents (household_id, name, id_number, phone, gender, birth_date, residence, "
-                             "special_groups) VALUES (:household_id, :name, :id_number, :phone, :gender, :birth_date, "
-                             ":residence, :special_groups)"), new)
+        session.execute(text("INSERT INTO residents (household_id, name, id_number_enc, id_number_hmac, phone_enc, "
+                             "phone_hmac, gender, birth_date, residence, special_groups) VALUES (:household_id, :name, "
+                             ":id_number_enc, :id_number_hmac, :phone_enc, :phone_hmac, :gender, :birth_date, "
+                             ":residence, :special_groups)"), sealed)
     elif outcome == "updated":
-        session.execute(text("UPDATE residents SET household_id = :household_id, name = :name, phone = :phone, "
-                             "gender = :gender, birth_date = :birth_date, residence = :residence, "
-                             "special_groups = :special_groups WHERE id_number = :id_number"), new)
+        session.execute(text("UPDATE residents SET household_id = :household_id, name = :name, phone_enc = :phone_enc, "
+                             "phone_hmac = :phone_hmac, gender = :gender, birth_date = :birth_date, "
+                             "residence = :residence, special_groups = :special_groups "
+                             "WHERE id_number_hmac = :id_number_hmac"), sealed)
     return outcome
 
 
@@ -287,11 +295,11 @@ def _staff(session: Session, row: dict, seen: dict, number: int, crs) -> str:
     if key in seen:
         raise BadRow("name", row["name"], msg("duplicate person: same name, phone and duty as row {row}", row=seen[key]))
     seen[key] = number
-    person = session.execute(text("SELECT id FROM staff WHERE name = :n AND phone IS NOT DISTINCT FROM :p ORDER BY id LIMIT 1"),
-                             {"n": row["name"], "p": phone}).scalar()
+    person = session.execute(text("SELECT id FROM staff WHERE name = :n AND phone_hmac IS NOT DISTINCT FROM :h "
+                                  "ORDER BY id LIMIT 1"), {"n": row["name"], "h": crypto.lookup(phone)}).scalar()
     if person is None:
-        person = session.execute(text("INSERT INTO staff (name, phone) VALUES (:n, :p) RETURNING id"),
-                                 {"n": row["name"], "p": phone}).scalar()
+        person = session.execute(text("INSERT INTO staff (name, phone_enc, phone_hmac) VALUES (:n, :p, :h) RETURNING id"),
+                                 {"n": row["name"], "p": crypto.seal(phone), "h": crypto.lookup(phone)}).scalar()
     params = {"s": person, "d": str(duty), "a": area, "b": building, "start": start, "end": end}
     existing = session.execute(text("SELECT id, start_date, end_date FROM staff_assignments WHERE staff_id = :s AND duty = :d "
                                     "AND area_code IS NOT DISTINCT FROM :a AND building_id IS NOT DISTINCT FROM :b"),

@@ -15,6 +15,7 @@ from shapely.geometry import mapping
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo import crypto
 from geo.accounts import hash_password
 from geo.boundaries import Metric, import_boundaries, no_track
 from geo.bulk import copy_rows, ewkb, reserve_ids
@@ -218,9 +219,10 @@ def _copy_people(session, buildings, households) -> None:
     household_ids = reserve_ids(session, "households", len(households))
     copy_rows(session, "households", ["id", "building_id", "door"],
               ([hid, ids[code], door] for hid, (code, door, _) in zip(household_ids, households)))
-    copy_rows(session, "residents", ["household_id", "name", "id_number", "phone", "gender", "birth_date", "residence",
-                                     "special_groups"],
-              ([hid, p.name, p.id_number, p.phone, p.gender, p.birth_date, p.residence, list(map(str, p.special_groups))]
+    copy_rows(session, "residents", ["household_id", "name", "id_number_enc", "id_number_hmac", "phone_enc", "phone_hmac",
+                                     "gender", "birth_date", "residence", "special_groups"],
+              ([hid, p.name, crypto.seal(p.id_number), crypto.lookup(p.id_number), crypto.seal(p.phone),
+                crypto.lookup(p.phone), p.gender, p.birth_date, p.residence, list(map(str, p.special_groups))]
                for hid, (_, _, members) in zip(household_ids, households) for p in members))
 
 
@@ -270,7 +272,8 @@ def _staff(session, streets, names, maker: PeopleMaker, rng, today: date) -> Non
     heads = session.execute(text("SELECT id FROM buildings WHERE synthetic AND address IS NOT NULL ORDER BY id")).scalars()
     rows += [(*maker.staff_member(), Duty.building_head, None, building_id) for building_id in heads]
     ids = reserve_ids(session, "staff", len(rows))
-    copy_rows(session, "staff", ["id", "name", "phone", "synthetic"], ([i, r[0], r[1], True] for i, r in zip(ids, rows)))
+    copy_rows(session, "staff", ["id", "name", "phone_enc", "phone_hmac", "synthetic"],
+              ([i, r[0], crypto.seal(r[1]), crypto.lookup(r[1]), True] for i, r in zip(ids, rows)))
     copy_rows(session, "staff_assignments", ["staff_id", "duty", "area_code", "building_id", "start_date"],
               ([i, str(r[2]), r[3], r[4], today - timedelta(days=int(rng.integers(30, 1500)))] for i, r in zip(ids, rows)))
 

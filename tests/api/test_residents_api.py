@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import text
 
+from geo.crypto import lookup, seal
 from tests.city import A1, B1, COMM_A, DISTRICT, STREET
 
 ID_A, ID_B = "110105199001011234", "11010519850202567X"
@@ -20,9 +21,9 @@ def people(session, city):
         h = session.execute(text("INSERT INTO households (building_id, door) VALUES (:b, '101') RETURNING id"),
                             {"b": b}).scalar()
         ids[grid] = session.execute(text(
-            "INSERT INTO residents (household_id, name, id_number, phone, birth_date, special_groups) VALUES "
-            "(:h, :n, :i, :p, '1990-01-01', :g) RETURNING id"), {"h": h, "n": name, "i": id_number, "p": phone,
-                                                                 "g": groups}).scalar()
+            "INSERT INTO residents (household_id, name, id_number_enc, id_number_hmac, phone_enc, birth_date, "
+            "special_groups) VALUES (:h, :n, :i, :ih, :p, '1990-01-01', :g) RETURNING id"),
+            {"h": h, "n": name, "i": seal(id_number), "ih": lookup(id_number), "p": seal(phone), "g": groups}).scalar()
     return ids
 
 

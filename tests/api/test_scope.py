@@ -2,12 +2,13 @@
 
 from sqlalchemy import text
 
+from geo.crypto import lookup, seal
 from geo.models import Duty, Staff, StaffAssignment
 from tests.city import A1, A2, B1, COMM_A
 
 
 def add_staff(session, name, grid, duty=Duty.fulltime_worker):
-    person = Staff(name=name, phone="13800000000")
+    person = Staff(name=name, phone_enc=seal("13800000000"), phone_hmac=lookup("13800000000"))
     session.add(person)
     session.flush()
     session.add(StaffAssignment(staff_id=person.id, duty=duty, area_code=grid))

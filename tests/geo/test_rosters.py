@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
+from geo.crypto import lookup, reveal
 from geo.errors import ImportRejected, InvalidInput
 from geo.idcard import check_digit
 from geo.rosters.exporter import export_roster, roster_rows
@@ -85,8 +86,8 @@ def test_residents_with_chinese_headers_and_rerun(session, buildings, tmp_path):
     first = import_roster(session, path, "residents")
     assert (first.created, first.errors) == (3, [])
     assert session.execute(text("SELECT count(*) FROM households")).scalar() == 2
-    li = session.execute(text("SELECT gender, birth_date::text, residence, special_groups FROM residents WHERE id_number = :i"),
-                         {"i": LI}).one()
+    li = session.execute(text("SELECT gender, birth_date::text, residence, special_groups FROM residents "
+                              "WHERE id_number_hmac = :h"), {"h": lookup(LI)}).one()
     assert tuple(li) == ("F", "1985-12-31", "floating", ["disabled", "low_income"])
     again = import_roster(session, path, "residents")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
@@ -98,7 +99,8 @@ def test_english_headers_gb18030_and_updates(session, buildings, tmp_path):
     english = [["name", "id_number", "phone", "building", "door"], ["张伟", ZHANG, "13800138111", "B-2", "3单元501"]]
     report = import_roster(session, write_csv(tmp_path / "r2.csv", english, encoding="gb18030"), "residents")
     assert report.updated == 1
-    assert session.execute(text("SELECT phone FROM residents WHERE id_number = :i"), {"i": ZHANG}).scalar() == "13800138111"
+    sealed = session.execute(text("SELECT phone_enc FROM residents WHERE id_number_hmac = :h"), {"h": lookup(ZHANG)}).scalar()
+    assert reveal(sealed) == "13800138111"
 
 
 def test_resident_errors_each_named(session, buildings, tmp_path):

@@ -7,6 +7,7 @@ import pytest
 from shapely.geometry import box
 from sqlalchemy import text
 
+from geo.crypto import reveal
 from geo import db, migrate
 from geo.boundaries import import_boundaries
 from geo.errors import Conflict
@@ -72,7 +73,8 @@ def test_every_residential_grid_has_buildings_households_and_staff(demo_engine):
 
 
 def test_people_look_real(demo_engine):
-    rows = q(demo_engine, "SELECT name, id_number, phone, gender, birth_date, residence, special_groups FROM residents")
+    rows = [(r[0], reveal(r[1]), reveal(r[2]), *r[3:]) for r in q(
+        demo_engine, "SELECT name, id_number_enc, phone_enc, gender, birth_date, residence, special_groups FROM residents")]
     assert all(problem(r[1]) is None for r in rows)
     assert len({r[1] for r in rows}) == len(rows)
     assert all(r[3] == ("M" if int(r[1][16]) % 2 else "F") for r in rows)
@@ -110,7 +112,8 @@ def _fingerprint(session, seed, tmp_path):
     # One row of three columns: the rows of a UNION ALL come in no promised order (a parallel plan swaps them).
     return list(session.execute(text("""
         SELECT (SELECT md5(string_agg(code || ST_AsText(geom), ',' ORDER BY code)) FROM areas WHERE level = 'grid'),
-               (SELECT md5(string_agg(name || id_number || coalesce(phone, ''), ',' ORDER BY id_number)) FROM residents),
+               (SELECT md5(string_agg(name || encode(id_number_hmac, 'hex') || coalesce(encode(phone_hmac, 'hex'), ''), ','
+                                      ORDER BY id_number_hmac)) FROM residents),
                (SELECT md5(string_agg(category || reported_at::text, ',' ORDER BY reported_at, category)) FROM cases)
     """)).one())
 
