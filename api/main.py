@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from api import errors
+from api.body_limit import BodyLimit
 from api.permissions import authorize
 from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
                          plans, residents, staff, tiles)
@@ -60,6 +61,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     if engine is not None:
         app.state.sessions = session_factory(engine)
     errors.install(app)
+    app.add_middleware(BodyLimit)
     for module, prefix in ROUTERS:
         app.include_router(module.router, prefix=prefix)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

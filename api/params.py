@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -22,3 +22,9 @@ IsoDateTime = Annotated[datetime, BeforeValidator(_iso)]
 
 # Responses whose body is not plain JSON, so the OpenAPI schema names their real media type.
 GEOJSON_RESPONSE = {200: {"content": {"application/geo+json": {}}}}
+
+
+class Body(BaseModel):
+    """A request body: unknown fields and NaN or infinite numbers are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)

@@ -419,7 +419,7 @@ def keys_new() -> None:
 
     from geo.crypto import new_key
 
-    out.print(f"WANGGE_SECRET_KEY={secrets.token_urlsafe(48)}\nWANGGE_DATA_KEY={new_key()}", highlight=False)
+    typer.echo(f"WANGGE_SECRET_KEY={secrets.token_urlsafe(48)}\nWANGGE_DATA_KEY={new_key()}")
 
 
 audit_app = typer.Typer(help="The audit log: append-only, chained by hashes.", no_args_is_help=True)

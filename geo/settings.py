@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     duplicate_hours: float = Field(default=72.0, ge=0, description="…and reported within this many hours.")
     tick_seconds: int = Field(default=300, ge=0, description="How often the server checks deadlines (0: never).")
     attachments_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0, description="Largest request body (413 beyond).")
     basemap: str = Field(default="none", pattern="^(none|osm|amap|tianditu)$",
                          description="Background map of the pages: none (offline command centers), osm, amap (GCJ-02, "
                                      "our layers are shifted to match) or tianditu (needs tianditu_key).")

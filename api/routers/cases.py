@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, SessionDep
 from api.params import IsoDateTime
+from geo import geojson
 from geo.areas import parse_bbox
 from geo.analytics import heat as heat_layer
 from geo.analytics.window import window
@@ -143,6 +144,5 @@ def _polygon(value: str | None) -> dict | None:
         geometry = json.loads(value)
     except json.JSONDecodeError:
         raise InvalidInput(msg("polygon must be a GeoJSON Polygon or MultiPolygon")) from None
-    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise InvalidInput(msg("polygon must be a GeoJSON Polygon or MultiPolygon"))
+    geojson.read(geometry, ("Polygon", "MultiPolygon"))
     return geometry

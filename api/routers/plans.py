@@ -5,11 +5,11 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
-from api.params import GEOJSON_RESPONSE, IsoDate
+from api.params import GEOJSON_RESPONSE, Body, IsoDate
 from geo.errors import InvalidInput
 from geo.i18n import msg
 from geo.planning import compare, edits, export, impact, plans, proposal, publish, validation
@@ -17,7 +17,7 @@ from geo.planning import compare, edits, export, impact, plans, proposal, publis
 router = APIRouter(prefix="/plans", tags=["planning"])
 
 
-class FromCurrent(BaseModel):
+class FromCurrent(Body):
     communities: list[str] = Field(min_length=1, description="Community codes whose current grids the plan copies")
     name: str | None = None
 
@@ -49,7 +49,7 @@ async def create_plan(request: Request, session: SessionDep, actor: ActorDep) ->
                                                                 request_lang(request))}
 
 
-class ProposeIn(BaseModel):
+class ProposeIn(Body):
     community: str = Field(description="A community's code, or a street's: each of its communities is proposed")
     target_min: int = 300
     target_max: int = 500
@@ -82,18 +82,18 @@ def validate(request: Request, session: SessionDep, actor: ActorDep, plan_id: in
     return validation.report_dict(validation.validate_plan(session, plan_id, actor), request_lang(request))
 
 
-class SplitIn(BaseModel):
+class SplitIn(Body):
     code: str
     line: dict = Field(description="GeoJSON LineString crossing the grid")
     name: str | None = Field(default=None, description="Name of the new grid")
 
 
-class MergeIn(BaseModel):
+class MergeIn(Body):
     codes: list[str] = Field(min_length=2, description="Neighbouring grids of one community; the first code stays")
     name: str | None = None
 
 
-class ReassignIn(BaseModel):
+class ReassignIn(Body):
     to: str = Field(description="The grid that receives")
     area: dict | None = Field(default=None, description="GeoJSON Polygon: the land handed over")
     buildings: list[int] | None = Field(default=None, description="Or whole buildings, with the land around them")
@@ -172,7 +172,7 @@ def compare_plans(session: SessionDep, actor: ActorDep, plan_id: int, other_id: 
     return compare.compare(session, plan_id, other_id, actor, (target_min, target_max))
 
 
-class PublishIn(BaseModel):
+class PublishIn(Body):
     effective_from: IsoDate = Field(description="The day the plan's grids come into force (Beijing time): today or later")
 
 

@@ -9,11 +9,11 @@ computed in WGS84 with shapely and cleaned with make_valid; validation follows e
 import json
 
 import shapely
-from shapely.geometry import shape
 from shapely.ops import split as split_polygon
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo import geojson
 from geo.cases.workflow import Actor
 from geo.errors import Conflict, InvalidInput
 from geo.i18n import msg
@@ -113,12 +113,7 @@ def split(session: Session, plan_id: int, actor: Actor, code: str, line: dict, n
     _draft(session, plan_id, actor)
     grids = {g["code"]: g for g in grids_of(session, plan_id)}
     grid = _grid(grids, code)
-    try:
-        cutter = shape(line)
-    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
-        raise InvalidInput(msg("line must be a GeoJSON LineString")) from None
-    if cutter.geom_type != "LineString":
-        raise InvalidInput(msg("line must be a GeoJSON LineString"))
+    cutter = geojson.read(line, ("LineString",))
     parts = sorted((p for p in shapely.get_parts(split_polygon(grid["geom"], cutter)) if p.area > MIN_PART_DEG2),
                    key=lambda p: -p.area)
     if len(parts) != 2:
@@ -150,12 +145,7 @@ def reassign(session: Session, plan_id: int, actor: Actor, to: str, area: dict) 
     """Hand the part of a GeoJSON polygon `area` lying in other grids of the same community to grid `to`
     (moving a shared edge, or giving a neighbour a block). Returns the grids that gave something."""
     _draft(session, plan_id, actor)
-    try:
-        region = shapely.make_valid(shape(area))
-    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
-        raise InvalidInput(msg("area must be a GeoJSON Polygon or MultiPolygon")) from None
-    if region.geom_type not in ("Polygon", "MultiPolygon") or region.is_empty:
-        raise InvalidInput(msg("area must be a GeoJSON Polygon or MultiPolygon"))
+    region = geojson.read(area, ("Polygon", "MultiPolygon"))
     return _give(session, plan_id, to, region, "reassign", {"to": to, "area": area})
 
 
