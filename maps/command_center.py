@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from geo.analytics.window import DEFAULT_DAYS
 from geo.errors import InvalidInput
 from geo.i18n import msg
+from geo.models import Role
+from geo.permissions import Action, may
 from geo.scope import Scope, like_pattern
 from maps.labels import LABELS
 from maps.offline import PageScript, page
@@ -56,10 +58,12 @@ window.wanggeCommandCenter({{ this._parent.get_name() }}, {{ this.config }});
 {% endmacro %}
 """)
 
-    def __init__(self, lang: str, heat_days: int = DEFAULT_DAYS):
+    def __init__(self, lang: str, heat_days: int = DEFAULT_DAYS, role: Role = Role.admin):
         super().__init__(lang)
+        # Layers the role may not read (geo/permissions.py) are left off rather than asked for and refused.
+        can = {"cases": may(role, Action.read_cases), "staff": may(role, Action.read_staff)}
         self.config = json.dumps({"labels": LABELS[lang], "steps": STEPS, "hotspotColours": HOTSPOT_COLOURS,
-                                  "status": STATUS_COLOURS,
+                                  "status": STATUS_COLOURS, "can": can,
                                   "minZoom": MIN_ZOOM, "heatDays": heat_days,
                                   "heatPeriods": HEAT_PERIODS}, ensure_ascii=False)
 
@@ -68,4 +72,5 @@ def command_center(session: Session, scope: Scope, lang: str = "zh", heat_days: 
     """The HTML of the command-center page for `scope`, its heat layer over the last `heat_days` days."""
     if heat_days not in HEAT_PERIODS:
         raise InvalidInput(msg("days must be one of {periods}", periods=", ".join(map(str, HEAT_PERIODS))))
-    return page(scope_bounds(session, scope), LABELS[lang]["title"], CommandCenterLayers(lang, heat_days), panel=False)
+    return page(scope_bounds(session, scope), LABELS[lang]["title"], CommandCenterLayers(lang, heat_days, scope.role),
+                panel=False)

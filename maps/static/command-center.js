@@ -64,6 +64,7 @@ window.wanggeCommandCenter = function (leafletMap, C) {
       '<br>' + T.due + ': ' + when(c.due_at, T.none) +
       '<br><a href="/maps/cases/' + c.id + '">' + T.details + '</a>';
   function loadCases() {
+    if (!C.can.cases) { W.loads += 1; return null; }
     return fetchJson('/api/v1/cases?open=true&limit=1000&bbox=' + viewBox(map)).then(page => {
       cluster.clearLayers();
       for (const c of page.items) {
@@ -82,7 +83,9 @@ window.wanggeCommandCenter = function (leafletMap, C) {
   const staffPopup = p => '<b>' + esc(p.name) + ' · ' + T.grid_staff + '</b><br>' +
       p.staff.map(s => esc(s.name) + ' (' + esc(T[s.duty] || s.duty) + ') ' + esc(s.phone || '')).join('<br>');
   function loadStaff() {
-    if (!map.hasLayer(staff) || map.getZoom() < C.minZoom.staff) { staff.clearLayers(); W.staffGrids = 0; return null; }
+    if (!C.can.staff || !map.hasLayer(staff) || map.getZoom() < C.minZoom.staff) {
+      staff.clearLayers(); W.staffGrids = 0; return null;
+    }
     return fetchJson('/api/v1/staff/points?bbox=' + viewBox(map)).then(fc => {
       staff.clearLayers();
       for (const f of fc.features) {
@@ -135,9 +138,11 @@ window.wanggeCommandCenter = function (leafletMap, C) {
   legend.addTo(map);
 
   districts.addTo(map); streets.addTo(map); grids.addTo(map); communities.addTo(map);
-  cluster.addTo(map); staff.addTo(map);
+  const people = {};
+  if (C.can.cases) { cluster.addTo(map); people[T.cases] = cluster; }
+  if (C.can.staff) { staff.addTo(map); people[T.grid_staff] = staff; }
   L.control.layers(null, Object.assign({[T.districts]: districts, [T.streets]: streets, [T.communities]: communities,
-                                        [T.grids]: grids, [T.cases]: cluster, [T.grid_staff]: staff}, analysis.overlays),
+                                        [T.grids]: grids}, people, analysis.overlays),
                    {collapsed: false}).addTo(map);
   map.on('overlayadd', e => { if (e.layer === staff) loadStaff(); });
   const reload = () => { loadCases(); loadStaff(); };

@@ -176,3 +176,15 @@ def test_amap_basemap_draws_our_data_at_gcj02_positions_and_clicks_come_back_in_
     page.wait_for_function("window.wangge.preview !== null", timeout=10_000)
     assert "甲一网格" in page.inner_text("#preview")
     page.screenshot(path=str(ARTIFACTS / "dispatch-amap.png"))
+
+
+def test_a_planner_sees_no_cases_or_staff_and_no_refusals(page, server):
+    refused = []
+    page.on("response", lambda r: refused.append(r.url) if r.status in (401, 403) else None)
+    login(page, server, username="planner")
+    page.wait_for_function("window.wangge && window.wangge.gridFeatures > 0 && window.wangge.loads > 0", timeout=20_000)
+    page.wait_for_function("window.wangge.kpis !== null", timeout=10_000)
+    assert page.evaluate("window.wangge.cases") == 0 and page.query_selector(".case-marker") is None
+    controls = page.inner_text(".leaflet-control-layers")
+    assert "网格" in controls and "未结案件" not in controls and "网格人员" not in controls
+    assert refused == []
