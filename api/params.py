@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -16,8 +16,15 @@ def _iso(value):
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso)]
+def _plausible(value: date) -> date:
+    """Years the service can do arithmetic around (a window of 0001-01-01 would overflow)."""
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("dates must lie between the years 1900 and 2200")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso), AfterValidator(_plausible)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso), AfterValidator(_plausible)]
 
 
 # Responses whose body is not plain JSON, so the OpenAPI schema names their real media type.

@@ -3,7 +3,9 @@
 WANGGE_TEST_DATABASE_URL points the suite at an existing PostGIS instead (its database is migrated).
 """
 
+import base64
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -14,6 +16,8 @@ _HOME = Path(tempfile.mkdtemp(prefix="wangge-test-"))
 _HOME.chmod(0o755)  # as root the server runs as `postgres`, which must reach the data under it
 os.environ["WANGGE_HOME"] = str(_HOME)
 os.environ["WANGGE_SECRET_KEY"] = "test-secret-key-" + "x" * 32
+# One data key for every process of the run: the servers of the browser tests read what the suite sealed.
+os.environ["WANGGE_DATA_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 os.environ.pop("DATABASE_URL", None)
 # Assertions read the English messages; tests/geo/test_i18n.py checks the Chinese default.
 os.environ["WANGGE_LANG"] = "en"

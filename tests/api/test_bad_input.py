@@ -120,3 +120,9 @@ def test_polygon_filters_are_checked_too(client, login, city):
     open_ring = json.dumps(square(116.41, 39.95, close=False))
     r = client.get("/api/v1/cases", headers=admin, params={"polygon": open_ring})
     assert r.status_code == 422 and "not closed" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("params", [{"to": "0001-01-01T00:00:00Z"}, {"to": "9999-12-31T00:00:00Z"}, {"to": "0.5"}])
+def test_dates_must_be_iso_and_plausible(client, login, city, params):
+    r = client.get("/api/v1/analytics/emerging", headers=login("admin"), params=params)
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input"
