@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.query import check_page
+from geo.query import check_page, optional_filters
 
 LOCK = 0x77616E67  # "wang": the advisory lock that orders the chain
 GENESIS = "0" * 64
@@ -81,18 +81,10 @@ def entries(session: Session, *, actor: str | None = None, action: str | None = 
     check_page(limit, offset, MAX_LIMIT)
     if since and until and since > until:
         raise InvalidInput(msg("from must not be later than to"))
-    where, params = ["true"], {"limit": limit, "offset": offset}
-    for column, value in (("actor", actor), ("action", action)):
-        if value:
-            where.append(f"{column} = :{column}")
-            params[column] = value
-    if since:
-        where.append("at >= :since")
-        params["since"] = since
-    if until:
-        where.append("at < :until")
-        params["until"] = until
-    condition = " AND ".join(where)
+    where, params = optional_filters(("actor = :actor", "actor", actor), ("action = :action", "action", action),
+                                     ("at >= :since", "since", since), ("at < :until", "until", until))
+    params |= {"limit": limit, "offset": offset}
+    condition = " AND ".join(["true", *where])
     rows = session.execute(text(f"SELECT id, at, actor, role, action, object, detail, hash FROM audit_log "
                                 f"WHERE {condition} ORDER BY id DESC LIMIT :limit OFFSET :offset"), params).mappings()
     total = session.execute(text(f"SELECT count(*) FROM audit_log WHERE {condition}"), params).scalar()

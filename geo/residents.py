@@ -16,7 +16,7 @@ from geo.i18n import msg
 from geo.models import SpecialGroup
 from geo.permissions import Action, may, require
 from geo.privacy import mask_id_number, mask_name, mask_phone
-from geo.query import check_page
+from geo.query import check_page, optional_filters
 from geo.scope import like_pattern
 
 MAX_LIMIT = 500
@@ -35,16 +35,10 @@ def list_residents(session: Session, actor: Actor, *, grid: str | None = None, c
     """Residents within the actor's scope, filtered, ordered by id; masked as the actor's role requires."""
     _check(actor, unmask)
     check_page(limit, offset, MAX_LIMIT)
-    where, params = [], {"scope": like_pattern(actor.scope), "limit": limit, "offset": offset}
-    if grid:
-        where.append("b.grid_code = :grid")
-        params["grid"] = grid
-    if community:
-        where.append("left(b.grid_code, 12) = :community")
-        params["community"] = community
-    if building is not None:
-        where.append("b.id = :building")
-        params["building"] = building
+    where, params = optional_filters(("b.grid_code = :grid", "grid", grid),
+                                     ("left(b.grid_code, 12) = :community", "community", community),
+                                     ("b.id = :building", "building", building))
+    params |= {"scope": like_pattern(actor.scope), "limit": limit, "offset": offset}
     if special_group:
         require(actor.role, Action.read_special_groups)
         if special_group not in SpecialGroup.__members__:

@@ -11,6 +11,7 @@ from api.main import ROUTERS
 from api.permissions import PUBLIC, ROUTES, SIGNED_IN
 from geo.models import Role
 from geo.permissions import MATRIX, Action
+from tests.api.test_scope import add_staff
 from tests.city import A1, B1, COMM_A, DISTRICT, STREET
 
 SCOPES = {Role.admin: None, Role.command_center: DISTRICT, Role.street_staff: STREET, Role.community_staff: COMM_A,
@@ -110,3 +111,51 @@ def test_the_documented_matrix_is_the_enforced_one():
     from geo.settings import PROJECT_ROOT
     assert (PROJECT_ROOT / "docs" / "permissions.md").read_text(encoding="utf-8") == markdown(), \
         "run: python -m api.permission_docs > docs/permissions.md"
+
+
+@pytest.fixture
+def two_residents(session, two_cases):
+    """A resident in A1 and one in B1, next to the cases."""
+    from geo.crypto import lookup, seal
+    ids = {}
+    for grid, lon, lat, number in ((A1, 116.41, 39.95, "110105199001011234"), (B1, 116.45, 39.95, "110105199002021230")):
+        b = session.execute(text("INSERT INTO buildings (name, geom) VALUES ('楼', ST_SetSRID(ST_MakePoint(:x, :y), 4326)) "
+                                 "RETURNING id"), {"x": lon, "y": lat}).scalar()
+        h = session.execute(text("INSERT INTO households (building_id, door) VALUES (:b, '1') RETURNING id"),
+                            {"b": b}).scalar()
+        ids[grid] = session.execute(text("INSERT INTO residents (household_id, name, id_number_enc, id_number_hmac) "
+                                         "VALUES (:h, '张三', :e, :m) RETURNING id"),
+                                    {"h": h, "e": seal(number), "m": lookup(number)}).scalar()
+        add_staff(session, f"{grid}员", grid)
+    return ids
+
+
+@pytest.mark.parametrize("path, action", [("/api/v1/residents/{id}", Action.read_residents),
+                                          ("/maps/grids/{grid}", Action.read_cases),
+                                          ("/api/v1/staff?area={grid}", Action.read_staff)])
+def test_other_objects_in_and_out_of_scope(client, login, two_residents, path, action):
+    for role, scope in SCOPES.items():
+        headers = login(role, scope)
+        client.cookies.clear()
+        if path.startswith("/maps"):
+            client.cookies.set(COOKIE, headers.pop("Authorization").split()[1])
+        for grid, visible in ((A1, True), (B1, role in SEES_B1)):
+            r = client.get(path.format(id=two_residents[grid], grid=grid), headers=headers, follow_redirects=False)
+            if role not in MATRIX[action]:
+                assert r.status_code == 403, (role, path)
+            elif path.startswith("/api/v1/staff"):
+                assert r.status_code == 200 and [s["name"] for s in r.json()] == ([f"{grid}员"] if visible else []), \
+                    (role, grid, r.text)
+            else:
+                assert r.status_code == (200 if visible else 404), (role, path, grid, r.status_code)
+
+
+def test_tiles_carry_no_personal_data(client, login, two_cases):
+    import mapbox_vector_tile
+    from tests.api.test_tiles import X, Y
+    allowed = {"code", "name", "parent_code", "kind", "purpose", "open_cases", "overdue_cases", "id", "category",
+               "status", "urgency", "overdue", "grid_code", "reported_at", "due_at"}
+    for layer in ("grids", "communities", "cases"):
+        tile = mapbox_vector_tile.decode(client.get(f"/tiles/{layer}/7/{X}/{Y}.mvt", headers=login("admin")).content)
+        keys = {k for f in tile[layer]["features"] for k in f["properties"]}
+        assert keys and keys <= allowed, (layer, keys - allowed)
