@@ -444,6 +444,27 @@ plan_app = typer.Typer(help="Boundary plans: draft grid boundaries, validated be
 app.add_typer(plan_app, name="plan")
 
 
+ACTING: dict = {}
+
+
+@plan_app.callback()
+def plan_as(as_user: Annotated[str, typer.Option(
+        "--as", help="Act as this account, held to its role and scope (password on standard input)")] = None) -> None:
+    """Boundary plans: draft grid boundaries, validated before they are published."""
+    ACTING["user"] = as_user
+
+
+def acting_actor(session):
+    """The operator (the system, all rights), or with --as the account named, checked by the permission matrix."""
+    from geo.accounts import authenticate, user_scope
+    from geo.cases.workflow import SYSTEM, Actor
+
+    if not ACTING.get("user"):
+        return SYSTEM
+    user = authenticate(session, ACTING["user"], sys.stdin.readline().rstrip("\n"), "cli")
+    return Actor(user.username, Role(user.role), user_scope(session, user), user.id)
+
+
 @plan_app.command("create")
 def plan_create(file: Annotated[Path, typer.Argument(help="Grid boundaries: GeoJSON, GeoPackage, Shapefile or CSV "
                                                           "with WKT (omit with --from-current)")] = None,
@@ -454,15 +475,15 @@ def plan_create(file: Annotated[Path, typer.Argument(help="Grid boundaries: GeoJ
                 crs: Annotated[str, typer.Option(help="CRS of the file when it declares none or a wrong one")] = None,
                 as_json: Annotated[bool, typer.Option("--json", help="Print the id and validation as JSON")] = False):
     """Create a draft plan from a file or from the current grids of communities; prints its id."""
-    from geo.cases.workflow import SYSTEM
     from geo.planning import plans, validation
 
     if (file is None) == (not from_current):
         fail("give a FILE or --from-current COMMUNITY, not both")
     with session_scope() as session:
-        plan_id = (plans.create_from_file(session, SYSTEM, file, name, crs) if file
-                   else plans.create_from_current(session, SYSTEM, from_current, name))
-        report = validation.report_dict(validation.validate_plan(session, plan_id, SYSTEM), get_settings().lang)
+        actor = acting_actor(session)
+        plan_id = (plans.create_from_file(session, actor, file, name, crs) if file
+                   else plans.create_from_current(session, actor, from_current, name))
+        report = validation.report_dict(validation.validate_plan(session, plan_id, actor), get_settings().lang)
     if as_json:
         out.print_json(data={"id": plan_id, "validation": report})
     else:
@@ -473,11 +494,11 @@ def plan_create(file: Annotated[Path, typer.Argument(help="Grid boundaries: GeoJ
 def plan_validate(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
                   as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False):
     """Check a plan; exits 1 when it has errors (warnings alone exit 0)."""
-    from geo.cases.workflow import SYSTEM
     from geo.planning import validation
 
     with session_scope() as session:
-        report = validation.report_dict(validation.validate_plan(session, plan_id, SYSTEM), get_settings().lang)
+        actor = acting_actor(session)
+        report = validation.report_dict(validation.validate_plan(session, plan_id, actor), get_settings().lang)
     if as_json:
         out.print_json(data=report)
     else:
@@ -502,12 +523,12 @@ def plan_impact(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
                 target: Annotated[str, typer.Option(help="Households per grid, MIN-MAX")] = "300-500",
                 as_json: Annotated[bool, typer.Option("--json", help="Print the whole impact as JSON")] = False):
     """What publishing the plan would change: per grid old against new, and what moves where."""
-    from geo.cases.workflow import SYSTEM
     from geo.planning.impact import impact
 
     low, high = _target(target)
     with session_scope() as session:
-        found = impact(session, plan_id, SYSTEM, (low, high))
+        actor = acting_actor(session)
+        found = impact(session, plan_id, actor, (low, high))
     if as_json:
         out.print_json(data=found)
         return
@@ -535,11 +556,11 @@ def plan_propose(community: Annotated[str, typer.Argument(help="A community's co
                  seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same proposal")] = 1,
                  as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False):
     """Propose balanced grids for a community or a street (GerryChain ReCom); prints the new draft plan's id."""
-    from geo.cases.workflow import SYSTEM
     from geo.planning.proposal import propose
 
     with session_scope() as session:
-        found = propose(session, SYSTEM, community, target=_target(target), grids=grids, steps=steps, seed=seed)
+        actor = acting_actor(session)
+        found = propose(session, actor, community, target=_target(target), grids=grids, steps=steps, seed=seed)
     if as_json:
         out.print_json(data=found)
     else:
@@ -552,11 +573,11 @@ def plan_publish(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
                                                                    "(today applies now; later is scheduled)")],
                  as_json: Annotated[bool, typer.Option("--json", help="Print what changed as JSON")] = False):
     """Publish a draft; refused, with every validation error, while the plan has any."""
-    from geo.cases.workflow import SYSTEM
     from geo.planning.publish import publish
 
     with session_scope() as session:
-        outcome = publish(session, plan_id, SYSTEM, _parse_day(effective_from, "--effective-from"))
+        actor = acting_actor(session)
+        outcome = publish(session, plan_id, actor, _parse_day(effective_from, "--effective-from"))
     if as_json:
         out.print_json(data=outcome)
     else:
@@ -568,12 +589,12 @@ def plan_export(plan_id: Annotated[int, typer.Argument(help="The plan's id")],
                 file: Annotated[Path, typer.Argument(help="Output .geojson or .gpkg")],
                 assignments: Annotated[Path, typer.Option(help="Also write building → grid to this .csv")] = None):
     """Write a plan's grids (GeoJSON or GeoPackage) and, optionally, every building's grid now and under the plan."""
-    from geo.cases.workflow import SYSTEM
     from geo.planning.export import assignments_csv, grids_file
 
     with session_scope() as session:
-        content = grids_file(session, plan_id, SYSTEM, file.suffix.lstrip(".").lower())
-        table = assignments_csv(session, plan_id, SYSTEM) if assignments else None
+        actor = acting_actor(session)
+        content = grids_file(session, plan_id, actor, file.suffix.lstrip(".").lower())
+        table = assignments_csv(session, plan_id, actor) if assignments else None
     file.write_bytes(content)
     if table is not None:
         assignments.write_bytes(table)

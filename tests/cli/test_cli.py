@@ -216,3 +216,17 @@ def test_audit_verify_finds_a_tampered_row(cli_database, tmp_path):
     engine.dispose()
     result = wangge("audit", "verify")
     assert result.exit_code == 1 and "broken at entry 1" in result.output
+
+
+def test_plan_commands_on_behalf_of_an_account(cli_database, tmp_path):
+    import_city(tmp_path)
+    password = "a-long-password\n"
+    assert wangge("user", "add", "gw", "--role", "grid_worker", "--scope", "110105001001001", "--password-stdin",
+                  input=password).exit_code == 0
+    assert wangge("user", "add", "pl", "--role", "planner", "--scope", "110105", "--password-stdin",
+                  input=password).exit_code == 0
+    refused = wangge("plan", "--as", "gw", "create", "--from-current", "110105001001", input=password)
+    assert refused.exit_code == 2 and "may not plan" in refused.output
+    assert wangge("plan", "--as", "pl", "create", "--from-current", "110105001001", input="wrong\n").exit_code == 2
+    created = wangge("plan", "--as", "pl", "create", "--from-current", "110105001001", input=password)
+    assert created.exit_code == 0 and created.output.strip().isdigit()
