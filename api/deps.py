@@ -7,7 +7,7 @@ from fastapi import Cookie, Depends, Request
 from fastapi.security import APIKeyQuery, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from geo import accounts
 from geo.cases.workflow import Actor
@@ -23,17 +23,39 @@ api_key = APIKeyQuery(name="api_key", auto_error=False)
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session per request, committed when the endpoint succeeds and rolled back otherwise."""
+    """A session on the primary per request, committed when the endpoint succeeds and rolled back otherwise."""
     with request.app.state.sessions() as session:
         try:
             yield session
+            wrote = _wrote(request, session)
             session.commit()
+            if wrote:
+                request.app.state.reads.note_write(request.state.caller, session)
         except BaseException:
             session.rollback()
             raise
 
 
+def _wrote(request: Request, session: Session) -> bool:
+    """Whether this request's transaction wrote (asked only when replicas serve reads: read-your-writes)."""
+    reads = getattr(request.app.state, "reads", None)
+    if not reads or not reads.replicas or not getattr(request.state, "caller", None):
+        return False
+    return session.execute(text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")).scalar()
+
+
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A read-only session for screens, tiles, heat maps and locate: a fit replica when there is one (geo.replicas)."""
+    engine = request.app.state.reads.engine_for(getattr(request.state, "caller", None))
+    with Session(engine) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 
 
 def client_address(request: Request) -> str | None:

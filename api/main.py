@@ -16,7 +16,8 @@ from api.permissions import authorize
 from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
                          plans, residents, staff, tiles)
 from geo.clock import run_round
-from geo.db import get_engine, session_factory
+from geo.db import get_engine, make_engine, session_factory
+from geo.replicas import ReadRouter
 from geo.settings import get_settings
 
 API = "/api/v1"
@@ -43,13 +44,19 @@ def _tick_once(app: FastAPI) -> None:
         run_round(session)
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
-    """Build the app; `engine` defaults to DATABASE_URL or the embedded cluster."""
+def create_app(engine: Engine | None = None, replica_urls: list[str] | None = None) -> FastAPI:
+    """Build the app; `engine` defaults to DATABASE_URL or the embedded cluster, `replica_urls` to
+    DATABASE_REPLICA_URLS."""
+
+    def connect(app: FastAPI, primary: Engine) -> None:
+        app.state.sessions = session_factory(primary)
+        urls = get_settings().replica_urls if replica_urls is None else replica_urls
+        app.state.reads = ReadRouter(primary, [make_engine(u) for u in urls], get_settings().replica_max_lag_s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if not hasattr(app.state, "sessions"):
-            app.state.sessions = session_factory(engine or get_engine())
+            connect(app, engine or get_engine())
         watcher = asyncio.create_task(deadline_watch(app)) if engine is None and get_settings().tick_seconds else None
         yield
         if watcher:
@@ -59,7 +66,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
                   responses=errors.ERROR_RESPONSES,
                   description="网格化治理服务 Grid management for urban grassroots governance.")
     if engine is not None:
-        app.state.sessions = session_factory(engine)
+        connect(app, engine)
     errors.install(app)
     app.add_middleware(BodyLimit)
     for module, prefix in ROUTERS:

@@ -99,6 +99,7 @@ def authorize(request: Request, session: SessionDep, token: Annotated[str | None
             return
         raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url="/api/v1/auth/token"))
     user = accounts.user_for_token(session, credential)
-    throttle.check_request(f"user:{user.id}")
+    request.state.caller = f"user:{user.id}"
+    throttle.check_request(request.state.caller)
     if rule != SIGNED_IN:
         require(user.role, rule(request.path_params) if callable(rule) else rule)

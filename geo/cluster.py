@@ -137,6 +137,21 @@ class Cluster:
         self._write_conf(data_dir)
         self._save({"data_dir": str(data_dir), "bindir": str(bindir), "port": free_port(), "password": password})
 
+    def init_replica(self, primary: "Cluster") -> None:
+        """Make this cluster a streaming replica of the running `primary` (pg_basebackup -R), on its own port."""
+        source = primary.state()
+        bindir = Path(source["bindir"])
+        data_dir = self._choose_data_dir()
+        if data_dir.exists():
+            shutil.rmtree(data_dir)
+        data_dir.mkdir(mode=0o700, parents=True)
+        if _as_root():
+            shutil.chown(data_dir, SERVER_USER, SERVER_USER)
+        conninfo = f"host=127.0.0.1 port={source['port']} user=postgres password={source['password']}"
+        _run([str(bindir / "pg_basebackup"), "-D", str(data_dir), "-d", conninfo, "-R", "-X", "stream", "-c", "fast"])
+        self._save({"data_dir": str(data_dir), "bindir": str(bindir), "port": free_port(),
+                    "password": source["password"], "replica_of": source["port"]})
+
     def _write_conf(self, data_dir: Path) -> None:
         lines = [
             "listen_addresses = '127.0.0.1'",

@@ -21,6 +21,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "WANGGE_DATABASE_URL"),
         description="An external PostGIS; when unset the embedded cluster under `home` is used.",
     )
+    database_replica_urls: str = Field(
+        default="", validation_alias=AliasChoices("DATABASE_REPLICA_URLS", "WANGGE_DATABASE_REPLICA_URLS"),
+        description="Comma-separated streaming replicas that map screens, tiles, heat maps and locate read from.")
+    replica_max_lag_s: float = Field(default=5.0, ge=0, description="A replica further behind than this is skipped.")
     home: Path = Field(default=PROJECT_ROOT / ".wangge", description="State of the embedded cluster.")
     db_name: str = "wangge"
     nearest_m: float = Field(default=100.0, ge=0, description="Snap distance for points outside every grid.")
@@ -55,6 +59,11 @@ class Settings(BaseSettings):
                                             description="Failed logins from one address before it waits.")
     host: str = "127.0.0.1"
     port: int = 8000
+
+    @property
+    def replica_urls(self) -> list[str]:
+        """DATABASE_REPLICA_URLS as a list."""
+        return [u.strip() for u in self.database_replica_urls.split(",") if u.strip()]
 
     @field_validator("rate_limit", "login_failures_per_user", "login_failures_per_address")
     @classmethod

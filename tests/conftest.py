@@ -31,7 +31,7 @@ os.environ["WANGGE_LOGIN_FAILURES_PER_ADDRESS"] = "1000000/minute"
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from api.deps import get_session  # noqa: E402
+from api.deps import get_read_session, get_session  # noqa: E402
 from api.main import create_app  # noqa: E402
 from geo import db, migrate  # noqa: E402
 from geo.accounts import create_user  # noqa: E402
@@ -107,6 +107,7 @@ def app(engine, session):
         session.flush()
 
     application.dependency_overrides[get_session] = test_session
+    application.dependency_overrides[get_read_session] = test_session
     return application
 
 

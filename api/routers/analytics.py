@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import ActorDep, SessionDep
+from api.deps import ActorDep, ReadSessionDep
 from api.errors import request_lang
 from api.params import GEOJSON_RESPONSE, IsoDate, IsoDateTime
 from geo.analytics import density, emerging, export, grid_layers, hexbins, league, series, warnings
@@ -42,7 +42,7 @@ def _geojson(body: dict) -> JSONResponse:
 
 @router.get("/hotspots", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def hotspots(
-    session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
+    session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
     status: Statuses = None,
     level: Annotated[str, Query(pattern="^(grid|hex)$", description="grid, or hex (H3 hexagons)")] = "grid",
     measure: Annotated[str, Query(description="grid level: count, per_1000_residents or per_100_households")]
@@ -67,7 +67,7 @@ def hotspots(
 
 
 @router.get("/hexbins", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
-def hexagon_bins(session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None,
+def hexagon_bins(session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None,
                  category: Categories = None, status: Statuses = None, resolution: Resolution = None, zoom: Zoom = None,
                  bbox: Bbox = None):
     """Cases per H3 hexagon (zeros included over your grids), with households and cases per 100 households."""
@@ -77,7 +77,7 @@ def hexagon_bins(session: SessionDep, actor: ActorDep, since: Since = None, unti
 
 @router.get("/emerging")
 def emerging_hotspots(
-    session: SessionDep, actor: ActorDep, until: Until = None, category: Categories = None,
+    session: ReadSessionDep, actor: ActorDep, until: Until = None, category: Categories = None,
     weeks: Annotated[int, Query(description="Whole weeks tested, ending before the week of `to`")] = 12,
     recent: Annotated[int, Query(description="The last weeks whose mean must exceed the earlier weeks'")] = 4,
     alpha: Annotated[float, Query(description="False discovery rate across grids")] = 0.05,
@@ -89,7 +89,7 @@ def emerging_hotspots(
 
 @router.get("/warnings")
 def warnings_of_the_day(
-    session: SessionDep, actor: ActorDep, category: Categories = None,
+    session: ReadSessionDep, actor: ActorDep, category: Categories = None,
     on: Annotated[IsoDate | None, Query(description="The day of the list (default today): the week before it is tested")]
     = None,
     history: Annotated[int, Query(description="Weeks of history giving the usual rate")] = 8,
@@ -116,7 +116,7 @@ def _table(body: dict, fmt: str, name: str, lang: str):
 
 @router.get("/league", responses=TABLE_RESPONSE)
 def league_table(
-    request: Request, session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None,
+    request: Request, session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None,
     level: Annotated[str, Query(description="grid, community or street")] = "grid",
     sort: Annotated[str, Query(description="The column ranking the rows, best first")] = "on_time_rate",
     format: Format = "json",
@@ -127,7 +127,7 @@ def league_table(
 
 
 @router.get("/workers", responses=TABLE_RESPONSE)
-def worker_table(request: Request, session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None,
+def worker_table(request: Request, session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None,
                  format: Format = "json"):
     """Every grid worker and leader on duty: open cases now, cases assigned and closed in the window, on-time rate."""
     return _table(league.workers(session, actor, window(since, until)), format, "workers", request_lang(request))
@@ -135,7 +135,7 @@ def worker_table(request: Request, session: SessionDep, actor: ActorDep, since: 
 
 @router.get("/density.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def density_png(
-    session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
+    session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
     status: Statuses = None,
     bbox: Annotated[str, Query(description="minlon,minlat,maxlon,maxlat: the image's extent")] = None,
     width: Annotated[int, Query(description="Pixels")] = 512, height: Annotated[int, Query(description="Pixels")] = 512,
@@ -151,7 +151,7 @@ def density_png(
 
 @router.get("/series")
 def time_series(
-    session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
+    session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
     interval: Annotated[str, Query(description="day, week (from Monday) or month, Beijing time")] = "week",
     area: Annotated[str | None, Query(description="A street, community or grid code (default: your scope)")] = None,
 ) -> dict:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from starlette.convertors import StringConvertor, register_url_convertor
 from fastapi.responses import JSONResponse
 
-from api.deps import SessionDep, UserDep
+from api.deps import ReadSessionDep, UserDep
 from api.params import GEOJSON_RESPONSE, IsoDate
 from geo import areas as geo_areas
 from geo import history as geo_history
@@ -44,7 +44,7 @@ def _geojson(content: dict) -> JSONResponse:
 
 @router.get("/{collection:collection}", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def list_areas(
-    session: SessionDep, user: UserDep, collection: Collection,
+    session: ReadSessionDep, user: UserDep, collection: Collection,
     parent: Annotated[str | None, Query(description="Only the areas under this parent code")] = None,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat in WGS84")] = None,
     simplify: Simplify = 0.0,
@@ -58,21 +58,21 @@ def list_areas(
 
 
 @router.get("/{collection:collection}/{code}", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
-def get_area(session: SessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
+def get_area(session: ReadSessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
              at: At = None):
     """One area as a GeoJSON Feature."""
     return _geojson(geo_areas.get_area(session, LEVEL_OF[collection], code, simplify=simplify, at=at))
 
 
 @router.get("/{collection:collection}/{code}/children", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
-def children(session: SessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
+def children(session: ReadSessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
              at: At = None):
     """The areas directly below one area (streets of a district, …, grids of a community)."""
     return _geojson(geo_areas.children(session, LEVEL_OF[collection], code, simplify=simplify, at=at))
 
 
 @router.get("/{collection:collection}/{code}/history", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
-def history(session: SessionDep, user: UserDep, collection: Collection, code: str):
+def history(session: ReadSessionDep, user: UserDep, collection: Collection, code: str):
     """Every boundary the code has had, oldest first, each with `valid_from`/`valid_to` (null: open-ended)
     and the plan that drew it; a retired code's last version ends on the day it was retired."""
     return _geojson(geo_history.versions(session, LEVEL_OF[collection], code))

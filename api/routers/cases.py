@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import ActorDep, SessionDep
+from api.deps import ActorDep, ReadSessionDep, SessionDep
 from api.params import IsoDateTime
 from geo import geojson
 from geo.areas import parse_bbox
@@ -88,7 +88,7 @@ def list_cases(
 
 @router.get("/heat")
 def heat(
-    session: SessionDep, actor: ActorDep,
+    session: ReadSessionDep, actor: ActorDep,
     zoom: Annotated[int, Query(ge=0, le=heat_layer.MAX_ZOOM, description="Map zoom: cells are about 2 pixels wide")],
     since: Annotated[IsoDateTime | None, Query(alias="from", description="Default: 30 days before `to`")] = None,
     until: Annotated[IsoDateTime | None, Query(alias="to", description="Default: now")] = None,

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ScopeDep, SessionDep
+from api.deps import ReadSessionDep, ScopeDep
 from api.params import IsoDate
 from geo import locate as geo_locate
 from geo.crs import ACCEPTED
@@ -15,7 +15,7 @@ router = APIRouter(tags=["locate"])
 
 @router.get("/locate", responses={404: {"description": "Outside every grid by more than the snap distance"}})
 def locate(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ScopeDep,
     lon: Annotated[float, Query(description="Longitude (or x in a projected crs)")],
     lat: Annotated[float, Query(description="Latitude (or y in a projected crs)")],

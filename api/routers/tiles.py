@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import ScopeDep, SessionDep
+from api.deps import ReadSessionDep, ScopeDep
 from api.params import IsoDate
 from geo import tiles
 
@@ -17,7 +17,7 @@ MAX_AGE = {"cases": 30}
 
 @router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response,
             responses={200: {"content": {MEDIA_TYPE: {}}}, 304: {"description": "Unchanged (If-None-Match)"}})
-def get_tile(session: SessionDep, scope: ScopeDep, request: Request, layer: str, z: int, x: int, y: int,
+def get_tile(session: ReadSessionDep, scope: ScopeDep, request: Request, layer: str, z: int, x: int, y: int,
              datum: Annotated[str, Query(description="wgs84, or gcj02 for maps drawn on a GCJ-02 basemap (AMap)")]
              = "wgs84",
              at: Annotated[IsoDate | None, Query(description="Boundaries in force on that day (YYYY-MM-DD); "

@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine
 
-from api.deps import get_session
+from api.deps import get_read_session, get_session
 from api.main import create_app
 from schemathesis.checks import positive_data_acceptance
 
@@ -36,6 +36,7 @@ def fuzzed_app(session, city):
             raise
 
     APP.dependency_overrides[get_session] = test_session
+    APP.dependency_overrides[get_read_session] = test_session
     yield APP
     APP.dependency_overrides.clear()
 
