@@ -382,6 +382,19 @@ def export_workers(file: Annotated[Path, typer.Argument(help="Output .xlsx or .c
         _write_table(file, workers(session, _actor(session, scope), _analytics_window(since, until)), "workers")
 
 
+@export_app.command("cases")
+def export_cases(file: Annotated[Path, typer.Argument(help="Output .parquet (GeoParquet 1.1)")],
+                 since: Since = None, until: Until = None, scope: ScopeOption = None) -> None:
+    """Export the window's cases as GeoParquet for DuckDB, Sedona or GeoPandas (no reporters, no descriptions)."""
+    from geo.analytics import geoparquet
+
+    with session_scope() as session:
+        actor, win = _actor(session, scope), _analytics_window(since, until)
+        with advancing(t("writing {path}", path=file), geoparquet.count(session, actor, win)) as advance:
+            count = geoparquet.export_cases(session, actor, win, file, advance)
+    out.print(t("{count} rows written to {path}{masked}", count=count, path=file, masked=""))
+
+
 analytics_app = typer.Typer(help="Analytics: early warnings.", no_args_is_help=True)
 app.add_typer(analytics_app, name="analytics")
 

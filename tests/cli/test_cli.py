@@ -230,3 +230,12 @@ def test_plan_commands_on_behalf_of_an_account(cli_database, tmp_path):
     assert wangge("plan", "--as", "pl", "create", "--from-current", "110105001001", input="wrong\n").exit_code == 2
     created = wangge("plan", "--as", "pl", "create", "--from-current", "110105001001", input=password)
     assert created.exit_code == 0 and created.output.strip().isdigit()
+
+
+def test_export_cases_as_geoparquet(cli_database, tmp_path):
+    import pyarrow.parquet as pq
+
+    import_city(tmp_path)
+    result = wangge("export", "cases", str(tmp_path / "cases.parquet"), "--from", "2026-01-01T00:00:00")
+    assert result.exit_code == 0, result.output
+    assert b"geo" in pq.read_schema(tmp_path / "cases.parquet").metadata
