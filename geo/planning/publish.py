@@ -44,14 +44,16 @@ def publish(session: Session, plan_id: int, actor: Actor, effective_from: date, 
         raise InvalidInput(msg("effective_from {day} lies in the past; boundaries change from today ({today}) on",
                                day=effective_from.isoformat(), today=today.isoformat()))
     _check_valid(session, plan_id, actor)
-    session.execute(text("UPDATE plans SET effective_from = :d, published_by = :u WHERE id = :p"),
-                    {"d": effective_from, "u": actor.user_id, "p": plan_id})
-    audit.record(session, actor.username, actor.role, "publish_plan", f"plan:{plan_id}",
-                 {"effective_from": effective_from.isoformat(), "communities": list(row["communities"])})
-    if effective_from > today:
-        session.execute(text("UPDATE plans SET status = 'scheduled' WHERE id = :p"), {"p": plan_id})
-        return {"plan": plan_id, "status": PlanStatus.scheduled.value, "effective_from": effective_from.isoformat()}
-    return apply(session, plan_id, effective_from, actor)
+    with session.begin_nested():  # the record of publishing stands or falls with the publishing itself
+        session.execute(text("UPDATE plans SET effective_from = :d, published_by = :u WHERE id = :p"),
+                        {"d": effective_from, "u": actor.user_id, "p": plan_id})
+        audit.record(session, actor.username, actor.role, "publish_plan", f"plan:{plan_id}",
+                     {"effective_from": effective_from.isoformat(), "communities": list(row["communities"])})
+        if effective_from > today:
+            session.execute(text("UPDATE plans SET status = 'scheduled' WHERE id = :p"), {"p": plan_id})
+            return {"plan": plan_id, "status": PlanStatus.scheduled.value,
+                    "effective_from": effective_from.isoformat()}
+        return apply(session, plan_id, effective_from, actor)
 
 
 def _check_valid(session: Session, plan_id: int, actor: Actor) -> None:

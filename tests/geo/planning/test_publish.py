@@ -146,7 +146,9 @@ def test_a_failure_midway_leaves_everything_as_it_was(session, world, monkeypatc
         publish.publish(session, plan_id, planner, TODAY, today=TODAY)
     assert codes(session) == [f"{COMM_A}00{i}" for i in range(1, 6)]
     assert session.execute(text("SELECT count(*) FROM area_history")).scalar() == 0
-    assert session.execute(text("SELECT status FROM plans WHERE id = :p"), {"p": plan_id}).scalar() == "draft"
+    assert session.execute(text("SELECT status, effective_from FROM plans WHERE id = :p"),
+                           {"p": plan_id}).one() == ("draft", None)
+    assert audit.entries(session, action="publish_plan")["total"] == 0
     assert grid_of(session, "buildings", ids["building_a4"]) == A4
     assert session.execute(text("SELECT count(*) FROM staff_assignments WHERE staff_id = :s AND end_date IS NULL"),
                            {"s": ids["w4"]}).scalar() == 1
