@@ -67,8 +67,11 @@ COOKIE = "wangge_token"
 
 
 def current_user(session: SessionDep, token: Annotated[str | None, Depends(bearer)],
-                 cookie: Annotated[str | None, Cookie(alias=COOKIE)] = None) -> User:
+                 cookie: Annotated[str | None, Cookie(alias=COOKIE)] = None, request: Request = None) -> User:
     """The user of the bearer token (or of the map pages' login cookie); 401 without one."""
+    known = getattr(request.state, "user", None) if request is not None else None
+    if known is not None:  # api.permissions.authorize looked it up already for this request
+        return known
     token = token or cookie
     if not token:
         raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url=TOKEN_URL))

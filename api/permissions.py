@@ -98,7 +98,7 @@ def authorize(request: Request, session: SessionDep, token: Annotated[str | None
         if rule == PUBLIC or endpoint in PAGES:
             return
         raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url="/api/v1/auth/token"))
-    user = accounts.user_for_token(session, credential)
+    user = request.state.user = accounts.user_for_token(session, credential)
     request.state.caller = f"user:{user.id}"
     throttle.check_request(request.state.caller)
     if rule != SIGNED_IN:
