@@ -6,18 +6,21 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from geo.cases.escalation import TickReport, tick
+from geo.cases.partitions import ensure_ahead
 from geo.planning.publish import apply_due, china_today
 
 
 @dataclass
 class Round:
-    """What one round did: scheduled plans applied, then deadlines watched."""
+    """What one round did: scheduled plans applied, deadlines watched, months of cases made ready."""
 
     plans: list[dict] = field(default_factory=list)
     deadlines: TickReport = field(default_factory=TickReport)
+    partitions: list[str] = field(default_factory=list)
 
 
 def run_round(session: Session, now: datetime | None = None) -> Round:
-    """Apply the plans whose day has come, then mark and escalate overdue cases (in the grids now in force)."""
+    """Apply the plans whose day has come, mark and escalate overdue cases (in the grids now in force), and make
+    the coming months' partitions of cases."""
     plans = apply_due(session, china_today(now))
-    return Round(plans, tick(session, now))
+    return Round(plans, tick(session, now), ensure_ahead(session, now))

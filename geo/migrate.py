@@ -1,5 +1,6 @@
 """Apply Alembic migrations programmatically, on a given engine."""
 
+import re
 from pathlib import Path
 
 from alembic import command
@@ -10,10 +11,12 @@ from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+CASE_PARTITION = re.compile(r"cases_(\d{4}_\d{2}|other)")
+
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave PostGIS's own tables out of autogenerate and schema comparisons."""
-    return not (type_ == "table" and name == "spatial_ref_sys")
+    """Leave PostGIS's own tables and the monthly partitions of cases out of autogenerate and schema comparisons."""
+    return not (type_ == "table" and (name == "spatial_ref_sys" or CASE_PARTITION.fullmatch(name)))
 
 
 def _config(connection) -> Config:

@@ -6,7 +6,7 @@ from enum import StrEnum
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     ARRAY, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Identity, Index,
-    Integer, LargeBinary, String, Text, func,
+    Integer, LargeBinary, String, Text, UniqueConstraint, func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -270,7 +270,11 @@ class StaffAssignment(Base):
 
 
 class Case(Base):
-    """An incident (事件/案件); the dispatch workflow fills in the rest."""
+    """An incident (事件/案件); the dispatch workflow fills in the rest.
+
+    Partitioned by month of `reported_at` (migration 0009): the key is (id, reported_at) and nothing
+    can hold a foreign key to it, so triggers check the tables that refer to a case.
+    """
 
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -280,7 +284,7 @@ class Case(Base):
     description: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(Geometry("POINT", 4326, spatial_index=False), nullable=False)
     grid_code: Mapped[str | None] = mapped_column(ForeignKey("area_records.code"))
-    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), primary_key=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     version: Mapped[int] = mapped_column(Integer, server_default="1")
@@ -302,19 +306,32 @@ class Case(Base):
     return_count: Mapped[int] = mapped_column(Integer, server_default="0")
     rating: Mapped[str | None] = mapped_column(String(20))
     resumes_to: Mapped[str | None] = mapped_column(String(24))
-    duplicate_of: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("cases.id", ondelete="SET NULL"))
-    merged_into: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("cases.id", ondelete="SET NULL"))
+    duplicate_of: Mapped[int | None] = mapped_column(BigInteger)
+    merged_into: Mapped[int | None] = mapped_column(BigInteger)
     created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
     idempotency_key: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
-        Index("uq_cases_idempotency", "created_by", "idempotency_key", unique=True),
+        Index("ix_cases_idempotency", "created_by", "idempotency_key"),
         Index("ix_cases_assignee_id", "assignee_id"),
         Index("ix_cases_due_at", "due_at"),
         Index("ix_cases_reported_at", "reported_at"),
         Index("ix_cases_geom", "geom", postgresql_using="gist"),
         Index("ix_cases_grid_code", "grid_code"),
         Index("ix_cases_status", "status"),
+        {"postgresql_partition_by": "RANGE (reported_at)"},
     )
+    __mapper_args__ = {"primary_key": [id]}
+
+
+class CaseKey(Base):
+    """An idempotency key a user sent with a report, and the case it made (unique, which cases cannot be)."""
+
+    __tablename__ = "case_keys"
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (UniqueConstraint("created_by", "key", name="uq_case_keys", postgresql_nulls_not_distinct=True),)
+    __mapper_args__ = {"primary_key": [created_by, key]}
 
 
 class CaseEvent(Base):
@@ -322,7 +339,7 @@ class CaseEvent(Base):
 
     __tablename__ = "case_events"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    case_id: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(String(24))
@@ -339,7 +356,7 @@ class CaseReporter(Base):
 
     __tablename__ = "case_reporters"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(BigInteger, index=True)
     name: Mapped[str | None] = mapped_column(Text)
     phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_hmac: Mapped[bytes | None] = mapped_column(LargeBinary, index=True)
@@ -352,7 +369,7 @@ class CaseAttachment(Base):
 
     __tablename__ = "case_attachments"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(BigInteger, index=True)
     filename: Mapped[str] = mapped_column(Text)
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)

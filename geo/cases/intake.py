@@ -77,9 +77,12 @@ def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key
         "duplicate": _duplicate_of(session, category.code, lon, lat, now), "user": actor.user_id,
         "key": idempotency_key,
     }
+    if idempotency_key and not _claim_key(session, actor, idempotency_key):
+        return _by_key(session, actor, idempotency_key), False  # a concurrent retry with the same key won the race
     case_id = session.execute(INSERT, params).scalar()
-    if case_id is None:  # a concurrent retry with the same key won the race
-        return _by_key(session, actor, idempotency_key), False
+    if idempotency_key:
+        session.execute(text("UPDATE case_keys SET case_id = :c WHERE created_by IS NOT DISTINCT FROM :u AND key = :k"),
+                        {"c": case_id, "u": actor.user_id, "k": idempotency_key})
     _history(session, case_id, actor, status, route, now)
     if new.reporter_name or new.reporter_phone:
         session.execute(text("INSERT INTO case_reporters (case_id, name, phone_enc, phone_hmac, channel, reported_at) "
@@ -116,13 +119,19 @@ INSERT INTO cases (category, status, channel, description, geom, grid_code, loca
 VALUES (:category, :status, :channel, :description, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :grid, :match,
         :urgency, :address, :building, :level, :area, :department, :assignee, :now, :dispatched_at, :due, :duplicate,
         :user, :key)
-ON CONFLICT (created_by, idempotency_key) DO NOTHING
 RETURNING id
 """)
 
 
+def _claim_key(session: Session, actor: Actor, key: str) -> bool:
+    """Take the key for this report; False when another report took it (we wait for that one to commit or fail)."""
+    return session.execute(text("INSERT INTO case_keys (created_by, key, case_id) VALUES (:u, :k, NULL) "
+                                "ON CONFLICT ON CONSTRAINT uq_case_keys DO NOTHING RETURNING true"),
+                           {"u": actor.user_id, "k": key}).scalar() is not None
+
+
 def _by_key(session: Session, actor: Actor, key: str) -> int | None:
-    return session.execute(text("SELECT id FROM cases WHERE created_by IS NOT DISTINCT FROM :u AND idempotency_key = :k"),
+    return session.execute(text("SELECT case_id FROM case_keys WHERE created_by IS NOT DISTINCT FROM :u AND key = :k"),
                            {"u": actor.user_id, "k": key}).scalar()
 
 

@@ -19,7 +19,8 @@ from geo import crypto
 from geo.accounts import hash_password
 from geo.boundaries import Metric, import_boundaries, no_track
 from geo.bulk import copy_rows, ewkb, reserve_ids
-from geo.cases.deadlines import due_at
+from geo.cases.deadlines import CHINA, due_at
+from geo.cases.partitions import ensure_months
 from geo.cases.workflow import RATINGS
 from geo.categories import categories
 from geo.errors import Conflict, InvalidInput
@@ -235,6 +236,8 @@ def _cases(session, streets, names, metric, rng, now: datetime) -> None:
     cats = categories()
     waiting = {CaseStatus.intake, CaseStatus.registered}
     ratings = rng.choice(RATINGS, size=len(made), p=[0.8, 0.15, 0.05])
+    if made:
+        ensure_months(session, min(i.reported_at for i in made).astimezone(CHINA).date(), now.astimezone(CHINA).date())
     copy_rows(session, "cases", ["category", "channel", "status", "reported_at", "dispatched_at", "due_at", "closed_at",
                                  "rating", "description", "geom", "synthetic"],
               ([i.category, i.channel, str(i.status), i.reported_at,
