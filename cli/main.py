@@ -150,6 +150,22 @@ def import_boundaries(
                 updated=len(report.updated)) + moved)
 
 
+@import_app.command("cases")
+def import_cases(file: Annotated[Path, typer.Argument(
+        help="CSV or Parquet: category, lon, lat (WGS84), reported_at (ISO 8601, Beijing time without a zone); "
+             "optional status (closed or rated), channel, closed_at, rating")]) -> None:
+    """Import historical cases in bulk, each located to the grid in force on its day; a bad row refuses the whole file."""
+    from geo.cases.backfill import backfill, read_table
+
+    with session_scope() as session:
+        rows = read_table(file)
+        with advancing(t("writing {path}", path=file), rows.num_rows) as advance:
+            report = backfill(session, file, advance, rows)
+    out.print(t("{count} cases imported into {months} months ({new} new partitions) in {seconds:.1f} s",
+                count=report.cases, months=len(report.months), new=len(report.new_partitions),
+                seconds=report.seconds["total"]))
+
+
 @app.command()
 def locate(lon: Annotated[float, typer.Argument(help="Longitude (or x)")],
            lat: Annotated[float, typer.Argument(help="Latitude (or y)")],

@@ -150,6 +150,18 @@ ZH: dict[str, str] = {
     "{path}: missing column(s) {columns}": "{path}：缺少列 {columns}",
     "{path}: {count} bad row(s); nothing was written": "{path}：有 {count} 行错误；未写入任何数据",
     "row {row}, column {column} ({value!r}): {reason}": "第 {row} 行，{column} 列（{value!r}）：{reason}",
+    # historical cases (geo/cases/backfill.py)
+    "{path}: unsupported format {suffix!r}; use .csv or .parquet": "{path}：不支持的格式 {suffix!r}；请使用 .csv 或 .parquet",
+    "{path}: not a readable CSV file: {reason}": "{path}：无法读取的 CSV 文件：{reason}",
+    "not a position in China": "不是中国境内的位置",
+    "unknown category": "未知的事件类别",
+    "a past case is closed or rated": "历史事件须为已结案或已评价",
+    "unknown channel": "未知的来源渠道",
+    "unknown rating": "未知的评价",
+    "not an ISO 8601 time": "不是 ISO 8601 时间",
+    "in no grid in force on {day}": "{day} 时不在任何网格内",
+    "{count} cases imported into {months} months ({new} new partitions) in {seconds:.1f} s":
+        "已导入 {count} 件事件，分属 {months} 个月（新建 {new} 个分区），用时 {seconds:.1f} 秒",
     "required": "必填",
     "a grid (or other area) code, or a building for a building head, is required": "须填写网格（或其他区域）编码，楼栋长须填写楼栋",
     "unknown building": "楼栋不存在",

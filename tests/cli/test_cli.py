@@ -51,6 +51,20 @@ def test_locate_errors_exit_nonzero(cli_database, tmp_path):
     assert wangge("locate", "116.43", "39.95", "--crs", "mars").exit_code == 2
 
 
+def test_import_cases_writes_all_or_nothing(cli_database, tmp_path):
+    import_city(tmp_path)
+    good = tmp_path / "cases.csv"
+    good.write_text("category,lon,lat,reported_at\nenv_garbage,116.43,39.95,2019-03-01 08:00:00\n"
+                    "noise,116.41,39.95,2019-04-01T08:00:00+08:00\n")
+    result = wangge("import", "cases", str(good))
+    assert result.exit_code == 0 and "2 cases imported into 2 months (2 new partitions)" in result.output, result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("category,lon,lat,reported_at\nenv_garbage,116.43,39.95,2019-03-01\nnoise,116.60,39.95,2019-03-02 08:00\n")
+    result = wangge("import", "cases", str(bad))
+    assert result.exit_code == 2 and "nothing was written" in result.output
+    assert "row 1, column reported_at ('2019-03-01')" in result.output and "row 2, column lon, lat" in result.output
+
+
 def test_user_add_needs_password_stdin(cli_database):
     result = wangge("user", "add", "x", "--role", "admin")
     assert result.exit_code == 2 and "--password-stdin" in result.output
