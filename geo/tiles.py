@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.analytics.cache import TILES, cached
 from geo.crs import gcj02_to_wgs84
 from geo.errors import InvalidInput
 from geo.history import ON_DAY
@@ -108,7 +109,13 @@ def check(layer: str, z: int, x: int, y: int, datum: str = "wgs84", at: date | N
 
 
 def tile(session: Session, address: TileAddress, scope: Scope) -> bytes:
-    """The MVT bytes of one tile (empty when nothing visible lies in it)."""
+    """The MVT bytes of one tile (empty when nothing visible lies in it), from memory while its data is unchanged."""
+    return cached(session, ("areas", "cases"), ("tile", address, scope.prefix, like_pattern(scope)),
+                  lambda: _build(session, address, scope), TILES)
+
+
+def _build(session: Session, address: TileAddress, scope: Scope) -> bytes:
+    """The MVT bytes of one tile, built in PostGIS."""
     dx, dy = address.gcj02_offset()
     params = {"z": address.z, "x": address.x, "y": address.y, "pattern": like_pattern(scope),
               "open": [s.value for s in OPEN_STATUSES], "dx": dx, "dy": dy, "at": address.at}

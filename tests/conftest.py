@@ -86,9 +86,11 @@ def session(engine):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Each test starts with no requests or failed logins counted."""
+    """Each test starts with no requests or failed logins counted, and no tiles kept from an earlier (rolled back) test."""
     from geo import throttle
+    from geo.analytics.cache import TILES
     throttle.reset()
+    TILES.clear()
 
 
 @pytest.fixture

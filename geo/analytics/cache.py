@@ -16,6 +16,7 @@ T = TypeVar("T")
 KINDS = ("cases", "areas", "people", "staff")
 TTL_SECONDS = 120
 _cache: TTLCache = TTLCache(maxsize=256, ttl=TTL_SECONDS)
+TILES: TTLCache = TTLCache(maxsize=64 * 2 ** 20, ttl=TTL_SECONDS, getsizeof=len)  # vector tiles, up to 64 MB
 _lock = Lock()
 
 
@@ -28,15 +29,17 @@ def versions(session: Session, kinds: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(session.execute(text(f"SELECT {columns}")).one())
 
 
-def cached(session: Session, kinds: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
+def cached(session: Session, kinds: tuple[str, ...], key: Hashable, compute: Callable[[], T],
+           store: TTLCache | None = None) -> T:
     """compute(), or its answer from the last call with the same key while the `kinds` data has not changed."""
+    store = _cache if store is None else store
     full_key = (key, versions(session, kinds))
     with _lock:
-        if full_key in _cache:
-            return _cache[full_key]
+        if full_key in store:
+            return store[full_key]
     value = compute()  # outside the lock: two first callers may both compute, neither waits on the other
     with _lock:
-        _cache[full_key] = value
+        store[full_key] = value
     return value
 
 
@@ -44,3 +47,4 @@ def clear() -> None:
     """Forget every cached answer (tests, and after restoring a backup)."""
     with _lock:
         _cache.clear()
+        TILES.clear()

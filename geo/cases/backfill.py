@@ -1,19 +1,26 @@
 """Bulk import of historical cases (a year of 12345 records, say): every case located to the grid in force on its day.
 
-Built for millions of rows: the file is read with Arrow, checked as whole columns, located with a shapely
-STRtree over every grid boundary ever in force (a case goes to the version valid on its Beijing day), and
-written a month at a time. A month with no partition yet is loaded into a new bare table, which is indexed
-in one pass when it is attached as the month's partition; a month already holding cases is copied into
-it. Any bad row refuses the whole file, each problem named by row, and nothing is written.
+Built for millions of rows: the file is read with Arrow, checked as whole columns, and located with a
+shapely STRtree over every grid boundary ever in force (a case goes to the version valid on its Beijing
+day). A month with no partition yet is loaded, two months at a time on connections of their own, into a
+bare table that gets the partition's indexes and a check of the month's bounds, so attaching it as the
+month's partition builds and scans nothing; a month that already has its partition is copied into it.
+Attaching happens in the caller's transaction, so the import is all or nothing; the bare tables of a
+failed import are dropped (a killed process can leave `cases_load_*` tables behind, safe to drop).
+Any bad row refuses the whole file, each problem named by row, column and value.
 
-Input (rows counted from 1, after the header): CSV or Parquet with the columns category, lon, lat (WGS84) and reported_at (ISO 8601; without a
-zone, Beijing time); optional status (a closed state, default closed), channel, closed_at, rating.
+Input (rows counted from 1, after the header): CSV or Parquet with the columns category, lon, lat
+(WGS84) and reported_at (ISO 8601; without a zone, Beijing time); optional status (closed or rated,
+default closed), channel (default hotline), closed_at and rating.
 """
 
+import gc
 import io
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +46,7 @@ from geo.models import CaseStatus
 REQUIRED = ("category", "lon", "lat", "reported_at")
 FINISHED = (CaseStatus.closed, CaseStatus.rated)
 MAX_LISTED = 20  # problems listed in the refusal; the count covers all
+LOADERS = 2  # months loaded at once, each on its own connection: the server's COPY and index builds use a core each
 COLUMNS = ("category", "channel", "status", "reported_at", "closed_at", "rating", "geom", "grid_code", "located_match",
            "handler_level", "handler_area")
 
@@ -95,16 +103,22 @@ def prepare(path: Path, table: pa.Table) -> tuple[pa.Table, list[str]]:
     return typed, problems
 
 
-def assign_grids(session: Session, lon: np.ndarray, lat: np.ndarray, days: np.ndarray) -> np.ndarray:
+def assign_grids(session: Session, points: np.ndarray, days: np.ndarray) -> np.ndarray:
     """The code of the grid each point lay in on its day (numpy datetime64[D]); None where none did."""
     versions = session.execute(text(GRID_VERSIONS)).all()
     codes = np.array([v.code for v in versions], dtype=object)
     valid_from = np.array([v.valid_from or np.datetime64("0001-01-01") for v in versions], dtype="datetime64[D]")
     valid_to = np.array([v.valid_to or np.datetime64("9999-12-31") for v in versions], dtype="datetime64[D]")
     tree = shapely.STRtree(shapely.from_wkb([bytes(v.wkb) for v in versions]))
-    point_index, version_index = tree.query(shapely.points(lon, lat), predicate="within")
+    # intersects, not within: a point on a shared edge still has a grid (the covers rule of geo.locate);
+    # the query releases the GIL, so halves of the points go to two threads
+    halves = np.array_split(np.arange(len(points)), LOADERS)
+    with ThreadPoolExecutor(LOADERS) as pool:
+        found = list(pool.map(lambda part: tree.query(points[part], predicate="intersects"), halves))
+    point_index = np.concatenate([part[hits[0]] for part, hits in zip(halves, found)])
+    version_index = np.concatenate([hits[1] for hits in found])
     in_force = (valid_from[version_index] <= days[point_index]) & (days[point_index] < valid_to[version_index])
-    grid = np.full(len(lon), None, dtype=object)
+    grid = np.full(len(points), None, dtype=object)
     grid[point_index[in_force]] = codes[version_index[in_force]]
     return grid
 
@@ -127,7 +141,8 @@ def backfill(session: Session, path: Path, advance: Callable[[int], None] = lamb
     table, problems = prepare(path, read_table(path) if rows is None else rows)
     days = _beijing_days(table["reported_at"])
     lon, lat = table["lon"].to_numpy(), table["lat"].to_numpy()
-    grid = assign_grids(session, lon, lat, days)
+    points = _points(lon, lat)
+    grid = assign_grids(session, points, days)
     checked = np.isfinite(lon) & np.isfinite(lat) & ~np.isnat(days)  # the others are listed already
     for i in np.flatnonzero(checked & (grid == None)):  # noqa: E711  (elementwise on an object array)
         problems.append(msg("row {row}, column {column} ({value!r}): {reason}", row=int(i) + 1, column="lon, lat",
@@ -136,41 +151,121 @@ def backfill(session: Session, path: Path, advance: Callable[[int], None] = lamb
         _refuse(path, problems)
     report.seconds["read, check and locate"] = time.perf_counter() - clock
     table = table.append_column("grid_code", pa.array(grid, pa.string()))
-    table = table.append_column("geom", pa.array(shapely.to_wkb(shapely.points(lon, lat), hex=True, include_srid=False)))
+    table = table.append_column("geom", _ewkb_hex(lon, lat))
     months = days.astype("datetime64[M]")
     order = np.argsort(months, kind="stable")
-    bounds = np.flatnonzero(np.diff(months[order].astype(int))) + 1
-    chunks = np.split(order, bounds)
-    for chunk in chunks:
-        month = months[chunk[0]].item()
-        name, new = _load_month(session, month, table.take(pa.array(chunk)))
-        advance(len(chunk))
-        report.months[name] = len(chunk)
-        if new:
-            report.new_partitions.append(name)
+    chunks = {months[c[0]].item(): c for c in np.split(order, np.flatnonzero(np.diff(months[order].astype(int))) + 1)}
+    existing = set(session.execute(text("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                                        "WHERE i.inhparent = 'cases'::regclass")).scalars())
+    fresh = {month: chunk for month, chunk in chunks.items() if _partition(month) not in existing}
+    for month, chunk in chunks.items():
+        if month not in fresh:
+            _copy(raw_connection(session), "cases", table.take(pa.array(chunk)))
+            advance(len(chunk))
+    owner = session.execute(text("SELECT pg_backend_pid()")).scalar()
+    _drop_orphans(session)
+    loaded = _load_apart(session.get_bind().engine, owner, {m: table.take(pa.array(c)) for m, c in fresh.items()},
+                         advance)
+    for month, bare in loaded.items():
+        _attach(session, bare, month)
+    report.months = {_partition(month): len(chunk) for month, chunk in chunks.items()}
+    report.new_partitions = sorted(_partition(month) for month in fresh)
     report.cases = len(table)
     report.seconds["total"] = time.perf_counter() - clock
     return report
 
 
-def _load_month(session: Session, month, rows: pa.Table) -> tuple[str, bool]:
-    """Copy one month's rows; into a new bare table attached afterwards when the month has no partition yet."""
-    name = f"cases_{month:%Y_%m}"
-    new = session.execute(text("SELECT to_regclass(:n) IS NULL"), {"n": name}).scalar()
-    conn = raw_connection(session)
-    if new:
+def _partition(month) -> str:
+    return f"cases_{month:%Y_%m}"
+
+
+def _load_apart(engine, owner: int, months: dict, advance: Callable[[int], None]) -> dict:
+    """Each month's rows in a bare table of its own, indexed like a partition and committed, two at a time
+    (the machine's two cores); the bare table of each month. Any failure drops them all.
+
+    The tables are named for the importing backend (`owner`), so a later import can tell leftovers of a
+    transaction that rolled back or a process that died from the tables of an import still running."""
+    bare = {month: f"cases_load_{owner}_{month:%Y_%m}" for month in months}
+    try:
+        with ThreadPoolExecutor(LOADERS) as pool:
+            for month, rows in zip(months, pool.map(lambda m: _load_bare(engine, bare[m], m, months[m]), months)):
+                advance(rows)
+    except BaseException:
+        _drop(engine, bare.values())
+        raise
+    return bare
+
+
+def _load_bare(engine, name: str, month, rows: pa.Table) -> int:
+    """COPY one month into a new table, add the partition's indexes (named for the partition it will become)
+    and bounds, commit; the rows loaded."""
+    low, high = _bounds(month)
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
         conn.execute(sql.SQL("CREATE TABLE {} (LIKE cases INCLUDING DEFAULTS INCLUDING CONSTRAINTS)").format(
             sql.Identifier(name)))
         conn.execute(sql.SQL("ALTER TABLE {} ALTER id SET DEFAULT nextval(pg_get_serial_sequence('cases', 'id'))").format(
             sql.Identifier(name)))
-    target = sql.Identifier(name if new else "cases")
+        _copy(conn, name, rows, freeze=True)
+        conn.execute(sql.SQL("ALTER TABLE {} ALTER id DROP DEFAULT, ADD CONSTRAINT {} PRIMARY KEY (id, reported_at), "
+                             "ADD CONSTRAINT load_bounds CHECK (reported_at >= {} AND reported_at < {})").format(
+            sql.Identifier(name), sql.Identifier(f"{_partition(month)}_pkey"), sql.Literal(low), sql.Literal(high)))
+        for index, definition in conn.execute(PARTITION_INDEXES).fetchall():
+            conn.execute(_index_on(definition, index, name, _partition(month)))
+        raw.commit()
+        return len(rows)
+    finally:
+        raw.close()
+
+
+# The partitioned indexes of cases; each partition needs a matching one (ATTACH then adopts it, building nothing).
+PARTITION_INDEXES = """
+SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+WHERE i.indrelid = 'cases'::regclass AND NOT i.indisprimary
+"""
+
+
+def _index_on(definition: str, index: str, table: str, partition: str) -> str:
+    """`CREATE INDEX ix_cases_x ON ONLY public.cases …` as the index `<partition>_x_idx` on `table`."""
+    _, rest = definition.split(" ON ONLY public.cases ", 1)
+    return f'CREATE INDEX "{partition}_{index.removeprefix("ix_cases_")}_idx" ON public."{table}" {rest}'
+
+
+def _attach(session: Session, bare: str, month) -> None:
+    """The loaded table becomes the month's partition: its indexes are adopted, its bounds check spares the scan."""
+    conn = raw_connection(session)
+    conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(bare), sql.Identifier(_partition(month))))
+    ensure_months(session, month, month)
+    conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT load_bounds").format(sql.Identifier(_partition(month))))
+
+
+def _bounds(month) -> tuple[datetime, datetime]:
+    """The month's first and next month's first instant, Beijing time."""
+    first = datetime(month.year, month.month, 1, tzinfo=CHINA)
+    return first, datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=CHINA)
+
+
+def _drop_orphans(session: Session) -> None:
+    """Drop bare tables left by imports whose backend is gone (their transaction never attached them)."""
+    for (name,) in session.execute(text("""
+            SELECT relname FROM pg_class WHERE relname LIKE 'cases\\_load\\_%' AND relkind = 'r'
+              AND split_part(relname, '_', 3)::int NOT IN (SELECT pid FROM pg_stat_activity)""")).all():
+        session.execute(text(f'DROP TABLE "{name}"'))
+
+
+def _drop(engine, tables) -> None:
+    with engine.begin() as conn:
+        for table in tables:
+            conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{table}"')
+
+
+def _copy(conn, table: str, rows: pa.Table, freeze: bool = False) -> None:
+    """COPY rows (CSV made by Arrow) into `table`; FREEZE when the table is new in this transaction."""
     columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
-    with conn.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(target, columns)) as copy:
+    options = sql.SQL("(FORMAT csv, FREEZE true)" if freeze else "(FORMAT csv)")
+    with conn.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN {}").format(sql.Identifier(table), columns, options)) as copy:
         copy.write(_csv(rows))
-    if new:
-        conn.execute(sql.SQL("ALTER TABLE {} ALTER id DROP DEFAULT").format(sql.Identifier(name)))
-        ensure_months(session, month, month)  # attaches the loaded table: its indexes are built in one pass each
-    return name, new
 
 
 def _csv(rows: pa.Table) -> bytes:
@@ -178,12 +273,38 @@ def _csv(rows: pa.Table) -> bytes:
     grid = rows["grid_code"]
     out = pa.table({"category": rows["category"], "channel": rows["channel"], "status": rows["status"],
                     "reported_at": rows["reported_at"], "closed_at": rows["closed_at"], "rating": rows["rating"],
-                    "geom": pc.binary_join_element_wise("SRID=4326;", rows["geom"], ""),
+                    "geom": rows["geom"],
                     "grid_code": grid, "located_match": pa.repeat("inside", len(rows)).cast(pa.string()),
                     "handler_level": pa.repeat("grid", len(rows)).cast(pa.string()), "handler_area": grid})
     sink = io.BytesIO()
     pacsv.write_csv(out, sink, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
     return sink.getvalue()
+
+
+def _points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """shapely points, made with the garbage collector paused (a million new objects would set it off many times)."""
+    gc.disable()
+    try:
+        return shapely.points(lon, lat)
+    finally:
+        gc.enable()
+
+
+HEX = np.frombuffer(b"0123456789ABCDEF", np.uint8)
+EWKB_POINT_4326 = np.frombuffer(bytes([1]) + (0x20000001).to_bytes(4, "little") + (4326).to_bytes(4, "little"), np.uint8)
+
+
+def _ewkb_hex(lon: np.ndarray, lat: np.ndarray) -> pa.Array:
+    """Points as hex EWKB with SRID 4326 (COPY's text form of a geometry), built as one array: 25 bytes a point."""
+    n = len(lon)
+    wkb = np.empty((n, 25), np.uint8)
+    wkb[:, :9] = EWKB_POINT_4326
+    wkb[:, 9:17] = lon.astype("<f8").view(np.uint8).reshape(n, 8)
+    wkb[:, 17:] = lat.astype("<f8").view(np.uint8).reshape(n, 8)
+    chars = np.empty((n, 50), np.uint8)
+    chars[:, 0::2], chars[:, 1::2] = HEX[wkb >> 4], HEX[wkb & 15]
+    offsets = np.arange(0, 50 * (n + 1), 50, dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(chars.tobytes())])
 
 
 def _numbers(table: pa.Table, column: str) -> np.ndarray:

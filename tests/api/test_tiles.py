@@ -117,3 +117,15 @@ def test_at_draws_the_boundaries_of_that_day(client, city, login, session):
         client.get(f"/tiles/grids/7/{X}/{Y}.mvt", headers=login(), params=params))["grids"]["features"]}
     assert B1 in codes(at="2026-05-31") and B1 not in codes(at="2026-06-01") and B1 not in codes()
     assert client.get(f"/tiles/grids/7/{X}/{Y}.mvt", headers=login(), params={"at": "June"}).status_code == 422
+
+
+def test_a_tile_is_kept_until_its_data_changes(client, session, cases, login):
+    from geo.analytics.cache import TILES
+
+    url = f"/tiles/grids/7/{X}/{Y}.mvt"
+    first = client.get(url, headers=login())
+    assert first.status_code == 200 and len(TILES) == 1
+    assert client.get(url, headers=login()).content == first.content and len(TILES) == 1  # served from memory
+    session.execute(text("UPDATE area_records SET name = '改名网格' WHERE code = :c"), {"c": A1})
+    changed = decode(client.get(url, headers=login()))["grids"]
+    assert len(TILES) == 2 and "改名网格" in {f["properties"]["name"] for f in changed["features"]}
