@@ -30,12 +30,13 @@ demo: setup
 test: setup browser
 	$(BIN)/pytest
 
-bench: setup
-	$(BIN)/python bench/locate.py
-	$(BIN)/python bench/intake.py
-	$(BIN)/python bench/maps.py
-	$(BIN)/python bench/analytics.py
-	$(BIN)/python bench/planning.py
+# Every benchmark against its peers, one after the other; writes bench/RESULTS.md.
+bench: setup browser $(VENV)/.bench
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+$(VENV)/.bench: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test,bench]'
+	@touch $@
 
 clean:
 	-$(BIN)/wangge db stop

@@ -21,7 +21,7 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import city  # noqa: E402
-from bench.harness import console, stage  # noqa: E402
+from bench.harness import console, report, stage  # noqa: E402
 from geo import db  # noqa: E402
 from geo.analytics import cache  # noqa: E402
 from geo.analytics.adjacency import grid_neighbours  # noqa: E402
@@ -115,7 +115,7 @@ def aggregation(session, win, n_cases: int) -> None:
     base = {"per grid": rows[1][2][0], "per hexagon": rows[1][2][0], "per square": rows[5][2][0], "fetch": rows[1][2][0]}
     for bins, way, (seconds, cells) in rows:
         table.add_row(bins, way, f"{seconds:.2f}", f"{cells:,}", f"{seconds / base[bins]:.2f}×")
-    console.print(table)
+    report(table)
 
 
 def statistics_table(session, n_grids: int) -> None:
@@ -142,7 +142,7 @@ def statistics_table(session, n_grids: int) -> None:
         inside = sum(1 for c in hot if c.startswith(f"{city.DISTRICT}001001"))
         table.add_row(f"geo.analytics.hotspots, Gi* + local Moran + FDR 5 %, {label}: {len(hot)} hot grids, "
                       f"{inside} of the {planted} planted", f"{seconds:.1f}")
-    console.print(table)
+    report(table)
 
 
 if __name__ == "__main__":

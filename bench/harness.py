@@ -73,18 +73,36 @@ def start_api(url: str, home: Path) -> tuple[subprocess.Popen, str]:
     """One uvicorn worker on a free port against `url`."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "WANGGE_HOME": str(home), "WANGGE_SECRET_KEY": "bench-" + "k" * 40,
-           "WANGGE_TICK_SECONDS": "0"}
+           "WANGGE_TICK_SECONDS": "0", "WANGGE_RATE_LIMIT": "1000000/minute"}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"],
                             env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    return proc, _wait_for(proc, f"http://127.0.0.1:{port}", "/api/v1/health")
+
+
+def start_tipg(dsn: str, home: Path) -> tuple[subprocess.Popen, str]:
+    """tipg (developmentseed's OGC API Features and Tiles server) on a free port, serving the `areas` and `cases` tables.
+
+    One uvicorn worker like ours; gzip is left on (it is tipg's default middleware) but clients ask for identity.
+    """
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": dsn, "TIPG_DB_SCHEMAS": '["public"]', "TIPG_DB_TABLES": '["public.areas", "public.cases"]',
+           "TIPG_TABLE_CONFIG__public_areas__PK": "code", "TIPG_TABLE_CONFIG__public_areas__GEOMCOL": "geom",
+           "TIPG_DB_SPATIAL_EXTENT": "false", "TIPG_DB_DATETIME_EXTENT": "false", "TIPG_CATALOG_TTL": "3600"}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tipg.main:app", "--port", str(port), "--log-level", "warning"],
+                            env=env, cwd=home)
+    return proc, _wait_for(proc, f"http://127.0.0.1:{port}", "/collections")
+
+
+def _wait_for(proc: subprocess.Popen, base: str, path: str) -> str:
+    """`base` once `path` answers 200; the process is killed if it never does."""
+    for _ in range(150):
         try:
-            if httpx.get(base + "/api/v1/health").status_code == 200:
-                return proc, base
+            if httpx.get(base + path, timeout=30).status_code == 200:
+                return base
         except httpx.TransportError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("the API did not come up")
+    raise RuntimeError(f"{base} did not come up")
 
 
 def percentiles(latencies: list[float]) -> tuple[float, float]:
@@ -115,6 +133,29 @@ def run_clients(points: np.ndarray, clients: int, make_worker) -> tuple[float, l
     return time.perf_counter() - t0, [x for r in results for x in r]
 
 
+RESULTS: list[tuple[Table, str]] = []  # every table reported in this process, for bench/RESULTS.md
+
+
+def report(table: Table, note: str = "") -> None:
+    """Print a result table (and its note), and keep it for RESULTS.md."""
+    console.print(table)
+    if note:
+        console.print(note)
+    RESULTS.append((table, note))
+
+
+def markdown(table: Table) -> str:
+    """A rich table as a Markdown table (markup such as [green] stripped)."""
+    from rich.text import Text
+
+    cells = [[Text.from_markup(str(c)).plain for c in col._cells] for col in table.columns]
+    lines = [f"**{Text.from_markup(str(table.title)).plain}**", "",
+             "| " + " | ".join(str(col.header) for col in table.columns) + " |",
+             "|" + "|".join("---" if col.justify == "left" else "---:" for col in table.columns) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in zip(*cells)]
+    return "\n".join(lines)
+
+
 def compare(title: str, unit: str, ways, points: np.ndarray, clients: str, warm: bool = True) -> None:
     """Median of 3 runs of each way at each client count, side by side with the first way as the baseline."""
     table = Table(title=f"{title}, {os.cpu_count()} cores (median of 3 runs)")
@@ -131,5 +172,4 @@ def compare(title: str, unit: str, ways, points: np.ndarray, clients: str, warm:
             p50, p99 = percentiles(runs[rates.index(rate)][1])
             base_rate = base_rate or rate
             table.add_row(name, str(n), f"{rate:,.0f}", f"{p50:.2f}", f"{p99:.2f}", f"{rate / base_rate:.2f}×")
-    console.print(table)
-    console.print("The API runs as one uvicorn worker; on 2 cores the server, PostGIS and the client share the CPU.")
+    report(table, "Each server runs as one uvicorn worker; on 2 cores the server, PostGIS and the client share the CPU.")

@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import PASSWORD, ROOT, console, stage  # noqa: E402
+from bench.harness import PASSWORD, ROOT, console, report, stage  # noqa: E402
 from geo import db  # noqa: E402
 from geo.synth import seed_demo  # noqa: E402
 from maps.command_center import MIN_ZOOM  # noqa: E402
@@ -189,7 +189,7 @@ def print_table(scale, version, page_bytes, naive, ours, theirs, heat, sweeps) -
         table.add_row(f"{len(cold)} grid tiles z{z}: p50 cold/warm (p99)",
                       f"{p50:.1f}/{np.median(warm) * 1000:.1f} ms ({np.percentile(cold, 99) * 1000:.0f})",
                       "—", f"{mean_bytes / 1024:.0f} KB/tile", ok(p50 < BUDGET["tile_p50_ms"]))
-    console.print(table)
+    report(table)
 
 
 def main(scale: list[str] = typer.Option(["district", "city"], help="Demo scales to measure: street, district, city"),

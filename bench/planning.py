@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import city  # noqa: E402
 from bench.analytics import timed  # noqa: E402
-from bench.harness import console, stage  # noqa: E402
+from bench.harness import console, report, stage  # noqa: E402
 from geo import db  # noqa: E402
 from geo.cases.workflow import SYSTEM  # noqa: E402
 from geo.planning import edits  # noqa: E402
@@ -85,7 +85,7 @@ def main(grids: int = typer.Option(1_225, help="Grids in the generated district 
     base = rows[-1][1][0]
     for step, (seconds, _) in rows:
         table.add_row(step, f"{seconds:.3f}", f"{seconds / base:.1f}×")
-    console.print(table)
+    report(table)
     district_proposals()
 
 
@@ -117,7 +117,7 @@ def district_proposals(steps: int = 200) -> None:
     for col in ("communities", "grids proposed", "seconds in all", "households outside 300–500", "households moved"):
         table.add_column(col, justify="right")
     table.add_row(str(len(results)), f"{grids:,}", f"{seconds:.1f}", f"{outside:,}", f"{moved:,}")
-    console.print(table)
+    report(table)
 
 
 if __name__ == "__main__":
