@@ -44,9 +44,13 @@ def _wrote(request: Request, session: Session) -> bool:
     return session.execute(text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")).scalar()
 
 
-def get_read_session(request: Request) -> Iterator[Session]:
-    """A read-only session for screens, tiles, heat maps and locate: a fit replica when there is one (geo.replicas)."""
+def get_read_session(request: Request, primary: Annotated[Session, Depends(get_session)]) -> Iterator[Session]:
+    """A read-only session for screens, tiles, heat maps and locate: a fit replica when there is one (geo.replicas),
+    else the request's own session on the primary (one pooled connection per request, not two)."""
     engine = request.app.state.reads.engine_for(getattr(request.state, "caller", None))
+    if engine is request.app.state.reads.primary:
+        yield primary
+        return
     with Session(engine) as session:
         try:
             yield session
