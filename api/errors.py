@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geo.errors import (
@@ -123,6 +124,12 @@ async def _database_down(request: Request, exc: OperationalError) -> JSONRespons
     return JSONResponse(body(render(detail, request_lang(request)), "database_unavailable"), 503)
 
 
+async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:
+    """Every connection stayed busy for the pool's timeout: too much at once, not a failure of ours or the caller's."""
+    detail = msg("the server is busy; try again shortly")
+    return JSONResponse(body(render(detail, request_lang(request)), "busy"), 503, headers={"Retry-After": "2"})
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
     app.add_exception_handler(WanggeError, _domain)
@@ -130,3 +137,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(OperationalError, _database_down)
     app.add_exception_handler(DataError, _bad_value)
+    app.add_exception_handler(PoolTimeout, _busy)

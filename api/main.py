@@ -5,6 +5,8 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
+
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
@@ -55,6 +57,8 @@ def create_app(engine: Engine | None = None, replica_urls: list[str] | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # as many request threads as the pools have connections for (geo.db.make_engine)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
         if not hasattr(app.state, "sessions"):
             connect(app, engine or get_engine())
         watcher = asyncio.create_task(deadline_watch(app)) if engine is None and get_settings().tick_seconds else None

@@ -134,6 +134,7 @@ ZH: dict[str, str] = {
     "the account of this token no longer exists or is disabled": "该令牌对应的账号已不存在或已停用",
     "not authenticated: send a bearer token from POST {url}": "未认证：请携带从 POST {url} 获取的 Bearer 令牌",
     # API
+    "the server is busy; try again shortly": "服务器繁忙，请稍后再试",
     "the database is unavailable; try again shortly": "数据库暂不可用，请稍后重试",
     "invalid request: {problems}": "请求无效：{problems}",
     # ID numbers

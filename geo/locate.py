@@ -8,14 +8,17 @@ Rules (issue "Spatial core"):
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from threading import Lock
 from datetime import date
 
+from cachetools import LRUCache
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.crs import parse_crs
 from geo.errors import InvalidInput, NotFound, OutsideService
+from geo.grid_index import grid_index, versions
 from geo.history import relation
 from geo.i18n import msg
 from geo.people import StaffOnDuty, staff_on_duty
@@ -51,6 +54,20 @@ LEFT JOIN {areas} d ON d.code = s.parent_code
 ORDER BY distance_m, g.code
 LIMIT 1
 """
+
+
+# Staff on duty per grid, caller's view and versions of the areas and staff: a version never comes back.
+_staff_seen: LRUCache = LRUCache(maxsize=20_000)
+_staff_lock = Lock()
+
+
+def forget() -> None:
+    """Drop what is kept in memory (tests: a rolled-back transaction takes its versions back with it)."""
+    from geo import grid_index as index
+
+    index.forget()
+    with _staff_lock:
+        _staff_seen.clear()
 
 
 @dataclass
@@ -107,10 +124,35 @@ def locate(session: Session, lon: float, lat: float, *, crs: str | None = None, 
     `at` answers with the boundaries (and staff) in force on that day instead of today's.
     """
     x, y = to_wgs84_point(lon, lat, crs)
-    location = _covering(session, x, y, at) or _nearest(session, x, y, at)
+    known = versions(session) if at is None else None  # in memory: today's boundaries, read by a clean transaction
+    location = (_covering_in_memory(session, known[0], x, y) if known else _covering(session, x, y, at)) \
+        or _nearest(session, x, y, at)
     if scope is not None and may(scope.role, Action.read_staff):
-        location.staff = staff_on_duty(session, scope, area_code=location.grid.code, day=at)
+        location.staff = _staff(session, scope, location.grid.code, at, known)
     return location
+
+
+def _covering_in_memory(session: Session, version: int, x: float, y: float) -> Location | None:
+    rows = grid_index(session, version).covering(x, y)
+    if not rows:
+        return None
+    found = _location(rows[0], x, y, "covers")
+    found.candidates = [AreaRef(r[0], r[1]) for r in rows[1:]]
+    return found
+
+
+def _staff(session: Session, scope: Scope, grid: str, at: date | None, known: tuple[int, int] | None):
+    """The grid's staff on duty that `scope` may see; kept in memory per version of the areas and the staff."""
+    if known is None:
+        return staff_on_duty(session, scope, area_code=grid, day=at)
+    key = (known, grid, scope.role, scope.prefix, date.today())
+    with _staff_lock:
+        found = _staff_seen.get(key)
+    if found is None:
+        found = staff_on_duty(session, scope, area_code=grid)
+        with _staff_lock:
+            _staff_seen[key] = found
+    return [replace(s) for s in found]  # copies: callers may change what they get
 
 
 def _covering(session: Session, x: float, y: float, at: date | None) -> Location | None:

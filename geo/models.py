@@ -323,6 +323,14 @@ class Case(Base):
     __mapper_args__ = {"primary_key": [id]}
 
 
+class DataVersion(Base):
+    """A version per kind of data, raised inside every transaction that changes it (for in-memory copies)."""
+
+    __tablename__ = "data_versions"
+    kind: Mapped[str] = mapped_column(Text, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
 class CaseKey(Base):
     """An idempotency key a user sent with a report, and the case it made (unique, which cases cannot be)."""
 

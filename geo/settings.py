@@ -46,6 +46,9 @@ class Settings(BaseSettings):
                           description="Office hours for working-hour deadlines, local China time.")
     duplicate_m: float = Field(default=50.0, ge=0, description="Open cases of one category this close are flagged.")
     duplicate_hours: float = Field(default=72.0, ge=0, description="…and reported within this many hours.")
+    threads: int = Field(default=40, ge=2, le=500, description="Request threads per server process. Every database "
+                         "pool holds as many connections (plus the clock's), so no thread ever waits for one while "
+                         "holding another: keep threads × processes under PostgreSQL's max_connections.")
     tick_seconds: int = Field(default=300, ge=0, description="How often the server checks deadlines (0: never).")
     attachments_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0, description="Largest request body (413 beyond).")

@@ -40,3 +40,22 @@ def test_one_address_guessing_many_accounts_is_stopped(client, city, low_limits)
     answers = [client.post("/api/v1/auth/token", data={"username": f"user{i}", "password": "guess-guess"}).status_code
                for i in range(7)]
     assert answers == [401] * 6 + [429]
+
+
+def test_every_connection_busy_is_503_with_retry_after(cluster, engine):
+    """The pool exhausted (here: one connection, held) answers 503 busy, not 500, once its timeout passes."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import create_engine
+
+    from api.main import create_app
+
+    tiny = create_engine(engine.url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    held = tiny.connect()
+    try:
+        with TestClient(create_app(tiny)) as client:
+            answer = client.get("/api/v1/health", params={"lang": "zh"})
+        assert answer.status_code == 503 and answer.json()["code"] == "busy"
+        assert answer.headers["Retry-After"] == "2" and "繁忙" in answer.json()["detail"]
+    finally:
+        held.close()
+        tiny.dispose()

@@ -12,6 +12,11 @@ PostgreSQL requires the partition key in every unique constraint, so:
   statement, not one probe per row), and a deleted case takes its rows with it as before;
 - the idempotency key's uniqueness moves to `case_keys` (created_by, key) → case.
 
+Also `data_versions`: a version per kind of data (areas, staff), raised inside the writing transaction,
+so a reader that sees a version also sees the data of that version. The change counters of 0004 are
+sequences, which move before the writer commits; in-memory copies that must never be stale (the grid
+index of geo/grid_index.py) are keyed by these instead.
+
 Revision ID: 0009
 Revises: 0008
 """
@@ -78,7 +83,11 @@ END $$;
 """
 
 
+VERSIONED = {"areas": ["area_records"], "staff": ["staff", "staff_assignments"]}
+
+
 def upgrade() -> None:
+    _data_versions()
     op.execute("""
         DO $$ DECLARE r record; BEGIN
             FOR r IN SELECT conname, conrelid::regclass AS tab FROM pg_constraint WHERE confrelid = 'cases'::regclass LOOP
@@ -127,6 +136,22 @@ def upgrade() -> None:
     op.execute(COUNT_CHANGE)
 
 
+def _data_versions() -> None:
+    """A transactional version per kind of data, raised by every statement that changes it."""
+    op.execute("CREATE TABLE data_versions (kind text PRIMARY KEY, version bigint NOT NULL DEFAULT 0)")
+    op.execute("""
+        CREATE FUNCTION wangge_raise_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE data_versions SET version = version + 1 WHERE kind = TG_ARGV[0];
+            RETURN NULL;
+        END $$""")
+    for kind, tables in VERSIONED.items():
+        op.execute(f"INSERT INTO data_versions (kind) VALUES ('{kind}')")
+        for table in tables:
+            op.execute(f"CREATE TRIGGER {table}_raise_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                       f"FOR EACH STATEMENT EXECUTE FUNCTION wangge_raise_version('{kind}')")
+
+
 def _check_case_exists(table: str, column: str) -> None:
     """Refuse a statement that leaves `table`.`column` naming a case that does not exist (the foreign key's job)."""
     for event in ("INSERT", "UPDATE"):  # a trigger with transition tables takes one event
@@ -146,6 +171,11 @@ def _copy_foreign_keys(source: str, target: str) -> None:
 
 
 def downgrade() -> None:
+    for tables in VERSIONED.values():
+        for table in tables:
+            op.execute(f"DROP TRIGGER {table}_raise_version ON {table}")
+    op.execute("DROP TABLE data_versions")
+    op.execute("DROP FUNCTION wangge_raise_version()")
     op.execute("DROP TABLE case_keys")
     for table in CHILDREN:
         for event in ("insert", "update"):
