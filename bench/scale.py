@@ -135,6 +135,9 @@ def bench_import(st, extent, cases: int) -> None:
     reset_cases(st.engine)
     with console.status("importing with wangge again (the cases stay for what follows)…"):
         rows["ours"] = min(rows["ours"], import_ours(st.engine, path))
+    with st.engine.begin() as conn:  # as in a live city, the last days' cases are still open, some overdue
+        conn.execute(text("UPDATE cases SET status = 'handling', closed_at = NULL, overdue = random() < 0.2 "
+                          "WHERE reported_at > now() - interval '4 days'"))
     with console.status("grid assignment alone…"):
         assign = [strtree_only(st.engine, path) for _ in range(3)]
     peer, ours = statistics.median(a[0] for a in assign), statistics.median(a[1] for a in assign)

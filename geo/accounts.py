@@ -3,12 +3,14 @@
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from threading import Lock
 
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cachetools import LRUCache
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from geo import throttle
 from geo.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput
@@ -16,6 +18,7 @@ from geo.i18n import msg
 from geo.models import Role, User
 from geo.scope import Scope, scope_for
 from geo.settings import get_settings
+from geo.versions import versions
 
 ALGORITHM = "HS256"
 MIN_PASSWORD = 8
@@ -100,18 +103,46 @@ def issue_token(user: User) -> str:
     return jwt.encode(claims, secret_key(), algorithm=ALGORITHM)
 
 
+_accounts: LRUCache = LRUCache(maxsize=10_000)  # (username, users version) → the account's columns
+_accounts_lock = Lock()
+
+
 def user_for_token(session: Session, token: str) -> User:
-    """The active user a valid token names."""
+    """The active user a valid token names.
+
+    Every request asks this, so accounts are kept in memory per version of the users table (data_versions):
+    a disabled, changed or deleted account raises the version in its own transaction, and the next request
+    reads the account again. The kept copy joins the session without a query (merge with load=False)."""
     try:
         claims = jwt.decode(token, secret_key(), algorithms=[ALGORITHM])
     except jwt.ExpiredSignatureError:
         raise AuthenticationFailed(msg("token expired; log in again")) from None
     except jwt.InvalidTokenError:
         raise AuthenticationFailed(msg("invalid token")) from None
+    key = (claims.get("sub"), versions(session).users)
+    with _accounts_lock:
+        kept = _accounts.get(key)
+    if kept is not None:
+        return session.merge(_detached(kept), load=False)
     user = session.scalar(select(User).where(User.username == claims.get("sub")))
     if user is None or not user.active:
         raise AuthenticationFailed(msg("the account of this token no longer exists or is disabled"))
+    with _accounts_lock:
+        _accounts[key] = {column.key: getattr(user, column.key) for column in User.__table__.columns}
     return user
+
+
+def _detached(columns: dict) -> User:
+    """A User with these columns, detached (as if loaded and its session closed), ready to merge without a query."""
+    user = User(**columns)
+    make_transient_to_detached(user)
+    return user
+
+
+def forget_accounts() -> None:
+    """Drop the accounts kept in memory (tests: a rolled-back transaction takes its versions back with it)."""
+    with _accounts_lock:
+        _accounts.clear()
 
 
 def user_scope(session: Session, user: User) -> Scope:

@@ -45,18 +45,6 @@ class GridIndex:
 _current: GridIndex | None = None
 _building = Lock()
 
-VERSIONS = text("""
-SELECT max(version) FILTER (WHERE kind = 'areas') AS areas, max(version) FILTER (WHERE kind = 'staff') AS staff,
-       pg_current_xact_id_if_assigned() IS NULL AS clean
-FROM data_versions""")
-
-
-def versions(session: Session) -> tuple[int, int] | None:
-    """The committed versions of the areas and the staff, or None when this transaction has written (see above)."""
-    row = session.execute(VERSIONS).one()
-    return (row.areas, row.staff) if row.clean else None
-
-
 def grid_index(session: Session, version: int) -> GridIndex:
     """The index for areas counter `version`, built from the database when the boundaries have changed."""
     global _current

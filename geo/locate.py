@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from geo.crs import parse_crs
 from geo.errors import InvalidInput, NotFound, OutsideService
-from geo.grid_index import grid_index, versions
+from geo.grid_index import grid_index
 from geo.history import relation
 from geo.i18n import msg
 from geo.people import StaffOnDuty, staff_on_duty
 from geo.permissions import Action, may
 from geo.scope import Scope
 from geo.settings import get_settings
+from geo.versions import Versions, versions
 
 # Same order as wangge_grid_at() in the initial migration, which derives the grid of buildings.
 # {areas}: the areas in force now or on a day (geo.history.relation).
@@ -124,8 +125,10 @@ def locate(session: Session, lon: float, lat: float, *, crs: str | None = None, 
     `at` answers with the boundaries (and staff) in force on that day instead of today's.
     """
     x, y = to_wgs84_point(lon, lat, crs)
-    known = versions(session) if at is None else None  # in memory: today's boundaries, read by a clean transaction
-    location = (_covering_in_memory(session, known[0], x, y) if known else _covering(session, x, y, at)) \
+    known = versions(session) if at is None else None
+    if known and not known.clean:
+        known = None  # in memory: today's boundaries, for a transaction that has not written (it may have moved them)
+    location = (_covering_in_memory(session, known.areas, x, y) if known else _covering(session, x, y, at)) \
         or _nearest(session, x, y, at)
     if scope is not None and may(scope.role, Action.read_staff):
         location.staff = _staff(session, scope, location.grid.code, at, known)
@@ -141,11 +144,11 @@ def _covering_in_memory(session: Session, version: int, x: float, y: float) -> L
     return found
 
 
-def _staff(session: Session, scope: Scope, grid: str, at: date | None, known: tuple[int, int] | None):
+def _staff(session: Session, scope: Scope, grid: str, at: date | None, known: Versions | None):
     """The grid's staff on duty that `scope` may see; kept in memory per version of the areas and the staff."""
     if known is None:
         return staff_on_duty(session, scope, area_code=grid, day=at)
-    key = (known, grid, scope.role, scope.prefix, date.today())
+    key = (known.areas, known.staff, grid, scope.role, scope.prefix, date.today())
     with _staff_lock:
         found = _staff_seen.get(key)
     if found is None:

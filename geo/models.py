@@ -6,7 +6,7 @@ from enum import StrEnum
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     ARRAY, BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Identity, Index,
-    Integer, LargeBinary, String, Text, UniqueConstraint, func,
+    Integer, LargeBinary, String, Text, UniqueConstraint, func, text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -329,6 +329,16 @@ class DataVersion(Base):
     __tablename__ = "data_versions"
     kind: Mapped[str] = mapped_column(Text, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class GridOpenCount(Base):
+    """Open and overdue cases of a grid, kept by triggers on cases (migration 0009) for map tiles."""
+
+    __tablename__ = "grid_open_counts"
+    grid_code: Mapped[str] = mapped_column(String(15), primary_key=True)
+    open_cases: Mapped[int] = mapped_column(Integer, server_default="0")
+    overdue_cases: Mapped[int] = mapped_column(Integer, server_default="0")
+    __table_args__ = (Index("ix_grid_open_counts_open", "grid_code", postgresql_where=text("open_cases > 0")),)
 
 
 class CaseKey(Base):

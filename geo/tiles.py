@@ -31,12 +31,13 @@ LEVELS = {"districts": "district", "streets": "street", "communities": "communit
 LAYERS = (*LEVELS, "cases")
 
 # Areas inside the scope, and the areas the scope itself lies in (a grid worker still sees their community);
-# open and overdue case counts per area, by the code prefix every case of the area shares.
+# open and overdue case counts per area, by the code prefix every grid of the area shares, from the counts
+# per grid that triggers keep (migration 0009).
 AREAS = """
 WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env),
 counts AS (
-    SELECT left(grid_code, :digits) AS prefix, count(*) AS open_cases, count(*) FILTER (WHERE overdue) AS overdue_cases
-    FROM cases WHERE status = ANY(:open) AND grid_code LIKE :pattern GROUP BY 1
+    SELECT left(grid_code, :digits) AS prefix, sum(open_cases) AS open_cases, sum(overdue_cases) AS overdue_cases
+    FROM grid_open_counts WHERE open_cases > 0 AND grid_code LIKE :pattern GROUP BY 1
 ),
 tile AS (
     SELECT ST_AsMVTGeom(ST_SimplifyPreserveTopology(ST_Transform({geom}, 3857), :tolerance), bounds.env,

@@ -87,12 +87,13 @@ def session(engine):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Each test starts with no requests or failed logins counted, and nothing kept in memory from an earlier
-    (rolled back) test: tiles, the grid index, staff on duty."""
-    from geo import locate, throttle
+    (rolled back) test: tiles, the grid index, staff on duty, accounts."""
+    from geo import accounts, locate, throttle
     from geo.analytics.cache import TILES
     throttle.reset()
     TILES.clear()
     locate.forget()
+    accounts.forget_accounts()
 
 
 @pytest.fixture

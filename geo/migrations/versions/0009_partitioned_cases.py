@@ -12,10 +12,14 @@ PostgreSQL requires the partition key in every unique constraint, so:
   statement, not one probe per row), and a deleted case takes its rows with it as before;
 - the idempotency key's uniqueness moves to `case_keys` (created_by, key) → case.
 
-Also `data_versions`: a version per kind of data (areas, staff), raised inside the writing transaction,
+Also `data_versions`: a version per kind of data (areas, staff, users), raised inside the writing transaction,
 so a reader that sees a version also sees the data of that version. The change counters of 0004 are
 sequences, which move before the writer commits; in-memory copies that must never be stale (the grid
-index of geo/grid_index.py) are keyed by these instead.
+index of geo/grid_index.py, the accounts behind tokens) are keyed by these instead.
+
+And `grid_open_counts`: open and overdue cases per grid, kept by a statement trigger on cases (one upsert
+per statement, grids in code order so concurrent statements lock them in one order), so map tiles colour
+grids without counting the open cases of a city for every tile.
 
 Revision ID: 0009
 Revises: 0008
@@ -83,7 +87,31 @@ END $$;
 """
 
 
-VERSIONED = {"areas": ["area_records"], "staff": ["staff", "staff_assignments"]}
+VERSIONED = {"areas": ["area_records"], "staff": ["staff", "staff_assignments"], "users": ["users"]}
+
+
+OPEN = ("intake", "registered", "dispatched", "handling", "reported", "verified", "returned", "suspended")
+
+OPEN_COUNTS = """
+CREATE FUNCTION wangge_open_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changes text := CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT grid_code, status, overdue, 1 AS n FROM new_rows'
+        WHEN 'DELETE' THEN 'SELECT grid_code, status, overdue, -1 AS n FROM old_rows'
+        ELSE 'SELECT grid_code, status, overdue, 1 AS n FROM new_rows '
+             'UNION ALL SELECT grid_code, status, overdue, -1 FROM old_rows' END;
+BEGIN
+    EXECUTE format($sql$
+        INSERT INTO grid_open_counts AS g (grid_code, open_cases, overdue_cases)
+        SELECT grid_code, sum(n), sum(n * overdue::int) FROM (%s) c
+        WHERE grid_code IS NOT NULL AND status = ANY(%L::text[])
+        GROUP BY grid_code HAVING sum(n) <> 0 OR sum(n * overdue::int) <> 0 ORDER BY grid_code
+        ON CONFLICT (grid_code) DO UPDATE SET open_cases = g.open_cases + excluded.open_cases,
+                                              overdue_cases = g.overdue_cases + excluded.overdue_cases
+        $sql$, changes, TG_ARGV[0]);
+    RETURN NULL;
+END $$;
+"""
 
 
 def upgrade() -> None:
@@ -134,6 +162,26 @@ def upgrade() -> None:
     op.execute("CREATE TRIGGER cases_removed AFTER DELETE ON cases REFERENCING OLD TABLE AS removed "
                "FOR EACH STATEMENT EXECUTE FUNCTION wangge_case_removed()")
     op.execute(COUNT_CHANGE)
+    _open_counts()
+
+
+def _open_counts() -> None:
+    """Open and overdue cases per grid, filled from the cases there are and kept by triggers from now on."""
+    op.execute("CREATE TABLE grid_open_counts (grid_code varchar(15) PRIMARY KEY, open_cases integer NOT NULL DEFAULT 0, "
+               "overdue_cases integer NOT NULL DEFAULT 0)")
+    op.execute("CREATE INDEX ix_grid_open_counts_open ON grid_open_counts (grid_code) WHERE open_cases > 0")
+    op.execute(OPEN_COUNTS)
+    statuses = "{" + ",".join(OPEN) + "}"
+    op.execute(f"INSERT INTO grid_open_counts SELECT grid_code, count(*), count(*) FILTER (WHERE overdue) FROM cases "
+               f"WHERE grid_code IS NOT NULL AND status = ANY('{statuses}') GROUP BY grid_code")
+    for event, tables in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
+                          ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows")):
+        op.execute(f"CREATE TRIGGER cases_open_counts_{event.lower()} AFTER {event} ON cases REFERENCING {tables} "
+                   f"FOR EACH STATEMENT EXECUTE FUNCTION wangge_open_counts('{statuses}')")
+    op.execute("CREATE FUNCTION wangge_open_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
+               "BEGIN TRUNCATE grid_open_counts; RETURN NULL; END $$")
+    op.execute("CREATE TRIGGER cases_open_counts_truncate AFTER TRUNCATE ON cases "
+               "FOR EACH STATEMENT EXECUTE FUNCTION wangge_open_counts_truncate()")
 
 
 def _data_versions() -> None:
@@ -171,6 +219,7 @@ def _copy_foreign_keys(source: str, target: str) -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE grid_open_counts")
     for tables in VERSIONED.values():
         for table in tables:
             op.execute(f"DROP TRIGGER {table}_raise_version ON {table}")
@@ -189,7 +238,8 @@ def downgrade() -> None:
     op.execute("SELECT setval('cases_id_seq_flat', coalesce(max(id), 0) + 1, false) FROM cases")
     op.execute("DROP TABLE cases_partitioned")
     op.execute("ALTER SEQUENCE cases_id_seq_flat RENAME TO cases_id_seq")
-    for function in ("wangge_case_partition(date)", "wangge_case_exists()", "wangge_case_removed()"):
+    for function in ("wangge_case_partition(date)", "wangge_case_exists()", "wangge_case_removed()",
+                     "wangge_open_counts()", "wangge_open_counts_truncate()"):
         op.execute(f"DROP FUNCTION {function}")
     for name, columns in INDEXES.items():
         if name != "ix_cases_idempotency":
