@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import city  # noqa: E402
 from bench.harness import PASSWORD, compare, console, report, stage, start_tipg  # noqa: E402
+from bench.locate import api_worker  # noqa: E402
 from bench.maps import BUDGET, CHROMIUM_ARGS, heat_time, render_times, sample_tiles  # noqa: E402
 from geo import db  # noqa: E402
 from geo.cases.backfill import backfill  # noqa: E402
@@ -158,15 +159,6 @@ def bench_import(st, extent, cases: int) -> None:
 def sample_grids(engine) -> list:
     with engine.connect() as conn:
         return conn.execute(text("SELECT code FROM areas WHERE level = 'grid'")).all()
-
-
-def api_worker(base: str, token: str):
-    client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"})
-
-    def call(lon, lat):
-        r = client.get("/api/v1/locate", params={"lon": lon, "lat": lat})
-        assert r.status_code == 200, r.text
-    return call, client.close
 
 
 def tipg_worker(base: str):

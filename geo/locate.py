@@ -9,8 +9,8 @@ Rules (issue "Spatial core"):
 
 import math
 from dataclasses import dataclass, field, replace
-from threading import Lock
 from datetime import date
+from threading import Lock
 
 from cachetools import LRUCache
 from sqlalchemy import text
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from geo.crs import parse_crs
 from geo.errors import InvalidInput, NotFound, OutsideService
+from geo.grid_index import forget as forget_grids
 from geo.grid_index import grid_index
 from geo.history import relation
 from geo.i18n import msg
@@ -64,9 +65,7 @@ _staff_lock = Lock()
 
 def forget() -> None:
     """Drop what is kept in memory (tests: a rolled-back transaction takes its versions back with it)."""
-    from geo import grid_index as index
-
-    index.forget()
+    forget_grids()
     with _staff_lock:
         _staff_seen.clear()
 
@@ -136,12 +135,7 @@ def locate(session: Session, lon: float, lat: float, *, crs: str | None = None, 
 
 
 def _covering_in_memory(session: Session, version: int, x: float, y: float) -> Location | None:
-    rows = grid_index(session, version).covering(x, y)
-    if not rows:
-        return None
-    found = _location(rows[0], x, y, "covers")
-    found.candidates = [AreaRef(r[0], r[1]) for r in rows[1:]]
-    return found
+    return _covered(grid_index(session, version).covering(x, y), x, y)
 
 
 def _staff(session: Session, scope: Scope, grid: str, at: date | None, known: Versions | None):
@@ -160,6 +154,11 @@ def _staff(session: Session, scope: Scope, grid: str, at: date | None, known: Ve
 
 def _covering(session: Session, x: float, y: float, at: date | None) -> Location | None:
     rows = session.execute(text(COVERING.format(areas=relation(at))), {"lon": x, "lat": y, "at": at}).all()
+    return _covered(rows, x, y)
+
+
+def _covered(rows, x: float, y: float) -> Location | None:
+    """The first covering grid answers; the others are its candidates."""
     if not rows:
         return None
     found = _location(rows[0], x, y, "covers")

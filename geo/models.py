@@ -338,7 +338,8 @@ class GridOpenCount(Base):
     grid_code: Mapped[str] = mapped_column(String(15), primary_key=True)
     open_cases: Mapped[int] = mapped_column(Integer, server_default="0")
     overdue_cases: Mapped[int] = mapped_column(Integer, server_default="0")
-    __table_args__ = (Index("ix_grid_open_counts_open", "grid_code", postgresql_where=text("open_cases > 0")),)
+    __table_args__ = (Index("ix_grid_open_counts_open", "grid_code", postgresql_where=text("open_cases > 0"),
+                            postgresql_ops={"grid_code": "varchar_pattern_ops"}),)
 
 
 class CaseKey(Base):

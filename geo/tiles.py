@@ -31,20 +31,21 @@ LEVELS = {"districts": "district", "streets": "street", "communities": "communit
 LAYERS = (*LEVELS, "cases")
 
 # Areas inside the scope, and the areas the scope itself lies in (a grid worker still sees their community);
-# open and overdue case counts per area, by the code prefix every grid of the area shares, from the counts
-# per grid that triggers keep (migration 0009).
+# open and overdue case counts of each area summed from the counts per grid that triggers keep (migration
+# 0009), over the grids whose code starts with the area's: a byte-wise range (~>=~, ~<~) on a pattern-ops
+# index, so only the tile's own areas are counted, in any collation.
 AREAS = """
 WITH bounds AS (SELECT ST_TileEnvelope(:z, :x, :y) AS env),
-counts AS (
-    SELECT left(grid_code, :digits) AS prefix, sum(open_cases) AS open_cases, sum(overdue_cases) AS overdue_cases
-    FROM grid_open_counts WHERE open_cases > 0 AND grid_code LIKE :pattern GROUP BY 1
-),
 tile AS (
-    SELECT ST_AsMVTGeom(ST_SimplifyPreserveTopology(ST_Transform({geom}, 3857), :tolerance), bounds.env,
-                        {extent}, {buffer}, true) AS geom,
+    SELECT ST_AsMVTGeom({projected}, bounds.env, {extent}, {buffer}, true) AS geom,
            a.code, a.name, a.parent_code, a.kind, a.purpose,
            coalesce(n.open_cases, 0) AS open_cases, coalesce(n.overdue_cases, 0) AS overdue_cases
-    FROM {areas} a CROSS JOIN bounds LEFT JOIN counts n ON n.prefix = left(a.code, :digits)
+    FROM {areas} a CROSS JOIN bounds
+    LEFT JOIN LATERAL (
+        SELECT sum(g.open_cases) AS open_cases, sum(g.overdue_cases) AS overdue_cases FROM grid_open_counts g
+        WHERE g.open_cases > 0 AND g.grid_code ~>=~ left(a.code, :digits) AND g.grid_code ~<~ (left(a.code, :digits) || '~')
+          AND g.grid_code LIKE :pattern
+    ) n ON true
     WHERE a.level = :level AND a.geom && ST_Translate(ST_Transform(bounds.env, 4326), -:dx, -:dy)
       AND (a.code LIKE :pattern OR :prefix LIKE left(a.code, :digits) || '%')
 )
@@ -66,15 +67,23 @@ SELECT ST_AsMVT(tile.*, 'cases', {extent}, 'geom') FROM tile WHERE geom IS NOT N
 DATUMS = ("wgs84", "gcj02")
 
 
-def _sql(template: str, table: str, datum: str, past: bool) -> str:
+def _sql(template: str, table: str, datum: str, past: bool, coarse: bool) -> str:
     # Without a shift the geometry goes in untouched: ST_Translate by zero would still copy every vertex.
     geom = f"ST_Translate({table}.geom, :dx, :dy)" if datum == "gcj02" else f"{table}.geom"
-    return template.format(extent=EXTENT, buffer=BUFFER, geom=geom, areas=ON_DAY if past else "areas")
+    # Simplified to a pixel before clipping only where it pays: at coarse zooms a district outline has
+    # thousands of vertices per pixel; from SIMPLIFY_BELOW on a pixel is ~2 m and it would only cost time
+    # (half of a z14 grid tile's), ST_AsMVTGeom's own snapping to the tile's grid being enough.
+    projected = f"ST_SimplifyPreserveTopology(ST_Transform({geom}, 3857), :tolerance)" if coarse \
+        else f"ST_Transform({geom}, 3857)"
+    return template.format(extent=EXTENT, buffer=BUFFER, geom=geom, projected=projected,
+                           areas=ON_DAY if past else "areas")
 
 
-# By layer, datum and whether the boundaries are those of another day (`at`).
-SQL = {(layer, datum, past): _sql(CASES if layer == "cases" else AREAS, "c" if layer == "cases" else "a", datum, past)
-       for layer in LAYERS for datum in DATUMS for past in (False, True)}
+SIMPLIFY_BELOW = 13
+# By layer, datum, whether the boundaries are those of another day (`at`) and whether the zoom is coarse.
+SQL = {(layer, datum, past, coarse): _sql(CASES if layer == "cases" else AREAS, "c" if layer == "cases" else "a",
+                                          datum, past, coarse)
+       for layer in LAYERS for datum in DATUMS for past in (False, True) for coarse in (False, True)}
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ def _build(session: Session, address: TileAddress, scope: Scope) -> bytes:
     dx, dy = address.gcj02_offset()
     params = {"z": address.z, "x": address.x, "y": address.y, "pattern": like_pattern(scope),
               "open": [s.value for s in OPEN_STATUSES], "dx": dx, "dy": dy, "at": address.at}
-    sql = text(SQL[address.layer, address.datum, address.at is not None])
+    sql = text(SQL[address.layer, address.datum, address.at is not None, address.z < SIMPLIFY_BELOW])
     if address.layer == "cases":
         return bytes(session.execute(sql, params).scalar() or b"")
     level = Level(LEVELS[address.layer])

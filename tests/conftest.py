@@ -7,6 +7,8 @@ import base64
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,7 @@ os.environ["WANGGE_RATE_LIMIT"] = "1000000/minute"
 os.environ["WANGGE_LOGIN_FAILURES_PER_ADDRESS"] = "1000000/minute"
 
 from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from api.deps import get_read_session, get_session  # noqa: E402
@@ -37,7 +40,7 @@ from geo import db, migrate  # noqa: E402
 from geo.accounts import create_user  # noqa: E402
 from geo.cluster import Cluster  # noqa: E402
 from geo.settings import get_settings  # noqa: E402
-from tests.city import build_city  # noqa: E402
+from tests.city import build_city, staff_the_city  # noqa: E402
 
 PASSWORD = "correct-horse-battery"
 
@@ -61,6 +64,21 @@ def fresh_database(cluster: Cluster | None, name: str) -> str:
     cluster.drop_database(name)
     cluster.ensure_database(name)
     return cluster.url(name)
+
+
+@contextmanager
+def committed_city(cluster: Cluster | None, name: str) -> Iterator[Engine]:
+    """An engine on a database of its own holding the test city and its staff, committed (for tests of what
+    happens between transactions, which the rolled-back `session` cannot show)."""
+    if cluster is None:
+        pytest.skip("needs the embedded test cluster")
+    eng = db.make_engine(fresh_database(cluster, name))
+    migrate.upgrade(eng)
+    with db.session_factory(eng).begin() as s:
+        build_city(s)
+        staff_the_city(s)
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -104,31 +104,39 @@ def prepare(path: Path, table: pa.Table) -> tuple[pa.Table, list[str]]:
 
 
 def assign_grids(session: Session, points: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """The code of the grid each point lay in on its day (numpy datetime64[D]); None where none did."""
+    """The code of the grid each point lay in on its day (numpy datetime64[D]); None where none did.
+
+    geo.locate's rules: a point on an edge or vertex is covered, and of several grids the smallest answers,
+    then the lowest code."""
     versions = session.execute(text(GRID_VERSIONS)).all()
     codes = np.array([v.code for v in versions], dtype=object)
+    area = np.array([v.area_m2 or 0.0 for v in versions])
     valid_from = np.array([v.valid_from or np.datetime64("0001-01-01") for v in versions], dtype="datetime64[D]")
     valid_to = np.array([v.valid_to or np.datetime64("9999-12-31") for v in versions], dtype="datetime64[D]")
     tree = shapely.STRtree(shapely.from_wkb([bytes(v.wkb) for v in versions]))
-    # intersects, not within: a point on a shared edge still has a grid (the covers rule of geo.locate);
-    # the query releases the GIL, so halves of the points go to two threads
+    # for a point, intersects is covers; the query releases the GIL, so halves of the points go to two threads
     halves = np.array_split(np.arange(len(points)), LOADERS)
     with ThreadPoolExecutor(LOADERS) as pool:
         found = list(pool.map(lambda part: tree.query(points[part], predicate="intersects"), halves))
     point_index = np.concatenate([part[hits[0]] for part, hits in zip(halves, found)])
     version_index = np.concatenate([hits[1] for hits in found])
     in_force = (valid_from[version_index] <= days[point_index]) & (days[point_index] < valid_to[version_index])
+    point_index, version_index = point_index[in_force], version_index[in_force]
+    order = np.lexsort((version_index, area[version_index], point_index))  # versions come in code order
+    point_index, version_index = point_index[order], version_index[order]
+    first = np.unique(point_index, return_index=True)[1]
     grid = np.full(len(points), None, dtype=object)
-    grid[point_index[in_force]] = codes[version_index[in_force]]
+    grid[point_index[first]] = codes[version_index[first]]
     return grid
 
 
-# Every grid boundary ever in force: the latest record of each code, and its earlier shapes.
+# Every grid boundary ever in force, in code order: the latest record of each code, and its earlier shapes.
 GRID_VERSIONS = """
-SELECT code, ST_AsBinary(geom) AS wkb, valid_from, valid_to FROM area_records WHERE level = 'grid'
+SELECT code, ST_AsBinary(geom) AS wkb, area_m2, valid_from, valid_to FROM area_records WHERE level = 'grid'
 UNION ALL
-SELECT h.code, ST_AsBinary(h.geom), h.valid_from, h.valid_to
+SELECT h.code, ST_AsBinary(h.geom), h.area_m2, h.valid_from, h.valid_to
 FROM area_history h JOIN area_records r ON r.code = h.code WHERE r.level = 'grid'
+ORDER BY 1
 """
 
 

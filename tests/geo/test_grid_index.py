@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from geo import db, grid_index, migrate
+from geo import db, grid_index
 from geo.errors import OutsideService
 from geo.locate import _covering, locate
 from geo.models import Role
 from geo.scope import Scope
-from tests.city import A1, A2, build_city, staff_the_city
-from tests.conftest import fresh_database
+from tests.city import A1, A2
+from tests.conftest import committed_city
 
 COMMAND = Scope(Role.command_center)
 
@@ -19,15 +19,8 @@ COMMAND = Scope(Role.command_center)
 @pytest.fixture(scope="module")
 def sessions(cluster):
     """A committed test city: the in-memory path only serves transactions that have written nothing."""
-    if cluster is None:
-        pytest.skip("needs the embedded test cluster")
-    engine = db.make_engine(fresh_database(cluster, "wangge_grid_index"))
-    migrate.upgrade(engine)
-    with db.session_factory(engine).begin() as s:
-        build_city(s)
-        staff_the_city(s)
-    yield db.session_factory(engine)
-    engine.dispose()
+    with committed_city(cluster, "wangge_grid_index") as engine:
+        yield db.session_factory(engine)
 
 
 def answer(session, lon, lat):

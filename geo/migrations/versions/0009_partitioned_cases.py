@@ -169,7 +169,9 @@ def _open_counts() -> None:
     """Open and overdue cases per grid, filled from the cases there are and kept by triggers from now on."""
     op.execute("CREATE TABLE grid_open_counts (grid_code varchar(15) PRIMARY KEY, open_cases integer NOT NULL DEFAULT 0, "
                "overdue_cases integer NOT NULL DEFAULT 0)")
-    op.execute("CREATE INDEX ix_grid_open_counts_open ON grid_open_counts (grid_code) WHERE open_cases > 0")
+    # tiles sum the grids of an area by code prefix: byte-wise ranges need the pattern operator class
+    op.execute("CREATE INDEX ix_grid_open_counts_open ON grid_open_counts (grid_code varchar_pattern_ops) "
+               "WHERE open_cases > 0")
     op.execute(OPEN_COUNTS)
     statuses = "{" + ",".join(OPEN) + "}"
     op.execute(f"INSERT INTO grid_open_counts SELECT grid_code, count(*), count(*) FILTER (WHERE overdue) FROM cases "

@@ -67,6 +67,11 @@ def test_a_case_goes_to_the_grid_in_force_on_its_day(session, city, tmp_path):
     assert "row 1" in caught.value.problems[0] and "2019-06-01" in caught.value.problems[0]
 
 
+def test_a_case_on_a_shared_edge_goes_to_the_smaller_grid_as_locate_says(session, city, tmp_path):
+    backfill(session, write_csv(tmp_path, [row((116.42, 39.935), "2019-03-01T08:00:00+08:00")]))  # edge of A1 and A2
+    assert imported(session)[0][0] == A1
+
+
 def test_bad_rows_are_all_named_and_nothing_is_written(session, city, tmp_path):
     before = session.execute(text("SELECT count(*) FROM cases")).scalar()
     path = write_csv(tmp_path, [row(IN_A1, "2019-03-01T08:00:00+08:00"),

@@ -7,30 +7,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from geo import db, migrate
+from geo import db
 from geo.cases.escalation import tick
 from geo.cases.intake import NewCase, create_case
 from geo.cases.workflow import Actor, transition
 from geo.errors import Conflict
 from geo.models import Role
 from geo.scope import scope_for
-from tests.city import COMM_A, STREET, build_city, staff_the_city
-from tests.conftest import fresh_database
+from tests.city import COMM_A, STREET
+from tests.conftest import committed_city
 
 T0 = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)  # a Monday
 
 
 @pytest.fixture(scope="module")
 def engine(cluster):
-    if cluster is None:
-        pytest.skip("needs the embedded test cluster")
-    eng = db.make_engine(fresh_database(cluster, "wangge_concurrency"))
-    migrate.upgrade(eng)
-    with db.session_factory(eng).begin() as s:
-        build_city(s)
-        staff_the_city(s)
-    yield eng
-    eng.dispose()
+    with committed_city(cluster, "wangge_concurrency") as eng:
+        yield eng
 
 
 @pytest.fixture
