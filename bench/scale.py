@@ -230,6 +230,47 @@ def bench_screens(st, cases: int) -> None:
     report(table)
 
 
+MONTHLY = "SELECT {district}, date_trunc('month', reported_at) AS month, category, count(*) FROM {source} GROUP BY 1, 2, 3"
+
+
+def bench_geoparquet(st, cases: int) -> None:
+    """The year exported as GeoParquet, and one multi-month question asked of PostGIS and of DuckDB on the file."""
+    import duckdb
+
+    from geo.analytics.geoparquet import export_cases
+    from geo.analytics.window import window
+    from geo.cases.workflow import SYSTEM
+
+    path = st.home / "cases.parquet"
+    t0 = time.perf_counter()
+    with db.session_factory(st.engine)() as s:
+        written = export_cases(s, SYSTEM, window(default_days=400), path)
+    export_s = time.perf_counter() - t0
+    timings = {}
+    with st.engine.connect() as conn:
+        sql = text(MONTHLY.format(district="left(grid_code, 6)", source="cases"))
+        timings["PostGIS"] = _median_of_3(lambda: conn.execute(sql).all())
+    con = duckdb.connect()
+    question = MONTHLY.format(district="district_code", source=f"read_parquet('{path}')")
+    timings["DuckDB on the GeoParquet file"] = _median_of_3(lambda: con.execute(question).fetchall())
+    table = Table(title=f"GeoParquet: {written:,} cases exported; cases per district, month and category (median of 3)")
+    for col in ("step", "seconds", "vs PostGIS"):
+        table.add_column(col, justify="left" if col == "step" else "right")
+    table.add_row(f"wangge export cases → {path.stat().st_size / 2 ** 20:.0f} MB", f"{export_s:.1f}", "")
+    for name, seconds in timings.items():
+        table.add_row(name, f"{seconds:.2f}", f"{seconds / timings['PostGIS']:.2f}×")
+    report(table)
+
+
+def _median_of_3(run) -> float:
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def main(grids: int = typer.Option(50_000, help="How many grids to generate"),
          cases: int = typer.Option(1_000_000, help="Historical cases to import"),
          queries: int = typer.Option(2_000, help="Locate calls per measurement"),
@@ -244,6 +285,7 @@ def main(grids: int = typer.Option(50_000, help="How many grids to generate"),
     with stage(load) as st:
         bench_import(st, loaded["extent"], cases)
         bench_screens(st, cases)
+        bench_geoparquet(st, cases)
         tipg, tipg_base = start_tipg(st.dsn, st.home)
         try:
             minx, miny, maxx, maxy = loaded["extent"]
