@@ -30,7 +30,7 @@ ORDER BY g.code
 
 @dataclass(frozen=True)
 class GridIndex:
-    """The grids in force at one value of the areas counter."""
+    """The grids in force at one version of the areas (or a newer one: the version is read first)."""
 
     version: int
     tree: shapely.STRtree
@@ -45,8 +45,9 @@ class GridIndex:
 _current: GridIndex | None = None
 _building = Lock()
 
+
 def grid_index(session: Session, version: int) -> GridIndex:
-    """The index for areas counter `version`, built from the database when the boundaries have changed."""
+    """The index for areas version `version`, built from the database when the boundaries have changed."""
     global _current
     index = _current
     if index is not None and index.version == version:
@@ -64,7 +65,7 @@ def _build(session: Session, version: int) -> GridIndex:
 
 
 def forget() -> None:
-    """Drop the index (tests whose rolled-back boundaries the counter would not tell apart)."""
+    """Drop the index (tests: a rolled-back transaction takes its version back, so versions come again)."""
     global _current
     with _building:
         _current = None

@@ -46,8 +46,11 @@ def test_cases_go_to_their_grid_and_month_and_new_months_become_partitions(sessi
     path = write_csv(tmp_path, [row(IN_A1, "2019-03-01T08:00:00+08:00", rating="satisfied", status="rated"),
                                 row(IN_A2, "2019-03-31 23:30:00", closed_at="2019-04-02 10:00:00"),  # Beijing time
                                 row(IN_A4, "2019-05-02T01:00:00Z")])
+    counter = "SELECT last_value + is_called::int FROM wangge_changes_cases"
+    before = session.execute(text(counter)).scalar()
     report = backfill(session, path)
     assert report.cases == 3 and report.new_partitions == ["cases_2019_03", "cases_2019_05"]
+    assert session.execute(text(counter)).scalar() > before  # cached analytics see the new cases
     assert imported(session) == [(A1, "2019-03-01 00:00:00+00", "cases_2019_03", "rated"),
                                  (A2, "2019-03-31 15:30:00+00", "cases_2019_03", "closed"),
                                  (A4, "2019-05-02 01:00:00+00", "cases_2019_05", "closed")]
