@@ -154,6 +154,7 @@ ZH: dict[str, str] = {
     # historical cases (geo/cases/backfill.py)
     "{path}: unsupported format {suffix!r}; use .csv or .parquet": "{path}：不支持的格式 {suffix!r}；请使用 .csv 或 .parquet",
     "{path}: not a readable CSV file: {reason}": "{path}：无法读取的 CSV 文件：{reason}",
+    "{path}: not a readable Parquet file: {reason}": "{path}：无法读取的 Parquet 文件：{reason}",
     "not a position in China": "不是中国境内的位置",
     "unknown category": "未知的事件类别",
     "a past case is closed or rated": "历史事件须为已结案或已评价",

@@ -64,8 +64,13 @@ class BackfillReport:
 
 def read_table(path: Path) -> pa.Table:
     """The file's rows as an Arrow table (CSV or Parquet by extension), column types checked later."""
+    if not path.is_file():
+        raise ImportRejected(msg("{path}: no such file or folder", path=path))
     if path.suffix.lower() == ".parquet":
-        return pq.read_table(path)
+        try:
+            return pq.read_table(path)
+        except pa.ArrowInvalid as exc:
+            raise ImportRejected(msg("{path}: not a readable Parquet file: {reason}", path=path, reason=str(exc))) from None
     if path.suffix.lower() != ".csv":
         raise ImportRejected(msg("{path}: unsupported format {suffix!r}; use .csv or .parquet", path=path,
                                  suffix=path.suffix))

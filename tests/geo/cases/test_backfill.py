@@ -104,3 +104,16 @@ def test_missing_columns_are_refused(session, city, tmp_path):
     path.write_text("category,lon\nenv_garbage,116.4\n")
     with pytest.raises(ImportRejected, match="lat, reported_at"):
         backfill(session, path)
+
+
+@pytest.mark.parametrize("name,content,match", [
+    ("absent.csv", None, "no such file"),
+    ("cases.txt", "x", "unsupported format"),
+    ("broken.parquet", "not parquet at all", "not a readable Parquet file"),
+])
+def test_unreadable_files_are_refused_by_name(session, city, tmp_path, name, content, match):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ImportRejected, match=match):
+        backfill(session, path)
