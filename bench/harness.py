@@ -1,6 +1,7 @@
 """What every benchmark needs: a throwaway PostGIS, the API on a port, concurrent clients, a side-by-side table."""
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -63,10 +64,22 @@ def stage(load, role: str = "admin", scope: str | None = None) -> Iterator[Stage
         yield Stage(home, url, engine, base, token["access_token"])
         engine.dispose()
     finally:
-        if api:
-            api.terminate()
-            api.wait(10)
-        cluster.destroy()
+        try:
+            if api:
+                stop(api)
+        finally:
+            cluster.destroy()  # even when the server had to be killed: no cluster is left behind
+            shutil.rmtree(home, ignore_errors=True)  # the generated files too (a 1M-case CSV is 80 MB)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Ask a server to stop, and kill it if it has not within 10 s (a stuck one would keep its cluster alive)."""
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def start_api(url: str, home: Path) -> tuple[subprocess.Popen, str]:

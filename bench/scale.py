@@ -30,7 +30,7 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import city  # noqa: E402
-from bench.harness import PASSWORD, compare, console, report, stage, start_tipg  # noqa: E402
+from bench.harness import PASSWORD, compare, console, report, stage, start_tipg, stop  # noqa: E402
 from bench.locate import api_worker  # noqa: E402
 from bench.maps import BUDGET, CHROMIUM_ARGS, heat_time, render_times, sample_tiles  # noqa: E402
 from geo import db  # noqa: E402
@@ -297,8 +297,7 @@ def main(grids: int = typer.Option(50_000, help="How many grids to generate"),
                     points, clients)
             bench_tiles(st, tipg_base)
         finally:
-            tipg.terminate()
-            tipg.wait(10)
+            stop(tipg)
 
 
 if __name__ == "__main__":
