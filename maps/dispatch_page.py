@@ -4,19 +4,23 @@ from jinja2 import Template
 from sqlalchemy.orm import Session
 
 from geo.scope import Scope
-from maps.command_center import scope_bounds
+from maps.command_center import MIN_ZOOM, scope_bounds
 from maps.labels import LABELS
 from maps.offline import PageScript, page
 
 
 class DispatchLayers(PageScript):
+    # Grid outlines from the zoom the command center shows them at: below it a tile holds thousands of grids,
+    # and fetching them held up the page's own requests on a 50,000-grid city (bench/scale.py).
+    grids_min_zoom = MIN_ZOOM["grids"]
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
   const [map, T, W] = window.wanggeUtil.page({{ this._parent.get_name() }}, {{ this.labels }}, {preview: null, created: null});
   const {esc, when} = window.wanggeUtil;
   L.vectorGrid.protobuf(window.wanggeUtil.tiles('grids'), {vectorTileLayerStyles: {grids: () => ({weight: 1, color: '#666',
-    fill: false})}, interactive: false, maxNativeZoom: 18, rendererFactory: L.svg.tile}).addTo(map);
+    fill: false})}, interactive: false, maxNativeZoom: 18, minZoom: {{ this.grids_min_zoom }},
+    rendererFactory: L.svg.tile}).addTo(map);
   const panel = document.getElementById('case-panel');
   panel.innerHTML = '<b>' + T.dispatch + '</b><br><label>' + T.category + ' <select id="category"></select></label>' +
     '<p>' + T.click_map + '</p><div id="preview"></div>' +

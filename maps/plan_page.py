@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from geo.cases.workflow import Actor
 from geo.planning.plans import plan_row
-from maps.command_center import scope_bounds
+from maps.command_center import MIN_ZOOM, scope_bounds
 from maps.labels import LABELS
 from maps.offline import VENDOR, PageScript, page
 
@@ -26,7 +26,9 @@ window.wanggePlan({{ this._parent.get_name() }}, {{ this.config }});
 
     def __init__(self, plan_id: int, lang: str):
         super().__init__(lang)
-        self.config = json.dumps({"labels": LABELS[lang], "plan": plan_id}, ensure_ascii=False)
+        # grid outlines only from the command center's grid zoom on (see maps/dispatch_page.py)
+        self.config = json.dumps({"labels": LABELS[lang], "plan": plan_id, "gridsMinZoom": MIN_ZOOM["grids"]},
+                                 ensure_ascii=False)
 
 
 def plan_page(session: Session, plan_id: int, actor: Actor, lang: str = "zh") -> str:

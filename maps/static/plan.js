@@ -1,7 +1,7 @@
 // The plan page: a draft's grids over the boundaries in force, its problems and its impact, and the editing tools.
 // Click a grid to select it (shift-click for more); draw a line to split the selected grid, or a polygon to hand that
 // land to it, or click a building to hand it over; merge, undo, redo and publish from the panel. Every edit reloads the plan, its validation and its impact.
-// C: {labels, plan: id}
+// C: {labels, plan: id, gridsMinZoom: the zoom from which the grids in force are outlined}
 window.wanggePlan = function (leafletMap, C) {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
     plan: null, version: 0, valid: null, buildings: 0, errors: 0, warnings: 0, grids: 0, selected: [], moved: 0, edits: 0,
@@ -10,7 +10,8 @@ window.wanggePlan = function (leafletMap, C) {
   const base = '/api/v1/plans/' + C.plan;
 
   L.vectorGrid.protobuf(tiles('grids'), {vectorTileLayerStyles: {grids: () => ({weight: 1, color: '#888',
-    dashArray: '4 4', fill: false})}, interactive: false, maxNativeZoom: 18, rendererFactory: L.svg.tile}).addTo(map);
+    dashArray: '4 4', fill: false})}, interactive: false, maxNativeZoom: 18, minZoom: C.gridsMinZoom,
+    rendererFactory: L.svg.tile}).addTo(map);
   const gridStyle = f => W.selected.includes(f.id)
     ? {color: '#08519c', weight: 4, fillColor: '#6baed6', fillOpacity: 0.45}
     : {color: '#08519c', weight: 2, fillColor: '#c6dbef', fillOpacity: 0.25};
