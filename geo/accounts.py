@@ -18,7 +18,7 @@ from geo.i18n import msg
 from geo.models import Role, User
 from geo.scope import Scope, scope_for
 from geo.settings import get_settings
-from geo.versions import versions
+from geo.versions import data_versions
 
 ALGORITHM = "HS256"
 MIN_PASSWORD = 8
@@ -119,7 +119,7 @@ def user_for_token(session: Session, token: str) -> User:
         raise AuthenticationFailed(msg("token expired; log in again")) from None
     except jwt.InvalidTokenError:
         raise AuthenticationFailed(msg("invalid token")) from None
-    key = (claims.get("sub"), versions(session).users)
+    key = (claims.get("sub"), data_versions(session).users)
     with _accounts_lock:
         kept = _accounts.get(key)
     if kept is not None:

@@ -31,15 +31,16 @@ def database_url(settings: Settings | None = None) -> str:
     return embedded_cluster(settings).url(settings.db_name)
 
 
+CLOCK_CONNECTIONS = 2  # the server's periodic round, beside the request threads
+
+
 def make_engine(url: str) -> Engine:
     """An engine with pre-ping, so a restarted database is no reason for a 500, and a connection for every request
     thread: a request holds its connection from its first dependency to its response, so a smaller pool lets
     threads wait on each other until the pool's timeout (found by bench/scale.py at 64 clients)."""
-    return create_engine(normalise_url(url), pool_pre_ping=True, pool_size=10,
-                         max_overflow=get_settings().threads + CLOCK_CONNECTIONS - 10)
-
-
-CLOCK_CONNECTIONS = 2  # the server's periodic round, beside the request threads
+    connections = get_settings().threads + CLOCK_CONNECTIONS
+    kept = min(10, connections)  # kept open between requests; the rest are opened when needed
+    return create_engine(normalise_url(url), pool_pre_ping=True, pool_size=kept, max_overflow=connections - kept)
 
 
 @lru_cache

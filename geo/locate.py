@@ -26,7 +26,7 @@ from geo.people import StaffOnDuty, staff_on_duty
 from geo.permissions import Action, may
 from geo.scope import Scope
 from geo.settings import get_settings
-from geo.versions import Versions, versions
+from geo.versions import Versions, data_versions
 
 # Same order as wangge_grid_at() in the initial migration, which derives the grid of buildings.
 # {areas}: the areas in force now or on a day (geo.history.relation).
@@ -124,7 +124,7 @@ def locate(session: Session, lon: float, lat: float, *, crs: str | None = None, 
     `at` answers with the boundaries (and staff) in force on that day instead of today's.
     """
     x, y = to_wgs84_point(lon, lat, crs)
-    known = versions(session) if at is None else None
+    known = data_versions(session) if at is None else None
     if known and not known.clean:
         known = None  # in memory: today's boundaries, for a transaction that has not written (it may have moved them)
     location = (_covering_in_memory(session, known.areas, x, y) if known else _covering(session, x, y, at)) \

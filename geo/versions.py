@@ -1,4 +1,7 @@
-"""The committed versions of the data kept in memory (data_versions, migration 0009), in one small query."""
+"""The committed versions of the data kept in memory (data_versions, migration 0009), in one small query.
+
+Not the change counters of geo.analytics.cache (sequences of 0004, which move before a writer commits and so
+suit only caches with a time limit): these move inside the writing transaction."""
 
 from dataclasses import dataclass
 
@@ -21,7 +24,7 @@ class Versions:
     clean: bool
 
 
-def versions(session: Session) -> Versions:
+def data_versions(session: Session) -> Versions:
     """The versions now, in this session's transaction."""
     row = session.execute(QUERY).one()
     return Versions(row.areas, row.staff, row.users, row.clean)
