@@ -236,13 +236,12 @@ ROSTER_HELP = {"buildings": "楼栋 buildings", "households": "住户 households
 
 
 def _write_error_report(path: Path, errors) -> None:
-    import csv
+    """The bad rows of an import as a sheet; it quotes the file's values, so it is private like the roster."""
+    from geo.spreadsheet import write_table
 
     lang = get_settings().lang
-    with path.open("w", newline="", encoding="utf-8-sig") as f:
-        writer = csv.writer(f)
-        writer.writerow(["行号 row", "列 column", "值 value", "原因 reason"])
-        writer.writerows([e.row, e.column, e.value, render(e.reason, lang)] for e in errors)
+    write_table(path, ["行号 row", "列 column", "值 value", "原因 reason"],
+                ([e.row, e.column, e.value, render(e.reason, lang)] for e in errors), private=True)
 
 
 def _roster_import_command(kind: str):

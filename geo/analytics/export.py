@@ -1,12 +1,8 @@
 """League tables as CSV (UTF-8 with BOM, so Excel in China opens it right) or XLSX, with headers in Chinese or English."""
 
-import csv
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
+from geo import spreadsheet
 from geo.errors import InvalidInput
 from geo.i18n import msg
 
@@ -41,28 +37,4 @@ def table_bytes(rows: list[dict], fmt: str, lang: str = "zh", title: str = "leag
     columns = list(rows[0]) if rows else ["code", "name"]
     header = [HEADERS.get(c, (c, c))[0 if lang == "zh" else 1] for c in columns]
     lines = ([row.get(c) for c in columns] for row in rows)
-    return (_csv if check_format(fmt) == "csv" else _xlsx)(header, lines, title, progress)
-
-
-def _csv(header, lines: Iterable[list], title, progress) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for line in lines:
-        writer.writerow(line)
-        progress(1)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _xlsx(header, lines: Iterable[list], title, progress) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    for i, text in enumerate(header, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = max(10, len(text) * 2)
-    sheet.append(header)
-    for line in lines:
-        sheet.append(line)
-        progress(1)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheet.table_bytes(header, lines, check_format(fmt), title, progress)

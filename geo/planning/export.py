@@ -1,7 +1,5 @@
 """A plan out of the system: its grids as GeoJSON or GeoPackage, and which grid every building falls in (CSV)."""
 
-import csv
-import io
 import json
 import tempfile
 from pathlib import Path
@@ -10,6 +8,7 @@ import geopandas as gpd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo import spreadsheet
 from geo.cases.workflow import Actor
 from geo.errors import InvalidInput
 from geo.i18n import msg
@@ -44,9 +43,6 @@ def grids_file(session: Session, plan_id: int, actor: Actor, fmt: str) -> bytes:
 def assignments_csv(session: Session, plan_id: int, actor: Actor) -> bytes:
     """Every building of the plan's communities with its grid now and under the plan (UTF-8 with BOM)."""
     row = plan_row(session, plan_id, actor)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["building_id", "building_code", "name", "current_grid", "plan_grid"])
-    for r in session.execute(text(ASSIGNMENTS), {"p": plan_id, "communities": list(row["communities"])}):
-        writer.writerow(list(r))
-    return ("\ufeff" + out.getvalue()).encode()
+    rows = session.execute(text(ASSIGNMENTS), {"p": plan_id, "communities": list(row["communities"])})
+    header = ["building_id", "building_code", "name", "current_grid", "plan_grid"]
+    return spreadsheet.table_bytes(header, (list(r) for r in rows), "csv")

@@ -2,12 +2,13 @@
 
 import csv
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from geo import spreadsheet
 from geo.errors import InvalidInput
 from geo.i18n import msg
 
@@ -80,7 +81,7 @@ def _cell(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel stores long digit strings typed as numbers as floats
     if isinstance(value, str):
-        return value.strip() or None
+        return spreadsheet.restore(value.strip()) or None  # a cell our own export neutralised reads as it was
     return value
 
 
@@ -126,27 +127,9 @@ def _read_csv(path: Path) -> list[list]:
 
 
 def write_sheet(path: Path, kind: str, rows: list[dict]) -> None:
-    """Write rows (canonical keys) with the Chinese headers, as .xlsx or .csv by the file name."""
+    """Write rows (canonical keys) with the Chinese headers, as .xlsx or .csv by the file name; the file holds
+    personal data, so only its owner may read it."""
     columns = list(COLUMNS[kind])
     headers = [COLUMNS[kind][c][0] for c in columns]
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet(kind)
-        sheet.append(headers)
-        for row in rows:
-            sheet.append([_plain(row.get(c)) for c in columns])
-        book.save(path)
-        return
-    with path.open("w", newline="", encoding="utf-8-sig") as f:
-        writer = csv.writer(f)
-        writer.writerow(headers)
-        writer.writerows([_plain(row.get(c)) for c in columns] for row in rows)
-
-
-def _plain(value):
-    if isinstance(value, list):
-        return "、".join(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    spreadsheet.write_table(path, headers, ([spreadsheet.plain(row.get(c)) for c in columns] for row in rows), kind,
+                            private=True)
