@@ -22,6 +22,7 @@ from geo.errors import InvalidInput, OutsideService
 from geo.i18n import msg
 from geo.locate import locate, to_wgs84_point
 from geo.models import OPEN_STATUSES, CaseStatus, Role
+from geo.scope import like_pattern
 from geo.settings import get_settings
 
 CHANNELS = ("patrol", "hotline", "self_report", "petition", "video_ai", "referral")
@@ -59,7 +60,7 @@ def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key
                                channels=", ".join(CHANNELS), urgencies=", ".join(URGENCIES)))
     now = now or datetime.now(UTC)
     category = _category(new.category)
-    lon, lat = _position(session, new)
+    lon, lat = _position(session, new, actor)
     try:
         located = locate(session, lon, lat, at=(new.occurred_at or now).date())
     except OutsideService as exc:
@@ -142,13 +143,15 @@ def _category(code: str):
     return found
 
 
-def _position(session: Session, new: NewCase) -> tuple[float, float]:
-    """WGS84 position from lon/lat (any crs) or from a building."""
+def _position(session: Session, new: NewCase, actor: Actor) -> tuple[float, float]:
+    """WGS84 position from lon/lat (any crs) or from a building in the actor's scope (one outside it is answered
+    like one that does not exist)."""
     if new.lon is not None and new.lat is not None:
         return to_wgs84_point(new.lon, new.lat, new.crs)
     if new.building_id is not None:
         row = session.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM buildings "
-                                   "WHERE id = :b) x"), {"b": new.building_id}).first()
+                                   "WHERE id = :b AND (:scope = '%' OR grid_code LIKE :scope)) x"),
+                              {"b": new.building_id, "scope": like_pattern(actor.scope)}).first()
         if row is None:
             raise InvalidInput(msg("no building {id}", id=new.building_id))
         return row[0], row[1]

@@ -21,7 +21,7 @@ from geo.cases.deadlines import due_at
 from geo.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geo.i18n import msg
 from geo.models import OPEN_STATUSES, CaseStatus as S, Role
-from geo.scope import EVERYTHING, Scope
+from geo.scope import EVERYTHING, Scope, like_pattern
 
 OPERATORS = {Role.admin, Role.command_center, Role.street_staff, Role.community_staff}
 SUPERVISORS = {Role.admin, Role.command_center, Role.street_staff}
@@ -71,7 +71,7 @@ ACTIONS = {a.name: a for a in [
 
 CASE_ROW = text("""
 SELECT id, version, status, category, grid_code, handler_level, handler_area, assignee_id, due_at,
-       extension_requested, resumes_to, rework_count, return_count, ST_X(geom) AS lon, ST_Y(geom) AS lat
+       extension_requested, resumes_to, rework_count, return_count, created_by, ST_X(geom) AS lon, ST_Y(geom) AS lat
 FROM cases WHERE id = :id
 """)
 
@@ -92,6 +92,15 @@ def visible_case(session: Session, case_id: int, actor: Actor, *, lock: bool = F
     row = session.execute(text(CASE_ROW.text + (" FOR UPDATE" if lock else "")), {"id": case_id}).mappings().first()
     if row is None or not _in_scope(actor, row):
         raise NotFound(msg("no case {id}", id=case_id))
+    return row
+
+
+def attachable_case(session: Session, case_id: int, actor: Actor):
+    """The case row if the actor may add files to it: an operator, its assignee, or whoever reported it."""
+    row = visible_case(session, case_id, actor)
+    reporter = actor.user_id is not None and row["created_by"] == actor.user_id
+    if not (reporter or _permitted(actor, "handler", row)):
+        raise Forbidden(msg("{role} may not add files to a case assigned to someone else", role=actor.role))
     return row
 
 
@@ -142,7 +151,7 @@ def transition(session: Session, case_id: int, action_name: str, version: int, a
     for need in action.needs:
         if not getattr(request, need):
             raise InvalidInput(msg("{action} needs {field}", action=action.name, field=need))
-    changes = _effects(session, action, row, request, now)
+    changes = _effects(session, action, row, request, now, actor)
     target = changes.pop("status", action.target or row["status"])
     new_version = _update(session, row, version, {"status": target, **changes})
     record(session, case_id, actor, action.name, row["status"], target, request.note, request.data, now)
@@ -160,7 +169,7 @@ def _update(session: Session, row, version: int, changes: dict) -> int:
     return updated
 
 
-def _effects(session: Session, action: Action, row, request: Request, now: datetime) -> dict:
+def _effects(session: Session, action: Action, row, request: Request, now: datetime, actor: Actor) -> dict:
     """The columns an action changes besides status and version."""
     category = categories()[row["category"]]
     name = action.name
@@ -168,7 +177,8 @@ def _effects(session: Session, action: Action, row, request: Request, now: datet
         assignee = request.assignee_id or row["assignee_id"]
         if assignee is None and row["handler_level"] != "department" and row["grid_code"]:
             assignee = routing.least_loaded(session, row["handler_area"], row["handler_level"])
-        _check_staff(session, assignee)
+        if request.assignee_id is not None:
+            _check_assignee(session, request.assignee_id, actor, row)
         return {"assignee_id": assignee, "dispatched_at": now, "due_at": due_at(category, now), "overdue": False}
     # Counters are set from the row read above: a concurrent change fails the version check anyway.
     if name == "return":
@@ -192,19 +202,35 @@ def _effects(session: Session, action: Action, row, request: Request, now: datet
     if name == "resume":
         return {"status": row["resumes_to"] or S.registered, "resumes_to": None}
     if name == "merge":
-        return _merge(session, row, request.target_id)
+        return _merge(session, row, request.target_id, actor)
     return {}
 
 
-def _check_staff(session: Session, staff_id: int | None) -> None:
-    if staff_id is not None and session.execute(text("SELECT 1 FROM staff WHERE id = :s"), {"s": staff_id}).scalar() is None:
-        raise InvalidInput(msg("no staff member {id}", id=staff_id))
+# How far from the case an assignee may be on duty, by the level that handles it: a grid's case stays in its
+# community, a street's in its street; beyond that only the district.
+ASSIGNEE_REACH = {"grid": 12, "community": 12, "street": 9}
+ON_DUTY_IN = text("""
+SELECT 1 FROM staff_assignments sa LEFT JOIN buildings b ON b.id = sa.building_id
+WHERE sa.staff_id = :staff AND sa.start_date <= current_date AND (sa.end_date IS NULL OR sa.end_date >= current_date)
+  AND coalesce(sa.area_code, b.grid_code) LIKE :actor_area AND coalesce(sa.area_code, b.grid_code) LIKE :case_area
+LIMIT 1""")
 
 
-def _merge(session: Session, row, target_id: int) -> dict:
-    """Fold this case into an open target; its reporters follow the surviving case."""
-    target = session.execute(text("SELECT status FROM cases WHERE id = :t"), {"t": target_id}).scalar()
-    if target is None or target_id == row["id"] or target not in OPEN_STATUSES:
+def _check_assignee(session: Session, staff_id: int, actor: Actor, row) -> None:
+    """InvalidInput unless the staff member is on duty inside the actor's scope and near the case; a missing and an
+    out-of-scope staff member are refused alike, so ids outside the scope reveal nothing."""
+    reach = (row["grid_code"] or "")[:ASSIGNEE_REACH.get(row["handler_level"], 6)]
+    found = session.execute(ON_DUTY_IN, {"staff": staff_id, "actor_area": like_pattern(actor.scope),
+                                         "case_area": reach + "%"})
+    if found.scalar() is None:
+        raise InvalidInput(msg("no staff member {id} on duty for this case", id=staff_id))
+
+
+def _merge(session: Session, row, target_id: int, actor: Actor) -> dict:
+    """Fold this case into an open target the actor may see; its reporters follow the surviving case."""
+    target = session.execute(CASE_ROW, {"id": target_id}).mappings().first()
+    if (target is None or not _in_scope(actor, target) or target_id == row["id"]
+            or target["status"] not in OPEN_STATUSES):
         raise InvalidInput(msg("merge target {id} must be another open case", id=target_id))
     session.execute(text("UPDATE case_reporters SET case_id = :t WHERE case_id = :c"), {"t": target_id, "c": row["id"]})
     return {"merged_into": target_id, "closed_at": datetime.now(UTC)}

@@ -152,11 +152,13 @@ def reassign(session: Session, plan_id: int, actor: Actor, to: str, area: dict) 
 def move_buildings(session: Session, plan_id: int, actor: Actor, to: str, building_ids: list[int]) -> list[str]:
     """Hand whole buildings to grid `to`: each takes the land nearer to it than to any other building of its grid
     (its Voronoi cell), so the new edge runs between buildings. Returns the grids that gave something."""
-    _draft(session, plan_id, actor)
+    plan = _draft(session, plan_id, actor)
     grids = grids_of(session, plan_id)
     target = _grid({g["code"]: g for g in grids}, to)
-    rows = session.execute(text("SELECT id, ST_AsBinary(ST_PointOnSurface(geom)) FROM buildings WHERE id = ANY(:ids)"),
-                           {"ids": building_ids}).all()
+    # only the plan's communities' buildings: one elsewhere is "no building", like one that does not exist
+    rows = session.execute(text("SELECT id, ST_AsBinary(ST_PointOnSurface(geom)) FROM buildings "
+                                "WHERE id = ANY(:ids) AND left(grid_code, 12) = ANY(:communities)"),
+                           {"ids": building_ids, "communities": list(plan["communities"])}).all()
     missing = sorted(set(building_ids) - {r[0] for r in rows})
     if missing:
         raise InvalidInput(msg("no building {id}", id=missing[0]))

@@ -96,11 +96,12 @@ def create_from_file(session: Session, actor: Actor, path: Path, name: str | Non
 
 
 def plan_row(session: Session, plan_id: int, actor: Actor):
-    """The plan's row, if `actor` may work on it; NotFound or Forbidden otherwise."""
+    """The plan's row, if `actor` may work on it; Forbidden for a role that does not plan, NotFound otherwise."""
+    require(actor.role, Action.plan)
     row = session.execute(text("SELECT * FROM plans WHERE id = :p"), {"p": plan_id}).mappings().first()
-    if row is None:
+    # a plan outside the scope is answered like a missing one: plan ids reveal nothing beyond it
+    if row is None or not all(actor.scope.covers_code(c) for c in row["communities"]):
         raise NotFound(msg("no plan {id}", id=plan_id))
-    check_planner(actor, list(row["communities"]))
     return row
 
 
