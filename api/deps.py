@@ -23,7 +23,10 @@ api_key = APIKeyQuery(name="api_key", auto_error=False)
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session on the primary per request, committed when the endpoint succeeds and rolled back otherwise."""
+    """A session on the primary per request, committed when the endpoint succeeds and rolled back otherwise.
+
+    Declared with scope="function" (SessionDep): the commit runs when the endpoint returns, before the response
+    is sent, so nothing is acknowledged that is not committed, and a failed commit answers as an error."""
     with request.app.state.sessions() as session:
         try:
             yield session
@@ -44,7 +47,8 @@ def _wrote(request: Request, session: Session) -> bool:
     return session.execute(text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")).scalar()
 
 
-def get_read_session(request: Request, primary: Annotated[Session, Depends(get_session)]) -> Iterator[Session]:
+def get_read_session(request: Request, primary: Annotated[Session, Depends(get_session, scope="function")]
+                     ) -> Iterator[Session]:
     """A read-only session for screens, tiles, heat maps and locate: a fit replica when there is one (geo.replicas),
     else the request's own session on the primary (one pooled connection per request, not two)."""
     engine = request.app.state.reads.engine_for(getattr(request.state, "caller", None))
@@ -58,12 +62,12 @@ def get_read_session(request: Request, primary: Annotated[Session, Depends(get_s
             session.rollback()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
-ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 
 
 def client_address(request: Request) -> str | None:
-    """The caller's address as the server sees it (behind a proxy, run uvicorn with --proxy-headers)."""
+    """The caller's address: the peer, or what a proxy of WANGGE_TRUSTED_PROXIES says it forwards (api.main)."""
     return request.client.host if request.client else None
 
 

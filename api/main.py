@@ -10,8 +10,9 @@ from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import errors
+from api import access_log, errors
 from api.body_limit import BodyLimit
 from api.permissions import authorize
 from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
@@ -71,7 +72,10 @@ def create_app(engine: Engine | None = None, replica_urls: list[str] | None = No
     if engine is not None:
         connect(app, engine)
     errors.install(app)
+    access_log.install()
     app.add_middleware(BodyLimit)
+    if get_settings().trusted_proxy_list:  # else X-Forwarded-For is nobody's word: limits count the real peer
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=get_settings().trusted_proxy_list)
     for module, prefix in ROUTERS:
         app.include_router(module.router, prefix=prefix)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

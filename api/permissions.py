@@ -1,7 +1,7 @@
 """Every endpoint's action in the permission matrix (geo.permissions), checked in one place for every request.
 
 `authorize` runs before each endpoint (an app-wide dependency): it finds the endpoint's entry in ROUTES,
-identifies the caller (bearer token, the map pages' cookie, or Open311's api_key), counts the request
+identifies the caller (bearer token, the map pages' cookie, or on Open311's routes only its api_key), counts the request
 against the caller's rate limit (429 beyond it) and refuses roles the matrix does not allow with 403. An endpoint missing from ROUTES is refused too (fail closed);
 tests/api/test_permissions.py checks that ROUTES names exactly the routers' endpoints. Scope (which
 objects) is then applied by the queries themselves (geo.scope).
@@ -34,6 +34,7 @@ ROUTES: dict[Callable, Rule] = {
     health.health: PUBLIC,
     auth.token: PUBLIC,
     auth.me: SIGNED_IN,
+    auth.logout: SIGNED_IN,
     locate.locate: A.read_boundaries,
     staff.list_staff: A.read_staff,
     staff.staff_points: A.read_staff,
@@ -83,6 +84,8 @@ ROUTES: dict[Callable, Rule] = {
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen}
+# Only GeoReport clients pass their token in the URL (`api_key`), where proxies and logs may keep it: nowhere else.
+OPEN311 = {open311.services, open311.list_requests, open311.create_request, open311.get_request}
 
 
 def authorize(request: Request, session: SessionDep, token: Annotated[str | None, Depends(bearer)],
@@ -92,6 +95,7 @@ def authorize(request: Request, session: SessionDep, token: Annotated[str | None
     rule = ROUTES.get(endpoint)
     if rule is None:
         raise Forbidden(msg("endpoint {name} has no entry in the permission matrix", name=endpoint.__name__))
+    key = key if endpoint in OPEN311 else None
     credential = (token or request.cookies.get(COOKIE) or key) if rule != PUBLIC else None
     if not credential:
         throttle.check_request(f"address:{client_address(request)}")

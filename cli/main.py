@@ -126,7 +126,8 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = None
         prepare_database()
     host, port = host or settings.host, port or settings.port
     out.print(t("wangge API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", host=host, port=port))
-    uvicorn.run("api.main:app", host=host, port=port, log_level="info")
+    # X-Forwarded-For is believed only from WANGGE_TRUSTED_PROXIES (api.main), never by uvicorn's default
+    uvicorn.run("api.main:app", host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @import_app.command("boundaries")
@@ -199,12 +200,59 @@ def user_add(name: Annotated[str, typer.Argument(help="Login name")],
     """Create an account."""
     from geo.accounts import create_user
 
-    if not password_stdin:
-        fail("pass --password-stdin and give the password on standard input")
-    password = sys.stdin.readline().rstrip("\n")
+    password = _password_from_stdin(password_stdin)
     with session_scope() as session:
         create_user(session, username=name, password=password, role=role.value, scope_code=scope, display_name=display_name)
     out.print(t("user {name} ({role}, scope {scope}) created", name=name, role=role.value, scope=scope or msg("all")))
+
+
+def _password_from_stdin(password_stdin: bool) -> str:
+    """The password given on standard input (never as an argument, where `ps` and shell history would keep it)."""
+    if not password_stdin:
+        fail("pass --password-stdin and give the password on standard input")
+    return sys.stdin.readline().rstrip("\n")
+
+
+@user_app.command("password")
+def user_password(name: Annotated[str, typer.Argument(help="Login name")],
+                  password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the new password from standard input")] = False) -> None:
+    """Give an account a new password; every token issued before stops working."""
+    from geo.accounts import set_password
+
+    password = _password_from_stdin(password_stdin)
+    with session_scope() as session:
+        set_password(session, name, password)
+    out.print(t("password of {name} changed; its earlier tokens are revoked", name=name))
+
+
+@user_app.command("disable")
+def user_disable(name: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Disable an account: it cannot log in, and every token issued to it stops working."""
+    from geo.accounts import set_active
+
+    with session_scope() as session:
+        set_active(session, name, False)
+    out.print(t("user {name} disabled; its tokens are revoked", name=name))
+
+
+@user_app.command("enable")
+def user_enable(name: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Enable a disabled account again (its old tokens stay revoked: it logs in anew)."""
+    from geo.accounts import set_active
+
+    with session_scope() as session:
+        set_active(session, name, True)
+    out.print(t("user {name} enabled", name=name))
+
+
+@user_app.command("delete")
+def user_delete(name: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Delete an account that nothing refers to (otherwise disable it)."""
+    from geo.accounts import delete_user
+
+    with session_scope() as session:
+        delete_user(session, name)
+    out.print(t("user {name} deleted", name=name))
 
 
 @seed_app.command("demo")

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cachetools import LRUCache
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from geo import throttle
@@ -17,6 +18,7 @@ from geo.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput
 from geo.i18n import msg
 from geo.models import Role, User
 from geo.scope import Scope, scope_for
+from geo.secretfile import read_or_create
 from geo.settings import get_settings
 from geo.versions import data_versions
 
@@ -39,12 +41,13 @@ def secret_key() -> str:
     settings = get_settings()
     if settings.secret_key:
         return settings.secret_key
-    path = settings.home / "secret_key"
-    if not path.exists():
-        settings.home.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return read_or_create(settings.home / "secret_key", lambda: secrets.token_urlsafe(48))
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    """A hash no password matches, verified for unknown accounts so they take as long as known ones."""
+    return _hasher().hash(secrets.token_urlsafe(32))
 
 
 def hash_password(password: str) -> str:
@@ -52,13 +55,29 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+def check_password(password: str, username: str, role: str) -> None:
+    """InvalidInput for a password too short, or (in production) too weak for an admin (zxcvbn score < 3)."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(msg("password too short: at least {min} characters", min=MIN_PASSWORD))
+    if get_settings().env == "production" and role == Role.admin and weak(password, username):
+        raise InvalidInput(msg("in production an admin's password must be strong: at least 12 characters, not a "
+                               "common word, name or pattern"))
+
+
+def weak(password: str, username: str = "") -> bool:
+    """Whether zxcvbn guesses the password easily (score below 3 of 4), or it is shorter than 12 or the demo's."""
+    from zxcvbn import zxcvbn
+
+    from geo.synth import DEMO_PASSWORD
+    return len(password) < 12 or password == DEMO_PASSWORD or zxcvbn(password, [username])["score"] < 3
+
+
 def create_user(session: Session, *, username: str, password: str, role: str, scope_code: str | None,
                 display_name: str | None = None) -> User:
     """Add an account; the scope must be an existing area (admins may have none)."""
     if Role.__members__.get(role) is None:
         raise InvalidInput(msg("unknown role {role!r}; one of {roles}", role=role, roles=", ".join(Role)))
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(msg("password too short: at least {min} characters", min=MIN_PASSWORD))
+    check_password(password, username, role)
     scope_for(session, role, scope_code)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(msg("user {username!r} already exists", username=username))
@@ -72,17 +91,20 @@ def create_user(session: Session, *, username: str, password: str, role: str, sc
 def authenticate(session: Session, username: str, password: str, source: str | None = None) -> User:
     """The active user with these credentials; AuthenticationFailed otherwise (same message either way).
 
-    RateLimited after too many failures for the account or the address `source` (geo.throttle), before
-    the password is even looked at, so guessing gains nothing.
+    RateLimited after too many failures (geo.throttle), before the password is even looked at, so guessing gains
+    nothing. An unknown or disabled account is verified against a dummy hash: it answers no sooner than a wrong
+    password for a real one, so timing tells nothing about which accounts exist.
     """
     throttle.check_login(username, source)
     user = session.scalar(select(User).where(User.username == username))
+    known = user is not None and user.active
     try:
-        if user is None or not user.active or not _hasher().verify(user.password_hash, password):
+        if not _hasher().verify(user.password_hash if known else _dummy_hash(), password) or not known:
             raise AuthenticationFailed(WRONG_LOGIN)
     except (VerificationError, InvalidHashError, AuthenticationFailed):
         throttle.login_failed(username, source)
         raise AuthenticationFailed(WRONG_LOGIN) from None
+    throttle.login_succeeded(username, source)
     return user
 
 
@@ -97,39 +119,97 @@ def require_admin(session: Session, username: str | None, password: str | None) 
 
 
 def issue_token(user: User) -> str:
-    """A signed token naming the user, valid for WANGGE_TOKEN_MINUTES."""
+    """A signed token naming the user by id and token version, valid for WANGGE_TOKEN_MINUTES."""
     now = datetime.now(UTC)
-    claims = {"sub": user.username, "iat": now, "exp": now + timedelta(minutes=get_settings().token_minutes)}
+    claims = {"sub": user.username, "uid": user.id, "ver": user.token_version, "iat": now,
+              "exp": now + timedelta(minutes=get_settings().token_minutes)}
     return jwt.encode(claims, secret_key(), algorithm=ALGORITHM)
 
 
-_accounts: LRUCache = LRUCache(maxsize=10_000)  # (username, users version) → the account's columns
+_accounts: LRUCache = LRUCache(maxsize=10_000)  # (user id, users version) → the account's columns
 _accounts_lock = Lock()
+CLAIMS = ["sub", "uid", "ver", "iat", "exp"]
 
 
-def user_for_token(session: Session, token: str) -> User:
-    """The active user a valid token names.
-
-    Every request asks this, so accounts are kept in memory per version of the users table (data_versions):
-    a disabled, changed or deleted account raises the version in its own transaction, and the next request
-    reads the account again. The kept copy joins the session without a query (merge with load=False)."""
+def _claims(token: str) -> dict:
+    """The claims of a token we signed, with every claim we issue present; AuthenticationFailed otherwise."""
     try:
-        claims = jwt.decode(token, secret_key(), algorithms=[ALGORITHM])
+        claims = jwt.decode(token, secret_key(), algorithms=[ALGORITHM], options={"require": CLAIMS})
     except jwt.ExpiredSignatureError:
         raise AuthenticationFailed(msg("token expired; log in again")) from None
     except jwt.InvalidTokenError:
         raise AuthenticationFailed(msg("invalid token")) from None
-    key = (claims.get("sub"), data_versions(session).users)
+    if not isinstance(claims["uid"], int) or not isinstance(claims["ver"], int):
+        raise AuthenticationFailed(msg("invalid token"))
+    return claims
+
+
+def user_for_token(session: Session, token: str) -> User:
+    """The active user a valid, unrevoked token names.
+
+    Every request asks this, so accounts are kept in memory per version of the users table (data_versions):
+    a disabled, changed or deleted account, or a raised token version, raises the users version in its own
+    transaction, and the next request reads the account again. The kept copy joins the session without a query
+    (merge with load=False)."""
+    claims = _claims(token)
+    key = (claims["uid"], data_versions(session).users)
     with _accounts_lock:
         kept = _accounts.get(key)
-    if kept is not None:
-        return session.merge(_detached(kept), load=False)
-    user = session.scalar(select(User).where(User.username == claims.get("sub")))
-    if user is None or not user.active:
-        raise AuthenticationFailed(msg("the account of this token no longer exists or is disabled"))
-    with _accounts_lock:
-        _accounts[key] = {column.key: getattr(user, column.key) for column in User.__table__.columns}
+    if kept is None:
+        user = session.get(User, claims["uid"])
+        if user is None or not user.active:
+            raise AuthenticationFailed(msg("the account of this token no longer exists or is disabled"))
+        kept = {column.key: getattr(user, column.key) for column in User.__table__.columns}
+        with _accounts_lock:
+            _accounts[key] = kept
+    else:
+        user = None
+    if kept["token_version"] != claims["ver"] or kept["username"] != claims["sub"]:
+        raise AuthenticationFailed(msg("this token was revoked (logged out, password changed or account disabled); "
+                                       "log in again"))
+    return user if user is not None else session.merge(_detached(kept), load=False)
+
+
+def revoke_tokens(session: Session, user: User) -> None:
+    """Every token issued to `user` before now stops working (logout, a new password, a disabled account)."""
+    user.token_version = (user.token_version or 0) + 1
+    session.flush()
+
+
+def _account(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise InvalidInput(msg("no user {username!r}", username=username))
     return user
+
+
+def set_password(session: Session, username: str, password: str) -> User:
+    """Give the account a new password; its earlier tokens are revoked."""
+    user = _account(session, username)
+    check_password(password, username, user.role)
+    user.password_hash = hash_password(password)
+    revoke_tokens(session, user)
+    return user
+
+
+def set_active(session: Session, username: str, active: bool) -> User:
+    """Disable (or enable again) an account; disabling revokes its tokens, and enabling does not bring them back."""
+    user = _account(session, username)
+    user.active = active
+    revoke_tokens(session, user)
+    return user
+
+
+def delete_user(session: Session, username: str) -> None:
+    """Remove an account (its tokens die with it); Conflict while cases or plans still name it: disable it then."""
+    user = _account(session, username)
+    try:
+        with session.begin_nested():
+            session.delete(user)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(msg("user {username!r} is still named by cases or plans; disable it instead",
+                           username=username)) from None
 
 
 def _detached(columns: dict) -> User:

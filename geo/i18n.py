@@ -129,6 +129,13 @@ ZH: dict[str, str] = {
     "password too short: at least {min} characters": "密码太短：至少 {min} 个字符",
     "user {username!r} already exists": "用户 {username!r} 已存在",
     "wrong username or password": "用户名或密码错误",
+    "in production an admin's password must be strong: at least 12 characters, not a common word, name or pattern":
+        "生产环境中管理员密码必须足够强：至少 12 个字符，且不能是常见单词、姓名或规律组合",
+    "this token was revoked (logged out, password changed or account disabled); log in again":
+        "该令牌已被吊销（已退出登录、已修改密码或账号已停用），请重新登录",
+    "no user {username!r}": "没有用户 {username!r}",
+    "user {username!r} is still named by cases or plans; disable it instead":
+        "用户 {username!r} 仍被案件或方案引用，请改为停用该账号",
     "token expired; log in again": "令牌已过期，请重新登录",
     "invalid token": "令牌无效",
     "the account of this token no longer exists or is disabled": "该令牌对应的账号已不存在或已停用",
@@ -317,6 +324,10 @@ ZH: dict[str, str] = {
     "fixed: {fix}": "已修复：{fix}",
     "error": "错误",
     "user {name} ({role}, scope {scope}) created": "已创建用户 {name}（{role}，范围 {scope}）",
+    "password of {name} changed; its earlier tokens are revoked": "已修改 {name} 的密码，其此前的令牌均已吊销",
+    "user {name} disabled; its tokens are revoked": "已停用用户 {name}，其令牌均已吊销",
+    "user {name} enabled": "已启用用户 {name}",
+    "user {name} deleted": "已删除用户 {name}",
     "pass --password-stdin and give the password on standard input": "请加 --password-stdin 并从标准输入提供密码",
     "{flag} {value!r}: use YYYY-MM-DD": "{flag} {value!r}：请使用 YYYY-MM-DD 格式",
     "unknown district {district}; one of {districts}": "未知区县 {district}；可选 {districts}",

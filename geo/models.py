@@ -233,6 +233,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # raised to revoke every token issued before (geo.accounts.revoke_tokens)
+    token_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
     __table_args__ = (
         CheckConstraint(_in("role", Role), name="ck_users_role"),
         CheckConstraint("role = 'admin' OR scope_code IS NOT NULL", name="ck_users_scope"),

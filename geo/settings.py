@@ -57,18 +57,28 @@ class Settings(BaseSettings):
                                      "our layers are shifted to match) or tianditu (needs tianditu_key).")
     tianditu_key: str | None = Field(default=None, description="Tianditu (天地图) browser key, for basemap=tianditu.")
     rate_limit: str = Field(default="1200/minute", description="Requests per account (or address, when anonymous).")
-    login_failures_per_user: str = Field(default="5/15 minutes", description="Failed logins before an account waits.")
+    login_failures_per_user: str = Field(default="5/15 minutes",
+                                         description="Failed logins of one account from one address before it waits.")
     login_failures_per_address: str = Field(default="30/15 minutes",
                                             description="Failed logins from one address before it waits.")
+    login_failures_per_account: str = Field(default="100/hour", description="Failed logins of one account from "
+                                            "addresses it never logged in from, before those wait.")
+    trusted_proxies: str = Field(default="", description="Comma-separated addresses of reverse proxies whose "
+                                 "X-Forwarded-For is believed; nobody's by default.")
     host: str = "127.0.0.1"
     port: int = 8000
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """WANGGE_TRUSTED_PROXIES as a list."""
+        return [a.strip() for a in self.trusted_proxies.split(",") if a.strip()]
 
     @property
     def replica_urls(self) -> list[str]:
         """DATABASE_REPLICA_URLS as a list."""
         return [u.strip() for u in self.database_replica_urls.split(",") if u.strip()]
 
-    @field_validator("rate_limit", "login_failures_per_user", "login_failures_per_address")
+    @field_validator("rate_limit", "login_failures_per_user", "login_failures_per_address", "login_failures_per_account")
     @classmethod
     def _a_rate(cls, value: str) -> str:
         """A rate as the `limits` library reads it, e.g. 1200/minute or 5/15 minutes."""

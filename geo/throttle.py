@@ -8,6 +8,7 @@ import math
 import time
 from functools import lru_cache
 
+from cachetools import LRUCache
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -30,16 +31,25 @@ def _retry_after(item: RateLimitItem, *keys: str) -> int:
     return max(1, math.ceil(reset_at - time.time()))
 
 
+# Addresses each account logged in from lately: a flood of failures from elsewhere does not lock them out.
+_known: LRUCache = LRUCache(maxsize=100_000)
+
+
 def _login_limits(username: str, source: str | None) -> list[tuple[RateLimitItem, str]]:
+    """The limits a login attempt counts against: this account from this address (tight), this address over every
+    account (guessing many accounts), and this account from every address it never logged in from (a guess
+    spread over many addresses). The rightful user from an address of their own is held by the first only."""
     settings = get_settings()
-    limits = [(_item(settings.login_failures_per_user), f"user:{username}")]
+    limits = [(_item(settings.login_failures_per_user), f"user:{username}|{source}")]
     if source:
         limits.append((_item(settings.login_failures_per_address), f"address:{source}"))
+    if (username, source) not in _known:
+        limits.append((_item(settings.login_failures_per_account), f"account:{username}"))
     return limits
 
 
 def check_login(username: str, source: str | None) -> None:
-    """RateLimited while this account, or this address, has failed to log in too often lately."""
+    """RateLimited while this account or this address has failed to log in too often lately (see _login_limits)."""
     for item, key in _login_limits(username, source):
         if not _limiter.test(item, "login", key):
             seconds = _retry_after(item, "login", key)
@@ -53,6 +63,11 @@ def login_failed(username: str, source: str | None) -> None:
         _limiter.hit(item, "login", key)
 
 
+def login_succeeded(username: str, source: str | None) -> None:
+    """Remember that the account's owner logs in from this address."""
+    _known[(username, source)] = True
+
+
 def check_request(caller: str) -> None:
     """Count one request of `caller` (an account or an address); RateLimited beyond WANGGE_RATE_LIMIT."""
     item = _item(get_settings().rate_limit)
@@ -63,5 +78,6 @@ def check_request(caller: str) -> None:
 
 
 def reset() -> None:
-    """Forget every count (tests, or an operator lifting a block)."""
+    """Forget every count and known address (tests, or an operator lifting a block)."""
     _storage.reset()
+    _known.clear()

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.deps import client_address, SessionDep, UserDep
+from api.deps import COOKIE, SessionDep, UserDep, client_address
 from geo import accounts
 from geo.settings import get_settings
 
@@ -37,3 +37,12 @@ def token(request: Request, session: SessionDep, form: Annotated[OAuth2PasswordR
 def me(user: UserDep) -> Me:
     """Who the token belongs to."""
     return Me(username=user.username, role=user.role, scope_code=user.scope_code, display_name=user.display_name)
+
+
+@router.post("/logout", status_code=204, response_class=Response)
+def logout(session: SessionDep, user: UserDep) -> Response:
+    """Revoke every token of this account (on every device), and drop the map pages' cookie."""
+    accounts.revoke_tokens(session, user)
+    response = Response(status_code=204)
+    response.delete_cookie(COOKIE, path="/")
+    return response

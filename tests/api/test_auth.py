@@ -54,11 +54,13 @@ def test_wrong_password_and_unknown_user(client, session, city):
 
 
 def test_bad_expired_and_orphaned_tokens(client, session, city):
-    create_user(session, username="wang", password=PASSWORD, role="admin", scope_code=None)
-    past = datetime.now(UTC) - timedelta(hours=1)
-    expired = jwt.encode({"sub": "wang", "exp": past}, secret_key(), algorithm=ALGORITHM)
-    forged = jwt.encode({"sub": "wang"}, "not-the-key-" + "y" * 32, algorithm=ALGORITHM)
-    ghost = jwt.encode({"sub": "ghost", "exp": datetime.now(UTC) + timedelta(hours=1)}, secret_key(), algorithm=ALGORITHM)
+    wang = create_user(session, username="wang", password=PASSWORD, role="admin", scope_code=None)
+    now = datetime.now(UTC)
+    claims = {"sub": "wang", "uid": wang.id, "ver": 0, "iat": now - timedelta(hours=2)}
+    expired = jwt.encode(claims | {"exp": now - timedelta(hours=1)}, secret_key(), algorithm=ALGORITHM)
+    forged = jwt.encode(claims | {"exp": now + timedelta(hours=1)}, "not-the-key-" + "y" * 32, algorithm=ALGORITHM)
+    ghost = jwt.encode(claims | {"sub": "ghost", "uid": wang.id + 999, "exp": now + timedelta(hours=1)}, secret_key(),
+                       algorithm=ALGORITHM)
     for token, message in ((expired, "expired"), (forged, "invalid token"), (ghost, "no longer exists"), ("garbage", "invalid")):
         r = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 401 and message in r.json()["detail"]
