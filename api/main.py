@@ -17,6 +17,7 @@ from api.body_limit import BodyLimit
 from api.permissions import authorize
 from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
                          plans, residents, staff, tiles)
+from geo import audit_anchor
 from geo.clock import run_round
 from geo.db import get_engine, make_engine, session_factory
 from geo.replicas import ReadRouter
@@ -44,6 +45,8 @@ async def deadline_watch(app: FastAPI) -> None:
 def _tick_once(app: FastAPI) -> None:
     with app.state.sessions.begin() as session:
         run_round(session)
+    with app.state.sessions() as session:  # after the commit: an anchor names only entries that exist
+        audit_anchor.anchor(session)
 
 
 def create_app(engine: Engine | None = None, replica_urls: list[str] | None = None) -> FastAPI:

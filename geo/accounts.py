@@ -18,7 +18,7 @@ from geo.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput
 from geo.i18n import msg
 from geo.models import Role, User
 from geo.scope import Scope, scope_for
-from geo.secretfile import read_or_create
+from geo.private_files import read_or_create
 from geo.settings import get_settings
 from geo.versions import data_versions
 

@@ -1,19 +1,27 @@
 """The audit log: who read personal data, unmasked it, moved a case or published boundaries, and when.
 
-Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE) and tamper-evident: each entry's hash
-covers its own fields and the previous entry's hash, so changing, removing or inserting a row
-anywhere but the end breaks the chain, which `verify` (and `wangge audit verify`) finds. Writers
-take a transaction-level advisory lock, so entries chain in commit order.
+Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE) and tamper-evident even to whoever owns the table
+or the whole database: each entry's hash is an HMAC-SHA256, keyed outside the database (from WANGGE_DATA_KEY,
+geo.crypto), over its own fields and the previous entry's hash. Without the key nobody can write an entry that
+verifies, so changing, removing or inserting one anywhere breaks the chain. What a chain alone cannot show is
+its end cut off: every round of the server (and `wangge cases tick`) anchors the newest entry outside the
+database (geo.audit_anchor), and `verify` also checks the chain still reaches every anchor. Writers take a
+transaction-level advisory lock, so entries chain in commit order.
 """
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from threading import Lock
+
+from cachetools import LRUCache
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo import crypto
 from geo.errors import InvalidInput
 from geo.i18n import msg
 from geo.query import check_page, optional_filters
@@ -23,10 +31,18 @@ GENESIS = "0" * 64
 MAX_LIMIT = 1000
 
 
-def _digest(prev_hash: str, id_: int, at: datetime, actor: str, role: str, action: str, obj: str, detail: dict) -> str:
-    canonical = json.dumps([prev_hash, id_, at.astimezone(UTC).isoformat(), actor, role, action, obj, detail],
-                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def canonical(prev_hash: str, id_: int, at: datetime, actor: str, role: str, action: str, obj: str,
+              detail: dict) -> bytes:
+    """The bytes an entry's hash covers."""
+    return json.dumps([prev_hash, id_, at.astimezone(UTC).isoformat(), actor, role, action, obj, detail],
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _digest(prev_hash: str, id_: int, at: datetime, actor: str, role: str, action: str, obj: str, detail: dict,
+            key: bytes | None = None) -> str:
+    """The entry's keyed hash (key: the audit key of geo.crypto)."""
+    return hmac.new(key or crypto.audit_key(), canonical(prev_hash, id_, at, actor, role, action, obj, detail),
+                    hashlib.sha256).hexdigest()
 
 
 def record(session: Session, actor: str, role: str, action: str, obj: str, detail: dict | None = None) -> int:
@@ -43,6 +59,31 @@ def record(session: Session, actor: str, role: str, action: str, obj: str, detai
     return id_
 
 
+_shown: LRUCache = LRUCache(maxsize=200_000)  # (actor, kind, id, day) already recorded by this process
+_shown_lock = Lock()
+
+
+def record_shown(session: Session, actor: str, role: str, kind: str, ids: list[int]) -> None:
+    """Record that personal data of `kind` (staff phones, reporters) with these ids was shown to `actor`.
+
+    Each actor–object pair is recorded once a day per process: these reads come with every map move and every
+    locate, and the log is to say who saw whose data, not to count map moves."""
+    day = datetime.now(UTC).date()
+    with _shown_lock:
+        new = sorted({i for i in ids if (actor, kind, i, day) not in _shown})
+        for i in new:
+            _shown[(actor, kind, i, day)] = True
+    if new:
+        record(session, actor, role, f"read_{kind}", f"{kind}:" + ",".join(map(str, new[:50])),
+               {"count": len(new), "ids": new})
+
+
+def forget_shown() -> None:
+    """Drop the memory of what was recorded today (tests: a rolled-back transaction takes its entries with it)."""
+    with _shown_lock:
+        _shown.clear()
+
+
 @dataclass
 class Verification:
     """The outcome of checking the chain: how many entries, and the first that does not fit (if any)."""
@@ -56,8 +97,10 @@ class Verification:
         return self.broken_at is None
 
 
-def verify(session: Session, batch: int = 10_000) -> Verification:
-    """Recompute every hash in order; the first mismatch, gap or broken link is reported."""
+def verify(session: Session, batch: int = 10_000, key: bytes | None = None) -> Verification:
+    """Recompute every hash in order; the first mismatch, gap or broken link is reported, then whether the chain
+    still reaches every anchor kept outside the database."""
+    key = key or crypto.audit_key()
     prev, expected_id, count, after = GENESIS, 1, 0, 0
     while True:
         rows = session.execute(text("SELECT id, at, actor, role, action, object, detail, prev_hash, hash FROM audit_log "
@@ -68,11 +111,13 @@ def verify(session: Session, batch: int = 10_000) -> Verification:
                 return Verification(count, r.id, f"entry {expected_id} is missing")
             if r.prev_hash != prev:
                 return Verification(count, r.id, "does not link to the entry before")
-            if _digest(prev, r.id, r.at, r.actor, r.role, r.action, r.object, r.detail) != r.hash:
+            if _digest(prev, r.id, r.at, r.actor, r.role, r.action, r.object, r.detail, key) != r.hash:
                 return Verification(count, r.id, "its content does not match its hash")
             prev, expected_id, after = r.hash, r.id + 1, r.id
         if len(rows) < batch:
-            return Verification(count)
+            break
+    from geo import audit_anchor
+    return audit_anchor.check(session, Verification(count))
 
 
 def entries(session: Session, *, actor: str | None = None, action: str | None = None, since: datetime | None = None,

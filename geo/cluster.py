@@ -8,6 +8,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -20,8 +21,14 @@ import psycopg
 from psycopg import sql
 
 from geo.errors import ClusterError
+from geo.private_files import write_private
 
 SERVER_USER = "postgres"
+# The service's own role: it owns its database's schema and nothing else, and is no superuser, so a flaw in the
+# service cannot read the server's files, run programs or reach other databases. Only the cluster itself (init,
+# extensions, databases, replicas) uses the superuser.
+SERVICE_ROLE = "wangge"
+REDACT = re.compile(r"(password=)\S+")
 
 
 def find_bindir() -> Path:
@@ -63,8 +70,8 @@ def _run(args: list[str], *, check: bool = True) -> subprocess.CompletedProcess:
     if _as_root():
         args = ["runuser", "-u", SERVER_USER, "--", *args]
     proc = subprocess.run(args, capture_output=True, text=True)
-    if check and proc.returncode != 0:
-        raise ClusterError(f"{' '.join(args)} failed:\n{proc.stdout}{proc.stderr}")
+    if check and proc.returncode != 0:  # never a password in the message: a conninfo may be among the arguments
+        raise ClusterError(REDACT.sub(r"\1***", f"{' '.join(args)} failed:\n{proc.stdout}{proc.stderr}"))
     return proc
 
 
@@ -93,9 +100,7 @@ class Cluster:
         return json.loads(self.state_file.read_text())
 
     def _save(self, state: dict) -> None:
-        self.home.mkdir(parents=True, exist_ok=True)
-        self.state_file.write_text(json.dumps(state, indent=2))
-        self.state_file.chmod(0o600)
+        write_private(self.state_file, json.dumps(state, indent=2))  # it holds the passwords
 
     def _choose_data_dir(self) -> Path:
         """`home/pgdata`, or a directory under /var/tmp when the postgres user cannot reach `home`."""
@@ -135,7 +140,8 @@ class Cluster:
         finally:
             pwfile.unlink(missing_ok=True)
         self._write_conf(data_dir)
-        self._save({"data_dir": str(data_dir), "bindir": str(bindir), "port": free_port(), "password": password})
+        self._save({"data_dir": str(data_dir), "bindir": str(bindir), "port": free_port(), "password": password,
+                    "service_password": secrets.token_hex(16)})
 
     def init_replica(self, primary: "Cluster") -> None:
         """Make this cluster a streaming replica of the running `primary` (pg_basebackup -R), on its own port."""
@@ -150,7 +156,8 @@ class Cluster:
         conninfo = f"host=127.0.0.1 port={source['port']} user=postgres password={source['password']}"
         _run([str(bindir / "pg_basebackup"), "-D", str(data_dir), "-d", conninfo, "-R", "-X", "stream", "-c", "fast"])
         self._save({"data_dir": str(data_dir), "bindir": str(bindir), "port": free_port(),
-                    "password": source["password"], "replica_of": source["port"]})
+                    "password": source["password"], "service_password": source["service_password"],
+                    "replica_of": source["port"]})
 
     def _write_conf(self, data_dir: Path) -> None:
         lines = [
@@ -187,6 +194,20 @@ class Cluster:
             self._save(st)
         _run([str(Path(st["bindir"]) / "pg_ctl"), "start", "-w", "-t", "60", "-D", st["data_dir"],
               "-o", f"-p {st['port']}", "-l", str(Path(st["data_dir"]) / "startup.log")])
+        if "replica_of" not in st:  # a replica is read-only: the role comes to it from its primary
+            self._ensure_service_role()
+
+    def _ensure_service_role(self) -> None:
+        """The service's role with the password of the state (made for clusters from before it had one)."""
+        st = self.state()
+        if "service_password" not in st:
+            st["service_password"] = secrets.token_hex(16)
+            self._save(st)
+        with self._admin() as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (SERVICE_ROLE,)).fetchone()
+            verb = "ALTER" if exists else "CREATE"
+            conn.execute(sql.SQL(verb + " ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+                                 "PASSWORD {}").format(sql.Identifier(SERVICE_ROLE), sql.Literal(st["service_password"])))
 
     def stop(self) -> None:
         """Stop the server if it runs."""
@@ -206,25 +227,56 @@ class Cluster:
         self.state_file.unlink(missing_ok=True)
 
     def url(self, dbname: str) -> str:
-        """SQLAlchemy URL of a database in this cluster."""
+        """SQLAlchemy URL of a database in this cluster, as the service's role."""
         st = self.state()
         if not st:
             raise ClusterError("The embedded cluster is not initialised: run `wangge db start`.")
-        return f"postgresql+psycopg://postgres:{st['password']}@127.0.0.1:{st['port']}/{dbname}"
+        return f"postgresql+psycopg://{SERVICE_ROLE}:{st['service_password']}@127.0.0.1:{st['port']}/{dbname}"
 
-    def _admin(self) -> psycopg.Connection:
+    def _admin(self, dbname: str = "postgres") -> psycopg.Connection:
         st = self.state()
         return psycopg.connect(host="127.0.0.1", port=st["port"], user="postgres", password=st["password"],
-                               dbname="postgres", autocommit=True)
+                               dbname=dbname, autocommit=True)
 
     def ensure_database(self, dbname: str) -> None:
-        """Create `dbname` when it does not exist."""
+        """Create `dbname` when it does not exist, owned by the service's role, with PostGIS (which only a
+        superuser may install); a database from before the service role is handed over to it."""
         with self._admin() as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
-            if not exists:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+            verb = "ALTER DATABASE {} OWNER TO {}" if exists else "CREATE DATABASE {} OWNER {}"
+            conn.execute(sql.SQL(verb).format(sql.Identifier(dbname), sql.Identifier(SERVICE_ROLE)))
+        with self._admin(dbname) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            conn.execute(sql.SQL("ALTER SCHEMA public OWNER TO {}").format(sql.Identifier(SERVICE_ROLE)))
+            conn.execute(HAND_OVER.replace("{role}", SERVICE_ROLE))
 
     def drop_database(self, dbname: str) -> None:
         """Drop `dbname` if it exists, disconnecting its sessions."""
         with self._admin() as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+
+
+# The tables, views, sequences and functions of `public` that are not PostGIS's own (extension members) and
+# belong to someone else (the superuser, before the service role existed) become the service role's.
+HAND_OVER = """
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT c.oid::regclass AS name, CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                  WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relowner <> '{role}'::regrole
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                             AND d.deptype IN ('e', 'a', 'i'))  -- PostGIS's, or a sequence its table brings along
+           ORDER BY c.relkind = 'S'
+  LOOP
+    EXECUTE format('ALTER %s %s OWNER TO {role}', r.kind, r.name);
+  END LOOP;
+  FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname = 'public' AND p.proowner <> '{role}'::regrole
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                             AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('ALTER ROUTINE %s OWNER TO {role}', r.name);
+  END LOOP;
+END $$"""

@@ -1,7 +1,8 @@
 """Personal data at rest: ID numbers and phones sealed with AES-256-GCM, found again by a keyed hash.
 
 One master key (WANGGE_DATA_KEY: 32 bytes, urlsafe base64; outside production generated once into
-WANGGE_HOME/data_key) gives two keys through HKDF: one encrypts, one computes the HMAC-SHA256 lookup
+WANGGE_HOME/data_key) gives three keys through HKDF: one encrypts, one keys the audit log's chain, one computes
+the HMAC-SHA256 lookup
 hash that lets "the resident with this ID number" be found (and kept unique) without decrypting
 anything. A sealed value is: version byte 1, 12-byte random nonce, ciphertext with its tag; the
 database never sees the key or a plaintext. The library is `cryptography` (pyca).
@@ -18,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from geo.private_files import read_or_create
 from geo.settings import get_settings
 
 VERSION = b"\x01"
@@ -28,12 +30,8 @@ def _master_key() -> bytes:
     settings = get_settings()
     if settings.data_key:
         return _decode_key(settings.data_key)
-    path = settings.home / "data_key"  # development only: production refuses to start without WANGGE_DATA_KEY
-    if not path.exists():
-        settings.home.mkdir(parents=True, exist_ok=True)
-        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-        path.chmod(0o600)
-    return _decode_key(path.read_text().strip())
+    # development only: production refuses to start without WANGGE_DATA_KEY
+    return _decode_key(read_or_create(settings.home / "data_key", new_key))
 
 
 def _decode_key(text: str) -> bytes:
@@ -43,11 +41,19 @@ def _decode_key(text: str) -> bytes:
     return key
 
 
+def _derive(info: bytes) -> bytes:
+    return HKDF(hashes.SHA256(), 32, salt=None, info=info).derive(_master_key())
+
+
 @lru_cache
 def _keys() -> tuple[AESGCM, bytes]:
-    master = _master_key()
-    derive = lambda info: HKDF(hashes.SHA256(), 32, salt=None, info=info).derive(master)  # noqa: E731
-    return AESGCM(derive(b"wangge personal data: encryption")), derive(b"wangge personal data: lookup")
+    return AESGCM(_derive(b"wangge personal data: encryption")), _derive(b"wangge personal data: lookup")
+
+
+@lru_cache
+def audit_key() -> bytes:
+    """The key of the audit log's chain (geo.audit): kept outside the database, so its owner cannot forge entries."""
+    return _derive(b"wangge audit chain")
 
 
 def seal(value: str | None) -> bytes | None:

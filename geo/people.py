@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from geo.models import Duty
 from geo import crypto
-from geo.privacy import staff_phone
+from geo.privacy import sees_whole_phone, staff_phone
 from geo.query import bbox_condition, check_page
 from geo.scope import Scope, like_pattern
 
@@ -91,3 +91,12 @@ def grid_staff_points(session: Session, scope: Scope, bbox, *, day: date | None 
                                           for s in r.staff]}}
                 for r in rows]
     return {"type": "FeatureCollection", "features": features}
+
+
+def whole_phones_shown(scope: Scope, staff: list[StaffOnDuty] | dict) -> list[int]:
+    """The ids of staff whose whole phone `staff` (a list, or grid_staff_points' GeoJSON) shows `scope`'s role."""
+    if isinstance(staff, dict):
+        rows = [(s["id"], s["duty"], s["phone"]) for f in staff["features"] for s in f["properties"]["staff"]]
+    else:
+        rows = [(s.staff_id, s.duty, s.phone) for s in staff]
+    return [i for i, duty, phone in rows if phone and sees_whole_phone(scope.role, duty)]

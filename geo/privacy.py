@@ -52,4 +52,9 @@ FULL_STAFF_PHONE: dict[Role, frozenset[Duty]] = {
 
 def staff_phone(viewer: Role, duty: str, phone: str | None) -> str | None:
     """A staff member's phone as `viewer` may see it: whole or masked (FULL_STAFF_PHONE)."""
-    return phone if Duty(duty) in FULL_STAFF_PHONE[Role(viewer)] else mask_phone(phone)
+    return phone if sees_whole_phone(viewer, duty) else mask_phone(phone)
+
+
+def sees_whole_phone(viewer: Role, duty: str) -> bool:
+    """Whether `viewer` sees the whole phone of staff on `duty` (reads of whole phones are audited)."""
+    return Duty(duty) in FULL_STAFF_PHONE[Role(viewer)]

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
                                             "addresses it never logged in from, before those wait.")
     trusted_proxies: str = Field(default="", description="Comma-separated addresses of reverse proxies whose "
                                  "X-Forwarded-For is believed; nobody's by default.")
+    audit_anchors: Path | None = Field(default=None, description="File the audit log's head is anchored in every "
+                                       "round (default home/audit_anchors); best on storage the database's "
+                                       "administrators cannot write.")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -9,7 +9,6 @@ they are. Reading a CSV back (rosters) takes the apostrophe off again: `restore`
 
 import csv
 import io
-import os
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +16,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
+
+from geo.private_files import write_private
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # UTF-8 with BOM: Excel in China opens it as UTF-8, not GB18030
@@ -87,20 +88,10 @@ def write_table(path: Path, header: list[str], rows: Iterable[list], title: str 
     from their first byte on."""
     path = Path(path)
     content = table_bytes(header, rows, "xlsx" if path.suffix.lower() == ".xlsx" else "csv", title)
-    write_file(path, content, private=private)
-
-
-def write_file(path: Path, content: bytes, *, private: bool = False) -> None:
-    """Write `content` to `path`; a private file is created 0600 (and made so if it existed) before any byte."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
-    try:
-        if private:
-            os.fchmod(fd, 0o600)
-        view = memoryview(content)
-        while view:  # os.write may write less than it was given
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
+    if private:
+        write_private(path, content)
+    else:
+        path.write_bytes(content)
 
 
 def plain(value):

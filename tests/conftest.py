@@ -103,15 +103,22 @@ def session(engine):
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_anchors(tmp_path, monkeypatch):
+    """Each test anchors the audit log in a file of its own: a rolled-back test's entries are gone afterwards."""
+    monkeypatch.setattr(get_settings(), "audit_anchors", tmp_path / "audit_anchors")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Each test starts with no requests or failed logins counted, and nothing kept in memory from an earlier
     (rolled back) test: tiles, the grid index, staff on duty, accounts."""
-    from geo import accounts, locate, throttle
+    from geo import accounts, audit, locate, throttle
     from geo.analytics.cache import TILES
     throttle.reset()
     TILES.clear()
     locate.forget()
     accounts.forget_accounts()
+    audit.forget_shown()
 
 
 @pytest.fixture
@@ -158,12 +165,13 @@ def login(client, session):
 
 
 @pytest.fixture
-def cli_database(cluster, monkeypatch):
+def cli_database(cluster, monkeypatch, tmp_path):
     """A separate, committed database for CLI tests, reached through DATABASE_URL like a user would."""
     if cluster is None:
         pytest.skip("CLI tests commit: they need the embedded test cluster")
     url = fresh_database(cluster, "wangge_cli")
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("WANGGE_AUDIT_ANCHORS", str(tmp_path / "audit_anchors"))  # the database is new: so are they
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     yield url

@@ -4,8 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ReadSessionDep, ScopeDep
+from api.deps import ReadSessionDep, ScopeDep, SessionDep, UserDep
 from api.params import IsoDate
+from geo import audit, people
 from geo import locate as geo_locate
 from geo.crs import ACCEPTED
 from geo.locate import Location
@@ -16,7 +17,9 @@ router = APIRouter(tags=["locate"])
 @router.get("/locate", responses={404: {"description": "Outside every grid by more than the snap distance"}})
 def locate(
     session: ReadSessionDep,
+    primary: SessionDep,
     scope: ScopeDep,
+    user: UserDep,
     lon: Annotated[float, Query(description="Longitude (or x in a projected crs)")],
     lat: Annotated[float, Query(description="Latitude (or y in a projected crs)")],
     crs: Annotated[str | None, Query(description=f"Coordinate system of lon/lat: {ACCEPTED}. Default wgs84.")] = None,
@@ -29,4 +32,7 @@ def locate(
     grid wins, then the lowest code, the others are `candidates`), or `nearest` with `distance_m`
     when the point lies outside every grid but within the snap distance (WANGGE_NEAREST_M).
     """
-    return geo_locate.locate(session, lon, lat, crs=crs, at=at, scope=scope)
+    found = geo_locate.locate(session, lon, lat, crs=crs, at=at, scope=scope)
+    # who saw whose number is written on the primary, whichever copy the answer was read from
+    audit.record_shown(primary, user.username, user.role, "staff_phones", people.whole_phones_shown(scope, found.staff))
+    return found

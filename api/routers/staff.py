@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import ScopeDep, SessionDep
+from api.deps import ScopeDep, SessionDep, UserDep
 from api.params import GEOJSON_RESPONSE, IsoDate
-from geo import people
+from geo import audit, people
 from geo.areas import parse_bbox
 from geo.people import StaffOnDuty
 
@@ -16,19 +16,21 @@ router = APIRouter(tags=["people"])
 
 @router.get("/staff")
 def list_staff(
-    session: SessionDep, scope: ScopeDep,
+    session: SessionDep, scope: ScopeDep, user: UserDep,
     area: Annotated[str | None, Query(description="Only staff of this grid or area code")] = None,
     on: Annotated[IsoDate | None, Query(description="Assignments in force on that day (default today)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[StaffOnDuty]:
     """Staff assignments you may see: grid leaders, grid workers, building heads, community and street staff."""
-    return people.staff_on_duty(session, scope, area_code=area, day=on, limit=limit, offset=offset)
+    found = people.staff_on_duty(session, scope, area_code=area, day=on, limit=limit, offset=offset)
+    audit.record_shown(session, user.username, user.role, "staff_phones", people.whole_phones_shown(scope, found))
+    return found
 
 
 @router.get("/staff/points", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
 def staff_points(
-    session: SessionDep, scope: ScopeDep,
+    session: SessionDep, scope: ScopeDep, user: UserDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat: only grids touching it")] = None,
     on: Annotated[IsoDate | None, Query(description="Assignments in force on that day (default today)")] = None,
     limit: Annotated[int, Query(ge=1, le=people.GRID_STAFF_MAX)] = people.GRID_STAFF_MAX,
@@ -38,5 +40,6 @@ def staff_points(
     Phones are whole or masked by your role: dispatching roles see office staff's work numbers,
     volunteers' private numbers only their community and grid colleagues; planners see none whole.
     """
-    return JSONResponse(people.grid_staff_points(session, scope, parse_bbox(bbox), day=on, limit=limit),
-                        media_type="application/geo+json")
+    found = people.grid_staff_points(session, scope, parse_bbox(bbox), day=on, limit=limit)
+    audit.record_shown(session, user.username, user.role, "staff_phones", people.whole_phones_shown(scope, found))
+    return JSONResponse(found, media_type="application/geo+json")

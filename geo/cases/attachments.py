@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from geo.errors import InvalidInput
 from geo.i18n import msg
+from geo.private_files import write_private
 from geo.settings import get_settings
 
 # Accepted types and the magic bytes their content must start with.
@@ -29,7 +30,7 @@ def store_attachment(session: Session, case_id: int, filename: str, content_type
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / digest
     if not path.exists():
-        path.write_bytes(content)
+        write_private(path, content)  # photos of people and homes: the service's own user only
     row = session.execute(text("INSERT INTO case_attachments (case_id, filename, content_type, size, sha256) "
                                "VALUES (:c, :f, :t, :s, :h) RETURNING id, filename, content_type, size, uploaded_at"),
                           {"c": case_id, "f": filename[:200], "t": content_type, "s": len(content), "h": digest})

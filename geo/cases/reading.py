@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from geo.cases.workflow import Actor, allowed_actions, visible_case
 from geo.categories import categories
 from geo.models import OPEN_STATUSES
-from geo import crypto
+from geo import audit, crypto
 from geo.privacy import mask_phone
 from geo.query import bbox_condition, check_page
 from geo.scope import like_pattern
@@ -49,10 +49,13 @@ def get_case(session: Session, case_id: int, actor: Actor) -> dict:
     view["history"] = [dict(e) for e in session.execute(text(
         "SELECT at, actor, action, from_status, to_status, note, data FROM case_events WHERE case_id = :id ORDER BY id"),
         {"id": case_id}).mappings()]
+    reporters = session.execute(text("SELECT id, name, phone_enc, channel, reported_at FROM case_reporters "
+                                     "WHERE case_id = :id ORDER BY id"), {"id": case_id}).all()
     view["reporters"] = [{"name": r.name, "phone": mask_phone(crypto.reveal(r.phone_enc)), "channel": r.channel,
-                          "reported_at": r.reported_at}
-                         for r in session.execute(text("SELECT name, phone_enc, channel, reported_at FROM case_reporters "
-                                                       "WHERE case_id = :id ORDER BY id"), {"id": case_id})]
+                          "reported_at": r.reported_at} for r in reporters]
+    if reporters:  # like residents: every read of who reported what is recorded
+        audit.record(session, actor.username, actor.role, "read_reporters", f"case:{case_id}",
+                     {"count": len(reporters), "ids": [r.id for r in reporters]})
     view["attachments"] = [dict(a) for a in session.execute(text(
         "SELECT id, filename, content_type, size, uploaded_at FROM case_attachments WHERE case_id = :id ORDER BY id"),
         {"id": case_id}).mappings()]

@@ -1,4 +1,5 @@
-"""Files only their owner may read (keys, the cluster's password), created so that no other user ever sees them.
+"""Files only their owner may read (keys, the cluster's password, exports of personal data, attachments), created
+so that no other user ever sees them.
 
 A file is written under a temporary name opened 0600 and then renamed or linked into place, so there is never a
 moment when it exists with wider permissions or half written; two processes creating the same key at once agree
@@ -13,20 +14,22 @@ from pathlib import Path
 PRIVATE = 0o600
 
 
-def _temporary(path: Path, content: str) -> Path:
+def _temporary(path: Path, content: str | bytes) -> Path:
     """`content` in a new 0600 file beside `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
     try:
-        os.write(fd, content.encode())
+        view = memoryview(content.encode() if isinstance(content, str) else content)
+        while view:  # os.write may write less than it was given
+            view = view[os.write(fd, view):]
         os.fsync(fd)
     finally:
         os.close(fd)
     return tmp
 
 
-def write_private(path: Path, content: str) -> None:
+def write_private(path: Path, content: str | bytes) -> None:
     """Replace `path` with `content`, readable by its owner only."""
     tmp = _temporary(Path(path), content)
     os.replace(tmp, path)
