@@ -34,6 +34,20 @@ err = Console(stderr=True)
 out = Console()
 
 
+@app.callback()
+def _settings_first() -> None:
+    """Read the settings before any command, so a bad one is a message and exit 2, not a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        for problem in exc.errors():
+            where = ".".join(str(p) for p in problem["loc"]) or "settings"
+            err.print(f"[bold red]error:[/] {where}: {problem['msg'].removeprefix('Value error, ')}", highlight=False)
+        raise typer.Exit(2) from None
+
+
 def t(template: str, **params) -> str:
     """A message in the language of WANGGE_LANG (Chinese unless set to en)."""
     return render(msg(template, **params), get_settings().lang)
@@ -491,14 +505,19 @@ app.add_typer(keys_app, name="keys")
 
 
 @keys_app.command("new")
-def keys_new() -> None:
-    """Print a fresh WANGGE_SECRET_KEY (token signing) and WANGGE_DATA_KEY (personal data at rest) to put in the
-    environment; keep the data key safe: without it sealed ID numbers and phones cannot be read again."""
+def keys_new(file: Annotated[Path, typer.Argument(help="Environment file to create (mode 600), e.g. /etc/wangge/keys.env")]) -> None:
+    """Write a fresh WANGGE_SECRET_KEY (token signing) and WANGGE_DATA_KEY (personal data at rest, the audit chain) to
+    a new file only its owner may read; nothing secret is printed. Keep the data key safe: without it sealed ID
+    numbers and phones cannot be read again and the audit log cannot be verified."""
     import secrets
 
     from geo.crypto import new_key
+    from geo.private_files import write_private
 
-    typer.echo(f"WANGGE_SECRET_KEY={secrets.token_urlsafe(48)}\nWANGGE_DATA_KEY={new_key()}")
+    if file.exists():
+        fail("{path} exists: keys are never overwritten (the data key in it may be the only one)", path=file)
+    write_private(file, f"WANGGE_SECRET_KEY={secrets.token_urlsafe(48)}\nWANGGE_DATA_KEY={new_key()}\n")
+    out.print(t("keys written to {path} (readable by you only); load it into the service's environment", path=file))
 
 
 audit_app = typer.Typer(help="The audit log: append-only, chained by hashes.", no_args_is_help=True)

@@ -55,6 +55,14 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+def password_matches(user: User, password: str) -> bool:
+    """Whether `password` is the account's (no counting, no limits: for checks of the accounts themselves)."""
+    try:
+        return _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def check_password(password: str, username: str, role: str) -> None:
     """InvalidInput for a password too short, or (in production) too weak for an admin (zxcvbn score < 3)."""
     if len(password) < MIN_PASSWORD:

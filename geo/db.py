@@ -64,6 +64,10 @@ def prepare_database(settings: Settings | None = None) -> Engine:
     engine = get_engine()
     if migrate.pending(engine):
         migrate.upgrade(engine)
+    if settings.env == "production":
+        from geo import production
+        with Session(engine) as session:
+            production.check(session)
     return engine
 
 

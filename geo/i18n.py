@@ -134,6 +134,10 @@ ZH: dict[str, str] = {
     "this token was revoked (logged out, password changed or account disabled); log in again":
         "该令牌已被吊销（已退出登录、已修改密码或账号已停用），请重新登录",
     "no user {username!r}": "没有用户 {username!r}",
+    "in production the service must not connect as a superuser: give DATABASE_URL a role that owns only its schema "
+    "(docs/security.md)": "生产环境中服务不得以超级用户连接数据库：请为 DATABASE_URL 使用只拥有本库模式的角色（见 docs/security.md）",
+    "in production no admin may keep the demo password; change it first with `wangge user password NAME "
+    "--password-stdin`: {names}": "生产环境中管理员不得沿用演示密码，请先用 `wangge user password 用户名 --password-stdin` 修改：{names}",
     "user {username!r} is still named by cases or plans; disable it instead":
         "用户 {username!r} 仍被案件或方案引用，请改为停用该账号",
     "token expired; log in again": "令牌已过期，请重新登录",
@@ -328,6 +332,10 @@ ZH: dict[str, str] = {
     "user {name} disabled; its tokens are revoked": "已停用用户 {name}，其令牌均已吊销",
     "user {name} enabled": "已启用用户 {name}",
     "user {name} deleted": "已删除用户 {name}",
+    "{path} exists: keys are never overwritten (the data key in it may be the only one)":
+        "{path} 已存在：密钥文件不会被覆盖（其中的数据密钥可能是唯一的一份）",
+    "keys written to {path} (readable by you only); load it into the service's environment":
+        "密钥已写入 {path}（仅你本人可读），请将其载入服务的运行环境",
     "pass --password-stdin and give the password on standard input": "请加 --password-stdin 并从标准输入提供密码",
     "{flag} {value!r}: use YYYY-MM-DD": "{flag} {value!r}：请使用 YYYY-MM-DD 格式",
     "unknown district {district}; one of {districts}": "未知区县 {district}；可选 {districts}",

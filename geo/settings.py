@@ -14,7 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 class Settings(BaseSettings):
     """Service settings; every field can be set as WANGGE_<NAME> in the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="WANGGE_", extra="ignore")
+    # hide_input_in_errors: a refused setting is named, never echoed (it may be a key)
+    model_config = SettingsConfigDict(env_prefix="WANGGE_", extra="ignore", hide_input_in_errors=True)
 
     database_url: str | None = Field(
         default=None,
@@ -97,8 +98,11 @@ class Settings(BaseSettings):
             if missing:
                 raise ValueError(f"WANGGE_ENV=production needs {' and '.join(missing)}: secrets are never generated "
                                  "or defaulted in production")
-            if len(self.secret_key) < 32:
-                raise ValueError("WANGGE_SECRET_KEY must be at least 32 characters")
+            if weak_secret(self.secret_key):
+                raise ValueError("WANGGE_SECRET_KEY is too weak for production: use 32 or more random characters "
+                                 "(`wangge keys new`)")
+            if weak_data_key(self.data_key):
+                raise ValueError("WANGGE_DATA_KEY is not 32 random bytes in urlsafe base64 (`wangge keys new`)")
         return self
 
     @model_validator(mode="after")
@@ -107,6 +111,24 @@ class Settings(BaseSettings):
         if self.basemap == "tianditu" and not self.tianditu_key:
             raise ValueError("WANGGE_BASEMAP=tianditu needs WANGGE_TIANDITU_KEY")
         return self
+
+
+def weak_secret(key: str) -> bool:
+    """Shorter than 32 characters, or fewer than 10^30 guesses (~100 bits) by zxcvbn's estimate: 32 random hex
+    characters give 10^32, a key made of a word and repeats far fewer."""
+    from zxcvbn import zxcvbn
+    return len(key) < 32 or zxcvbn(key[:100])["guesses_log10"] < 30
+
+
+def weak_data_key(key: str) -> bool:
+    """Not 32 bytes of urlsafe base64, or too few distinct bytes to have come from a random source."""
+    import base64
+    import binascii
+    try:
+        raw = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    except (binascii.Error, ValueError):
+        return True
+    return len(raw) != 32 or len(set(raw)) < 16
 
 
 @lru_cache

@@ -1,5 +1,7 @@
 """Personal data at rest: the raw tables hold no ID number or phone in clear; the keyed hash finds them."""
 
+import secrets
+
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import text
@@ -55,6 +57,11 @@ def test_the_migration_seals_what_was_there_and_opens_it_on_the_way_down(cluster
 def test_production_needs_its_secrets():
     with pytest.raises(ValidationError, match="WANGGE_SECRET_KEY and WANGGE_DATA_KEY"):
         Settings(env="production", secret_key=None, data_key=None)
-    with pytest.raises(ValidationError, match="at least 32"):
+    with pytest.raises(ValidationError, match="32 or more"):
         Settings(env="production", secret_key="short", data_key=crypto.new_key())
-    assert Settings(env="production", secret_key="k" * 40, data_key=crypto.new_key()).env == "production"
+    assert Settings(env="production", secret_key=secrets.token_urlsafe(48), data_key=crypto.new_key()).env == "production"
+    for weak in ("k" * 40, "test-secret-key-" + "x" * 32):
+        with pytest.raises(ValueError, match="too weak"):
+            Settings(env="production", secret_key=weak, data_key=crypto.new_key())
+    with pytest.raises(ValueError, match="32 random bytes"):
+        Settings(env="production", secret_key=secrets.token_urlsafe(48), data_key="A" * 43)

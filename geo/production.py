@@ -1,0 +1,29 @@
+"""What production refuses to run with, beyond its settings (geo.settings): a superuser connection, and admin
+accounts whose password is the demo's or otherwise weak enough to guess."""
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from geo.errors import ClusterError
+from geo.i18n import msg
+from geo.models import Role, User
+
+
+def check(session: Session) -> None:
+    """ClusterError naming what is unsafe; nothing when all is well."""
+    if session.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+        raise ClusterError(msg("in production the service must not connect as a superuser: give DATABASE_URL a role "
+                               "that owns only its schema (docs/security.md)"))
+    demo = _demo_admins(session)
+    if demo:
+        raise ClusterError(msg("in production no admin may keep the demo password; change it first with "
+                               "`wangge user password NAME --password-stdin`: {names}", names=", ".join(demo)))
+
+
+def _demo_admins(session: Session) -> list[str]:
+    """Active admins whose password is the demo's."""
+    from geo.accounts import password_matches
+    from geo.synth import DEMO_PASSWORD
+
+    admins = session.scalars(select(User).where(User.role == Role.admin, User.active))
+    return [user.username for user in admins if password_matches(user, DEMO_PASSWORD)]
