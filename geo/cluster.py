@@ -233,6 +233,12 @@ class Cluster:
             raise ClusterError("The embedded cluster is not initialised: run `wangge db start`.")
         return f"postgresql+psycopg://{SERVICE_ROLE}:{st['service_password']}@127.0.0.1:{st['port']}/{dbname}"
 
+    def admin_url(self, dbname: str) -> str:
+        """SQLAlchemy URL of a database in this cluster as its superuser: for the cluster's own chores (and tests
+        that pause a replica), never for the service."""
+        st = self.state()
+        return f"postgresql+psycopg://postgres:{st['password']}@127.0.0.1:{st['port']}/{dbname}"
+
     def _admin(self, dbname: str = "postgres") -> psycopg.Connection:
         st = self.state()
         return psycopg.connect(host="127.0.0.1", port=st["port"], user="postgres", password=st["password"],

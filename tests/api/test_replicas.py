@@ -82,7 +82,8 @@ def test_reads_go_to_the_replica_and_writers_read_their_writes(pair):
     with TestClient(app) as client:
         writer, reader = token(client, "writer"), token(client, "reader")
         before = grids_seen(client, reader)
-        with replica_engine.connect() as conn:  # hold the replica back: what it serves is now visibly stale
+        pausing = db.make_engine(replica.admin_url("wangge"))  # only a superuser may pause replay
+        with pausing.connect() as conn:  # hold the replica back: what it serves is now visibly stale
             conn.execute(text("SELECT pg_wal_replay_pause()"))
         app.state.reads.max_lag_s = 3600
         r = client.post("/api/v1/cases", headers=writer, json={"category": "env_garbage", "lon": 116.41, "lat": 39.95})
@@ -95,8 +96,9 @@ def test_reads_go_to_the_replica_and_writers_read_their_writes(pair):
         app.state.reads.max_lag_s = 0.2  # now the paused replica is too far behind for anyone
         time.sleep(0.5)
         assert client.get(f"/api/v1/grids/{A1}", headers=reader).json()["properties"]["name"] == "renamed"
-        with replica_engine.connect() as conn:
+        with pausing.connect() as conn:
             conn.execute(text("SELECT pg_wal_replay_resume()"))
+        pausing.dispose()
         app.state.reads.max_lag_s = 5
         wait_for(lambda: client.get(f"/api/v1/grids/{A1}", headers=reader).json()["properties"]["name"] == "renamed")
         assert app.state.reads.engine_for("user:reader") is app.state.reads.replicas[0]

@@ -100,8 +100,7 @@ def superuser_session(cluster):
     """A session on the test database as the cluster's superuser (what the service no longer uses)."""
     if cluster is None:
         pytest.skip("needs the embedded test cluster")
-    st = cluster.state()
-    engine = create_engine(f"postgresql+psycopg://postgres:{st['password']}@127.0.0.1:{st['port']}/wangge_test")
+    engine = create_engine(cluster.admin_url("wangge_test"))
     with Session(engine) as s:
         yield s
     engine.dispose()
