@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     login_failures_per_user: str = Field(default="5/15 minutes", description="Failed logins before an account waits.")
     login_failures_per_address: str = Field(default="30/15 minutes",
                                             description="Failed logins from one address before it waits.")
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+", description="Where users reach the "
+                                   "service, e.g. https://wangge.example.gov.cn; with https:// the login cookie is Secure.")
     host: str = "127.0.0.1"
     port: int = 8000
 
