@@ -16,6 +16,7 @@ from api.body_limit import BodyLimit
 from api.permissions import authorize
 from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
                          plans, residents, staff, tiles)
+from api.security_headers import SecurityHeaders
 from geo.clock import run_round
 from geo.db import get_engine, make_engine, session_factory
 from geo.replicas import ReadRouter
@@ -72,6 +73,7 @@ def create_app(engine: Engine | None = None, replica_urls: list[str] | None = No
         connect(app, engine)
     errors.install(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
     for module, prefix in ROUTERS:
         app.include_router(module.router, prefix=prefix)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
