@@ -34,7 +34,8 @@ window.wanggeUtil.start((leafletMap, C) => {
 
   function showGrid(code) {
     fetchJson('/api/v1/grids/' + seg(code)).then(f => {
-      L.geoJSON(f, {style: {color: '#2171b5', weight: 3, fillOpacity: 0.1}}).addTo(map)
+      // not interactive: drawn over the case marker, it would take the marker's clicks
+      L.geoJSON(f, {style: {color: '#2171b5', weight: 3, fillOpacity: 0.1}, interactive: false}).addTo(map)
         .bindTooltip(h('span', null, f.properties.name), {permanent: true, direction: 'top', className: 'grid-name'});
       W.grid = true;
     });

@@ -14,7 +14,8 @@ window.wanggeUtil.start((leafletMap, C) => {
       if (mine) show('grid-name', f.properties.name); else W.neighbours += 1;
       L.geoJSON(f, {style: mine ? {color: '#08519c', weight: 4, fillOpacity: 0.08}
                                 : {color: '#777', weight: 1, dashArray: '4', fillOpacity: 0}})
-        .bindTooltip(() => h('span', null, f.properties.name)).addTo(map);
+        .bindTooltip(() => h('span', null, f.properties.name)).addTo(map)
+        .bringToBack();  // under the buildings and cases, whichever arrives first: they take the clicks and hovers
     }
   });
   fetchJson('/api/v1/buildings?grid=' + seg(code)).then(fc => {

@@ -70,11 +70,11 @@ def amap_server(server, cluster, tmp_path_factory):
 
 
 @contextmanager
-def serve(url: str, home: Path, **env):
-    """uvicorn on a free port over the database at `url`; yields the base URL."""
+def serve(url: str, home: Path, app: str = "api.main:app", **env):
+    """uvicorn serving `app` on a free port over the database at `url`; yields the base URL."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "WANGGE_HOME": str(home), "WANGGE_TICK_SECONDS": "0", **env}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"],
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"],
                             env=env, cwd=Path(__file__).resolve().parents[2])
     base = f"http://127.0.0.1:{port}"
     try:
