@@ -70,10 +70,10 @@ window.wanggeAnalysis = function (map, C, W, onGrids) {
   }
 
   // The early-warning list: the week's unusual grids and categories; a click goes to the grid.
-  const warningsBox = L.control({position: 'bottomleft'});
+  // bottom left, beside the legend; on a phone there is room only top left, under the period
+  const warningsBox = L.control({position: window.wanggeUtil.narrow() ? 'topleft' : 'bottomleft'});
   warningsBox.onAdd = () => { const d = L.DomUtil.create('div', 'wangge-kpis wangge-warnings'); d.id = 'warnings';
                               L.DomEvent.disableClickPropagation(d); return d; };
-  warningsBox.addTo(map);
   function loadWarnings() {
     const day = windowEnd().toLocaleDateString('sv-SE', {timeZone: 'Asia/Shanghai'});  // YYYY-MM-DD in Beijing
     return fetchJson('/api/v1/analytics/warnings?on=' + day).then(found => {
@@ -109,6 +109,7 @@ window.wanggeAnalysis = function (map, C, W, onGrids) {
     return d;
   };
   control.addTo(map);
+  warningsBox.addTo(map);  // after the period: under it when both are top left
   const showEnd = () => { document.getElementById('window-end').textContent =
     windowEnd().toLocaleDateString('zh-CN', {timeZone: 'Asia/Shanghai'}); };
   showEnd();

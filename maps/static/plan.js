@@ -84,7 +84,7 @@ window.wanggeUtil.start((leafletMap, C) => {
                                                                             className: 'moved-building'})
           .bindTooltip(tip(b.name + ': ' + b.from.slice(-3) + ' → ' + (b.to ? b.to.slice(-3) : '–'))).addTo(moved));
         if (!W.fitted && plan.features.length) {
-          map.fitBounds(grids.getBounds(), {animate: false});
+          window.wanggeUtil.fit(map, grids.getBounds(), {animate: false});
           W.fitted = true;
           loadBuildings(grids.getBounds());
         }

@@ -61,6 +61,13 @@ window.wanggeUtil = (function () {
   const nodes = children => children.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false)
     .map(c => (c instanceof Node ? c : String(c)));
 
+  // Whether the screen is a phone's (pages.css's breakpoint): controls collapse, the panel becomes a bottom sheet.
+  const narrow = () => window.matchMedia('(max-width: 600px)').matches;
+
+  // Fit the map to bounds; on a phone the panel is a sheet over the lower 42% of the map (pages.css): above it.
+  const fit = (map, bounds, options) => map.fitBounds(bounds, Object.assign({paddingBottomRight:
+    narrow() && document.getElementById('case-panel') ? [0, Math.round(window.innerHeight * 0.42)] : [0, 0]}, options));
+
   // The basemap's attribution as Leaflet wants it (HTML), its text and link escaped.
   const attribution = b => b.attribution_url
     ? '<a href="' + esc(b.attribution_url) + '">' + esc(b.attribution) + '</a>' : esc(b.attribution);
@@ -75,7 +82,7 @@ window.wanggeUtil = (function () {
       }
     }
     L.control.scale().addTo(map);
-    map.fitBounds(V.bounds);
+    fit(map, V.bounds);
     return map;
   }
 
@@ -93,8 +100,7 @@ window.wanggeUtil = (function () {
       window.wangge = Object.assign({map: map}, state);
       return [map, labels, window.wangge];
     },
-    // Whether the screen is a phone's: controls collapse and panels shrink.
-    narrow: () => window.matchMedia('(max-width: 600px)').matches,
+    narrow, fit,
     // The URL template of one of our vector tile layers, in the datum the page's basemap is drawn in.
     tiles: layer => '/tiles/' + layer + '/{z}/{x}/{y}.mvt' +
       (window.wangge && window.wangge.map.options.crs === L.CRS.GCJ02 ? '?datum=gcj02' : ''),

@@ -14,7 +14,7 @@ import pytest
 from geo.accounts import create_user
 from tests.city import A1, A2, COMM_A, COMM_B
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, browser, filled_database, login, screen_point, serve  # noqa: F401
+from tests.e2e.conftest import ARTIFACTS, filled_database, login, screen_point, serve
 from tests.security.hostile import (HOSTILE, IMG, SHORT, hostile, hostile_categories_csv, import_hostile_city,
                                     import_hostile_rosters, report_hostile_cases)
 
@@ -72,7 +72,7 @@ def site(cluster, tmp_path_factory):
 
 
 @pytest.fixture
-def watched(browser):  # noqa: F811
+def watched(browser):
     """A Chinese desktop page that records dialogs, CSP violations, script errors and each document's CSP."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.add_init_script(WATCH)
