@@ -103,7 +103,7 @@ def page_actor(request: Request, session: SessionDep) -> Actor | None:
 PageActor = Annotated[Actor | None, Depends(page_actor)]
 
 
-def _render(request: Request, actor: Actor | None, build) -> Response:
+def _page_or_login(request: Request, actor: Actor | None, build) -> Response:
     """The page `build(lang)` makes, or a redirect to the login form that comes back here."""
     if actor is None:
         target = str(request.url.path) + ("?" + request.url.query if request.url.query else "")
@@ -115,28 +115,28 @@ def _render(request: Request, actor: Actor | None, build) -> Response:
 def command_center_page(request: Request, session: SessionDep, actor: PageActor,
                         days: Annotated[int, Query(description="Heat map period: 7, 30, 90 or 365 days")] = 30):
     """The command center: your whole scope, boundaries coloured by open or overdue cases, open cases, staff, heat, KPIs."""
-    return _render(request, actor, lambda lang: command_center(session, actor.scope, lang, days))
+    return _page_or_login(request, actor, lambda lang: command_center(session, actor.scope, lang, days))
 
 
 @router.get("/cases/{case_id:int}", response_class=HTMLResponse)
 def case_screen(request: Request, session: SessionDep, actor: PageActor, case_id: int):
     """One case: on the map in its grid, with the grid's staff and the case's history."""
-    return _render(request, actor, lambda lang: case_page(session, case_id, actor, lang))
+    return _page_or_login(request, actor, lambda lang: case_page(session, case_id, actor, lang))
 
 
 @router.get("/grids/{code}", response_class=HTMLResponse)
 def grid_screen(request: Request, session: SessionDep, actor: PageActor, code: str):
     """One grid: its buildings and households, staff on duty, open cases and neighbouring grids."""
-    return _render(request, actor, lambda lang: grid_page(session, code, actor.scope, lang))
+    return _page_or_login(request, actor, lambda lang: grid_page(session, code, actor.scope, lang))
 
 
 @router.get("/dispatch", response_class=HTMLResponse)
 def dispatch_screen(request: Request, session: SessionDep, actor: PageActor):
     """Place a case by clicking, see which grid and who would receive it, then register it."""
-    return _render(request, actor, lambda lang: dispatch_page(session, actor.scope, lang))
+    return _page_or_login(request, actor, lambda lang: dispatch_page(session, actor.scope, lang))
 
 
 @router.get("/plans/{plan_id:int}", response_class=HTMLResponse)
 def plan_screen(request: Request, session: SessionDep, actor: PageActor, plan_id: int):
     """One boundary plan: its grids over those in force, problems, impact, and the drawing tools."""
-    return _render(request, actor, lambda lang: plan_page(session, plan_id, actor, lang))
+    return _page_or_login(request, actor, lambda lang: plan_page(session, plan_id, actor, lang))

@@ -6,8 +6,10 @@ import re
 import pytest
 from pydantic import ValidationError
 
+from geo.accounts import create_user
 from geo.settings import Settings, get_settings
 from maps.basemaps import basemap, tile_origins
+from tests.conftest import PASSWORD
 from tests.security.html import Tags, runnable
 
 CONFIG = re.compile(r'<script type="application/json" id="page-config">(.*?)</script>', re.S)
@@ -107,8 +109,6 @@ def test_login_form_is_chinese_by_default_and_fits_a_phone(client, monkeypatch):
 
 
 def test_login_cookie_is_secure_behind_https(client, session, monkeypatch):
-    from geo.accounts import create_user
-    from tests.conftest import PASSWORD
     create_user(session, username="cookie-user", password=PASSWORD, role="admin", scope_code=None)
     form = {"username": "cookie-user", "password": PASSWORD}
     plain = client.post("/maps/login", data=form, follow_redirects=False).headers["set-cookie"]

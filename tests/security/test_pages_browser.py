@@ -115,7 +115,7 @@ def tooltip_shows(page, text: str) -> None:
 
 def test_the_csp_blocks_inline_script_and_the_watch_sees_it(site, watched):
     """The detector works: an inline script added to a page is refused, and the violation is recorded."""
-    page, seen = watched
+    page, _ = watched
     page.goto(site.base + "/maps/login")
     page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
                   " document.body.append(s); }")
