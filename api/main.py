@@ -17,6 +17,7 @@ from api.body_limit import BodyLimit
 from api.permissions import authorize
 from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
                          plans, residents, staff, tiles)
+from api.security_headers import SecurityHeaders
 from geo import audit_anchor
 from geo.clock import run_round
 from geo.db import get_engine, make_engine, session_factory
@@ -79,6 +80,7 @@ def create_app(engine: Engine | None = None, replica_urls: list[str] | None = No
     app.add_middleware(BodyLimit)
     if get_settings().trusted_proxy_list:  # else X-Forwarded-For is nobody's word: limits count the real peer
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=get_settings().trusted_proxy_list)
+    app.add_middleware(SecurityHeaders)
     for module, prefix in ROUTERS:
         app.include_router(module.router, prefix=prefix)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

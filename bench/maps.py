@@ -79,9 +79,9 @@ def render_times(browser, url: str, first: str, done: str, cookies=None, runs: i
         page = context.new_page()
         t0 = time.perf_counter()
         page.goto(url, wait_until="commit")
-        page.wait_for_function(first, timeout=600_000, polling=50)
+        page.wait_for_function(f"() => ({first})", timeout=600_000, polling=50)
         firsts.append(time.perf_counter() - t0)
-        page.wait_for_function(done, timeout=600_000, polling=50)
+        page.wait_for_function(f"() => ({done})", timeout=600_000, polling=50)
         dones.append(time.perf_counter() - t0)
         transferred.append(page.evaluate("performance.getEntriesByType('navigation').concat("
                                          "performance.getEntriesByType('resource'))"
@@ -97,10 +97,10 @@ def heat_time(browser, base: str, cookies) -> tuple[float, int, int]:
     context.add_cookies(cookies)
     page = context.new_page()
     page.goto(base + "/maps/command-center")
-    page.wait_for_function("window.wangge && window.wangge.settled()", timeout=600_000, polling=50)
+    page.wait_for_function("() => window.wangge && window.wangge.settled()", timeout=600_000, polling=50)
     t0 = time.perf_counter()
     page.select_option("#heat-days", str(HEAT_DAYS))
-    page.wait_for_function("window.wangge.heatTotal > 0", timeout=600_000, polling=20)
+    page.wait_for_function("() => window.wangge.heatTotal > 0", timeout=600_000, polling=20)
     seconds = time.perf_counter() - t0
     cells, total = page.evaluate("[window.wangge.heatPoints, window.wangge.heatTotal]")
     context.close()

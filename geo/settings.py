@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     audit_anchors: Path | None = Field(default=None, description="File the audit log's head is anchored in every "
                                        "round (default home/audit_anchors); best on storage the database's "
                                        "administrators cannot write.")
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+", description="Where users reach the "
+                                   "service, e.g. https://wangge.example.gov.cn; with https:// the login cookie is Secure.")
     host: str = "127.0.0.1"
     port: int = 8000
 

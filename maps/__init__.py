@@ -1,1 +1,1 @@
-"""Command-center map pages: folium builds the Leaflet page, data comes from the API (tiles, GeoJSON) at run time."""
+"""Command-center map pages: Jinja2 templates and static JS; their data comes from the API (tiles, GeoJSON)."""

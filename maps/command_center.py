@@ -5,20 +5,16 @@ Nothing is inlined: the page's code is maps/static/command-center.js, and its da
 login cookie — tiles (/tiles/…), cases, staff points and heat cells limited to the view, KPIs.
 """
 
-import json
-
-from jinja2 import Template
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.analytics.window import DEFAULT_DAYS
 from geo.errors import InvalidInput
 from geo.i18n import msg
-from geo.models import Role
 from geo.permissions import Action, may
 from geo.scope import Scope, like_pattern
 from maps.labels import LABELS
-from maps.offline import PageScript, page
+from maps.page import Page, map_page
 
 # Cases per grid → colour; the legend shows the same steps.
 STEPS = {
@@ -47,30 +43,12 @@ def scope_bounds(session: Session, scope: Scope) -> list[list[float]]:
     return [[row[0], row[1]], [row[2], row[3]]]
 
 
-class CommandCenterLayers(PageScript):
-    """Starts maps/static/command-center.js on the page's map with the page's words and settings."""
-
-    default_js = [*PageScript.default_js, ("heat", "/static/vendor/heat/leaflet-heat.js"),
-                  ("analysis", "/static/analysis.js"), ("command_center", "/static/command-center.js")]
-    _template = Template("""
-{% macro script(this, kwargs) %}
-window.wanggeCommandCenter({{ this._parent.get_name() }}, {{ this.config }});
-{% endmacro %}
-""")
-
-    def __init__(self, lang: str, heat_days: int = DEFAULT_DAYS, role: Role = Role.admin):
-        super().__init__(lang)
-        # Layers the role may not read (geo/permissions.py) are left off rather than asked for and refused.
-        can = {"cases": may(role, Action.read_cases), "staff": may(role, Action.read_staff)}
-        self.config = json.dumps({"labels": LABELS[lang], "steps": STEPS, "hotspotColours": HOTSPOT_COLOURS,
-                                  "status": STATUS_COLOURS, "can": can,
-                                  "minZoom": MIN_ZOOM, "heatDays": heat_days,
-                                  "heatPeriods": HEAT_PERIODS}, ensure_ascii=False)
-
-
-def command_center(session: Session, scope: Scope, lang: str = "zh", heat_days: int = DEFAULT_DAYS) -> str:
-    """The HTML of the command-center page for `scope`, its heat layer over the last `heat_days` days."""
+def command_center(session: Session, scope: Scope, lang: str = "zh", heat_days: int = DEFAULT_DAYS) -> Page:
+    """The command-center page for `scope`, its heat layer over the last `heat_days` days."""
     if heat_days not in HEAT_PERIODS:
         raise InvalidInput(msg("days must be one of {periods}", periods=", ".join(map(str, HEAT_PERIODS))))
-    return page(scope_bounds(session, scope), LABELS[lang]["title"], CommandCenterLayers(lang, heat_days, scope.role),
-                panel=False)
+    # Layers the role may not read (geo/permissions.py) are left off rather than asked for and refused.
+    can = {"cases": may(scope.role, Action.read_cases), "staff": may(scope.role, Action.read_staff)}
+    return map_page("command_center.html", LABELS[lang]["title"], scope_bounds(session, scope), lang,
+                    steps=STEPS, hotspotColours=HOTSPOT_COLOURS, status=STATUS_COLOURS, can=can, minZoom=MIN_ZOOM,
+                    heatDays=heat_days, heatPeriods=HEAT_PERIODS)

@@ -29,6 +29,10 @@ LABELS = {
         "plan_status_published": "已发布，生效日期：", "plan_status_discarded": "已废弃",
         "plan_impact": "调整影响（户数、未结案件：调整前 → 调整后）", "plan_target": "达标网格",
         "plan_select_one": "请先选中一个网格", "grid_kept": "保留", "grid_new": "新增", "grid_retired": "撤销",
+        "address": "地址", "reporters": "上报人", "attachments": "附件", "channel_patrol": "巡查上报",
+        "channel_hotline": "12345热线", "channel_self_report": "居民随手拍", "channel_petition": "信访",
+        "channel_video_ai": "视频智能识别", "channel_referral": "上级交办", "level_grid": "网格", "level_community": "社区",
+        "level_street": "街道", "level_department": "职能部门",
     },
     "en": {
         "title": "Command center", "districts": "Districts", "streets": "Streets", "communities": "Communities",
@@ -65,5 +69,9 @@ LABELS = {
         "plan_status_published": "Published, in force since", "plan_status_discarded": "Discarded",
         "plan_impact": "Impact (households, open cases: before → after)", "plan_target": "grids on target",
         "plan_select_one": "Select one grid first", "grid_kept": "kept", "grid_new": "new", "grid_retired": "retired",
+        "address": "Address", "reporters": "Reported by", "attachments": "Attachments", "channel_patrol": "patrol",
+        "channel_hotline": "12345 hotline", "channel_self_report": "resident report", "channel_petition": "petition",
+        "channel_video_ai": "video AI", "channel_referral": "referral from above", "level_grid": "grid",
+        "level_community": "community", "level_street": "street", "level_department": "department",
     },
 }

@@ -41,6 +41,7 @@ from geo.accounts import create_user  # noqa: E402
 from geo.cluster import Cluster  # noqa: E402
 from geo.settings import get_settings  # noqa: E402
 from tests.city import build_city, staff_the_city  # noqa: E402
+from tests.chromium import browser  # noqa: E402,F401 (one Chromium for tests/e2e and tests/security)
 
 PASSWORD = "correct-horse-battery"
 

@@ -1,11 +1,19 @@
-"""Map pages under /maps: a login form that sets a cookie, and the screens built by maps/."""
+"""Map pages under /maps: a login form that sets a cookie, and the screens built by maps/.
 
+Every page is a Jinja2 template of maps/templates rendered with autoescaping; its data reaches its static JS as JSON
+(the page config, escaped by `tojson`) or from the API. api/security_headers.py sends their CSP.
+"""
+
+from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+import jinja2
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
 
+import maps
 from api.deps import COOKIE, SessionDep, client_address, current_actor
 from api.errors import request_lang
 from geo import accounts
@@ -13,34 +21,48 @@ from geo.cases.workflow import Actor
 from geo.errors import AuthenticationFailed, RateLimited
 from geo.settings import get_settings
 from maps.case_page import case_page
+from maps.command_center import command_center
 from maps.dispatch_page import dispatch_page
 from maps.grid_page import grid_page
-from maps.command_center import command_center
 from maps.labels import LABELS
+from maps.page import Page
 from maps.plan_page import plan_page
 
 router = APIRouter(prefix="/maps", tags=["maps"], include_in_schema=False)
+HOME = "/maps/command-center"
 
-LOGIN_FORM = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
-<body style="font-family: sans-serif; max-width: 22em; margin: 4em auto">
-<h1>{title}</h1><p style="color:#b00">{error}</p>
-<form method="post" action="/maps/login"><input type="hidden" name="next" value="{next}">
-<p><label>{username}<br><input name="username" autocomplete="username" required></label></p>
-<p><label>{password}<br><input name="password" type="password" autocomplete="current-password" required></label></p>
-<p><button type="submit">{login}</button></p></form></body></html>"""
+
+def _environment() -> jinja2.Environment:
+    """Templates escaped whatever their name, failing on a missing variable instead of printing nothing."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(maps.__file__).parent / "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    # tojson still escapes < > & ' for HTML; Chinese stays readable and a third of the size of \u escapes.
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
+    return env
+
+
+TEMPLATES = Jinja2Templates(env=_environment())
+
+
+def render(request: Request, page: Page, status: int = 200) -> HTMLResponse:
+    """The page's template with its words in the request's language."""
+    lang = request_lang(request)
+    return TEMPLATES.TemplateResponse(request, page.template, {"page": page, "T": LABELS[lang], "lang": lang},
+                                      status_code=status)
 
 
 def _safe_next(value: str | None) -> str:
-    """Only local paths: a login must not bounce to another site."""
-    return value if value and value.startswith("/") and not value.startswith("//") else "/maps/command-center"
+    """Only paths of this site: a login must not bounce to another one (`//host`, `/\\host`, `https:`)."""
+    if not value or not value.startswith("/") or "\\" in value or any(ord(ch) < 32 for ch in value):
+        return HOME
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else HOME
 
 
 def _login_page(request: Request, next_path: str, error: str = "", status: int = 200) -> HTMLResponse:
-    lang = request_lang(request)
-    words = LABELS[lang]
-    return HTMLResponse(LOGIN_FORM.format(lang=lang, title=words["title"], error=error, next=quote(next_path, safe="/?=&"),
-                                          username=words["username"], password=words["password"], login=words["login"]),
-                        status)
+    words = LABELS[request_lang(request)]
+    page = Page("login.html", f"{words['login']} · {words['title']}", fields={"next": next_path, "error": error})
+    return render(request, page, status)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -58,9 +80,11 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form()
     except (AuthenticationFailed, RateLimited) as exc:
         return _login_page(request, _safe_next(next), str(exc.detail.render(request_lang(request))),
                            status=429 if isinstance(exc, RateLimited) else 200)
+    settings = get_settings()
     response = RedirectResponse(_safe_next(next), status_code=303)
+    # Secure once the service is reached over https (WANGGE_PUBLIC_URL): the cookie never crosses plain http.
     response.set_cookie(COOKIE, accounts.issue_token(user), httponly=True, samesite="lax",
-                        max_age=get_settings().token_minutes * 60)
+                        secure=(settings.public_url or "").startswith("https://"), max_age=settings.token_minutes * 60)
     return response
 
 
@@ -79,40 +103,40 @@ def page_actor(request: Request, session: SessionDep) -> Actor | None:
 PageActor = Annotated[Actor | None, Depends(page_actor)]
 
 
-def _render(request: Request, actor: Actor | None, build) -> Response:
+def _page_or_login(request: Request, actor: Actor | None, build) -> Response:
     """The page `build(lang)` makes, or a redirect to the login form that comes back here."""
     if actor is None:
         target = str(request.url.path) + ("?" + request.url.query if request.url.query else "")
         return RedirectResponse("/maps/login?next=" + quote(target), status_code=303)
-    return HTMLResponse(build(request_lang(request)))
+    return render(request, build(request_lang(request)))
 
 
 @router.get("/command-center", response_class=HTMLResponse)
 def command_center_page(request: Request, session: SessionDep, actor: PageActor,
                         days: Annotated[int, Query(description="Heat map period: 7, 30, 90 or 365 days")] = 30):
     """The command center: your whole scope, boundaries coloured by open or overdue cases, open cases, staff, heat, KPIs."""
-    return _render(request, actor, lambda lang: command_center(session, actor.scope, lang, days))
+    return _page_or_login(request, actor, lambda lang: command_center(session, actor.scope, lang, days))
 
 
 @router.get("/cases/{case_id:int}", response_class=HTMLResponse)
 def case_screen(request: Request, session: SessionDep, actor: PageActor, case_id: int):
     """One case: on the map in its grid, with the grid's staff and the case's history."""
-    return _render(request, actor, lambda lang: case_page(session, case_id, actor, lang))
+    return _page_or_login(request, actor, lambda lang: case_page(session, case_id, actor, lang))
 
 
 @router.get("/grids/{code}", response_class=HTMLResponse)
 def grid_screen(request: Request, session: SessionDep, actor: PageActor, code: str):
     """One grid: its buildings and households, staff on duty, open cases and neighbouring grids."""
-    return _render(request, actor, lambda lang: grid_page(session, code, actor.scope, lang))
+    return _page_or_login(request, actor, lambda lang: grid_page(session, code, actor.scope, lang))
 
 
 @router.get("/dispatch", response_class=HTMLResponse)
 def dispatch_screen(request: Request, session: SessionDep, actor: PageActor):
     """Place a case by clicking, see which grid and who would receive it, then register it."""
-    return _render(request, actor, lambda lang: dispatch_page(session, actor.scope, lang))
+    return _page_or_login(request, actor, lambda lang: dispatch_page(session, actor.scope, lang))
 
 
 @router.get("/plans/{plan_id:int}", response_class=HTMLResponse)
 def plan_screen(request: Request, session: SessionDep, actor: PageActor, plan_id: int):
     """One boundary plan: its grids over those in force, problems, impact, and the drawing tools."""
-    return _render(request, actor, lambda lang: plan_page(session, plan_id, actor, lang))
+    return _page_or_login(request, actor, lambda lang: plan_page(session, plan_id, actor, lang))

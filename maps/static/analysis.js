@@ -5,7 +5,7 @@
 // figures changed (the grid layer restyles).
 window.wanggeAnalysis = function (map, C, W, onGrids) {
   const T = C.labels;
-  const {esc, viewBox, fetchJson, colourOf} = window.wanggeUtil;
+  const {h, fill, seg, viewBox, fetchJson, colourOf, stepsLegend} = window.wanggeUtil;
   Object.assign(W, {heatPoints: 0, heatTotal: 0, heatDays: C.heatDays, weeksBack: 0, analysis: {}, analysisLoads: 0,
                     hexCells: 0, hexCases: 0, densityMax: null, densityLoads: 0, warnings: null});
 
@@ -31,7 +31,7 @@ window.wanggeAnalysis = function (map, C, W, onGrids) {
   // H3 hexagons, their resolution following the zoom.
   const hexes = L.geoJSON(null, {style: f => ({weight: 0.5, color: '#666', fillColor: colourOf(C.steps.hex, f.properties.cases),
                                                fillOpacity: f.properties.cases ? 0.65 : 0.05})})
-    .bindTooltip(l => T.cases_in_window + ': ' + l.feature.properties.cases);
+    .bindTooltip(l => h('span', null, T.cases_in_window + ': ' + l.feature.properties.cases));
   function loadHexes() {
     return fetchJson('/api/v1/analytics/hexbins?zoom=' + map.getZoom() + '&bbox=' + viewBox(map) + '&' + period())
       .then(fc => {
@@ -70,23 +70,23 @@ window.wanggeAnalysis = function (map, C, W, onGrids) {
   }
 
   // The early-warning list: the week's unusual grids and categories; a click goes to the grid.
-  const warningsBox = L.control({position: 'bottomleft'});
+  // bottom left, beside the legend; on a phone there is room only top left, under the period
+  const warningsBox = L.control({position: window.wanggeUtil.narrow() ? 'topleft' : 'bottomleft'});
   warningsBox.onAdd = () => { const d = L.DomUtil.create('div', 'wangge-kpis wangge-warnings'); d.id = 'warnings';
                               L.DomEvent.disableClickPropagation(d); return d; };
-  warningsBox.addTo(map);
   function loadWarnings() {
     const day = windowEnd().toLocaleDateString('sv-SE', {timeZone: 'Asia/Shanghai'});  // YYYY-MM-DD in Beijing
     return fetchJson('/api/v1/analytics/warnings?on=' + day).then(found => {
       W.warnings = found.warnings.length;
       const box = document.getElementById('warnings');
       const message = T.lang === 'zh' ? 'message' : 'message_en';
-      box.innerHTML = '<b>' + T.warnings + '</b> (' + found.warnings.length + ')<br>' + (found.warnings.length ?
-        found.warnings.slice(0, 5).map(w => '<a href="#" data-grid="' + esc(w.grid) + '">' + esc(w[message]) + '</a>')
-          .join('<br>') : T.no_warnings);
-      box.querySelectorAll('a[data-grid]').forEach(a => a.addEventListener('click', e => {
+      const go = grid => e => {
         e.preventDefault();
-        fetchJson('/api/v1/grids/' + a.dataset.grid + '?simplify=0.0001').then(f => map.fitBounds(L.geoJSON(f).getBounds()));
-      }));
+        fetchJson('/api/v1/grids/' + seg(grid) + '?simplify=0.0001').then(f => map.fitBounds(L.geoJSON(f).getBounds()));
+      };
+      fill(box, h('b', null, T.warnings), ' (' + found.warnings.length + ')',
+        found.warnings.length ? found.warnings.slice(0, 5).map(w => h('div', null,
+          h('a', {href: '#', 'data-grid': w.grid, onclick: go(w.grid)}, w[message]))) : h('div', null, T.no_warnings));
     });
   }
 
@@ -94,10 +94,10 @@ window.wanggeAnalysis = function (map, C, W, onGrids) {
   const control = L.control({position: 'topleft'});
   control.onAdd = () => {
     const d = L.DomUtil.create('div', 'wangge-period');
-    d.innerHTML = '<label>' + T.heat_period + ' <select id="heat-days">' + C.heatPeriods.map(n =>
-      '<option value="' + n + '"' + (n === W.heatDays ? ' selected' : '') + '>' + T['days_' + n] + '</option>').join('') +
-      '</select></label><br><label>' + T.window_end + ' <input id="weeks-back" type="range" min="-52" max="0" value="0">' +
-      ' <span id="window-end"></span></label>';
+    d.append(h('label', null, T.heat_period + ' ', h('select', {id: 'heat-days'},
+               C.heatPeriods.map(n => new Option(T['days_' + n], n, n === W.heatDays, n === W.heatDays)))),
+             h('div', null, h('label', null, T.window_end + ' ',
+               h('input', {id: 'weeks-back', type: 'range', min: -52, max: 0, value: 0}), ' ', h('span', {id: 'window-end'}))));
     L.DomEvent.disableClickPropagation(d);
     d.querySelector('select').addEventListener('change', e => {
       W.heatDays = Number(e.target.value);
@@ -109,6 +109,7 @@ window.wanggeAnalysis = function (map, C, W, onGrids) {
     return d;
   };
   control.addTo(map);
+  warningsBox.addTo(map);  // after the period: under it when both are top left
   const showEnd = () => { document.getElementById('window-end').textContent =
     windowEnd().toLocaleDateString('zh-CN', {timeZone: 'Asia/Shanghai'}); };
   showEnd();
@@ -121,13 +122,13 @@ window.wanggeAnalysis = function (map, C, W, onGrids) {
     const d = legend.getContainer();
     const parts = [];
     if (map.hasLayer(hexes)) {
-      parts.push('<b>' + T.hexagons + '</b> (' + T.cases_in_window + ')<br>' + window.wanggeUtil.stepsLegend(C.steps.hex));
+      parts.push(h('div', null, h('b', null, T.hexagons), ' (' + T.cases_in_window + ')', stepsLegend(C.steps.hex)));
     }
     if (map.hasLayer(density) && W.densityMax !== null) {
-      parts.push('<b>' + T.density + '</b><br><i class="ramp"></i> 0 – <span id="density-max">' +
-                 W.densityMax.toFixed(0) + '</span> ' + T.density_unit);
+      parts.push(h('div', null, h('b', null, T.density), h('div', null, h('i', {class: 'ramp'}), ' 0 – ',
+                                  h('span', {id: 'density-max'}, W.densityMax.toFixed(0)), ' ' + T.density_unit)));
     }
-    d.innerHTML = parts.join('<br>');
+    fill(d, parts);
     d.style.display = parts.length ? '' : 'none';
   }
   drawLegend();

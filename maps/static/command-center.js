@@ -2,13 +2,14 @@
 // residents or by Gi* hot spots), drill-down from a street to a community to a grid, open cases clustered, grid
 // staff, the KPI panel, and the analysis layers of analysis.js. Cases, staff and KPIs reload every minute and on
 // every move; grid colours every 5 minutes.
-// C: {labels, steps: {open, overdue, rate, hex}, hotspotColours, status, minZoom: {streets, communities, grids, staff},
-//     heatDays, heatPeriods}
-window.wanggeCommandCenter = function (leafletMap, C) {
+// Every text from the API goes into the DOM as text (wanggeUtil.h), popups included.
+// C: {labels, steps: {open, overdue, rate, hex}, hotspotColours, status, can: {cases, staff},
+//     minZoom: {streets, communities, grids, staff}, heatDays, heatPeriods}
+window.wanggeUtil.start((leafletMap, C) => {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
     cases: 0, loads: 0, gridFeatures: 0, boundaryFeatures: 0, kpis: null, drilled: null, gridClicked: null, measure: 'open',
     staffGrids: 0});
-  const {esc, when, tiles, viewBox, fetchJson, colourOf, stepsLegend} = window.wanggeUtil;
+  const {esc, h, fill, seg, when, tiles, viewBox, fetchJson, colourOf, stepsLegend, staffLine, narrow} = window.wanggeUtil;
   const MEASURES = ['open', 'overdue', 'rate', 'hotspot'];
   // A grid's fill for the chosen measure; the per-grid analysis (rates, Gi*) comes from analysis.js.
   const gridFill = p => {
@@ -30,14 +31,15 @@ window.wanggeCommandCenter = function (leafletMap, C) {
     const p = e.layer.properties;
     if (W.drilled !== p.parent_code) { drill(p.parent_code); return; }
     W.gridClicked = p.code;
-    const a = W.analysis[p.code];
-    const figures = a ? '<br>' + T.cases_in_window + ': ' + a.cases + '<br>' + T.measure_rate + ': ' +
-      (a.per_1000_residents === null ? '–' : a.per_1000_residents) + '<br>Gi* z: ' + (a.gi_z === null ? '–' : a.gi_z) +
-      ' (p = ' + (a.gi_p === null ? '–' : a.gi_p) + ')' + (a.hotspot ? ' · ' + T[a.hotspot] : '') : '';
-    L.popup().setLatLng(e.latlng).setContent('<b>' + esc(p.name) + '</b><br>' + T.open_cases + ': ' + p.open_cases +
-      '<br>' + T.overdue + ': ' + p.overdue_cases + figures + '<br><a href="/maps/grids/' + p.code + '">' + T.details +
-      '</a>').openOn(map);
+    L.popup().setLatLng(e.latlng).setContent(gridPopup(p, W.analysis[p.code])).openOn(map);
   });
+  const dash = v => (v === null ? '–' : v);
+  const gridPopup = (p, a) => h('div', null, h('b', null, p.name),
+    h('div', null, T.open_cases + ': ' + p.open_cases), h('div', null, T.overdue + ': ' + p.overdue_cases),
+    a ? [h('div', null, T.cases_in_window + ': ' + a.cases), h('div', null, T.measure_rate + ': ' + dash(a.per_1000_residents)),
+         h('div', null, 'Gi* z: ' + dash(a.gi_z) + ' (p = ' + dash(a.gi_p) + ')' + (a.hotspot ? ' · ' + T[a.hotspot] : ''))]
+      : null,
+    h('a', {href: '/maps/grids/' + seg(p.code)}, T.details));
   const communities = L.vectorGrid.protobuf(tiles('communities'), tileOptions('communities',
       () => ({weight: 2, color: '#d94801', fill: false})));
   const streets = L.vectorGrid.protobuf(tiles('streets'), tileOptions('streets',
@@ -48,7 +50,7 @@ window.wanggeCommandCenter = function (leafletMap, C) {
     if (W.drilled) communities.resetFeatureStyle(W.drilled);
     communities.setFeatureStyle(code, {weight: 5, color: '#a63603', fill: false});
     W.drilled = code;
-    fetchJson('/api/v1/communities/' + code + '?simplify=0.0001').then(f => map.fitBounds(L.geoJSON(f).getBounds()));
+    fetchJson('/api/v1/communities/' + seg(code) + '?simplify=0.0001').then(f => map.fitBounds(L.geoJSON(f).getBounds()));
   }
   map.on('click', e => {
     if (map.getZoom() >= C.minZoom.grids) return;  // the grid layer handles its own clicks
@@ -58,11 +60,12 @@ window.wanggeCommandCenter = function (leafletMap, C) {
 
   // Open cases, clustered, coloured by status (red when overdue), bigger when urgent.
   const cluster = L.markerClusterGroup({showCoverageOnHover: false});
-  const casePopup = c => '<b>' + esc(c.category.name) + '</b><br>' + T.status + ': ' + esc(T['status_' + c.status] || c.status) +
-      '<br>' + T.reported + ': ' + when(c.reported_at, T.none) +
-      '<br>' + T.assignee + ': ' + esc(c.assignee ? c.assignee.name : T.none) +
-      '<br>' + T.due + ': ' + when(c.due_at, T.none) +
-      '<br><a href="/maps/cases/' + c.id + '">' + T.details + '</a>';
+  const casePopup = c => h('div', null, h('b', null, c.category.name || c.category.code),
+    h('div', null, T.status + ': ' + (T['status_' + c.status] || c.status)),
+    h('div', null, T.reported + ': ' + when(c.reported_at, T.none)),
+    h('div', null, T.assignee + ': ' + (c.assignee ? c.assignee.name : T.none)),
+    h('div', null, T.due + ': ' + when(c.due_at, T.none)),
+    h('a', {href: '/maps/cases/' + seg(c.id)}, T.details));
   function loadCases() {
     if (!C.can.cases) { W.loads += 1; return null; }
     return fetchJson('/api/v1/cases?open=true&limit=1000&bbox=' + viewBox(map)).then(page => {
@@ -71,7 +74,7 @@ window.wanggeCommandCenter = function (leafletMap, C) {
         L.circleMarker([c.lat, c.lon], {radius: c.urgency === 'urgent' ? 9 : 6, color: '#fff', weight: 1,
                                         fillColor: c.overdue ? '#d7301f' : (C.status[c.status] || '#3182bd'),
                                         fillOpacity: 0.9, className: 'case-marker'})
-          .bindPopup(casePopup(c)).addTo(cluster);
+          .bindPopup(() => casePopup(c)).addTo(cluster);
       }
       W.cases = page.items.length;
       W.loads += 1;
@@ -80,8 +83,8 @@ window.wanggeCommandCenter = function (leafletMap, C) {
 
   // Grid staff: one marker per grid, only when zoomed in far enough for them to be told apart.
   const staff = L.layerGroup();
-  const staffPopup = p => '<b>' + esc(p.name) + ' · ' + T.grid_staff + '</b><br>' +
-      p.staff.map(s => esc(s.name) + ' (' + esc(T[s.duty] || s.duty) + ') ' + esc(s.phone || '')).join('<br>');
+  const staffPopup = p => h('div', null, h('b', null, p.name + ' · ' + T.grid_staff),
+    h('ul', {class: 'plain'}, p.staff.map(s => staffLine(s, T))));
   function loadStaff() {
     if (!C.can.staff || !map.hasLayer(staff) || map.getZoom() < C.minZoom.staff) {
       staff.clearLayers(); W.staffGrids = 0; return null;
@@ -90,9 +93,9 @@ window.wanggeCommandCenter = function (leafletMap, C) {
       staff.clearLayers();
       for (const f of fc.features) {
         const [lon, lat] = f.geometry.coordinates;
-        L.marker([lat, lon], {icon: L.divIcon({className: 'staff-marker', html: T.staff_short + f.properties.staff.length,
-                                               iconSize: null})})
-          .bindPopup(staffPopup(f.properties)).addTo(staff);
+        L.marker([lat, lon], {icon: L.divIcon({className: 'staff-marker', iconSize: null,
+                                               html: h('span', null, T.staff_short + f.properties.staff.length)})})
+          .bindPopup(() => staffPopup(f.properties)).addTo(staff);
       }
       W.staffGrids = fc.features.length;
     });
@@ -106,10 +109,10 @@ window.wanggeCommandCenter = function (leafletMap, C) {
   function loadKpis() {
     return fetchJson('/api/v1/kpis').then(k => {
       W.kpis = k;
-      document.getElementById('kpis').innerHTML = '<b>' + T.kpis + '</b><br>' +
+      fill(document.getElementById('kpis'), h('b', null, T.kpis),
         ['response_rate', 'resolution_rate', 'satisfaction_rate', 'on_time_rate']
-          .map(key => T[key] + ': <span data-kpi="' + key + '">' + pct(k[key]) + '</span>').join('<br>') +
-        '<br>' + T.avg_handling_hours + ': ' + (k.avg_handling_hours === null ? '–' : k.avg_handling_hours);
+          .map(key => h('div', null, T[key] + ': ', h('span', {'data-kpi': key}, pct(k[key])))),
+        h('div', null, T.avg_handling_hours + ': ' + dash(k.avg_handling_hours)));
     });
   }
 
@@ -128,12 +131,13 @@ window.wanggeCommandCenter = function (leafletMap, C) {
     return d;
   };
   function drawLegend(d) {
-    const choices = MEASURES.map(m => '<label><input type="radio" name="measure" value="' + m + '"' +
-      (m === W.measure ? ' checked' : '') + '> ' + T['measure_' + m] + '</label>').join(' ');
+    const choices = MEASURES.map(m => [h('label', null, h('input', {type: 'radio', name: 'measure', value: m,
+                                                                  checked: m === W.measure}), ' ' + T['measure_' + m]), ' ']);
     const key = W.measure === 'hotspot'
-      ? ['hot', 'cold', 'not_significant'].map(k => '<i style="background:' + C.hotspotColours[k] + '"></i> ' + T[k]).join('<br>')
+      ? ['hot', 'cold', 'not_significant'].map(k => h('div', null, h('i', {style: {background: C.hotspotColours[k]}}),
+                                                        ' ' + T[k]))
       : stepsLegend(C.steps[W.measure], W.measure !== 'rate');
-    d.innerHTML = '<b>' + T['legend_' + W.measure] + '</b><br>' + choices + '<br>' + key;
+    fill(d, h('b', null, T['legend_' + W.measure]), h('div', null, choices), key);
   }
   legend.addTo(map);
 
@@ -141,9 +145,11 @@ window.wanggeCommandCenter = function (leafletMap, C) {
   const people = {};
   if (C.can.cases) { cluster.addTo(map); people[T.cases] = cluster; }
   if (C.can.staff) { staff.addTo(map); people[T.grid_staff] = staff; }
-  L.control.layers(null, Object.assign({[T.districts]: districts, [T.streets]: streets, [T.communities]: communities,
-                                        [T.grids]: grids}, people, analysis.overlays),
-                   {collapsed: false}).addTo(map);
+  // Leaflet writes layer names as HTML: ours are our own words, escaped all the same.
+  const overlays = Object.assign({[T.districts]: districts, [T.streets]: streets, [T.communities]: communities,
+                                  [T.grids]: grids}, people, analysis.overlays);
+  L.control.layers(null, Object.fromEntries(Object.entries(overlays).map(([name, layer]) => [esc(name), layer])),
+                   {collapsed: narrow()}).addTo(map);
   map.on('overlayadd', e => { if (e.layer === staff) loadStaff(); });
   const reload = () => { loadCases(); loadStaff(); };
   map.on('moveend', reload);
@@ -153,4 +159,4 @@ window.wanggeCommandCenter = function (leafletMap, C) {
   W.settled = () => W.loads > 0 && [districts, streets, communities, grids]
     .every(l => !map.hasLayer(l) || map.getZoom() < l.options.minZoom || !l.isLoading());
   setInterval(() => grids.redraw(), 300000);
-};
+});

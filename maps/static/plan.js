@@ -1,13 +1,15 @@
 // The plan page: a draft's grids over the boundaries in force, its problems and its impact, and the editing tools.
 // Click a grid to select it (shift-click for more); draw a line to split the selected grid, or a polygon to hand that
 // land to it, or click a building to hand it over; merge, undo, redo and publish from the panel. Every edit reloads the plan, its validation and its impact.
+// Grid, building and plan names and the problems' messages go into the DOM as text (wanggeUtil.h).
 // C: {labels, plan: id, gridsMinZoom: the zoom from which the grids in force are outlined}
-window.wanggePlan = function (leafletMap, C) {
+window.wanggeUtil.start((leafletMap, C) => {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
     plan: null, version: 0, valid: null, buildings: 0, errors: 0, warnings: 0, grids: 0, selected: [], moved: 0, edits: 0,
     lastError: null});
-  const {esc, tiles, fetchJson} = window.wanggeUtil;
-  const base = '/api/v1/plans/' + C.plan;
+  const {esc, h, fill, seg, tiles, fetchJson} = window.wanggeUtil;
+  const tip = text => h('span', null, text);
+  const base = '/api/v1/plans/' + seg(C.plan);
 
   L.vectorGrid.protobuf(tiles('grids'), {vectorTileLayerStyles: {grids: () => ({weight: 1, color: '#888',
     dashArray: '4 4', fill: false})}, interactive: false, maxNativeZoom: 18, minZoom: C.gridsMinZoom,
@@ -16,7 +18,7 @@ window.wanggePlan = function (leafletMap, C) {
     ? {color: '#08519c', weight: 4, fillColor: '#6baed6', fillOpacity: 0.45}
     : {color: '#08519c', weight: 2, fillColor: '#c6dbef', fillOpacity: 0.25};
   const grids = L.geoJSON(null, {style: gridStyle, onEachFeature: (f, layer) => {
-    layer.bindTooltip(esc(f.properties.name) + ' ' + f.id.slice(-3), {sticky: true});
+    layer.bindTooltip(tip(f.properties.name + ' ' + f.id.slice(-3)), {sticky: true});
     layer.on('click', e => {
       W.selected = e.originalEvent.shiftKey ? [...new Set([...W.selected, f.id])] : [f.id];
       grids.setStyle(gridStyle);
@@ -33,15 +35,16 @@ window.wanggePlan = function (leafletMap, C) {
                                                                                     className: 'plan-building'}),
                                      style: {color: '#54278f', weight: 1, fillOpacity: 0.5},
                                      onEachFeature: (f, layer) => {
-    layer.bindTooltip(esc(f.properties.name));
+    layer.bindTooltip(tip(f.properties.name));
     layer.on('click', e => {
       L.DomEvent.stopPropagation(e);
       if (W.selected.length !== 1) { say(T.plan_select_one); return; }
       edit('reassign', {to: W.selected[0], buildings: [f.properties.id]});
     });
   }}).addTo(map);
-  L.control.layers(null, {[T.plan_grids]: grids, [T.buildings]: buildings, [T.plan_problems]: problems,
-                           [T.plan_moved]: moved}, {collapsed: false}).addTo(map);
+  // Leaflet writes layer names as HTML: ours are our own words, escaped all the same.
+  L.control.layers(null, {[esc(T.plan_grids)]: grids, [esc(T.buildings)]: buildings, [esc(T.plan_problems)]: problems,
+                           [esc(T.plan_moved)]: moved}, {collapsed: window.wanggeUtil.narrow()}).addTo(map);
 
   // Drawing: a line splits the selected grid, a polygon hands its land to the selected grid.
   const drawn = new L.FeatureGroup().addTo(map);
@@ -74,14 +77,14 @@ window.wanggePlan = function (leafletMap, C) {
         problems.clearLayers();
         validation.problems.filter(p => p.geometry).forEach(p => problems.addData({type: 'Feature', geometry: p.geometry,
                                                                                     properties: p}));
-        problems.eachLayer(l => l.bindTooltip(esc(l.feature.properties.message)));
+        problems.eachLayer(l => l.bindTooltip(tip(l.feature.properties.message)));
         effect = impact; W.moved = impact.moved_buildings.length;
         moved.clearLayers();
         impact.moved_buildings.forEach(b => L.circleMarker([b.lat, b.lon], {radius: 6, color: '#54278f', fillOpacity: 0.9,
                                                                             className: 'moved-building'})
-          .bindTooltip(esc(b.name) + ': ' + esc(b.from.slice(-3)) + ' → ' + esc(b.to ? b.to.slice(-3) : '–')).addTo(moved));
+          .bindTooltip(tip(b.name + ': ' + b.from.slice(-3) + ' → ' + (b.to ? b.to.slice(-3) : '–'))).addTo(moved));
         if (!W.fitted && plan.features.length) {
-          map.fitBounds(grids.getBounds(), {animate: false});
+          window.wanggeUtil.fit(map, grids.getBounds(), {animate: false});
           W.fitted = true;
           loadBuildings(grids.getBounds());
         }
@@ -96,41 +99,37 @@ window.wanggePlan = function (leafletMap, C) {
   }
   // Boundaries change on Beijing days, whatever the browser's clock zone.
   const beijingToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-  const tools = () => '<button id="merge">' + T.plan_merge + '</button> <button id="undo">' + T.plan_undo + '</button> ' +
-    '<button id="redo">' + T.plan_redo + '</button><p>' + T.plan_effective + ' <input type="date" id="effective" value="' +
-    beijingToday() + '" min="' + beijingToday() + '"> <button id="publish">' + T.plan_publish + '</button></p>';
+  const button = (id, label, onclick) => h('button', {id, onclick}, label);
+  const tools = () => [h('div', null, button('merge', T.plan_merge, () => edit('merge', {codes: W.selected})), ' ',
+                         button('undo', T.plan_undo, () => edit('undo')), ' ', button('redo', T.plan_redo, () => edit('redo'))),
+    h('p', null, T.plan_effective + ' ', h('input', {type: 'date', id: 'effective', value: beijingToday(), min: beijingToday()}),
+      ' ', button('publish', T.plan_publish, () => edit('publish', {effective_from: panel.querySelector('#effective').value})))];
   const both = (r, k) => (r[k + '_before'] === null ? '–' : r[k + '_before']) + ' → ' + (r[k + '_after'] === null ? '–' : r[k + '_after']);
+  // A problem in the list: a click shows where it is.
+  const problemItem = p => h('li', {class: p.severity}, h('a', {href: '#', onclick: e => {
+    e.preventDefault();
+    if (p.geometry) map.fitBounds(L.geoJSON(p.geometry).getBounds(), {maxZoom: 18});
+  }}, p.message));
+  const cells = (tag, values) => h('tr', null, values.map(v => h(tag, null, v)));
   function drawPanel() {
     if (!W.plan) return;
-    const status = W.valid ? '<span class="ok">' + T.plan_valid + '</span>'
-      : '<span class="bad">' + T.plan_invalid + ' (' + W.errors + ')</span>';
-    const list = report.problems.map((p, i) => '<li class="' + p.severity + '"><a href="#" data-problem="' + i + '">' +
-      esc(p.message) + '</a></li>').join('');
-    const rows = effect.grids.map(r => '<tr><td>' + r.code.slice(-3) + '</td><td>' + T['grid_' + r.status] + '</td><td>' +
-      both(r, 'households') + '</td><td>' + both(r, 'open_cases') + '</td></tr>').join('');
+    const status = W.valid ? h('span', {class: 'ok'}, T.plan_valid)
+      : h('span', {class: 'bad'}, T.plan_invalid + ' (' + W.errors + ')');
     const balance = effect.balance.after;
-    panel.innerHTML = '<b>' + esc(W.plan.name) + '</b> · ' + T.plan_version + ' ' + W.version + '<br>' + status +
-      ', ' + T.warnings_count + ' ' + W.warnings +
-      (W.lastError ? '<div class="bad" id="plan-error">' + esc(W.lastError) + '</div>' : '') +
-      '<p>' + T.plan_help + '</p><p>' + T.plan_selected + ': <span id="selected">' +
-      (W.selected.map(c => c.slice(-3)).join(', ') || T.none) + '</span></p>' +
-      (W.plan.status === 'draft' ? tools() : '<p id="plan-status">' + T['plan_status_' + W.plan.status] + ' ' +
-        esc(W.plan.effective_from || '') + '</p>') +
-      '<ol class="problems">' + list + '</ol>' +
-      '<b>' + T.plan_impact + '</b> (' + T.plan_target + ' ' + effect.target_households.join('–') + ': ' +
-      (balance.within || 0) + '/' + balance.grids + ')<table class="impact"><tr><th>' + T.grids + '</th><th></th><th>' +
-      T.households + '</th><th>' + T.cases + '</th></tr>' + rows + '</table>';
-    if (W.plan.status === 'draft') {
-      panel.querySelector('#merge').onclick = () => edit('merge', {codes: W.selected});
-      panel.querySelector('#undo').onclick = () => edit('undo');
-      panel.querySelector('#redo').onclick = () => edit('redo');
-      panel.querySelector('#publish').onclick = () => edit('publish', {effective_from: panel.querySelector('#effective').value});
-    }
-    panel.querySelectorAll('a[data-problem]').forEach(a => a.onclick = e => {
-      e.preventDefault();
-      const p = report.problems[Number(a.dataset.problem)];
-      if (p.geometry) map.fitBounds(L.geoJSON(p.geometry).getBounds(), {maxZoom: 18});
-    });
+    fill(panel, 
+      h('b', {id: 'plan-name'}, W.plan.name), ' · ' + T.plan_version + ' ' + W.version,
+      h('div', null, status, ', ' + T.warnings_count + ' ' + W.warnings),
+      W.lastError ? h('div', {class: 'bad', id: 'plan-error'}, W.lastError) : null,
+      h('p', null, T.plan_help),
+      h('p', null, T.plan_selected + ': ', h('span', {id: 'selected'}, W.selected.map(c => c.slice(-3)).join(', ') || T.none)),
+      W.plan.status === 'draft' ? tools()
+        : h('p', {id: 'plan-status'}, T['plan_status_' + W.plan.status] + ' ' + (W.plan.effective_from || '')),
+      h('ol', {class: 'problems'}, report.problems.map(problemItem)),
+      h('b', null, T.plan_impact), ' (' + T.plan_target + ' ' + effect.target_households.join('–') + ': ' +
+        (balance.within || 0) + '/' + balance.grids + ')',
+      h('table', {class: 'impact'}, cells('th', [T.grids, '', T.households, T.cases]),
+        effect.grids.map(r => cells('td', [r.code.slice(-3), T['grid_' + r.status], both(r, 'households'),
+                                            both(r, 'open_cases')]))));
   }
   load();
-};
+});

@@ -1,4 +1,4 @@
-"""A real server on a committed test database, and Debian's Chromium driven by Playwright."""
+"""A real server on a committed test database, and pages in Debian's Chromium (tests/chromium.py's `browser`)."""
 
 import os
 import subprocess
@@ -18,11 +18,7 @@ from geo.synth import seed_demo
 from tests.city import PASSWORD, build_city, staff_the_city
 from tests.conftest import fresh_database
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-# Chromium must not try to reach the network on its own (this machine has none).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -70,11 +66,11 @@ def amap_server(server, cluster, tmp_path_factory):
 
 
 @contextmanager
-def serve(url: str, home: Path, **env):
-    """uvicorn on a free port over the database at `url`; yields the base URL."""
+def serve(url: str, home: Path, app: str = "api.main:app", **env):
+    """uvicorn serving `app` on a free port over the database at `url`; yields the base URL."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "WANGGE_HOME": str(home), "WANGGE_TICK_SECONDS": "0", **env}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"],
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"],
                             env=env, cwd=Path(__file__).resolve().parents[2])
     base = f"http://127.0.0.1:{port}"
     try:
@@ -88,17 +84,6 @@ def serve(url: str, home: Path, **env):
     finally:
         proc.terminate()
         proc.wait(10)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ def demo_login(page, base, username="command", path="/maps/command-center"):
 
 def test_command_center_on_the_demo_city(page, demo_server):
     demo_login(page, demo_server)
-    page.wait_for_function("window.wangge && window.wangge.gridFeatures >= 64 && window.wangge.cases > 0 "
+    page.wait_for_function("() => window.wangge && window.wangge.gridFeatures >= 64 && window.wangge.cases > 0 "
                            "&& window.wangge.kpis !== null", timeout=30_000)
     state = page.evaluate("({cases: window.wangge.cases, kpis: window.wangge.kpis})")
     assert 0 < state["cases"] <= 1000 and state["kpis"]["response_rate"] is not None
@@ -25,20 +25,20 @@ def test_command_center_on_the_demo_city(page, demo_server):
 
     # A year of incidents: the heat layer of the last 90 days holds far more than the open cases.
     page.select_option("#heat-days", "90")
-    page.wait_for_function("window.wangge.heatTotal > 200", timeout=10_000)
+    page.wait_for_function("() => window.wangge.heatTotal > 200", timeout=10_000)
     page.screenshot(path=str(ARTIFACTS / "demo-heat.png"))
 
 
 def test_drill_down_and_case_popup_on_the_demo_city(page, demo_server):
     demo_login(page, demo_server)
-    page.wait_for_function("window.wangge && window.wangge.gridFeatures >= 64 && window.wangge.cases > 0", timeout=30_000)
+    page.wait_for_function("() => window.wangge && window.wangge.gridFeatures >= 64 && window.wangge.cases > 0", timeout=30_000)
     page.get_by_label("未结案件").uncheck()
     centre = page.evaluate("(() => { const c = window.wangge.map.getCenter(); return [c.lat, c.lng]; })()")
     page.mouse.click(*screen_point(page, *centre))
-    page.wait_for_function("window.wangge.drilled !== null", timeout=10_000)
+    page.wait_for_function("() => window.wangge.drilled !== null", timeout=10_000)
     community = page.evaluate("window.wangge.drilled")
     # The zoom to the community animates and its grid tiles load; a person clicks again until the grid answers.
-    page.wait_for_function(f"window.wangge.map.getZoom() >= {GRID_ZOOM}", timeout=10_000)
+    page.wait_for_function(f"() => window.wangge.map.getZoom() >= {GRID_ZOOM}", timeout=10_000)
     for _ in range(20):
         page.mouse.click(*screen_point(page, *centre))
         if page.evaluate("window.wangge.gridClicked !== null"):
@@ -55,7 +55,7 @@ def test_drill_down_and_case_popup_on_the_demo_city(page, demo_server):
                          f".then(p => p.items.find(c => c.grid && c.grid.code.startsWith('{community}')))")
     loads = page.evaluate("window.wangge.loads")
     page.evaluate(f"window.wangge.map.setView([{case['lat']}, {case['lon']}], 19)")
-    page.wait_for_function(f"window.wangge.loads > {loads}", timeout=10_000)
+    page.wait_for_function(f"() => window.wangge.loads > {loads}", timeout=10_000)
     page.mouse.click(*visible_marker(page))
     popup = page.wait_for_selector(".leaflet-popup-content a[href^='/maps/cases/']", timeout=10_000)
     text = page.inner_text(".leaflet-popup-content")
@@ -66,21 +66,21 @@ def test_drill_down_and_case_popup_on_the_demo_city(page, demo_server):
 
 def test_grid_case_and_dispatch_pages_on_the_demo_city(page, demo_server):
     demo_login(page, demo_server)
-    page.wait_for_function("window.wangge && window.wangge.cases > 0", timeout=30_000)
+    page.wait_for_function("() => window.wangge && window.wangge.cases > 0", timeout=30_000)
     found = page.evaluate("fetch('/api/v1/cases?open=true&limit=1').then(r => r.json()).then(p => p.items[0])")
     page.goto(f"{demo_server}/maps/grids/{found['grid']['code']}")
-    page.wait_for_function("window.wangge && window.wangge.staff > 0 && window.wangge.buildings > 0", timeout=20_000)
+    page.wait_for_function("() => window.wangge && window.wangge.staff > 0 && window.wangge.buildings > 0", timeout=20_000)
     assert "网格人员" in page.inner_text("#case-panel")
     page.screenshot(path=str(ARTIFACTS / "demo-grid.png"))
     page.goto(f"{demo_server}/maps/cases/{found['id']}")
-    page.wait_for_function("window.wangge && window.wangge.grid && window.wangge.staff !== null", timeout=20_000)
+    page.wait_for_function("() => window.wangge && window.wangge.grid && window.wangge.staff !== null", timeout=20_000)
     assert f"#{found['id']}" in page.inner_text("#case-panel")
     page.screenshot(path=str(ARTIFACTS / "demo-case.png"))
     page.goto(f"{demo_server}/maps/dispatch")
-    page.wait_for_function("document.querySelectorAll('#category option').length > 20", timeout=20_000)
+    page.wait_for_function("() => document.querySelectorAll('#category option').length > 20", timeout=20_000)
     page.select_option("#category", "env_garbage")
     page.mouse.click(*screen_point(page, found["lat"], found["lon"]))
-    page.wait_for_function("window.wangge.preview !== null", timeout=10_000)
+    page.wait_for_function("() => window.wangge.preview !== null", timeout=10_000)
     assert found["grid"]["name"] in page.inner_text("#preview")
     page.screenshot(path=str(ARTIFACTS / "demo-dispatch.png"))
 
@@ -88,7 +88,7 @@ def test_grid_case_and_dispatch_pages_on_the_demo_city(page, demo_server):
 def test_analysis_layers_on_the_demo_city(page, demo_server):
     """A year of the demo's incidents has planted hot spots: Gi* colours them, hexagons and density draw them."""
     demo_login(page, demo_server, path="/maps/command-center?days=365")
-    page.wait_for_function("window.wangge && window.wangge.gridFeatures >= 64 && window.wangge.warnings !== null",
+    page.wait_for_function("() => window.wangge && window.wangge.gridFeatures >= 64 && window.wangge.warnings !== null",
                            timeout=30_000)
     # The demo plants a surge of property disputes in one grid last week: the early warning names it.
     warnings = page.inner_text("#warnings")
@@ -96,13 +96,13 @@ def test_analysis_layers_on_the_demo_city(page, demo_server):
     zoom = page.evaluate("window.wangge.map.getZoom()")
     page.evaluate("window.wangge.home = [window.wangge.map.getCenter(), window.wangge.map.getZoom()]")
     page.click("#warnings a[data-grid]")
-    page.wait_for_function(f"window.wangge.map.getZoom() > {zoom}", timeout=10_000)
+    page.wait_for_function(f"() => window.wangge.map.getZoom() > {zoom}", timeout=10_000)
     page.wait_for_timeout(800)  # the zoom animation
     page.screenshot(path=str(ARTIFACTS / "demo-warning.png"))
     page.evaluate("window.wangge.map.setView(...window.wangge.home, {animate: false})")
-    page.wait_for_function(f"window.wangge.map.getZoom() === {zoom}", timeout=10_000)
+    page.wait_for_function(f"() => window.wangge.map.getZoom() === {zoom}", timeout=10_000)
     page.get_by_label("热点").check()
-    page.wait_for_function("window.wangge.analysisLoads > 0", timeout=30_000)
+    page.wait_for_function("() => window.wangge.analysisLoads > 0", timeout=30_000)
     hot = page.evaluate("Object.values(window.wangge.analysis).filter(a => a.hotspot === 'hot').length")
     assert hot >= 1
     page.wait_for_timeout(800)
@@ -111,13 +111,13 @@ def test_analysis_layers_on_the_demo_city(page, demo_server):
     page.screenshot(path=str(ARTIFACTS / "demo-hotspots.png"))
 
     page.get_by_label("六边形分箱").check()
-    page.wait_for_function("window.wangge.hexCells > 0 && window.wangge.hexCases > 1000", timeout=30_000)
+    page.wait_for_function("() => window.wangge.hexCells > 0 && window.wangge.hexCases > 1000", timeout=30_000)
     assert "六边形分箱" in page.inner_text(".wangge-analysis-legend")
     page.screenshot(path=str(ARTIFACTS / "demo-hexagons.png"))
     page.get_by_label("六边形分箱").uncheck()
 
     page.get_by_label("核密度").check()
-    page.wait_for_function("window.wangge.densityLoads > 0 && window.wangge.densityMax > 0", timeout=30_000)
+    page.wait_for_function("() => window.wangge.densityLoads > 0 && window.wangge.densityMax > 0", timeout=30_000)
     assert page.locator("img.density-overlay").count() == 1
     assert float(page.inner_text("#density-max")) > 0
     page.screenshot(path=str(ARTIFACTS / "demo-density.png"))
@@ -126,5 +126,5 @@ def test_analysis_layers_on_the_demo_city(page, demo_server):
     loads = page.evaluate("window.wangge.densityLoads")
     page.evaluate("""(() => { const s = document.getElementById('weeks-back'); s.value = -26;
         s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); })()""")
-    page.wait_for_function(f"window.wangge.weeksBack === 26 && window.wangge.densityLoads > {loads}", timeout=30_000)
+    page.wait_for_function(f"() => window.wangge.weeksBack === 26 && window.wangge.densityLoads > {loads}", timeout=30_000)
     assert page.inner_text("#window-end") != ""

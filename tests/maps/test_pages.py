@@ -1,12 +1,25 @@
 """Map pages as HTML: light, nothing inlined, the configured basemap in its datum, Chinese by default."""
 
+import json
+import re
+
 import pytest
 from pydantic import ValidationError
 
-from geo.scope import EVERYTHING
+from geo.accounts import create_user
 from geo.settings import Settings, get_settings
-from maps.basemaps import basemap
-from maps.command_center import command_center
+from maps.basemaps import basemap, tile_origins
+from tests.conftest import PASSWORD
+from tests.security.html import Tags, runnable
+
+CONFIG = re.compile(r'<script type="application/json" id="page-config">(.*?)</script>', re.S)
+
+
+def page_config(html: str) -> dict:
+    """The JSON config block of a rendered page (the only data a page carries)."""
+    blocks = CONFIG.findall(html)
+    assert len(blocks) == 1, "one config block per page"
+    return json.loads(blocks[0])
 
 
 @pytest.fixture
@@ -22,19 +35,46 @@ def with_basemap(monkeypatch):
     get_settings.cache_clear()
 
 
-def test_command_center_is_light_and_inlines_no_geometry(session, city):
-    html = command_center(session, EVERYTHING)
-    assert len(html.encode()) < 20_000
+@pytest.fixture
+def pages(client, login, city):
+    """A client logged in to the pages (the cookie the login form sets) as an admin."""
+    client.cookies.set("wangge_token", login()["Authorization"].removeprefix("Bearer "))
+    return client
+
+
+def test_command_center_is_light_and_inlines_no_geometry(pages):
+    r = pages.get("/maps/command-center", headers={"Accept-Language": "zh-CN"})
+    html = r.text
+    assert r.status_code == 200 and len(html.encode()) < 20_000
     assert "coordinates" not in html and "116.4" in html  # only the view's bounds
-    assert "/static/command-center.js" in html and "/static/vendor/heat/leaflet-heat.js" in html
-    assert "社会治理综合指挥中心" in html and "tile.openstreetmap.org" not in html  # offline by default
-    assert "L.CRS.EPSG3857" in html
+    assert '<script src="/static/command-center.js">' in html and '<script src="/static/vendor/heat/leaflet-heat.js">' in html
+    assert "<title>社会治理综合指挥中心</title>" in html and "tile.openstreetmap.org" not in html  # offline by default
+    view = page_config(html)["map"]
+    assert view["crs"] == "EPSG3857" and view["basemap"] is None
+    assert view["bounds"] == [[pytest.approx(39.90), pytest.approx(116.40)], [pytest.approx(39.96), pytest.approx(116.50)]]
 
 
-def test_amap_pages_draw_in_gcj02(session, city, with_basemap):
+def test_pages_carry_no_inline_script(pages):
+    """Every <script> either loads /static/… or is the JSON config block: the CSP can forbid inline script."""
+    case = pages.post("/api/v1/cases", json={"category": "env_garbage", "lon": 116.41, "lat": 39.95}).json()
+    plan = pages.post("/api/v1/plans", json={"communities": ["110105001001"]}).json()
+    for path in ("/maps/command-center", f"/maps/cases/{case['id']}", "/maps/grids/110105001001001", "/maps/dispatch",
+                 f"/maps/plans/{plan['id']}"):
+        html = pages.get(path).text
+        assert runnable(html) == [], path
+        tags = Tags(html).tags
+        assert ("script", {"type": "application/json", "id": "page-config"}) in tags, path
+        # nor inline styles: the CSP allows none
+        assert not [(tag, name) for tag, attrs in tags for name in attrs if name == "style"], path
+        assert "style" not in {tag for tag, _ in tags}, path
+
+
+def test_amap_pages_draw_in_gcj02(pages, with_basemap):
     with_basemap("amap")
-    html = command_center(session, EVERYTHING, "en")
-    assert "L.CRS.GCJ02" in html and "webrd0{s}.is.autonavi.com" in html and "Command center" in html
+    html = pages.get("/maps/command-center?lang=en").text
+    view = page_config(html)["map"]
+    assert view["crs"] == "GCJ02" and "webrd0{s}.is.autonavi.com" in view["basemap"]["url"]
+    assert "<title>Command center</title>" in html
 
 
 def test_tianditu_needs_its_key(with_basemap):
@@ -43,10 +83,43 @@ def test_tianditu_needs_its_key(with_basemap):
     chosen = basemap("tianditu", "abc123")
     assert chosen.datum == "wgs84" and chosen.url.endswith("tk=abc123") and "cva" in chosen.overlay_url
     assert basemap("none") is None
+    assert tile_origins(chosen) == [f"https://t{i}.tianditu.gov.cn" for i in range(8)]
+    assert tile_origins(basemap("osm")) == ["https://tile.openstreetmap.org"] and tile_origins(None) == []
 
 
-def test_heat_period_must_be_offered(client, login, city):
-    client.cookies.set("wangge_token", login()["Authorization"].removeprefix("Bearer "))
-    r = client.get("/maps/command-center?days=8")
+def test_heat_period_must_be_offered(pages):
+    r = pages.get("/maps/command-center?days=8")
     assert r.status_code == 422 and "7, 30, 90, 365" in r.json()["detail"]
-    assert client.get("/maps/command-center?days=90").status_code == 200
+    assert pages.get("/maps/command-center?days=90").status_code == 200
+
+
+def test_login_form_is_chinese_by_default_and_fits_a_phone(client, monkeypatch):
+    monkeypatch.setenv("WANGGE_LANG", "zh")  # the suite reads English messages; the product's default is Chinese
+    get_settings.cache_clear()
+    try:
+        html = client.get("/maps/login").text
+    finally:
+        monkeypatch.delenv("WANGGE_LANG")
+        get_settings.cache_clear()
+    assert '<html lang="zh-CN">' in html and "用户名" in html and "密码" in html and ">登录</button>" in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert 'autocomplete="current-password"' in html and '<link rel="stylesheet" href="/static/pages.css">' in html
+    english = client.get("/maps/login?lang=en").text
+    assert "Username" in english and 'action="/maps/login?lang=en"' in english and 'action="/maps/login?lang=zh"' in html
+
+
+def test_login_cookie_is_secure_behind_https(client, session, monkeypatch):
+    create_user(session, username="cookie-user", password=PASSWORD, role="admin", scope_code=None)
+    form = {"username": "cookie-user", "password": PASSWORD}
+    plain = client.post("/maps/login", data=form, follow_redirects=False).headers["set-cookie"]
+    assert "HttpOnly" in plain and "Secure" not in plain
+    monkeypatch.setenv("WANGGE_PUBLIC_URL", "https://wangge.example.gov.cn")
+    get_settings.cache_clear()
+    try:
+        secure = client.post("/maps/login", data=form, follow_redirects=False).headers["set-cookie"]
+    finally:
+        monkeypatch.delenv("WANGGE_PUBLIC_URL")
+        get_settings.cache_clear()
+    assert "Secure" in secure and "HttpOnly" in secure and "samesite=lax" in secure.lower()
+    with pytest.raises(ValidationError):
+        Settings(public_url="wangge.example.gov.cn")

@@ -123,3 +123,11 @@ def test_the_service_role_cannot_read_server_files(session):
         with pytest.raises(Exception) as refused, session.begin_nested():
             session.execute(text(statement))
         assert isinstance(refused.value.orig, psycopg.errors.InsufficientPrivilege)
+
+
+def test_answers_with_personal_data_are_never_cached(client, login):
+    admin = login("admin")
+    for path in ("/api/v1/residents", "/api/v1/staff", "/api/v1/auth/me", "/open311/v2/services.json"):
+        r = client.get(path, headers=admin)
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store", path
+    assert "no-store" not in client.get("/static/wangge.js").headers.get("cache-control", "")
