@@ -410,13 +410,14 @@ def write(session: Session, candidates: list[Candidate], level: Level, track: Tr
 
 def import_boundaries(session: Session, path: Path, level: Level | str, *, crs: str | None = None, fix: bool = False,
                       code: str | None = None, name: str | None = None, track: Track = no_track,
-                      synthetic: bool = False) -> ImportReport:
+                      synthetic: bool = False, operator: bool = False) -> ImportReport:
     """Read, validate and write a boundary file; ImportRejected names every problem and nothing is written.
 
-    `synthetic` marks the areas as generated (the demo city), so that re-seeding may replace them.
+    `synthetic` marks the areas as generated (the demo city), so that re-seeding may replace them;
+    `operator` (a file named on the command line) also allows a Shapefile folder or a bare .shp.
     """
     level = Level(level)
-    raw = read_boundary_file(path)
+    raw = read_boundary_file(path, operator=operator)
     source_crs = resolve_crs(raw.declared_crs, crs)
     _apply_overrides(raw.features, code, name)
     if not raw.features:

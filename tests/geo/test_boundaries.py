@@ -57,7 +57,7 @@ def assert_two_grids(session):
 def test_formats_read_by_ogr_and_json(session, upper, tmp_path, suffix):
     path = tmp_path / f"grids.{suffix}"
     save(grids_frame(), path)
-    report = import_boundaries(session, path, "grid")
+    report = import_boundaries(session, path, "grid", operator=suffix == "shp")
     assert sorted(report.created) == [A1, A2]
     assert_two_grids(session)
 
@@ -71,7 +71,11 @@ def test_shapefile_as_zip_and_as_folder(session, upper, tmp_path):
         for part in folder.iterdir():
             z.write(part, part.name)
     assert len(import_boundaries(session, archive, "grid").created) == 2
-    assert len(import_boundaries(session, folder, "grid").updated) == 2
+    with pytest.raises(InvalidInput, match="unsupported format"):
+        import_boundaries(session, folder, "grid")  # a folder only when an operator names it
+    with pytest.raises(InvalidInput, match="unsupported format"):
+        import_boundaries(session, folder / "grids.shp", "grid")
+    assert len(import_boundaries(session, folder, "grid", operator=True).updated) == 2
     assert_two_grids(session)
 
 
