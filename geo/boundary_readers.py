@@ -44,10 +44,9 @@ class RawFile:
 
 def _geojson_crs(doc: dict) -> str | None:
     """The legacy GeoJSON 2008 `crs` member, the only way a GeoJSON file declares a CRS."""
-    crs = doc.get("crs")
-    if isinstance(crs, dict):
-        return (crs.get("properties") or {}).get("name")
-    return None
+    properties = (doc.get("crs") or {}).get("properties") if isinstance(doc.get("crs"), dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def read_geojson(path: Path, name: str, limits: Limits) -> RawFile:

@@ -100,7 +100,7 @@ def run(fn, *args, name: str, limits: Limits):
     pool = _pool()
     try:
         kind, payload = pool.submit(_supervise, fn, args, name, limits).result(limits.seconds + GRACE_S)
-    except (BrokenProcessPool, FutureTimeout):
+    except (BrokenProcessPool, RuntimeError, OSError, FutureTimeout):  # a dead reader, a pool shut down, no fork
         log.exception("the reader of %s failed", name)
         _forget_pool(pool)
         kind, payload = "died", None
