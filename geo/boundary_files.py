@@ -30,12 +30,14 @@ SHAPEFILE, GEOPACKAGE = "ESRI Shapefile", "GPKG"
 UPLOAD = "upload"  # the staged upload's name: nothing of the caller's
 
 
-def read_boundary_file(path: Path, *, operator: bool = False) -> RawFile:
-    """Read the boundary file at `path`; `operator` (the CLI) also allows a Shapefile folder or a bare .shp."""
+def read_boundary_file(path: Path, *, operator: bool = False, limits: Limits | None = None) -> RawFile:
+    """Read the boundary file at `path`; `operator` (the CLI) also allows a Shapefile folder or a bare .shp.
+
+    `limits` default to the WANGGE_UPLOAD_* settings."""
     path = Path(path)
     if not path.exists():
         raise InvalidInput(msg("{path}: no such file or folder", path=path))
-    limits = Limits.from_settings()
+    limits = limits or Limits.from_settings()
     with private_dir() as work:
         return sandbox.run(parse, path, str(path), operator, work, limits, name=str(path), limits=limits)
 

@@ -167,3 +167,13 @@ def test_health_answers_while_a_big_plan_is_read(server):
           f"{statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms, n={len(latencies)}")
     # On the event loop, a health check waited for the whole upload (10.6 s for the review's 14 MB plan).
     assert len(latencies) >= 5 and max(latencies) < 2.0 and max(latencies) < took / 2
+
+
+def test_the_demo_reads_its_own_files_past_the_limits_meant_for_others(tmp_path, limit):
+    from geo.boundary_files import read_boundary_file
+    path = tmp_path / "demo-grid.geojson"
+    path.write_bytes(geojson(3))
+    limit(features=2)
+    with pytest.raises(InvalidInput, match="more than 2 features"):
+        read_boundary_file(path)
+    assert len(read_boundary_file(path, limits=Limits.own_files()).features) == 3
