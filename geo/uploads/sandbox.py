@@ -61,7 +61,7 @@ def _leave_with(server: int) -> None:
             select.select([os.pidfd_open(server)], [], [])
         except ProcessLookupError:
             pass
-        except OSError:  # no pidfd (Linux before 5.3): look once a second
+        except (AttributeError, OSError):  # no pidfd (not Linux, or before 5.3): look once a second
             while _alive(server):
                 time.sleep(1)
         os._exit(0)
