@@ -3,6 +3,7 @@
 import re
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
@@ -99,8 +100,8 @@ def _http_detail(request: Request, exc: StarletteHTTPException):
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     """Starlette's own answers (no route, wrong method, unreadable body) in the shape of every other error."""
     headers = dict(exc.headers or {})
-    if exc.status_code == 405:
-        headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+    if exc.status_code == 405:  # the first call builds the OpenAPI schema: not on the event loop
+        headers["Allow"] = ", ".join(await run_in_threadpool(allowed_methods, request.app, request.url.path))
     return JSONResponse(body(render(_http_detail(request, exc), request_lang(request)),
                              HTTP_CODES.get(exc.status_code, "error")), exc.status_code, headers=headers)
 

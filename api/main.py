@@ -23,6 +23,7 @@ from geo.clock import run_round
 from geo.db import get_engine, make_engine, session_factory
 from geo.replicas import ReadRouter
 from geo.settings import get_settings
+from geo.uploads import sandbox
 
 API = "/api/v1"
 STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
@@ -69,6 +70,7 @@ def create_app(engine: Engine | None = None, replica_urls: list[str] | None = No
         yield
         if watcher:
             watcher.cancel()
+        await run_in_threadpool(sandbox.close)  # the processes that read uploads
 
     app = FastAPI(title="wangge 网格", version="0.1.0", lifespan=lifespan, dependencies=[Depends(authorize)],
                   responses=errors.ERROR_RESPONSES,

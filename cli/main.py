@@ -157,7 +157,8 @@ def import_boundaries(
     from geo.boundaries import import_boundaries as run_import
 
     with session_scope() as session:
-        report = run_import(session, file, level, crs=crs, fix=fix, code=code, name=name, track=progress)
+        report = run_import(session, file, level, crs=crs, fix=fix, code=code, name=name, track=progress,
+                            operator=True)
     for line in report.fixes:
         out.print(t("fixed: {fix}", fix=line), highlight=False)
     moved = t(", {count} buildings re-located", count=report.buildings_relocated) if report.buildings_relocated else ""
@@ -579,7 +580,7 @@ def plan_create(file: Annotated[Path, typer.Argument(help="Grid boundaries: GeoJ
         fail("give a FILE or --from-current COMMUNITY, not both")
     with session_scope() as session:
         actor = acting_actor(session)
-        plan_id = (plans.create_from_file(session, actor, file, name, crs) if file
+        plan_id = (plans.create_from_file(session, actor, file, name, crs, operator=True) if file
                    else plans.create_from_current(session, actor, from_current, name))
         report = validation.report_dict(validation.validate_plan(session, plan_id, actor), get_settings().lang)
     if as_json:

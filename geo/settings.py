@@ -71,6 +71,20 @@ class Settings(BaseSettings):
                                        "administrators cannot write.")
     public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+", description="Where users reach the "
                                    "service, e.g. https://wangge.example.gov.cn; with https:// the login cookie is Secure.")
+    # uploads: every boundary, plan and roster file is untrusted (geo/uploads, docs/security-uploads.md)
+    upload_max_bytes: int = Field(default=50 * 1024 * 1024, gt=0, description="Largest boundary or roster file; "
+                                  "API requests are capped lower by max_body_bytes.")
+    upload_max_unzipped_bytes: int = Field(default=200 * 1024 * 1024, gt=0,
+                                           description="Most a .zip or .xlsx may unpack to, all members together.")
+    upload_max_zip_ratio: float = Field(default=100.0, gt=1, description="Largest unpacked/packed ratio of a zip "
+                                        "member of 1 MiB or more (zip bombs).")
+    upload_max_zip_members: int = Field(default=100, gt=0, description="Most members of a .zip or .xlsx.")
+    upload_max_features: int = Field(default=100_000, gt=0, description="Most features in a boundary file.")
+    upload_max_vertices: int = Field(default=5_000_000, gt=0, description="Most vertices in a boundary file.")
+    upload_max_rows: int = Field(default=300_000, gt=0, description="Most rows in a roster sheet.")
+    upload_max_seconds: float = Field(default=60.0, gt=0, description="Longest a file may take to read: the process "
+                                      "reading it is killed then.")
+    upload_max_memory_mb: int = Field(default=2048, ge=1024, description="Address space of the process reading a file.")
     host: str = "127.0.0.1"
     port: int = 8000
 

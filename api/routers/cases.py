@@ -130,11 +130,10 @@ def transition(session: SessionDep, actor: ActorDep, case_id: int, body: Transit
 
 
 @router.post("/{case_id}/attachments", status_code=201)
-async def attach(session: SessionDep, actor: ActorDep, case_id: int, file: UploadFile) -> dict:
+def attach(session: SessionDep, actor: ActorDep, case_id: int, file: UploadFile) -> dict:
     """Add a photo or document (JPEG, PNG, WebP or PDF, at most WANGGE_ATTACHMENTS_MAX_BYTES)."""
     workflow.attachable_case(session, case_id, actor)
-    content = await file.read()
-    return store_attachment(session, case_id, file.filename or "upload", file.content_type or "", content)
+    return store_attachment(session, case_id, file.filename, file.content_type or "", file.file)
 
 
 def _polygon(value: str | None) -> dict | None:

@@ -1,9 +1,10 @@
 """Boundary plans under /api/v1/plans: create (from a file or the current boundaries), read, validate, edit, publish."""
 
-import tempfile
-from pathlib import Path
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -22,25 +23,46 @@ class FromCurrent(Body):
     name: str | None = None
 
 
+@dataclass
+class PlanSource:
+    """What a plan request carries: an uploaded file (spooled by Starlette) with its fields, or a JSON body."""
+
+    upload: UploadFile | None = None
+    name: str | None = None
+    crs: str | None = None
+    body: bytes = b""
+
+
+async def plan_source(request: Request) -> AsyncIterator[PlanSource]:
+    """The request's plan source, read without blocking the event loop; the form's files closed afterwards."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        yield PlanSource(body=await request.body())
+        return
+    form = await request.form()
+    try:
+        upload = form.get("file")
+        if upload is None or not hasattr(upload, "filename"):
+            raise InvalidInput(msg("a plan upload needs a file field"))
+        yield PlanSource(upload, *(value if isinstance(value, str) else None
+                                   for value in (form.get("name"), form.get("crs"))))
+    finally:
+        await form.close()
+
+
 @router.post("", status_code=201, openapi_extra={"requestBody": {"content": {
     "application/json": {"schema": FromCurrent.model_json_schema()},
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}, "name": {"type": "string"}, "crs": {"type": "string"}}}}}}})
-async def create_plan(request: Request, session: SessionDep, actor: ActorDep) -> dict:
+def create_plan(request: Request, session: SessionDep, actor: ActorDep,
+                source: Annotated[PlanSource, Depends(plan_source)]) -> dict:
     """A draft plan: JSON `{"communities": [...]}` copies their current grids; a multipart `file` (GeoJSON,
     GeoPackage, zipped Shapefile, CSV with WKT) holds new ones. Returns the plan's id and its validation."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or not hasattr(upload, "filename"):
-            raise InvalidInput(msg("a plan upload needs a file field"))
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(upload.filename or "plan.geojson").name
-            path.write_bytes(await upload.read())
-            plan_id = plans.create_from_file(session, actor, path, form.get("name"), form.get("crs"))
+    if source.upload is not None:
+        plan_id = plans.create_from_upload(session, actor, source.upload.file, source.upload.filename, source.name,
+                                           source.crs)
     else:
         try:
-            body = FromCurrent.model_validate_json(await request.body())
+            body = FromCurrent.model_validate_json(source.body)
         except ValueError as exc:
             raise InvalidInput(msg("a plan needs a JSON body with communities, or a file upload ({error})",
                                    error=str(exc).splitlines()[0])) from None

@@ -1,6 +1,11 @@
-"""Case attachments: type and size checked, stored once per content under WANGGE_HOME/attachments."""
+"""Case attachments: type, size and content checked, stored once per content under WANGGE_HOME/attachments.
+
+The file is stored under its SHA-256, never under the name it came with; that name is kept only to be
+shown (its last component, without control characters, at most 100 characters).
+"""
 
 import hashlib
+from typing import BinaryIO
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -9,22 +14,31 @@ from geo.errors import InvalidInput
 from geo.i18n import msg
 from geo.private_files import write_private
 from geo.settings import get_settings
+from geo.uploads.staging import display_name
 
-# Accepted types and the magic bytes their content must start with.
-ACCEPTED = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "image/webp": b"RIFF",
-            "application/pdf": b"%PDF-"}
+# Accepted types and what their content must look like: (offset, magic bytes) pairs, all of which must match.
+ACCEPTED = {"image/jpeg": ((0, b"\xff\xd8\xff"),), "image/png": ((0, b"\x89PNG\r\n\x1a\n"),),
+            "image/webp": ((0, b"RIFF"), (8, b"WEBP")), "application/pdf": ((0, b"%PDF-"),)}
 
 
-def store_attachment(session: Session, case_id: int, filename: str, content_type: str, content: bytes) -> dict:
-    """Check and store one file; returns its record."""
+def _looks_like(content: bytes, content_type: str) -> bool:
+    return all(content[offset:offset + len(magic)] == magic for offset, magic in ACCEPTED[content_type])
+
+
+def store_attachment(session: Session, case_id: int, filename: str | None, content_type: str,
+                     content: bytes | BinaryIO) -> dict:
+    """Check and store one file (bytes, or a stream read no further than the limit); returns its record."""
+    name = display_name(filename, "upload")
     if content_type not in ACCEPTED:
         raise InvalidInput(msg("attachment {name}: {type} is not accepted; use JPEG, PNG, WebP or PDF",
-                               name=filename, type=content_type or "?"))
+                               name=name, type=content_type[:100] or "?"))
     limit = get_settings().attachments_max_bytes
+    if not isinstance(content, bytes):
+        content = content.read(limit + 1)
     if len(content) > limit:
-        raise InvalidInput(msg("attachment {name} is larger than {limit} bytes", name=filename, limit=limit))
-    if not content.startswith(ACCEPTED[content_type]):
-        raise InvalidInput(msg("attachment {name}: the content is not a {type} file", name=filename, type=content_type))
+        raise InvalidInput(msg("attachment {name} is larger than {limit} bytes", name=name, limit=limit))
+    if not _looks_like(content, content_type):
+        raise InvalidInput(msg("attachment {name}: the content is not a {type} file", name=name, type=content_type))
     digest = hashlib.sha256(content).hexdigest()
     folder = get_settings().home / "attachments"
     folder.mkdir(parents=True, exist_ok=True)
@@ -33,5 +47,5 @@ def store_attachment(session: Session, case_id: int, filename: str, content_type
         write_private(path, content)  # photos of people and homes: the service's own user only
     row = session.execute(text("INSERT INTO case_attachments (case_id, filename, content_type, size, sha256) "
                                "VALUES (:c, :f, :t, :s, :h) RETURNING id, filename, content_type, size, uploaded_at"),
-                          {"c": case_id, "f": filename[:200], "t": content_type, "s": len(content), "h": digest})
+                          {"c": case_id, "f": name, "t": content_type, "s": len(content), "h": digest})
     return dict(row.mappings().one())

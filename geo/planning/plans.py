@@ -2,18 +2,20 @@
 
 import json
 from pathlib import Path
+from typing import BinaryIO
 
 import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.boundaries import resolve_crs, prepare
-from geo.boundary_files import read_boundary_file
+from geo.boundary_files import RawFile, read_boundary_file, read_boundary_upload
 from geo.cases.workflow import Actor
 from geo.errors import Forbidden, ImportRejected, InvalidInput, NotFound
 from geo.i18n import msg
 from geo.models import Level
 from geo.permissions import Action, require
+from geo.uploads.staging import display_name
 
 def check_planner(actor: Actor, communities: list[str]) -> None:
     """Forbidden unless `actor` plans (planner or admin) and every community lies in their scope."""
@@ -75,19 +77,36 @@ def create_from_current(session: Session, actor: Actor, communities: list[str], 
 
 
 def create_from_file(session: Session, actor: Actor, path: Path, name: str | None = None,
-                     crs: str | None = None) -> int:
-    """A draft holding the grids of a boundary file (any format the import reads); ImportRejected lists problems."""
-    raw = read_boundary_file(path)
+                     crs: str | None = None, *, operator: bool = False) -> int:
+    """A draft holding the grids of a boundary file (any format the import reads); ImportRejected lists problems.
+
+    `operator` (a file named on the command line) also allows a Shapefile folder or a bare .shp."""
+    require(actor.role, Action.plan)  # before reading anything
+    path = Path(path)
+    raw = read_boundary_file(path, operator=operator)
+    return _create_from_raw(session, actor, raw, path.name, name or path.stem, crs)
+
+
+def create_from_upload(session: Session, actor: Actor, stream: BinaryIO, filename: str | None,
+                       name: str | None = None, crs: str | None = None) -> int:
+    """A draft holding the grids of an uploaded file; the file name only tells its format and names the plan."""
+    require(actor.role, Action.plan)  # before reading anything
+    shown = display_name(filename, "plan.geojson")
+    return _create_from_raw(session, actor, read_boundary_upload(stream, shown), shown, name or Path(shown).stem, crs)
+
+
+def _create_from_raw(session: Session, actor: Actor, raw: RawFile, source: str, name: str, crs: str | None) -> int:
+    """The draft of the features read from `source`; ImportRejected lists every problem."""
     if not raw.features:
-        raise ImportRejected(msg("{path}: no features; nothing was written", path=path.name))
+        raise ImportRejected(msg("{path}: no features; nothing was written", path=source))
     candidates, problems, _ = prepare(raw.features, Level.grid, resolve_crs(raw.declared_crs, crs), fix=False)
     if problems:
-        raise ImportRejected(msg("{path}: {count} problem(s); nothing was written", path=path.name,
+        raise ImportRejected(msg("{path}: {count} problem(s); nothing was written", path=source,
                                  count=len(problems)), problems=problems)
     communities = sorted({c.parent_code for c in candidates})
     check_planner(actor, communities)
     check_communities(session, communities)
-    plan_id = new_plan(session, actor, name or path.stem, communities, path.name)
+    plan_id = new_plan(session, actor, name, communities, source)
     session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) VALUES "
                          "(:p, :code, :name, :parent, :kind, :purpose, ST_GeomFromWKB(:wkb, 4326))"),
                     [{"p": plan_id, "code": c.code, "name": c.name, "parent": c.parent_code, "kind": c.kind,

@@ -1,16 +1,27 @@
-"""Reading and writing roster sheets (.xlsx with openpyxl, .csv in UTF-8 or GB18030), with Chinese or English headers."""
+"""Reading and writing roster sheets (.xlsx with openpyxl, .csv in UTF-8 or GB18030), with Chinese or English headers.
+
+Roster files are untrusted: read in the sandbox (geo.uploads.sandbox) within the WANGGE_UPLOAD_* limits, an
+.xlsx vetted as a zip before openpyxl opens it, its XML parsed by defusedxml (openpyxl uses it when installed:
+no entities, no external references).
+"""
 
 import csv
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from xml.etree.ElementTree import ParseError
+
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.utils.exceptions import InvalidFileException
 
 from geo import spreadsheet
 from geo.errors import InvalidInput
 from geo.i18n import msg
+from geo.uploads import sandbox, zips
+from geo.uploads.limits import Limits
 
 # Canonical column → the headers communities use for it; the first is what exports write.
 COLUMNS: dict[str, dict[str, list[str]]] = {
@@ -52,6 +63,7 @@ COLUMNS: dict[str, dict[str, list[str]]] = {
     },
 }
 KINDS = tuple(COLUMNS)
+MAX_COLUMNS = 200  # a roster has a dozen; a sheet claiming thousands would pad every row with them
 
 
 @dataclass
@@ -86,11 +98,21 @@ def _cell(value):
 
 
 def read_sheet(path: Path, kind: str) -> Sheet:
-    """The rows of a roster file; InvalidInput when the file or its header cannot be used."""
+    """The rows of a roster file, read in the sandbox under the upload limits; InvalidInput when unusable."""
     path = Path(path)
     if not path.exists():
         raise InvalidInput(msg("{path}: no such file or folder", path=path))
-    raw = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path)
+    limits = Limits.from_settings()
+    return sandbox.run(parse_sheet, path, kind, limits, name=str(path), limits=limits)
+
+
+def parse_sheet(path: Path, kind: str, limits: Limits) -> Sheet:
+    """In the sandbox: the file's rows, keyed by canonical column."""
+    if not path.is_file():
+        raise InvalidInput(msg("{path}: no such file or folder", path=path))
+    if path.stat().st_size > limits.bytes:
+        raise InvalidInput(msg("{path} is larger than {limit} bytes", path=path, limit=limits.bytes))
+    raw = _read_xlsx(path, limits) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path, limits)
     if not raw:
         raise InvalidInput(msg("{path}: the sheet is empty", path=path))
     mapping, ignored = _header_map(kind, raw[0])
@@ -106,24 +128,61 @@ def read_sheet(path: Path, kind: str) -> Sheet:
     return Sheet(rows, numbers, ignored)
 
 
-def _read_xlsx(path: Path) -> list[list]:
+def _read_xlsx(path: Path, limits: Limits) -> list[list]:
+    """The first sheet's rows, once the .xlsx passed as a zip (geo.uploads.zips); XML parsed by defusedxml."""
+    if not openpyxl.DEFUSEDXML:
+        raise RuntimeError("openpyxl would parse XML without defusedxml")
+    with zips.open_zip(path, str(path)) as archive:
+        zips.vet(archive, str(path), limits)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise InvalidInput(msg("{path}: cannot be read ({error})", path=path, error=exc)) from None
-    return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        try:
+            sheet = book.worksheets[0]
+            if (sheet.max_column or 0) > MAX_COLUMNS:
+                raise InvalidInput(msg("{path}: {count} columns, at most {limit}", path=path, count=sheet.max_column,
+                                       limit=MAX_COLUMNS))
+            return _limited((list(r) for r in sheet.iter_rows(values_only=True)), path, limits)
+        finally:
+            book.close()
+    except (InvalidFileException, OSError, KeyError, ValueError, TypeError, IndexError, zipfile.BadZipFile,
+            DefusedXmlException, ParseError) as exc:
+        raise _unreadable(path, exc) from None
 
 
-def _read_csv(path: Path) -> list[list]:
+def _unreadable(path: Path, exc: Exception) -> InvalidInput:
+    """The refusal of an unreadable workbook, naming defusedxml's finding when openpyxl wrapped one."""
+    cause = exc
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        return InvalidInput(msg("{path}: XML entities and external references are refused ({error})", path=path,
+                                error=type(cause).__name__))
+    return InvalidInput(msg("{path}: cannot be read ({error})", path=path, error=str(exc)[:200]))
+
+
+def _read_csv(path: Path, limits: Limits) -> list[list]:
     if path.suffix.lower() != ".csv":
         raise InvalidInput(msg("{path}: unsupported format {suffix!r}; use .xlsx or .csv", path=path, suffix=path.suffix))
+    csv.field_size_limit(limits.bytes)  # this process reads this one file
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030
         try:
             with path.open(newline="", encoding=encoding) as f:
-                return [row for row in csv.reader(f)]
+                return _limited(csv.reader(f), path, limits)
         except UnicodeDecodeError:
             continue
+        except csv.Error as exc:
+            raise InvalidInput(msg("{path}: cannot be read ({error})", path=path, error=str(exc)[:200])) from None
     raise InvalidInput(msg("{path}: not UTF-8 text ({error})", path=path, error="GB18030 failed too"))
+
+
+def _limited(rows, path: Path, limits: Limits) -> list[list]:
+    """The rows, refused once there are more than the limit (a header and WANGGE_UPLOAD_MAX_ROWS)."""
+    out = []
+    for row in rows:
+        out.append(row)
+        if len(out) > limits.rows + 1:
+            raise InvalidInput(msg("{path}: more than {limit} rows", path=path, limit=limits.rows))
+    return out
 
 
 def write_sheet(path: Path, kind: str, rows: list[dict]) -> None:

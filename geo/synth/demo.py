@@ -29,6 +29,7 @@ from geo.models import CaseStatus, Duty, Level, Role
 from geo.settings import PROJECT_ROOT
 from geo.synth import incidents, layout
 from geo.synth.population import PeopleMaker
+from geo.uploads.limits import Limits
 
 DEMO_PASSWORD = "wangge-demo-2026"
 
@@ -151,7 +152,7 @@ def _import_areas(session, district, streets, metric, workdir, track) -> dict:
         path = workdir / f"demo-{level.value}.geojson"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"type": "FeatureCollection", "features": items}, ensure_ascii=False))
-        import_boundaries(session, path, level, track=track, synthetic=True)
+        import_boundaries(session, path, level, track=track, synthetic=True, limits=Limits.own_files())
     return names
 
 
