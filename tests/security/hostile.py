@@ -94,7 +94,8 @@ def report_hostile_cases(client, headers: dict, open311_key: str) -> dict:
         assert r.status_code == 200, r.text
         case = r.json()
     r = client.post(f"/api/v1/cases/{case['id']}/attachments", headers=headers,
-                    files={"file": (hostile("照片") + ".png", PNG, "image/png")})
+                    # a stored name keeps only its last path component (geo.uploads.staging): no "/" in this one
+                    files={"file": ("照片" + SVG + IMG + ".png", PNG, "image/png")})
     assert r.status_code == 201, r.text
     r = client.post("/open311/v2/requests.json", params={"api_key": open311_key}, data={
         "service_code": "env_garbage", "lat": "39.945", "long": "116.425",
