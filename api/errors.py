@@ -1,5 +1,6 @@
 """The one table from domain errors to HTTP, and the error body every answer shares: {"detail", "code"}."""
 
+import logging
 import re
 
 from fastapi import FastAPI, Request
@@ -15,7 +16,10 @@ from geo.errors import (
     AuthenticationFailed, ClusterError, Conflict, Forbidden, InvalidInput, NotFound, RateLimited, WanggeError,
 )
 from geo.i18n import Lang, msg, pick_lang, render
+from api.security_headers import ALWAYS, NOT_A_PAGE
 from geo.settings import get_settings
+
+log = logging.getLogger("wangge")
 
 STATUS = {
     InvalidInput: 422,
@@ -131,8 +135,18 @@ async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:
     return JSONResponse(body(render(detail, request_lang(request)), "busy"), 503, headers={"Retry-After": "2"})
 
 
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """Our own failure: logged with its traceback, answered in the error shape without one. Starlette answers
+    these outside every middleware, so the security headers are set here."""
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    detail = msg("an unexpected error; it was logged, and nothing was committed")
+    headers = {**ALWAYS, "Content-Security-Policy": NOT_A_PAGE, "Cache-Control": "no-store"}
+    return JSONResponse(body(render(detail, request_lang(request)), "internal_error"), 500, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(WanggeError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)

@@ -9,6 +9,7 @@ objects) is then applied by the queries themselves (geo.scope).
 
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
@@ -19,6 +20,7 @@ from geo import accounts, throttle
 from geo.errors import AuthenticationFailed, Forbidden
 from geo.i18n import msg
 from geo.permissions import Action, require
+from geo.settings import get_settings
 
 PUBLIC = "public"        # no credentials needed
 SIGNED_IN = "signed_in"  # any account
@@ -86,6 +88,10 @@ ROUTES: dict[Callable, Rule] = {
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen}
 # Only GeoReport clients pass their token in the URL (`api_key`), where proxies and logs may keep it: nowhere else.
 OPEN311 = {open311.services, open311.list_requests, open311.create_request, open311.get_request}
+# Endpoints that read their request body themselves, after this check (a multipart plan streams in as it comes):
+# the connection this check used goes back to the pool first, so slow senders cannot hold every connection.
+READ_OWN_BODY = {plans.create_plan}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def authorize(request: Request, session: SessionDep, token: Annotated[str | None, Depends(bearer)],
@@ -102,8 +108,25 @@ def authorize(request: Request, session: SessionDep, token: Annotated[str | None
         if rule == PUBLIC or endpoint in PAGES:
             return
         raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url="/api/v1/auth/token"))
+    if not token and credential == request.cookies.get(COOKIE) and request.method not in SAFE_METHODS:
+        check_origin(request)
     user = request.state.user = accounts.user_for_token(session, credential)
     request.state.caller = f"user:{user.id}"
     throttle.check_request(request.state.caller)
     if rule != SIGNED_IN:
         require(user.role, rule(request.path_params) if callable(rule) else rule)
+    if endpoint in READ_OWN_BODY:
+        session.commit()  # it only read: ends the transaction, and the connection is free while the body arrives
+
+
+def check_origin(request: Request) -> None:
+    """Forbidden unless a cookie-carried write comes from our own pages (CSRF): browsers name the page's origin in
+    `Origin` on every POST, and a page of another port or subdomain (same site, so the cookie goes along) differs."""
+    origin = request.headers.get("origin")
+    ours = {f"{request.url.scheme}://{request.headers.get('host', '')}"}
+    if get_settings().public_url:
+        parts = urlsplit(get_settings().public_url)
+        ours.add(f"{parts.scheme}://{parts.netloc}")
+    if origin not in ours:
+        raise Forbidden(msg("a write with the login cookie must come from this site's own pages (Origin {origin})",
+                            origin=origin or "-"))

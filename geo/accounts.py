@@ -3,7 +3,8 @@
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from threading import Lock
+from contextlib import contextmanager
+from threading import BoundedSemaphore, Lock
 
 import jwt
 from argon2 import PasswordHasher
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from geo import throttle
-from geo.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput
+from geo.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput, RateLimited
 from geo.i18n import msg
 from geo.models import Role, User
 from geo.scope import Scope, scope_for
@@ -55,10 +56,10 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def password_matches(user: User, password: str) -> bool:
-    """Whether `password` is the account's (no counting, no limits: for checks of the accounts themselves)."""
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether `password` is the account's (no counting, no limits); None: checked against a dummy hash, False."""
     try:
-        return _hasher().verify(user.password_hash, password)
+        return _hasher().verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -99,21 +100,40 @@ def create_user(session: Session, *, username: str, password: str, role: str, sc
 def authenticate(session: Session, username: str, password: str, source: str | None = None) -> User:
     """The active user with these credentials; AuthenticationFailed otherwise (same message either way).
 
-    RateLimited after too many failures (geo.throttle), before the password is even looked at, so guessing gains
-    nothing. An unknown or disabled account is verified against a dummy hash: it answers no sooner than a wrong
-    password for a real one, so timing tells nothing about which accounts exist.
+    Every attempt is counted before the password is looked at (geo.throttle: RateLimited beyond the limits, so
+    guessing gains nothing, in parallel neither), and at most WANGGE_LOGIN_CONCURRENCY hashes are checked at once
+    (each takes argon2's memory). An unknown or disabled account is verified against a dummy hash: it answers no
+    sooner than a wrong password for a real one, so timing tells nothing about which accounts exist.
     """
-    throttle.check_login(username, source)
-    user = session.scalar(select(User).where(User.username == username))
-    known = user is not None and user.active
+    reserved = throttle.check_login(username, source)
+    succeeded = False
     try:
-        if not _hasher().verify(user.password_hash if known else _dummy_hash(), password) or not known:
-            raise AuthenticationFailed(WRONG_LOGIN)
-    except (VerificationError, InvalidHashError, AuthenticationFailed):
-        throttle.login_failed(username, source)
-        raise AuthenticationFailed(WRONG_LOGIN) from None
-    throttle.login_succeeded(username, source)
+        user = session.scalar(select(User).where(User.username == username))
+        known = user is not None and user.active
+        with _verifying():  # the dummy hash is checked for an unknown account too: never skip it
+            matches = password_matches(user if known else None, password)
+        succeeded = known and matches
+    finally:
+        throttle.login_done(reserved, username, source, succeeded)
+    if not succeeded:
+        raise AuthenticationFailed(WRONG_LOGIN)
     return user
+
+
+@contextmanager
+def _verifying():
+    """A place among the hashes being checked now; RateLimited when none frees up within a few seconds."""
+    if not _verifications().acquire(timeout=10):
+        raise RateLimited(msg("too many logins at once; try again shortly"), extra={"retry_after": 2})
+    try:
+        yield
+    finally:
+        _verifications().release()
+
+
+@lru_cache
+def _verifications() -> BoundedSemaphore:
+    return BoundedSemaphore(get_settings().login_concurrency)
 
 
 def require_admin(session: Session, username: str | None, password: str | None) -> User:

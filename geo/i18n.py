@@ -211,6 +211,15 @@ ZH: dict[str, str] = {
     "the case changed since version {version} (now {current}); reload and try again": "案件自版本 {version} 后已被修改（当前 {current}），请刷新后重试",
     "rating must be one of {ratings}": "评价须为 {ratings} 之一",
     "{role} may not add files to a case assigned to someone else": "{role}不能为分派给他人的案件添加附件",
+    "case {id} already holds {count} files, the most one case may hold": "案件 {id} 已有 {count} 个附件，已达上限",
+    "a write with the login cookie must come from this site's own pages (Origin {origin})":
+        "使用登录 Cookie 的写操作必须来自本站页面（Origin {origin}）",
+    "too many logins at once; try again shortly": "同时登录的请求过多，请稍后再试",
+    "a plan is a JSON body (application/json) or a multipart file upload":
+        "方案须为 JSON 请求体（application/json）或 multipart 文件上传",
+    "an unexpected error; it was logged, and nothing was committed": "发生意外错误，已记录日志，未提交任何更改",
+    "the place lies in grid {code} {name}, outside your area: pass it to the command center or that grid's staff":
+        "该地点位于网格 {code} {name}，不在您的负责范围内：请转交指挥中心或该网格的工作人员",
     "no staff member {id} on duty for this case": "没有编号为 {id} 且负责此案件的在岗人员",
     "merge target {id} must be another open case": "合并目标 {id} 必须是另一个未结案件",
     "planners do not report cases": "规划人员不能上报案件",

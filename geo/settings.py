@@ -52,6 +52,7 @@ class Settings(BaseSettings):
                          "holding another: keep threads × processes under PostgreSQL's max_connections.")
     tick_seconds: int = Field(default=300, ge=0, description="How often the server checks deadlines (0: never).")
     attachments_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    attachments_per_case: int = Field(default=50, gt=0, description="Most files one case may hold.")
     max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0, description="Largest request body (413 beyond).")
     basemap: str = Field(default="none", pattern="^(none|osm|amap|tianditu)$",
                          description="Background map of the pages: none (offline command centers), osm, amap (GCJ-02, "
@@ -64,6 +65,8 @@ class Settings(BaseSettings):
                                             description="Failed logins from one address before it waits.")
     login_failures_per_account: str = Field(default="100/hour", description="Failed logins of one account from "
                                             "addresses it never logged in from, before those wait.")
+    login_concurrency: int = Field(default=8, ge=1, description="Password hashes checked at once (argon2 takes "
+                                   "64 MiB each); more logins at once wait, then get 429.")
     trusted_proxies: str = Field(default="", description="Comma-separated addresses of reverse proxies whose "
                                  "X-Forwarded-For is believed; nobody's by default.")
     audit_anchors: Path | None = Field(default=None, description="File the audit log's head is anchored in every "

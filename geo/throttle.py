@@ -7,6 +7,7 @@ processes would share a storage such as Redis through `limits` (docs/permissions
 import math
 import time
 from functools import lru_cache
+from threading import Lock
 
 from cachetools import LRUCache
 from limits import RateLimitItem, parse
@@ -48,24 +49,37 @@ def _login_limits(username: str, source: str | None) -> list[tuple[RateLimitItem
     return limits
 
 
-def check_login(username: str, source: str | None) -> None:
-    """RateLimited while this account or this address has failed to log in too often lately (see _login_limits)."""
-    for item, key in _login_limits(username, source):
-        if not _limiter.test(item, "login", key):
-            seconds = _retry_after(item, "login", key)
-            raise RateLimited(msg("too many failed logins; try again in {seconds} s", seconds=seconds),
-                              extra={"retry_after": seconds})
+_in_flight: dict[str, int] = {}  # login attempts of each key whose password is being checked right now
+_in_flight_lock = Lock()
 
 
-def login_failed(username: str, source: str | None) -> None:
-    """Count one failed login against the account and the address."""
-    for item, key in _login_limits(username, source):
-        _limiter.hit(item, "login", key)
+def check_login(username: str, source: str | None) -> list[tuple[RateLimitItem, str]]:
+    """Reserve a place for this attempt under every limit it counts against (see _login_limits), before the
+    password is looked at; RateLimited when the failures so far and the attempts still being checked fill one.
+    Parallel guesses are counted as they arrive, not after their hashes: pass what this returns to `login_done`."""
+    limits = _login_limits(username, source)
+    with _in_flight_lock:
+        for item, key in limits:
+            if _limiter.get_window_stats(item, "login", key).remaining <= _in_flight.get(key, 0):
+                seconds = _retry_after(item, "login", key)
+                raise RateLimited(msg("too many failed logins; try again in {seconds} s", seconds=seconds),
+                                  extra={"retry_after": seconds})
+        for _, key in limits:
+            _in_flight[key] = _in_flight.get(key, 0) + 1
+    return limits
 
 
-def login_succeeded(username: str, source: str | None) -> None:
-    """Remember that the account's owner logs in from this address."""
-    _known[(username, source)] = True
+def login_done(limits: list[tuple[RateLimitItem, str]], username: str, source: str | None, succeeded: bool) -> None:
+    """Free the attempt's places; a failure counts against every limit, a success makes the address the owner's."""
+    if succeeded:
+        _known[(username, source)] = True
+    with _in_flight_lock:
+        for item, key in limits:
+            _in_flight[key] = max(0, _in_flight.get(key, 0) - 1)
+            if not _in_flight[key]:
+                del _in_flight[key]
+            if not succeeded:
+                _limiter.hit(item, "login", key)
 
 
 def check_request(caller: str) -> None:
@@ -81,3 +95,5 @@ def reset() -> None:
     """Forget every count and known address (tests, or an operator lifting a block)."""
     _storage.reset()
     _known.clear()
+    with _in_flight_lock:
+        _in_flight.clear()

@@ -104,7 +104,7 @@ def preview(session: SessionDep, actor: ActorDep, category: str,
             lon: Annotated[float, Query(allow_inf_nan=False)], lat: Annotated[float, Query(allow_inf_nan=False)],
             crs: str | None = None) -> dict:
     """Where a case at this point would go: grid, handler level, the person routing picks, and the deadline."""
-    return intake.preview(session, category, lon, lat, crs)
+    return intake.preview(session, actor, category, lon, lat, crs)
 
 
 @router.get("/mine")

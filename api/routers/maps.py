@@ -53,7 +53,7 @@ def render(request: Request, page: Page, status: int = 200) -> HTMLResponse:
 
 def _safe_next(value: str | None) -> str:
     """Only paths of this site: a login must not bounce to another one (`//host`, `/\\host`, `https:`)."""
-    if not value or not value.startswith("/") or "\\" in value or any(ord(ch) < 32 for ch in value):
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value or any(ord(ch) < 32 for ch in value):
         return HOME
     parts = urlsplit(value)
     return value if not parts.scheme and not parts.netloc else HOME

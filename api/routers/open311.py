@@ -67,7 +67,7 @@ def create_request(session: SessionDep, actor: Open311Actor,
                    description: Annotated[str | None, Form(max_length=2000)] = None,
                    address_string: Annotated[str | None, Form(max_length=200)] = None,
                    first_name: Annotated[str | None, Form(max_length=50)] = None,
-                   phone: Annotated[str | None, Form(max_length=20)] = None) -> list[dict]:
+                   phone: Annotated[str | None, Form(max_length=20, pattern=r"^[0-9+\-]{5,20}$")] = None) -> list[dict]:
     """Create a request (a resident self-report): it waits at intake for an operator to register it."""
     new = intake.NewCase(category=service_code, lon=long, lat=lat, description=description, address=address_string,
                          channel="self_report", reporter_name=first_name, reporter_phone=phone)
@@ -78,6 +78,6 @@ def create_request(session: SessionDep, actor: Open311Actor,
 @router.get("/requests/{request_id}.json")
 def get_request(session: SessionDep, actor: Open311Actor, request_id: str) -> list[dict]:
     """One request, as a one-element list (GeoReport v2)."""
-    if not request_id.isdigit():
+    if not (request_id.isascii() and request_id.isdigit()):  # "²" is a digit to Python, not to int()
         raise NotFound(msg("no case {id}", id=request_id))
     return [_request(reading.get_case(session, int(request_id), actor))]

@@ -35,9 +35,12 @@ class PlanSource:
 
 async def plan_source(request: Request) -> AsyncIterator[PlanSource]:
     """The request's plan source, read without blocking the event loop; the form's files closed afterwards."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("application/json"):
         yield PlanSource(body=await request.body())
         return
+    if not kind.startswith("multipart/form-data"):  # a text/plain "JSON" is what a cross-site form would send
+        raise InvalidInput(msg("a plan is a JSON body (application/json) or a multipart file upload"))
     form = await request.form()
     try:
         upload = form.get("file")
@@ -53,10 +56,12 @@ async def plan_source(request: Request) -> AsyncIterator[PlanSource]:
     "application/json": {"schema": FromCurrent.model_json_schema()},
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}, "name": {"type": "string"}, "crs": {"type": "string"}}}}}}})
-def create_plan(request: Request, session: SessionDep, actor: ActorDep,
-                source: Annotated[PlanSource, Depends(plan_source)]) -> dict:
+def create_plan(request: Request, source: Annotated[PlanSource, Depends(plan_source)], session: SessionDep,
+                actor: ActorDep) -> dict:
     """A draft plan: JSON `{"communities": [...]}` copies their current grids; a multipart `file` (GeoJSON,
-    GeoPackage, zipped Shapefile, CSV with WKT) holds new ones. Returns the plan's id and its validation."""
+    GeoPackage, zipped Shapefile, CSV with WKT) holds new ones. Returns the plan's id and its validation.
+
+    `source` comes first: the body arrives before anything else asks the database (api.permissions READ_OWN_BODY)."""
     if source.upload is not None:
         plan_id = plans.create_from_upload(session, actor, source.upload.file, source.upload.filename, source.name,
                                            source.crs)

@@ -32,6 +32,10 @@ def store_attachment(session: Session, case_id: int, filename: str | None, conte
     if content_type not in ACCEPTED:
         raise InvalidInput(msg("attachment {name}: {type} is not accepted; use JPEG, PNG, WebP or PDF",
                                name=name, type=content_type[:100] or "?"))
+    held = session.execute(text("SELECT count(*) FROM case_attachments WHERE case_id = :c"), {"c": case_id}).scalar()
+    if held >= get_settings().attachments_per_case:
+        raise InvalidInput(msg("case {id} already holds {count} files, the most one case may hold", id=case_id,
+                               count=held))
     limit = get_settings().attachments_max_bytes
     if not isinstance(content, bytes):
         content = content.read(limit + 1)

@@ -61,10 +61,7 @@ def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key
     now = now or datetime.now(UTC)
     category = _category(new.category)
     lon, lat = _position(session, new, actor)
-    try:
-        located = locate(session, lon, lat, at=(new.occurred_at or now).date())
-    except OutsideService as exc:
-        raise InvalidInput(exc.detail, extra=exc.extra) from None
+    located = _located(session, actor, lon, lat, (new.occurred_at or now).date())
     route = routing.route(session, category.handler_level, category.department, located.grid.code)
     waits = new.channel in WAIT_AT_INTAKE
     dispatched = not waits and (route.assignee_id is not None or route.level == "department")
@@ -93,16 +90,13 @@ def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key
     return case_id, True
 
 
-def preview(session: Session, category_code: str, lon: float, lat: float, crs: str | None = None,
+def preview(session: Session, actor: Actor, category_code: str, lon: float, lat: float, crs: str | None = None,
             now: datetime | None = None) -> dict:
     """Where a case reported here would go and by when, without writing anything (the dispatch view)."""
     now = now or datetime.now(UTC)
     category = _category(category_code)
     x, y = to_wgs84_point(lon, lat, crs)
-    try:
-        located = locate(session, x, y, at=now.date())
-    except OutsideService as exc:
-        raise InvalidInput(exc.detail, extra=exc.extra) from None
+    located = _located(session, actor, x, y, now.date())
     route = routing.route(session, category.handler_level, category.department, located.grid.code)
     assignee = session.execute(text("SELECT id, name FROM staff WHERE id = :s"), {"s": route.assignee_id}).first()
     return {"lon": x, "lat": y, "match": located.match, "distance_m": located.distance_m,
@@ -122,6 +116,19 @@ VALUES (:category, :status, :channel, :description, ST_SetSRID(ST_MakePoint(:lon
         :user, :key)
 RETURNING id
 """)
+
+
+def _located(session: Session, actor: Actor, lon: float, lat: float, day):
+    """The grid answering for the point on `day`, which must lie in the actor's area: a case reported elsewhere
+    belongs to other people, who register it themselves (the command center can, for anywhere in its district)."""
+    try:
+        located = locate(session, lon, lat, at=day)
+    except OutsideService as exc:
+        raise InvalidInput(exc.detail, extra=exc.extra) from None
+    if not actor.scope.covers_code(located.grid.code):
+        raise InvalidInput(msg("the place lies in grid {code} {name}, outside your area: pass it to the command center "
+                               "or that grid's staff", code=located.grid.code, name=located.grid.name))
+    return located
 
 
 def _claim_key(session: Session, actor: Actor, key: str) -> bool:

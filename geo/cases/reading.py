@@ -10,7 +10,8 @@ from geo.cases.workflow import Actor, allowed_actions, visible_case
 from geo.categories import categories
 from geo.models import OPEN_STATUSES
 from geo import audit, crypto
-from geo.privacy import mask_phone
+from geo.permissions import Action, may
+from geo.privacy import mask_name, mask_phone
 from geo.query import bbox_condition, check_page
 from geo.scope import like_pattern
 
@@ -51,7 +52,9 @@ def get_case(session: Session, case_id: int, actor: Actor) -> dict:
         {"id": case_id}).mappings()]
     reporters = session.execute(text("SELECT id, name, phone_enc, channel, reported_at FROM case_reporters "
                                      "WHERE case_id = :id ORDER BY id"), {"id": case_id}).all()
-    view["reporters"] = [{"name": r.name, "phone": mask_phone(crypto.reveal(r.phone_enc)), "channel": r.channel,
+    full_names = may(actor.role, Action.read_full_names)  # as for residents: the surname only, unless the role may
+    view["reporters"] = [{"name": r.name if full_names else mask_name(r.name),
+                          "phone": mask_phone(crypto.reveal(r.phone_enc)), "channel": r.channel,
                           "reported_at": r.reported_at} for r in reporters]
     if reporters:  # like residents: every read of who reported what is recorded
         audit.record(session, actor.username, actor.role, "read_reporters", f"case:{case_id}",

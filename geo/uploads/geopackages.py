@@ -59,12 +59,13 @@ def feature_table(path: Path, name: str) -> str:
 
 def _plain_schema(db: sqlite3.Connection, name: str) -> str:
     """The first feature table, once the schema holds nothing but plain tables, indexes, triggers and R-trees."""
-    objects = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    objects = db.execute("SELECT type, name, sql, rootpage FROM sqlite_master").fetchall()
     tables = set()
-    for kind, table, sql in objects:
+    for kind, table, sql, rootpage in objects:
         if kind == "view":
             raise _refuse(name, msg("it holds a view, {table}", table=table))
-        if re.match(r"\s*CREATE\s+VIRTUAL\b", sql or "", re.IGNORECASE):
+        # A virtual table has no pages of its own (rootpage 0), whatever its SQL text was made to look like.
+        if (kind == "table" and not rootpage) or re.match(r"\s*CREATE\s+VIRTUAL\b", sql or "", re.IGNORECASE):
             module = VIRTUAL.match(sql)
             if module is None or module.group(1).lower() != "rtree":
                 raise _refuse(name, msg("it holds a virtual table, {table}", table=table))

@@ -176,7 +176,7 @@ def test_duplicates_are_flagged_and_merged(client, as_user):
     merged = act(client, as_user("command"), second, "merge", target_id=first["id"])
     assert merged["status"] == "merged" and merged["merged_into"] == first["id"]
     survivor = client.get(f"/api/v1/cases/{first['id']}", headers=as_user("command")).json()
-    assert sorted(r["name"] for r in survivor["reporters"]) == ["乙", "甲"]
+    assert sorted(r["name"] for r in survivor["reporters"]) == ["乙*", "甲*"]  # the command center sees surnames
 
 
 def test_scope_a_grid_worker_sees_only_their_grid(client, as_user):

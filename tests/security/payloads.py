@@ -101,9 +101,10 @@ def geopackage_with(path: Path, *statements: str) -> Path:
     return path
 
 
-def virtual_ogr_row(source: str, table: str = "leak") -> str:
-    """The sqlite_master row of a VirtualOGR table over `source` (sqlite3 itself cannot create one)."""
-    sql = f"CREATE VIRTUAL TABLE {table} USING VirtualOGR('{source}')".replace("'", "''")
+def virtual_ogr_row(source: str, table: str = "leak", create: str = "CREATE VIRTUAL TABLE") -> str:
+    """The sqlite_master row of a VirtualOGR table over `source` (sqlite3 itself cannot create one); `create` may
+    disguise its SQL text (a comment for a space)."""
+    sql = f"{create} {table} USING VirtualOGR('{source}')".replace("'", "''")
     return (f"INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) "
             f"VALUES ('table', '{table}', '{table}', 0, '{sql}')")
 

@@ -186,3 +186,39 @@ def test_tokens_never_reach_the_access_log(cluster, tmp_path):
             server.stop()
     logged = (tmp_path / "access.log").read_text()
     assert "/open311/v2/services.json?api_key=***" in logged and token not in logged
+
+
+def test_a_cookie_carried_write_must_come_from_our_own_pages(client, login, city):
+    """CSRF from a same-site page (another port or subdomain sends the Lax cookie along): its Origin differs."""
+    token = login("planner", "110105")["Authorization"].removeprefix("Bearer ")
+    client.cookies.set("wangge_token", token)
+    body = {"communities": ["110105001001"]}
+    for origin in ("http://127.0.0.1:9999", "null", None):
+        headers = {"Origin": origin} if origin else {}
+        r = client.post("/api/v1/plans", json=body, headers=headers)
+        assert r.status_code == 403 and "Origin" in r.json()["detail"], origin
+    assert client.post("/api/v1/plans", json=body, headers={"Origin": "http://testserver"}).status_code == 201
+    assert client.get("/api/v1/auth/me").status_code == 200, "reading needs no Origin"
+    client.cookies.clear()
+    assert client.post("/api/v1/plans", json=body, headers={"Authorization": f"Bearer {token}"}).status_code == 201
+    plain = client.post("/api/v1/plans", content=b'{"communities": ["110105001001"]}',
+                        headers={"Authorization": f"Bearer {token}", "Content-Type": "text/plain"})
+    assert plain.status_code == 422, "what a cross-site form can send is not taken for JSON"
+
+
+def test_parallel_guesses_are_counted_as_they_arrive(client, session, city, monkeypatch):
+    """60 guesses at once from one address: no more than the limit's worth are checked, the right one waits too."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(get_settings(), "login_failures_per_user", "5/15 minutes")
+    create_user(session, username="zhou", password=PASSWORD, role="admin", scope_code=None)
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(lambda i: log_in(client, "zhou", "guess-guess").status_code, range(60)))
+    assert answers.count(401) <= 5 and answers.count(429) >= 55, answers
+    assert log_in(client, "zhou").status_code == 429
+
+
+def test_the_login_redirect_stays_on_this_site(client):
+    for target in ("///evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "/\tevil"):
+        r = client.get("/maps/login", params={"next": target})
+        assert "evil.example" not in r.text, target

@@ -109,3 +109,36 @@ def test_plan_edits_and_case_reports_name_only_buildings_in_scope(client, login,
     same_answer(client.post("/api/v1/cases", headers=worker, json=case | {"building_id": ids["甲楼"]}),
                 client.post("/api/v1/cases", headers=worker, json=case | {"building_id": MISSING}), ids["甲楼"], MISSING)
     assert client.post("/api/v1/cases", headers=worker, json=case | {"building_id": ids["乙楼"]}).status_code == 201
+
+
+def test_a_case_placed_outside_the_reporters_area_is_refused_clearly(client, as_user, staffed):
+    """It used to be registered and then answered 404 "no case N" (rolled back, the id spent); and the dispatch
+    preview named the staff of any grid: both now name the grid the place lies in, and nobody."""
+    worker = as_user("w1")  # grid A1
+    elsewhere = {"category": "env_garbage", "lon": 116.45, "lat": 39.95, "channel": "patrol"}  # grid B1
+    r = client.post("/api/v1/cases", headers=worker, json=elsewhere)
+    assert r.status_code == 422 and B1 in r.json()["detail"] and "outside your area" in r.json()["detail"]
+    r = client.get("/api/v1/cases/preview", headers=worker,
+                   params={"category": "env_garbage", "lon": 116.45, "lat": 39.95})
+    assert r.status_code == 422 and "wb" not in r.text
+    assert client.get("/api/v1/cases/preview", headers=as_user("command"),
+                      params={"category": "env_garbage", "lon": 116.45, "lat": 39.95}).json()["assignee"]["name"] == "wb"
+
+
+def test_reporters_names_are_surnames_for_roles_without_full_names(client, as_user, login):
+    case = report(client, as_user("command"), reporter={"name": "欧阳娜娜", "phone": "13800000002"})
+    seen = client.get(f"/api/v1/cases/{case['id']}", headers=as_user("command")).json()["reporters"][0]
+    assert seen["name"] == "欧阳**" and seen["phone"] == "138****0002"
+    assert client.get(f"/api/v1/cases/{case['id']}", headers=login("admin")).json()["reporters"][0]["name"] == "欧阳娜娜"
+
+
+def test_a_case_holds_a_bounded_number_of_files(client, as_user, staffed, monkeypatch):
+    from geo.settings import get_settings
+    monkeypatch.setattr(get_settings(), "attachments_per_case", 2)
+    case = report(client, as_user("command"))
+    for i in range(2):
+        files = {"file": (f"{i}.jpg", JPEG + bytes([i]), "image/jpeg")}
+        assert client.post(f"/api/v1/cases/{case['id']}/attachments", headers=as_user("comm"), files=files).status_code == 201
+    r = client.post(f"/api/v1/cases/{case['id']}/attachments", headers=as_user("comm"),
+                    files={"file": ("3.jpg", JPEG + b"3", "image/jpeg")})
+    assert r.status_code == 422 and "most" in r.json()["detail"]

@@ -131,3 +131,25 @@ def test_answers_with_personal_data_are_never_cached(client, login):
         r = client.get(path, headers=admin)
         assert r.status_code == 200 and r.headers["cache-control"] == "no-store", path
     assert "no-store" not in client.get("/static/wangge.js").headers.get("cache-control", "")
+
+
+def test_our_own_failure_is_an_error_body_with_the_security_headers(app, login, monkeypatch):
+    """A 500 comes from outside every middleware: its handler sets the headers itself, and shows no traceback."""
+    from fastapi.testclient import TestClient
+
+    import api.routers.categories as route
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug with a secret-looking detail: s3cret")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        headers = login("admin")
+        monkeypatch.setattr(route, "categories", broken)
+        r = client.get("/api/v1/categories", headers=headers)
+    assert r.status_code == 500 and r.json()["code"] == "internal_error" and "s3cret" not in r.text
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["cache-control"] == "no-store"
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+
+
+def test_a_unicode_digit_is_no_request_id(client, login):
+    assert client.get("/open311/v2/requests/%C2%B2.json", headers=login("admin")).status_code == 404

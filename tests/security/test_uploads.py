@@ -107,6 +107,7 @@ def test_crafted_geopackages_are_refused(client, planner, secret, tmp_path):
     path, key = secret
     cases = {
         "virtual table, leak": [virtual_ogr_row(f"CSV:{path}")],
+        "virtual table, hidden": [virtual_ogr_row(f"CSV:{path}", "hidden", "CREATE/**/VIRTUAL TABLE")],
         "view, v": ["CREATE VIEW v AS SELECT * FROM grids"],
         "column echo of grids is generated": ["ALTER TABLE grids ADD COLUMN echo TEXT GENERATED ALWAYS AS (code)"],
         "application id 0x0": ["PRAGMA application_id = 0"],
