@@ -21,8 +21,8 @@ from cachetools import LRUCache
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import crypto
-from geo.errors import InvalidInput
+from geo import audit_table, crypto
+from geo.errors import AuditRefused, InvalidInput
 from geo.i18n import msg
 from geo.query import check_page, optional_filters
 
@@ -52,10 +52,13 @@ def record(session: Session, actor: str, role: str, action: str, obj: str, detai
     id_, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at, detail = datetime.now(UTC), json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))
     digest = _digest(prev, id_, at, actor, role, action, obj, detail)
-    session.execute(text("INSERT INTO audit_log (id, at, actor, role, action, object, detail, prev_hash, hash) "
-                         "VALUES (:id, :at, :actor, :role, :action, :obj, CAST(:detail AS jsonb), :prev, :hash)"),
-                    {"id": id_, "at": at, "actor": actor, "role": str(role), "action": action, "obj": obj,
-                     "detail": json.dumps(detail, ensure_ascii=False), "prev": prev, "hash": digest})
+    written = session.execute(text(
+        "INSERT INTO audit_log (id, at, actor, role, action, object, detail, prev_hash, hash) "
+        "VALUES (:id, :at, :actor, :role, :action, :obj, CAST(:detail AS jsonb), :prev, :hash) RETURNING id"),
+        {"id": id_, "at": at, "actor": actor, "role": str(role), "action": action, "obj": obj,
+         "detail": json.dumps(detail, ensure_ascii=False), "prev": prev, "hash": digest}).scalar()
+    if written != id_:  # a trigger returned NULL: the deed must not happen unrecorded, so the transaction fails
+        raise AuditRefused(msg("the audit log did not take the entry; nothing was done"))
     return id_
 
 
@@ -101,6 +104,9 @@ def verify(session: Session, batch: int = 10_000, key: bytes | None = None) -> V
     """Recompute every hash in order; the first mismatch, gap or broken link is reported, then whether the chain
     still reaches every anchor kept outside the database."""
     key = key or crypto.audit_key()
+    altered = audit_table.altered(session)
+    if altered:
+        return Verification(0, 0, altered)
     prev, expected_id, count, after = GENESIS, 1, 0, 0
     while True:
         rows = session.execute(text("SELECT id, at, actor, role, action, object, detail, prev_hash, hash FROM audit_log "
@@ -122,7 +128,11 @@ def verify(session: Session, batch: int = 10_000, key: bytes | None = None) -> V
 
 def entries(session: Session, *, actor: str | None = None, action: str | None = None, since: datetime | None = None,
             until: datetime | None = None, limit: int = 100, offset: int = 0) -> dict:
-    """Entries newest first, filtered by actor, action and period."""
+    """Entries newest first, filtered by actor, action and period; refused while the table is altered (a row
+    security policy could hide entries from this list alone)."""
+    altered = audit_table.altered(session)
+    if altered:
+        raise AuditRefused(msg("the audit log table was altered: {what}", what=altered))
     check_page(limit, offset, MAX_LIMIT)
     if since and until and since > until:
         raise InvalidInput(msg("from must not be later than to"))

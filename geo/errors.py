@@ -82,3 +82,9 @@ class ClusterError(WanggeError):
     """The embedded PostGIS cluster cannot be set up or started."""
 
     code = "cluster_error"
+
+
+class AuditRefused(ClusterError):
+    """The audit log did not take an entry (a trigger or rule of someone else's swallowed it): nothing is done."""
+
+    code = "audit_refused"

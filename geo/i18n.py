@@ -215,6 +215,8 @@ ZH: dict[str, str] = {
     "a write with the login cookie must come from this site's own pages (Origin {origin})":
         "使用登录 Cookie 的写操作必须来自本站页面（Origin {origin}）",
     "too many logins at once; try again shortly": "同时登录的请求过多，请稍后再试",
+    "the audit log did not take the entry; nothing was done": "审计日志未能写入该条记录，操作未执行",
+    "the audit log table was altered: {what}": "审计日志表已被改动：{what}",
     "a plan is a JSON body (application/json) or a multipart file upload":
         "方案须为 JSON 请求体（application/json）或 multipart 文件上传",
     "an unexpected error; it was logged, and nothing was committed": "发生意外错误，已记录日志，未提交任何更改",

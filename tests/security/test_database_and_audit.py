@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from geo import audit, audit_anchor, db, migrate
+from geo.errors import AuditRefused
 from tests.api.test_cases_api import report
 from tests.security.test_scope import as_user, staffed  # noqa: F401  (fixtures)
 from tests.conftest import fresh_database
@@ -141,3 +142,36 @@ def test_reporters_and_staff_phones_shown_are_audited(client, as_user, staffed, 
     assert {("command", "read_reporters"), ("command", "read_staff_phones"), ("comm", "read_staff_phones")} <= actions
     reporters = next(e for e in logged if e["action"] == "read_reporters")
     assert reporters["object"] == f"case:{case['id']}" and reporters["detail"]["count"] == 1
+
+
+SWALLOW = ("CREATE FUNCTION public.quiet() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+           "IF NEW.actor = 'w1' THEN RETURN NULL; END IF; RETURN NEW; END$$",
+           "CREATE TRIGGER zz_quiet BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION public.quiet()")
+
+
+def test_a_trigger_that_swallows_entries_fails_the_deed_and_is_reported(session):
+    fill(session, 2)
+    for statement in SWALLOW:
+        session.execute(text(statement))
+    with pytest.raises(AuditRefused), session.begin_nested():
+        audit.record(session, "w1", "grid_worker", "unmask_residents", "residents:1")
+    found = audit.verify(session)
+    assert not found.intact and "zz_quiet" in found.reason
+
+
+@pytest.mark.parametrize("statements, words", [
+    (("ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY", "ALTER TABLE audit_log FORCE ROW LEVEL SECURITY",
+      "CREATE POLICY ins ON audit_log FOR INSERT WITH CHECK (true)",
+      "CREATE POLICY sel ON audit_log FOR SELECT USING (actor <> 'w1' OR current_query() !~* 'offset')"),
+     "row security"),
+    (("CREATE RULE hush AS ON INSERT TO audit_log WHERE NEW.actor = 'w1' DO INSTEAD NOTHING",), "rules: hush"),
+    (("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",), "append-only triggers are off"),
+])
+def test_a_table_altered_to_hide_or_drop_entries_is_reported(session, statements, words):
+    fill(session, 2)
+    for statement in statements:
+        session.execute(text(statement))
+    found = audit.verify(session)
+    assert not found.intact and words in found.reason
+    with pytest.raises(AuditRefused, match=words), session.begin_nested():
+        audit.entries(session, actor="w1")
