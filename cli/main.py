@@ -213,11 +213,15 @@ def user_add(name: Annotated[str, typer.Argument(help="Login name")],
              display_name: Annotated[str, typer.Option(help="Name shown to others")] = None,
              password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input")] = False) -> None:
     """Create an account."""
+    from geo import audit
     from geo.accounts import create_user
 
     password = _password_from_stdin(password_stdin)
     with session_scope() as session:
-        create_user(session, username=name, password=password, role=role.value, scope_code=scope, display_name=display_name)
+        user = create_user(session, username=name, password=password, role=role.value, scope_code=scope,
+                           display_name=display_name)
+        audit.record(session, "system", Role.admin, "user_add", f"user:{name}",
+                     {"id": user.id, "role": role.value, "scope": scope})
     out.print(t("user {name} ({role}, scope {scope}) created", name=name, role=role.value, scope=scope or msg("all")))
 
 
@@ -232,7 +236,7 @@ def _password_from_stdin(password_stdin: bool) -> str:
 def user_password(name: Annotated[str, typer.Argument(help="Login name")],
                   password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the new password from standard input")] = False) -> None:
     """Give an account a new password; every token issued before stops working."""
-    from geo.accounts import set_password
+    from geo.account_changes import set_password
 
     password = _password_from_stdin(password_stdin)
     with session_scope() as session:
@@ -243,7 +247,7 @@ def user_password(name: Annotated[str, typer.Argument(help="Login name")],
 @user_app.command("disable")
 def user_disable(name: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Disable an account: it cannot log in, and every token issued to it stops working."""
-    from geo.accounts import set_active
+    from geo.account_changes import set_active
 
     with session_scope() as session:
         set_active(session, name, False)
@@ -253,7 +257,7 @@ def user_disable(name: Annotated[str, typer.Argument(help="Login name")]) -> Non
 @user_app.command("enable")
 def user_enable(name: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Enable a disabled account again (its old tokens stay revoked: it logs in anew)."""
-    from geo.accounts import set_active
+    from geo.account_changes import set_active
 
     with session_scope() as session:
         set_active(session, name, True)
@@ -263,7 +267,7 @@ def user_enable(name: Annotated[str, typer.Argument(help="Login name")]) -> None
 @user_app.command("delete")
 def user_delete(name: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Delete an account that nothing refers to (otherwise disable it)."""
-    from geo.accounts import delete_user
+    from geo.account_changes import delete_user
 
     with session_scope() as session:
         delete_user(session, name)
@@ -517,6 +521,8 @@ def keys_new(file: Annotated[Path, typer.Argument(help="Environment file to crea
 
     if file.exists():
         fail("{path} exists: keys are never overwritten (the data key in it may be the only one)", path=file)
+    if not file.parent.is_dir():
+        fail("{path}: no such file or folder", path=file.parent)
     write_private(file, f"WANGGE_SECRET_KEY={secrets.token_urlsafe(48)}\nWANGGE_DATA_KEY={new_key()}\n")
     out.print(t("keys written to {path} (readable by you only); load it into the service's environment", path=file))
 

@@ -11,7 +11,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cachetools import LRUCache
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from geo import throttle
@@ -202,42 +201,6 @@ def revoke_tokens(session: Session, user: User) -> None:
     """Every token issued to `user` before now stops working (logout, a new password, a disabled account)."""
     user.token_version = (user.token_version or 0) + 1
     session.flush()
-
-
-def _account(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise InvalidInput(msg("no user {username!r}", username=username))
-    return user
-
-
-def set_password(session: Session, username: str, password: str) -> User:
-    """Give the account a new password; its earlier tokens are revoked."""
-    user = _account(session, username)
-    check_password(password, username, user.role)
-    user.password_hash = hash_password(password)
-    revoke_tokens(session, user)
-    return user
-
-
-def set_active(session: Session, username: str, active: bool) -> User:
-    """Disable (or enable again) an account; disabling revokes its tokens, and enabling does not bring them back."""
-    user = _account(session, username)
-    user.active = active
-    revoke_tokens(session, user)
-    return user
-
-
-def delete_user(session: Session, username: str) -> None:
-    """Remove an account (its tokens die with it); Conflict while cases or plans still name it: disable it then."""
-    user = _account(session, username)
-    try:
-        with session.begin_nested():
-            session.delete(user)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(msg("user {username!r} is still named by cases or plans; disable it instead",
-                           username=username)) from None
 
 
 def _detached(columns: dict) -> User:

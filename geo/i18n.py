@@ -138,8 +138,8 @@ ZH: dict[str, str] = {
     "(docs/security.md)": "生产环境中服务不得以超级用户连接数据库：请为 DATABASE_URL 使用只拥有本库模式的角色（见 docs/security.md）",
     "in production no admin may keep the demo password; change it first with `wangge user password NAME "
     "--password-stdin`: {names}": "生产环境中管理员不得沿用演示密码，请先用 `wangge user password 用户名 --password-stdin` 修改：{names}",
-    "user {username!r} is still named by cases or plans; disable it instead":
-        "用户 {username!r} 仍被案件或方案引用，请改为停用该账号",
+    "user {username!r} is still named by {table}; disable it instead": "用户 {username!r} 仍被 {table} 引用，请改为停用该账号",
+    "{username!r} is the last active admin; make another admin first": "{username!r} 是最后一个启用的管理员，请先设立另一名管理员",
     "token expired; log in again": "令牌已过期，请重新登录",
     "invalid token": "令牌无效",
     "the account of this token no longer exists or is disabled": "该令牌对应的账号已不存在或已停用",

@@ -13,7 +13,10 @@ window.wanggeUtil.start((leafletMap, C) => {
     fill(select, cats.map(c => new Option(c.name, c.code)));
   });
 
-  let marker = null, point = null;
+  // One report, one key: a double click or a retry after a lost answer finds the case made, instead of a second one.
+  // (getRandomValues, not randomUUID: that needs https, and a street office may serve plain http on its LAN.)
+  const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
+  let marker = null, point = null, key = newKey();
   const line = (label, value) => h('div', null, label + ': ', value);
   function refresh() {
     if (!point) return;
@@ -30,19 +33,27 @@ window.wanggeUtil.start((leafletMap, C) => {
   }
   map.on('click', e => {
     point = e.latlng;
+    key = newKey();
     if (marker) marker.setLatLng(point); else marker = L.marker(point, {draggable: true}).addTo(map)
-      .on('dragend', ev => { point = ev.target.getLatLng(); refresh(); });
+      .on('dragend', ev => { point = ev.target.getLatLng(); key = newKey(); refresh(); });
     refresh();
   });
-  select.addEventListener('change', refresh);
+  select.addEventListener('change', () => { key = newKey(); refresh(); });
+  document.getElementById('description').addEventListener('input', () => { key = newKey(); });
   submit.addEventListener('click', () => {
-    fetch('/api/v1/cases', {method: 'POST', headers: {'Content-Type': 'application/json'},
+    submit.disabled = true;  // until this answer comes back: then a new place on the map makes a new report
+    fetch('/api/v1/cases', {method: 'POST', headers: {'Content-Type': 'application/json', 'Idempotency-Key': key},
       body: JSON.stringify({category: select.value, lon: point.lng, lat: point.lat, channel: 'hotline',
                             description: document.getElementById('description').value || null})})
-      .then(r => r.json()).then(c => {
+      .then(r => r.json().then(body => [r.ok, body])).then(([ok, c]) => {
+        if (!ok) {
+          submit.disabled = false;
+          fill(document.getElementById('result'), h('span', {class: 'bad'}, c.detail));
+          return;
+        }
         W.created = c.id;
         fill(document.getElementById('result'),
           h('a', {href: '/maps/cases/' + seg(c.id)}, '#' + c.id), ' ' + (T['status_' + c.status] || c.status));
-      });
+      }).catch(() => { submit.disabled = false; });  // no answer: the same key makes a retry safe
   });
 });

@@ -102,9 +102,12 @@ def test_dispatch_view_previews_routing_then_registers(page, server):
     preview = page.inner_text("#preview")
     assert "甲一网格" in preview and ("w1" in preview or "w2" in preview)
     page.fill("#description", "楼下垃圾堆积")
-    page.click("#submit")
+    page.dblclick("#submit")  # a double click, as an operator in a hurry would: one case, not two
     page.wait_for_function("() => window.wangge.created !== null", timeout=10_000)
     assert "已派遣" in page.inner_text("#result")  # the status, in the page's words
+    assert page.is_disabled("#submit"), "registered: a new place on the map makes the next report"
+    made = page.evaluate("() => fetch('/api/v1/cases?limit=1000').then(r => r.json())")["items"]
+    assert [c["description"] for c in made].count("楼下垃圾堆积") == 1
     page.screenshot(path=str(ARTIFACTS / "dispatch.png"))
 
 

@@ -14,7 +14,7 @@ import jwt
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from api.main import create_app
 from geo.accounts import ALGORITHM, create_user, secret_key, weak
@@ -118,8 +118,32 @@ def test_cli_password_disable_and_delete_revoke_tokens(cli_database):
         assert client.get("/api/v1/auth/me", headers=qian).status_code == 401, "a new account of the same name is not the old"
     missing = run("user", "password", "ghost", "--password-stdin", input=PASSWORD + "\n")
     assert missing.exit_code == 2 and "ghost" in missing.output
+    assert run("user", "disable", "qian").exit_code == 0
+    last = run("user", "disable", "zhao")
+    assert last.exit_code == 2 and "last active admin" in last.output, "nobody could manage accounts any more"
+    assert run("user", "delete", "zhao").exit_code == 2
     with session_factory(get_engine())() as s:
         assert s.scalar(select(User.token_version).where(User.username == "zhao")) == 1
+        from geo import audit
+        done = [e["action"] for e in audit.entries(s, limit=100)["items"]]
+    assert {"user_add", "user_password", "user_disable", "user_enable", "user_delete"} <= set(done)
+
+
+def test_an_account_that_made_cases_is_kept(cli_database):
+    """Deleting it would forget who reported (cases.created_by would be emptied): disable it instead."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from geo.db import get_engine, session_factory
+
+    run = lambda *args, input=None: CliRunner().invoke(app, list(args), input=input)  # noqa: E731
+    assert run("user", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    assert run("user", "add", "ops", "--role", "admin", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
+    with session_factory(get_engine()).begin() as s:
+        s.execute(text("INSERT INTO plans (name, communities, source, created_by) SELECT 'p', '{}', 'current', id "
+                       "FROM users WHERE username = 'ops'"))
+    refused = run("user", "delete", "ops")
+    assert refused.exit_code == 2 and "plans" in refused.output and "disable" in refused.output
 
 
 @pytest.fixture
