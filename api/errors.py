@@ -44,8 +44,8 @@ class ErrorBody(BaseModel):
 # Declared on every operation, so the OpenAPI schema says what each error looks like (not FastAPI's default).
 ERROR_RESPONSES = {status: {"model": ErrorBody, "description": text} for status, text in (
     (400, "Unreadable request"), (401, "Not authenticated"), (403, "Not allowed for your role"), (404, "Not found or outside your scope"),
-    (409, "Clashes with the current state"), (413, "Request too large"), (422, "Invalid input"),
-    (429, "Too many requests"), (503, "Database unavailable"))}
+    (408, "Request body too slow"), (409, "Clashes with the current state"), (413, "Request too large"),
+    (422, "Invalid input"), (429, "Too many requests"), (503, "Database unavailable"))}
 
 
 def status_of(exc: WanggeError) -> int:

@@ -88,9 +88,6 @@ ROUTES: dict[Callable, Rule] = {
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen}
 # Only GeoReport clients pass their token in the URL (`api_key`), where proxies and logs may keep it: nowhere else.
 OPEN311 = {open311.services, open311.list_requests, open311.create_request, open311.get_request}
-# Endpoints that read their request body themselves, after this check (a multipart plan streams in as it comes):
-# the connection this check used goes back to the pool first, so slow senders cannot hold every connection.
-READ_OWN_BODY = {plans.create_plan}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -115,8 +112,6 @@ def authorize(request: Request, session: SessionDep, token: Annotated[str | None
     throttle.check_request(request.state.caller)
     if rule != SIGNED_IN:
         require(user.role, rule(request.path_params) if callable(rule) else rule)
-    if endpoint in READ_OWN_BODY:
-        session.commit()  # it only read: ends the transaction, and the connection is free while the body arrives
 
 
 def check_origin(request: Request) -> None:

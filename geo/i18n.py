@@ -215,6 +215,7 @@ ZH: dict[str, str] = {
     "a write with the login cookie must come from this site's own pages (Origin {origin})":
         "使用登录 Cookie 的写操作必须来自本站页面（Origin {origin}）",
     "too many logins at once; try again shortly": "同时登录的请求过多，请稍后再试",
+    "the request body did not arrive within {seconds} s": "请求体未能在 {seconds} 秒内传完",
     "the audit log did not take the entry; nothing was done": "审计日志未能写入该条记录，操作未执行",
     "the audit log table was altered: {what}": "审计日志表已被改动：{what}",
     "a plan is a JSON body (application/json) or a multipart file upload":

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     attachments_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     attachments_per_case: int = Field(default=50, gt=0, description="Most files one case may hold.")
     max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0, description="Largest request body (413 beyond).")
+    body_seconds: float = Field(default=60.0, gt=0, description="Longest a request body may take to arrive (408 "
+                                "beyond): it is read whole before any thread or connection is given to the request.")
     basemap: str = Field(default="none", pattern="^(none|osm|amap|tianditu)$",
                          description="Background map of the pages: none (offline command centers), osm, amap (GCJ-02, "
                                      "our layers are shifted to match) or tianditu (needs tianditu_key).")

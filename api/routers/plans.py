@@ -59,9 +59,7 @@ async def plan_source(request: Request) -> AsyncIterator[PlanSource]:
 def create_plan(request: Request, source: Annotated[PlanSource, Depends(plan_source)], session: SessionDep,
                 actor: ActorDep) -> dict:
     """A draft plan: JSON `{"communities": [...]}` copies their current grids; a multipart `file` (GeoJSON,
-    GeoPackage, zipped Shapefile, CSV with WKT) holds new ones. Returns the plan's id and its validation.
-
-    `source` comes first: the body arrives before anything else asks the database (api.permissions READ_OWN_BODY)."""
+    GeoPackage, zipped Shapefile, CSV with WKT) holds new ones. Returns the plan's id and its validation."""
     if source.upload is not None:
         plan_id = plans.create_from_upload(session, actor, source.upload.file, source.upload.filename, source.name,
                                            source.crs)

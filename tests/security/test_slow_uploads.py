@@ -44,3 +44,20 @@ def test_slow_uploads_hold_no_connection(cluster, tmp_path):
             server.stop()
     assert health.status_code == 200 and cases.status_code == 200, (health.text, cases.text)
     assert waited < 10, f"{waited:.1f} s: the pool's 30 s timeout would mean the uploads held the connections"
+
+
+def test_a_body_slower_than_the_limit_is_refused(cluster, tmp_path):
+    with committed_city(cluster, "wangge_slow_body") as engine:
+        server = Server(engine.url.render_as_string(hide_password=False), tmp_path, WANGGE_BODY_SECONDS="2")
+        server.start()
+        try:
+            with httpx.Client(base_url=server.base, timeout=30) as c:
+                token = log_in(c, "planner").json()["access_token"]
+            s = start_slow_upload(server.base, token)
+            s.settimeout(20)
+            start = time.monotonic()
+            answer = s.recv(4096).decode()
+            s.close()
+        finally:
+            server.stop()
+    assert answer.startswith("HTTP/1.1 408") and "too_slow" in answer and time.monotonic() - start < 15

@@ -106,7 +106,8 @@ NON_BLOCKING = {
     "api/main.py:lifespan",
     "api/errors.py:_domain", "api/errors.py:_validation", "api/errors.py:_http", "api/errors.py:_bad_value",
     "api/errors.py:_database_down", "api/errors.py:_busy", "api/errors.py:_unexpected",  # exception handlers: render a message
-    "api/body_limit.py:__call__", "api/body_limit.py:counted",  # ASGI middleware: counts bytes
+    "api/body_limit.py:__call__", "api/body_limit.py:_read", "api/body_limit.py:replay",  # ASGI middleware: the body
+    "api/body_limit.py:_refuse",
     "api/security_headers.py:__call__", "api/security_headers.py:send_with_headers",  # ASGI middleware: headers
     "api/routers/plans.py:plan_source",  # awaits Starlette's form parser (spools to disk) or the body
 }
