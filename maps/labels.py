@@ -2,6 +2,13 @@
 
 LABELS = {
     "zh": {
+        # case history: each workflow action in the page's words (geo.cases.workflow.ACTIONS and the system's)
+        "action_intake": "受理", "action_register": "立案", "action_dispatch": "派遣", "action_accept": "签收",
+        "action_return": "回退", "action_report": "反馈", "action_verify": "核查通过", "action_rework": "返工",
+        "action_close": "结案", "action_rate": "评价", "action_request_extension": "申请延期",
+        "action_approve_extension": "同意延期", "action_reject_extension": "驳回延期", "action_suspend": "挂账",
+        "action_resume": "恢复办理", "action_merge": "合并", "action_escalate": "超时升级", "action_reroute": "随网格调整转派",
+        "actor_system": "系统",
         "title": "社会治理综合指挥中心", "districts": "区县", "streets": "街道", "communities": "社区", "grids": "网格",
         "cases": "未结案件", "open_cases": "未结案件数", "overdue": "已逾期",
         "category": "类别", "reported": "上报时间", "assignee": "处置人", "due": "处置时限", "status": "状态",
@@ -35,6 +42,14 @@ LABELS = {
         "level_street": "街道", "level_department": "职能部门",
     },
     "en": {
+        "action_intake": "intake", "action_register": "registered", "action_dispatch": "dispatched",
+        "action_accept": "accepted", "action_return": "returned", "action_report": "reported back",
+        "action_verify": "verified", "action_rework": "sent back for rework", "action_close": "closed",
+        "action_rate": "rated", "action_request_extension": "extension requested",
+        "action_approve_extension": "extension approved", "action_reject_extension": "extension refused",
+        "action_suspend": "suspended", "action_resume": "resumed", "action_merge": "merged",
+        "action_escalate": "escalated (overdue)", "action_reroute": "re-routed with the grids",
+        "actor_system": "system",
         "title": "Command center", "districts": "Districts", "streets": "Streets", "communities": "Communities",
         "grids": "Grids", "cases": "Open cases", "open_cases": "Open cases", "overdue": "Overdue",
         "category": "Category", "reported": "Reported", "assignee": "Assignee",

@@ -27,7 +27,8 @@ window.wanggeUtil.start((leafletMap, C) => {
       (T['channel_' + r.channel] || r.channel) + (r.phone ? ' · ' + r.phone : ''))));
     list('case-attachments', c.attachments.map(a => h('li', null, a.filename + ' (' + Math.ceil(a.size / 1024) + ' KB)')));
     fill(document.getElementById('case-history'), c.history.map(e => h('li', null,
-      when(e.at) + ' ' + (e.actor || '') + ': ' + e.action + (e.note ? ' — ' + e.note : ''))));
+      when(e.at) + ' ' + (e.actor === 'system' ? T.actor_system : e.actor || '') + ': ' +
+      (T['action_' + e.action] || e.action) + (e.note ? ' — ' + e.note : ''))));
     W.loaded = true;
     if (c.grid) showGrid(c.grid.code);
   });
