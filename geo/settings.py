@@ -76,7 +76,7 @@ class Settings(BaseSettings):
                                        "administrators cannot write.")
     public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+", description="Where users reach the "
                                    "service, e.g. https://wangge.example.gov.cn; with https:// the login cookie is Secure.")
-    # uploads: every boundary, plan and roster file is untrusted (geo/uploads, docs/security-uploads.md)
+    # uploads: every boundary, plan and roster file is untrusted (geo/uploads, docs/security.md (Uploads))
     upload_max_bytes: int = Field(default=50 * 1024 * 1024, gt=0, description="Largest boundary or roster file; "
                                   "API requests are capped lower by max_body_bytes.")
     upload_max_unzipped_bytes: int = Field(default=200 * 1024 * 1024, gt=0,

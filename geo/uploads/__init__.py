@@ -6,5 +6,5 @@
 - `zips`: a .zip or .xlsx is vetted by Python's zipfile (names, member count, sizes, ratio), never by GDAL.
 - `shapefiles`, `geopackages`: the only two formats GDAL ever opens, each checked by its bytes first.
 
-docs/security-uploads.md says why each of these exists.
+docs/security.md (Uploads) says why each of these exists.
 """
