@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import body, request_lang
-from geo.i18n import Msg, msg, render
-from geo.settings import get_settings
+from geo.core.i18n import Msg, msg, render
+from geo.core.settings import get_settings
 
 
 class TooLarge(Exception):

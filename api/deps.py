@@ -1,20 +1,18 @@
-"""Dependencies: a database session, the current user and their scope."""
+"""Dependencies: a database session, and the caller (account, actor, scope) that api.permissions.authorize identified."""
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Cookie, Depends, Request
+from fastapi import Depends, Request
 from fastapi.security import APIKeyQuery, OAuth2PasswordBearer
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from sqlalchemy import select, text
-
-from geo import accounts
-from geo.cases.workflow import Actor
-from geo.errors import AuthenticationFailed
-from geo.i18n import msg
-from geo.models import Role, Staff, User
-from geo.scope import Scope
+from geo.access.actor import Actor, actor_for
+from geo.access.scope import Scope
+from geo.core.errors import AuthenticationFailed
+from geo.core.i18n import msg
+from geo.core.models import User
 
 TOKEN_URL = "/api/v1/auth/token"
 bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
@@ -49,7 +47,7 @@ def _wrote(request: Request, session: Session) -> bool:
 
 def get_read_session(request: Request, primary: Annotated[Session, Depends(get_session, scope="function")]
                      ) -> Iterator[Session]:
-    """A read-only session for screens, tiles, heat maps and locate: a fit replica when there is one (geo.replicas),
+    """A read-only session for screens, tiles, heat maps and locate: a fit replica when there is one (geo.core.replicas),
     else the request's own session on the primary (one pooled connection per request, not two)."""
     engine = request.app.state.reads.engine_for(getattr(request.state, "caller", None))
     if engine is request.app.state.reads.primary:
@@ -74,33 +72,45 @@ def client_address(request: Request) -> str | None:
 COOKIE = "wangge_token"
 
 
-def current_user(session: SessionDep, token: Annotated[str | None, Depends(bearer)],
-                 cookie: Annotated[str | None, Cookie(alias=COOKIE)] = None, request: Request = None) -> User:
-    """The user of the bearer token (or of the map pages' login cookie); 401 without one."""
-    known = getattr(request.state, "user", None) if request is not None else None
-    if known is not None:  # api.permissions.authorize looked it up already for this request
-        return known
-    token = token or cookie
-    if not token:
+def credential(request: Request, token: str | None, key: str | None, *, key_allowed: bool) -> str | None:
+    """What identifies the caller: the bearer token, else the map pages' cookie, else (Open311 only) `api_key`."""
+    return token or request.cookies.get(COOKIE) or (key if key_allowed else None)
+
+
+def optional_user(request: Request) -> User | None:
+    """The account api.permissions.authorize found for this request, if any."""
+    return getattr(request.state, "user", None)
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The caller's account; 401 without one."""
+    if user is None:
         raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url=TOKEN_URL))
-    return accounts.user_for_token(session, token)
+    return user
 
 
 UserDep = Annotated[User, Depends(current_user)]
 
 
-def current_scope(session: SessionDep, user: UserDep) -> Scope:
-    """What the current user may see."""
-    return accounts.user_scope(session, user)
+def current_actor(session: SessionDep, user: UserDep) -> Actor:
+    """The caller as every action sees them, built once per request by geo.access.actor.actor_for."""
+    return actor_for(session, user)
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def current_scope(actor: ActorDep) -> Scope:
+    """What the caller may see."""
+    return actor.scope
 
 
 ScopeDep = Annotated[Scope, Depends(current_scope)]
 
 
-def current_actor(session: SessionDep, user: UserDep, scope: ScopeDep) -> Actor:
-    """The caller as the case workflow sees them (with their staff record, if they are grid staff)."""
-    staff_id = session.scalar(select(Staff.id).where(Staff.user_id == user.id).order_by(Staff.id).limit(1))
-    return Actor(user.username, Role(user.role), scope, user.id, staff_id)
+def page_actor(session: SessionDep, user: Annotated[User | None, Depends(optional_user)]) -> Actor | None:
+    """The logged-in caller of a map page, or None when the page should send them to its login form."""
+    return actor_for(session, user) if user is not None else None
 
 
-ActorDep = Annotated[Actor, Depends(current_actor)]
+PageActorDep = Annotated[Actor | None, Depends(page_actor)]

@@ -12,12 +12,19 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geo.errors import (
-    AuthenticationFailed, ClusterError, Conflict, Forbidden, InvalidInput, NotFound, RateLimited, WanggeError,
-)
-from geo.i18n import Lang, msg, pick_lang, render
 from api.security_headers import ALWAYS, NOT_A_PAGE
-from geo.settings import get_settings
+from geo.core.errors import (
+    AuthenticationFailed,
+    ClusterError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    WanggeError,
+)
+from geo.core.i18n import Lang, msg, pick_lang, render
+from geo.core.settings import get_settings
 
 log = logging.getLogger("wangge")
 

@@ -15,15 +15,30 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api import access_log, errors
 from api.body_limit import BodyLimit
 from api.permissions import authorize
-from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
-                         plans, residents, staff, tiles)
+from api.routers import (
+    analytics,
+    areas,
+    audit,
+    auth,
+    buildings,
+    cases,
+    categories,
+    health,
+    locate,
+    maps,
+    open311,
+    plans,
+    residents,
+    staff,
+    tiles,
+)
 from api.security_headers import SecurityHeaders
-from geo import audit_anchor
-from geo.clock import run_round
-from geo.db import get_engine, make_engine, session_factory
-from geo.replicas import ReadRouter
-from geo.settings import get_settings
-from geo.uploads import sandbox
+from geo.access import audit_anchor
+from geo.core.db import get_engine, make_engine, session_factory
+from geo.core.replicas import ReadRouter
+from geo.core.settings import get_settings
+from geo.core.uploads import sandbox
+from geo.rounds import run_round
 
 API = "/api/v1"
 STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
@@ -62,7 +77,7 @@ def create_app(engine: Engine | None = None, replica_urls: list[str] | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # as many request threads as the pools have connections for (geo.db.make_engine)
+        # as many request threads as the pools have connections for (geo.core.db.make_engine)
         anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
         if not hasattr(app.state, "sessions"):
             connect(app, engine or get_engine())

@@ -5,19 +5,19 @@ tests/api/test_permissions.py fails when the file and the matrix disagree.
 
 from api.main import ROUTERS
 from api.permissions import PUBLIC, ROUTES, SIGNED_IN
-from geo.models import Role
-from geo.permissions import MATRIX, MEANING, Action
+from geo.access.permissions import MATRIX, MEANING, Permission
+from geo.core.models import Role
 
 INTRO = """# Permissions (权限矩阵)
 
-Generated from `geo/permissions.py` (the matrix) and `api/permissions.py` (each endpoint's action) by
+Generated from `geo/access/permissions.py` (the matrix) and `api/permissions.py` (each endpoint's action) by
 `python -m api.permission_docs > docs/permissions.md`; a test fails when this file falls behind.
 
 Every request passes one check (`api.permissions.authorize`) before its endpoint runs: the role must
 hold the endpoint's action, or the answer is 403 naming the action. An endpoint without an entry is
 refused. Within an allowed action a caller sees only their scope (a grid worker their grid, community
-staff their community, …; `geo/scope.py`), and the case workflow narrows acting further (a grid worker
-acts on the cases assigned to them). Personal data is masked by default (`geo/privacy.py`).
+staff their community, …; `geo/access/scope.py`), and the case workflow narrows acting further (a grid worker
+acts on the cases assigned to them). Personal data is masked by default (`geo/access/privacy.py`).
 """
 
 
@@ -27,7 +27,7 @@ def markdown() -> str:
     lines = [INTRO, "## Role × action", "",
              "| action | covers | 涵盖 | " + " | ".join(r.value for r in roles) + " |",
              "|---|---|---|" + "---|" * len(roles)]
-    for action in Action:
+    for action in Permission:
         en, zh = MEANING[action]
         marks = " | ".join("✓" if r in MATRIX[action] else "" for r in roles)
         lines.append(f"| `{action.value}` | {en} | {zh} | {marks} |")

@@ -1,10 +1,10 @@
-"""Every endpoint's action in the permission matrix (geo.permissions), checked in one place for every request.
+"""Every endpoint's action in the permission matrix (geo.access.permissions), checked in one place for every request.
 
 `authorize` runs before each endpoint (an app-wide dependency): it finds the endpoint's entry in ROUTES,
 identifies the caller (bearer token, the map pages' cookie, or on Open311's routes only its api_key), counts the request
 against the caller's rate limit (429 beyond it) and refuses roles the matrix does not allow with 403. An endpoint missing from ROUTES is refused too (fail closed);
 tests/api/test_permissions.py checks that ROUTES names exactly the routers' endpoints. Scope (which
-objects) is then applied by the queries themselves (geo.scope).
+objects) is then applied by the queries themselves (geo.access.scope).
 """
 
 from collections.abc import Callable
@@ -12,26 +12,43 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
-from api.deps import COOKIE, SessionDep, api_key, bearer, client_address
-from api.routers import (analytics, areas, audit, auth, buildings, cases, categories, health, locate, maps, open311,
-                         plans, residents, staff, tiles)
-from geo import accounts, throttle
-from geo.errors import AuthenticationFailed, Forbidden
-from geo.i18n import msg
-from geo.permissions import Action, require
-from geo.settings import get_settings
+from api.deps import COOKIE, SessionDep, api_key, bearer, client_address, credential
+from api.routers import (
+    analytics,
+    areas,
+    audit,
+    auth,
+    buildings,
+    cases,
+    categories,
+    health,
+    locate,
+    maps,
+    open311,
+    plans,
+    residents,
+    staff,
+    tiles,
+)
+from geo.access import accounts, throttle
+from geo.access.permissions import Permission, require
+from geo.core.errors import AuthenticationFailed, Forbidden
+from geo.core.i18n import msg
+from geo.core.models import User
+from geo.core.settings import get_settings
 
 PUBLIC = "public"        # no credentials needed
 SIGNED_IN = "signed_in"  # any account
-A = Action
+A = Permission
 
 
-def _tile_action(params: dict) -> Action:
+def _tile_action(params: dict) -> Permission:
     return A.read_cases if params.get("layer") == "cases" else A.read_boundaries
 
 
-Rule = Action | str | Callable[[dict], Action]
+Rule = Permission | str | Callable[[dict], Permission]
 ROUTES: dict[Callable, Rule] = {
     health.health: PUBLIC,
     auth.token: PUBLIC,
@@ -98,20 +115,33 @@ def authorize(request: Request, session: SessionDep, token: Annotated[str | None
     rule = ROUTES.get(endpoint)
     if rule is None:
         raise Forbidden(msg("endpoint {name} has no entry in the permission matrix", name=endpoint.__name__))
-    key = key if endpoint in OPEN311 else None
-    credential = (token or request.cookies.get(COOKIE) or key) if rule != PUBLIC else None
-    if not credential:
+    found = credential(request, token, key, key_allowed=endpoint in OPEN311) if rule != PUBLIC else None
+    if found and not token and found == request.cookies.get(COOKIE) and request.method not in SAFE_METHODS:
+        check_origin(request)
+    user = _user(session, found, page=endpoint in PAGES)
+    if user is None:
         throttle.check_request(f"address:{client_address(request)}")
         if rule == PUBLIC or endpoint in PAGES:
             return
         raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url="/api/v1/auth/token"))
-    if not token and credential == request.cookies.get(COOKIE) and request.method not in SAFE_METHODS:
-        check_origin(request)
-    user = request.state.user = accounts.user_for_token(session, credential)
+    request.state.user = user
     request.state.caller = f"user:{user.id}"
     throttle.check_request(request.state.caller)
     if rule != SIGNED_IN:
         require(user.role, rule(request.path_params) if callable(rule) else rule)
+
+
+def _user(session: Session, token: str | None, *, page: bool) -> User | None:
+    """The account behind a credential (401 for a bad one), or None without one. A page takes a stale cookie for
+    none, so its caller gets the login form rather than an error."""
+    if not token:
+        return None
+    try:
+        return accounts.user_for_token(session, token)
+    except AuthenticationFailed:
+        if page:
+            return None
+        raise
 
 
 def check_origin(request: Request) -> None:

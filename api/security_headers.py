@@ -23,7 +23,7 @@ from functools import lru_cache
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from geo.settings import get_settings
+from geo.core.settings import get_settings
 from maps.basemaps import basemap, tile_origins
 
 ALWAYS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}

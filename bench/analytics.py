@@ -22,16 +22,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import city  # noqa: E402
 from bench.harness import console, report, stage  # noqa: E402
-from geo import db  # noqa: E402
-from geo.analytics import cache  # noqa: E402
+from geo.access.actor import SYSTEM  # noqa: E402
+from geo.access.scope import EVERYTHING  # noqa: E402
+from geo.core import cache  # noqa: E402
 from geo.analytics.adjacency import grid_neighbours  # noqa: E402
 from geo.analytics.grid_counts import grid_counts  # noqa: E402
 from geo.analytics.hexbins import hex_counts  # noqa: E402
 from geo.analytics.hotspots import hotspots  # noqa: E402
 from geo.analytics.window import window  # noqa: E402
-from geo.cases.deadlines import CHINA  # noqa: E402
-from geo.cases.workflow import SYSTEM  # noqa: E402
-from geo.scope import EVERYTHING  # noqa: E402
+from geo.core import db  # noqa: E402
+from geo.core.time import CHINA  # noqa: E402
 
 CATEGORIES = ["env_garbage", "dispute_property", "order_parking", "facility_road", "dispute_neighbour"]
 RESOLUTION = 9  # about 0.1 km², half a grid: the hexagons a district view shows

@@ -21,9 +21,9 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo import db, migrate  # noqa: E402
-from geo.accounts import create_user  # noqa: E402
-from geo.cluster import Cluster, free_port  # noqa: E402
+from geo.access.accounts import create_user  # noqa: E402
+from geo.core import db, migrate  # noqa: E402
+from geo.core.cluster import Cluster, free_port  # noqa: E402
 
 console = Console(width=110)  # a readable table in logs and CI output too
 PASSWORD = "bench-password-123"

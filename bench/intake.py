@@ -19,9 +19,9 @@ import typer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.harness import compare, console, stage  # noqa: E402
-from geo import db  # noqa: E402
+from geo.access.actor import SYSTEM  # noqa: E402
 from geo.cases.intake import NewCase, create_case  # noqa: E402
-from geo.cases.workflow import SYSTEM  # noqa: E402
+from geo.core import db  # noqa: E402
 from geo.synth import seed_demo  # noqa: E402
 
 CATEGORIES = ["env_garbage", "order_parking", "noise", "dispute_property", "facility_streetlight", "order_illegal_building"]

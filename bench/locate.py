@@ -1,7 +1,7 @@
 """Locate benchmark: requests/s and p50/p99 latency on a generated city of 50,000 grids, three ways side by side.
 
 - SQL: the covering-grid query alone, through psycopg with a prepared statement (the floor).
-- geo.locate(): the domain function in-process (covering grid, hierarchy and staff on duty).
+- geo.territory.locate(): the domain function in-process (covering grid, hierarchy and staff on duty).
 - HTTP API: GET /api/v1/locate on a uvicorn server, with a bearer token, over keep-alive connections.
 
 Everything runs on a throwaway PostGIS cluster; nothing touches .wangge/. Run: `make bench`.
@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import city  # noqa: E402
 from bench.harness import compare, console, stage  # noqa: E402
-from geo import db  # noqa: E402
-from geo.locate import COVERING, locate  # noqa: E402
-from geo.scope import EVERYTHING  # noqa: E402
+from geo.access.scope import EVERYTHING  # noqa: E402
+from geo.core import db  # noqa: E402
+from geo.territory.locate import COVERING, locate  # noqa: E402
 
 
 def sql_worker(dsn: str):
@@ -71,7 +71,7 @@ def main(grids: int = typer.Option(50_000, help="How many grids to generate"),
         rng = np.random.default_rng(seed)
         points = np.column_stack([rng.uniform(minx, maxx, queries), rng.uniform(miny, maxy, queries)])
         ways = [("SQL covering query (psycopg, prepared)", lambda: sql_worker(st.dsn)),
-                ("geo.locate() in-process", lambda: domain_worker(st.engine)),
+                ("geo.territory.locate() in-process", lambda: domain_worker(st.engine)),
                 ("HTTP GET /api/v1/locate", lambda: api_worker(st.base, st.token))]
         compare(f"locate on {loaded['counts'].get('grid', 0):,} grids, {queries:,} random points", "req/s", ways, points,
                 clients)

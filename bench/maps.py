@@ -21,7 +21,7 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.harness import PASSWORD, ROOT, console, report, stage  # noqa: E402
-from geo import db  # noqa: E402
+from geo.core import db  # noqa: E402
 from geo.synth import seed_demo  # noqa: E402
 from maps.command_center import MIN_ZOOM  # noqa: E402
 

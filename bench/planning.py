@@ -18,13 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import city  # noqa: E402
 from bench.analytics import timed  # noqa: E402
 from bench.harness import console, report, stage  # noqa: E402
-from geo import db  # noqa: E402
-from geo.cases.workflow import SYSTEM  # noqa: E402
+from geo.access.actor import SYSTEM  # noqa: E402
+from geo.core import db  # noqa: E402
+from geo.core.time import china_today
 from geo.planning import edits  # noqa: E402
 from geo.planning.impact import impact  # noqa: E402
 from geo.planning.plans import create_from_current  # noqa: E402
 from geo.planning.proposal import propose  # noqa: E402
-from geo.planning.publish import apply, china_today  # noqa: E402
+from geo.planning.publish import apply  # noqa: E402
 from geo.planning.validation import validate_plan  # noqa: E402
 from geo.synth import seed_demo  # noqa: E402
 

@@ -13,10 +13,10 @@ Run: `python bench/scale.py [--grids 50000] [--cases 1000000]` (tipg comes with 
 """
 
 import csv
-from datetime import date, timedelta
 import statistics
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -33,10 +33,10 @@ from bench import city  # noqa: E402
 from bench.harness import PASSWORD, compare, console, report, stage, start_tipg, stop  # noqa: E402
 from bench.locate import api_worker  # noqa: E402
 from bench.maps import BUDGET, CHROMIUM_ARGS, heat_time, render_times, sample_tiles  # noqa: E402
-from geo import db  # noqa: E402
+from geo.access.actor import SYSTEM  # noqa: E402
 from geo.cases.backfill import backfill  # noqa: E402
-from geo.cases.workflow import SYSTEM  # noqa: E402
-from geo.categories import categories  # noqa: E402
+from geo.cases.categories import categories  # noqa: E402
+from geo.core import db  # noqa: E402
 from geo.planning.plans import create_from_current  # noqa: E402
 
 RAW_SQL = """
@@ -105,7 +105,13 @@ def strtree_only(engine, path: Path) -> tuple[float, float]:
     """Seconds from lon/lat arrays to a grid per point: shapely's STRtree within-query over the current grids
     (its tree built from geometries already in memory), and ours (grid versions read from the database, valid
     on each case's day)."""
-    from geo.cases.backfill import _beijing_days, _points, assign_grids, prepare, read_table
+    from geo.cases.backfill import (
+        _beijing_days,
+        _points,
+        assign_grids,
+        prepare,
+        read_table,
+    )
 
     with engine.connect() as conn:
         grids = shapely.from_wkb([bytes(r[0]) for r in conn.execute(text("SELECT ST_AsBinary(geom) FROM areas "

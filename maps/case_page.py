@@ -6,7 +6,8 @@ The page's code is maps/static/case.js; it reads the case from /api/v1/cases/{id
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.cases.workflow import Actor, visible_case
+from geo.access.actor import Actor
+from geo.cases.workflow import visible_case
 from maps.command_center import STATUS_COLOURS
 from maps.labels import LABELS
 from maps.page import Page, map_page

@@ -8,11 +8,11 @@ login cookie — tiles (/tiles/…), cases, staff points and heat cells limited 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.permissions import Permission, may
+from geo.access.scope import Scope, like_pattern
 from geo.analytics.window import DEFAULT_DAYS
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.permissions import Action, may
-from geo.scope import Scope, like_pattern
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
 from maps.labels import LABELS
 from maps.page import Page, map_page
 
@@ -47,8 +47,8 @@ def command_center(session: Session, scope: Scope, lang: str = "zh", heat_days: 
     """The command-center page for `scope`, its heat layer over the last `heat_days` days."""
     if heat_days not in HEAT_PERIODS:
         raise InvalidInput(msg("days must be one of {periods}", periods=", ".join(map(str, HEAT_PERIODS))))
-    # Layers the role may not read (geo/permissions.py) are left off rather than asked for and refused.
-    can = {"cases": may(scope.role, Action.read_cases), "staff": may(scope.role, Action.read_staff)}
+    # Layers the role may not read (geo/access/permissions.py) are left off rather than asked for and refused.
+    can = {"cases": may(scope.role, Permission.read_cases), "staff": may(scope.role, Permission.read_staff)}
     return map_page("command_center.html", LABELS[lang]["title"], scope_bounds(session, scope), lang,
                     steps=STEPS, hotspotColours=HOTSPOT_COLOURS, status=STATUS_COLOURS, can=can, minZoom=MIN_ZOOM,
                     heatDays=heat_days, heatPeriods=HEAT_PERIODS)

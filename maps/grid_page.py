@@ -6,9 +6,9 @@ The page's code is maps/static/grid.js; its data comes from the API (grids, buil
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.errors import NotFound
-from geo.i18n import msg
-from geo.scope import Scope
+from geo.access.scope import Scope
+from geo.core.errors import NotFound
+from geo.core.i18n import msg
 from maps.command_center import STATUS_COLOURS
 from maps.labels import LABELS
 from maps.page import Page, map_page

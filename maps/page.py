@@ -7,7 +7,7 @@ script. The config reaches the page in one `<script type="application/json" id="
 
 from dataclasses import dataclass, field
 
-from geo.settings import get_settings
+from geo.core.settings import get_settings
 from maps.basemaps import basemap, page_basemap
 from maps.labels import LABELS
 

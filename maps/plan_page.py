@@ -3,7 +3,7 @@
 
 from sqlalchemy.orm import Session
 
-from geo.cases.workflow import Actor
+from geo.access.actor import Actor
 from geo.planning.plans import plan_row
 from maps.command_center import MIN_ZOOM, scope_bounds
 from maps.labels import LABELS

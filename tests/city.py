@@ -15,9 +15,9 @@ from tempfile import mkdtemp
 
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
-from geo.crypto import seal
-from geo.boundaries import import_boundaries
-from geo.models import Level
+from geo.access.crypto import seal
+from geo.core.models import Level
+from geo.territory.boundary_import import import_boundaries
 
 DISTRICT, STREET, COMM_A, COMM_B = "110105", "110105001000", "110105001001", "110105001002"
 A1, A2, A3, A4, A5 = (f"{COMM_A}00{i}" for i in range(1, 6))
@@ -78,7 +78,7 @@ def staff_the_city(session) -> dict[str, int]:
     street, command (district), planner; all with PASSWORD."""
     from sqlalchemy import text
 
-    from geo.accounts import create_user
+    from geo.access.accounts import create_user
     people = [("w1", "fulltime_worker", A1, "grid_worker"), ("w2", "fulltime_worker", A1, "grid_worker"),
               ("leader", "grid_leader", A1, None), ("wb", "fulltime_worker", B1, "grid_worker"),
               ("comm", "community_staff", COMM_A, "community_staff"), ("street", "street_staff", STREET, "street_staff")]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-# Before geo.settings is first read: keep the suite away from the developer's own .wangge and keys.
+# Before geo.core.settings is first read: keep the suite away from the developer's own .wangge and keys.
 _HOME = Path(tempfile.mkdtemp(prefix="wangge-test-"))
 _HOME.chmod(0o755)  # as root the server runs as `postgres`, which must reach the data under it
 os.environ["WANGGE_HOME"] = str(_HOME)
@@ -21,7 +21,7 @@ os.environ["WANGGE_SECRET_KEY"] = "test-secret-key-" + "x" * 32
 # One data key for every process of the run: the servers of the browser tests read what the suite sealed.
 os.environ["WANGGE_DATA_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 os.environ.pop("DATABASE_URL", None)
-# Assertions read the English messages; tests/geo/test_i18n.py checks the Chinese default.
+# Assertions read the English messages; tests/geo/core/test_i18n.py checks the Chinese default.
 os.environ["WANGGE_LANG"] = "en"
 # Cheap password hashes: the suite creates hundreds of accounts; production keeps argon2's defaults.
 os.environ["WANGGE_ARGON2_TIME_COST"] = "1"
@@ -36,12 +36,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from api.deps import get_read_session, get_session  # noqa: E402
 from api.main import create_app  # noqa: E402
-from geo import db, migrate  # noqa: E402
-from geo.accounts import create_user  # noqa: E402
-from geo.cluster import Cluster  # noqa: E402
-from geo.settings import get_settings  # noqa: E402
-from tests.city import build_city, staff_the_city  # noqa: E402
+from geo.access.accounts import create_user  # noqa: E402
+from geo.core import db, migrate  # noqa: E402
+from geo.core.cluster import Cluster  # noqa: E402
+from geo.core.settings import get_settings  # noqa: E402
 from tests.chromium import browser  # noqa: E402,F401 (one Chromium for tests/e2e and tests/security)
+from tests.city import build_city, staff_the_city  # noqa: E402
 
 PASSWORD = "correct-horse-battery"
 
@@ -113,8 +113,9 @@ def _own_audit_anchors(tmp_path, monkeypatch):
 def _fresh_rate_limits():
     """Each test starts with no requests or failed logins counted, and nothing kept in memory from an earlier
     (rolled back) test: tiles, the grid index, staff on duty, accounts."""
-    from geo import accounts, audit, locate, throttle
-    from geo.analytics.cache import TILES
+    from geo.access import accounts, audit, throttle
+    from geo.core.cache import TILES
+    from geo.territory import locate
     throttle.reset()
     TILES.clear()
     locate.forget()

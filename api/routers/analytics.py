@@ -9,13 +9,22 @@ from fastapi.responses import JSONResponse
 from api.deps import ActorDep, ReadSessionDep
 from api.errors import request_lang
 from api.params import GEOJSON_RESPONSE, IsoDate, IsoDateTime
-from geo.analytics import density, emerging, export, grid_layers, hexbins, league, series, warnings
+from geo.analytics import (
+    density,
+    emerging,
+    export,
+    grid_layers,
+    hexbins,
+    league,
+    series,
+    warnings,
+)
 from geo.analytics.hotspots import MAX_PERMUTATIONS
 from geo.analytics.window import window
-from geo.areas import parse_bbox
-from geo.cases.deadlines import CHINA
-from geo.errors import InvalidInput
-from geo.i18n import msg
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.core.time import CHINA
+from geo.territory.areas import parse_bbox
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 

@@ -4,14 +4,15 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from starlette.convertors import StringConvertor, register_url_convertor
 from fastapi.responses import JSONResponse
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from api.deps import ReadSessionDep, UserDep
 from api.params import GEOJSON_RESPONSE, IsoDate
-from geo import areas as geo_areas
-from geo import history as geo_history
-from geo.models import Level
+from geo.core.models import Level
+from geo.territory import areas as geo_areas
+from geo.territory import history as geo_history
+
 
 class CollectionConvertor(StringConvertor):
     """Only the four collection names match, so /auth/token and friends never reach these routes (a GET there is 405)."""

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import SessionDep
 from api.params import IsoDateTime
-from geo import audit as geo_audit
+from geo.access import audit as geo_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

@@ -7,8 +7,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from api.deps import COOKIE, SessionDep, UserDep, client_address
-from geo import accounts
-from geo.settings import get_settings
+from geo.access import accounts
+from geo.core.settings import get_settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.params import GEOJSON_RESPONSE
 from api.deps import ScopeDep, SessionDep
-from geo.areas import parse_bbox
-from geo.buildings import MAX_LIMIT, list_buildings
+from api.params import GEOJSON_RESPONSE
+from geo.territory.areas import parse_bbox
+from geo.territory.buildings import MAX_LIMIT, list_buildings
 
 router = APIRouter(tags=["people"])
 

@@ -8,14 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, ReadSessionDep, SessionDep
 from api.params import IsoDateTime
-from geo import geojson
-from geo.areas import parse_bbox
 from geo.analytics import heat as heat_layer
 from geo.analytics.window import window
 from geo.cases import intake, reading, workflow
 from geo.cases.attachments import store_attachment
-from geo.errors import InvalidInput
-from geo.i18n import msg
+from geo.core import geojson
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.territory.areas import parse_bbox
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -124,7 +124,7 @@ def get_case(session: SessionDep, actor: ActorDep, case_id: int) -> dict:
 @router.post("/{case_id}/transitions")
 def transition(session: SessionDep, actor: ActorDep, case_id: int, body: TransitionIn) -> dict:
     """Move a case on: send the action and the `version` you last saw (409 if it changed or the action is not allowed)."""
-    request = workflow.Request(body.note, body.assignee_id, body.rating, body.target_id)
+    request = workflow.StepInput(body.note, body.assignee_id, body.rating, body.target_id)
     workflow.transition(session, case_id, body.action, body.version, actor, request)
     return reading.get_case(session, case_id, actor)
 

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Query
 
 from api.deps import ScopeDep, SessionDep, UserDep
 from api.params import IsoDateTime
+from geo.access.scope import scope_for
+from geo.cases.categories import categories
 from geo.cases.kpis import kpis
-from geo.categories import categories
-from geo.errors import Forbidden, InvalidInput
-from geo.i18n import msg
-from geo.scope import scope_for
+from geo.core.errors import Forbidden, InvalidInput
+from geo.core.i18n import msg
 
 router = APIRouter(tags=["cases"])
 

@@ -3,8 +3,8 @@
 from fastapi import APIRouter
 
 from api.deps import SessionDep
-from geo import migrate
-from geo.db import postgis_version
+from geo.core import migrate
+from geo.core.db import postgis_version
 
 router = APIRouter(tags=["health"])
 

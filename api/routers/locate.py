@@ -6,10 +6,11 @@ from fastapi import APIRouter, Query
 
 from api.deps import ReadSessionDep, ScopeDep, SessionDep, UserDep
 from api.params import IsoDate
-from geo import audit, people
-from geo import locate as geo_locate
-from geo.crs import ACCEPTED
-from geo.locate import Location
+from geo.access import audit
+from geo.core.crs import ACCEPTED
+from geo.people import staff
+from geo.territory import locate as geo_locate
+from geo.territory.locate import Location
 
 router = APIRouter(tags=["locate"])
 
@@ -34,5 +35,5 @@ def locate(
     """
     found = geo_locate.locate(session, lon, lat, crs=crs, at=at, scope=scope)
     # who saw whose number is written on the primary, whichever copy the answer was read from
-    audit.record_shown(primary, user.username, user.role, "staff_phones", people.whole_phones_shown(scope, found.staff))
+    audit.record_shown(primary, user.username, user.role, "staff_phones", staff.whole_phones_shown(scope, found.staff))
     return found

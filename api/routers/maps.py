@@ -9,17 +9,17 @@ from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 import maps
-from api.deps import COOKIE, SessionDep, client_address, current_actor
+from api.deps import COOKIE, PageActorDep, SessionDep, client_address
 from api.errors import request_lang
-from geo import accounts
-from geo.cases.workflow import Actor
-from geo.errors import AuthenticationFailed, RateLimited
-from geo.settings import get_settings
+from geo.access import accounts
+from geo.access.actor import Actor
+from geo.core.errors import AuthenticationFailed, RateLimited
+from geo.core.settings import get_settings
 from maps.case_page import case_page
 from maps.command_center import command_center
 from maps.dispatch_page import dispatch_page
@@ -88,21 +88,6 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form()
     return response
 
 
-def page_actor(request: Request, session: SessionDep) -> Actor | None:
-    """The logged-in caller, or None when the page should send them to the login form."""
-    token = request.cookies.get(COOKIE)
-    if not token:
-        return None
-    try:
-        user = accounts.user_for_token(session, token)
-    except AuthenticationFailed:
-        return None
-    return current_actor(session, user, accounts.user_scope(session, user))
-
-
-PageActor = Annotated[Actor | None, Depends(page_actor)]
-
-
 def _page_or_login(request: Request, actor: Actor | None, build) -> Response:
     """The page `build(lang)` makes, or a redirect to the login form that comes back here."""
     if actor is None:
@@ -112,31 +97,31 @@ def _page_or_login(request: Request, actor: Actor | None, build) -> Response:
 
 
 @router.get("/command-center", response_class=HTMLResponse)
-def command_center_page(request: Request, session: SessionDep, actor: PageActor,
+def command_center_page(request: Request, session: SessionDep, actor: PageActorDep,
                         days: Annotated[int, Query(description="Heat map period: 7, 30, 90 or 365 days")] = 30):
     """The command center: your whole scope, boundaries coloured by open or overdue cases, open cases, staff, heat, KPIs."""
     return _page_or_login(request, actor, lambda lang: command_center(session, actor.scope, lang, days))
 
 
 @router.get("/cases/{case_id:int}", response_class=HTMLResponse)
-def case_screen(request: Request, session: SessionDep, actor: PageActor, case_id: int):
+def case_screen(request: Request, session: SessionDep, actor: PageActorDep, case_id: int):
     """One case: on the map in its grid, with the grid's staff and the case's history."""
     return _page_or_login(request, actor, lambda lang: case_page(session, case_id, actor, lang))
 
 
 @router.get("/grids/{code}", response_class=HTMLResponse)
-def grid_screen(request: Request, session: SessionDep, actor: PageActor, code: str):
+def grid_screen(request: Request, session: SessionDep, actor: PageActorDep, code: str):
     """One grid: its buildings and households, staff on duty, open cases and neighbouring grids."""
     return _page_or_login(request, actor, lambda lang: grid_page(session, code, actor.scope, lang))
 
 
 @router.get("/dispatch", response_class=HTMLResponse)
-def dispatch_screen(request: Request, session: SessionDep, actor: PageActor):
+def dispatch_screen(request: Request, session: SessionDep, actor: PageActorDep):
     """Place a case by clicking, see which grid and who would receive it, then register it."""
     return _page_or_login(request, actor, lambda lang: dispatch_page(session, actor.scope, lang))
 
 
 @router.get("/plans/{plan_id:int}", response_class=HTMLResponse)
-def plan_screen(request: Request, session: SessionDep, actor: PageActor, plan_id: int):
+def plan_screen(request: Request, session: SessionDep, actor: PageActorDep, plan_id: int):
     """One boundary plan: its grids over those in force, problems, impact, and the drawing tools."""
     return _page_or_login(request, actor, lambda lang: plan_page(session, plan_id, actor, lang))

@@ -5,35 +5,21 @@ Authentication is the usual bearer token, or the token passed as `api_key` as Ge
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query
+from fastapi import APIRouter, Form, Query
 
-from api.deps import SessionDep, api_key, bearer, current_actor, current_scope, current_user
+from api.deps import ActorDep, SessionDep
 from api.params import IsoDateTime
 from geo.cases import intake, reading
-from geo.cases.workflow import Actor
-from geo.categories import categories
-from geo.errors import AuthenticationFailed, NotFound
-from geo.i18n import msg
-from geo.models import OPEN_STATUSES
+from geo.cases.categories import categories
+from geo.core.errors import NotFound
+from geo.core.i18n import msg
+from geo.core.models import OPEN_STATUSES
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
 
-def open311_actor(session: SessionDep, token: Annotated[str | None, Depends(bearer)],
-                  key: Annotated[str | None, Depends(api_key)]) -> Actor:
-    """The caller, from a bearer token or `api_key`."""
-    token = token or key
-    if not token:
-        raise AuthenticationFailed(msg("not authenticated: send a bearer token from POST {url}", url="/api/v1/auth/token"))
-    user = current_user(session, token)
-    return current_actor(session, user, current_scope(session, user))
-
-
-Open311Actor = Annotated[Actor, Depends(open311_actor)]
-
-
 @router.get("/services.json")
-def services(actor: Open311Actor) -> list[dict]:
+def services(actor: ActorDep) -> list[dict]:
     """Every category as a GeoReport service."""
     return [{"service_code": c.code, "service_name": c.name_zh, "description": c.name_en, "metadata": False,
              "type": "realtime", "keywords": c.group, "group": c.group} for c in categories().values()]
@@ -50,7 +36,7 @@ def _request(view: dict) -> dict:
 
 
 @router.get("/requests.json")
-def list_requests(session: SessionDep, actor: Open311Actor,
+def list_requests(session: SessionDep, actor: ActorDep,
                   service_code: str | None = None, status: str | None = None,
                   start_date: IsoDateTime | None = None, end_date: IsoDateTime | None = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
@@ -62,7 +48,7 @@ def list_requests(session: SessionDep, actor: Open311Actor,
 
 
 @router.post("/requests.json", status_code=201)
-def create_request(session: SessionDep, actor: Open311Actor,
+def create_request(session: SessionDep, actor: ActorDep,
                    service_code: Annotated[str, Form()], lat: Annotated[float, Form()], long: Annotated[float, Form()],
                    description: Annotated[str | None, Form(max_length=2000)] = None,
                    address_string: Annotated[str | None, Form(max_length=200)] = None,
@@ -76,7 +62,7 @@ def create_request(session: SessionDep, actor: Open311Actor,
 
 
 @router.get("/requests/{request_id}.json")
-def get_request(session: SessionDep, actor: Open311Actor, request_id: str) -> list[dict]:
+def get_request(session: SessionDep, actor: ActorDep, request_id: str) -> list[dict]:
     """One request, as a one-element list (GeoReport v2)."""
     if not (request_id.isascii() and request_id.isdigit()):  # "²" is a digit to Python, not to int()
         raise NotFound(msg("no case {id}", id=request_id))

@@ -11,9 +11,18 @@ from pydantic import Field
 from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
 from api.params import GEOJSON_RESPONSE, Body, IsoDate
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.planning import compare, edits, export, impact, plans, proposal, publish, validation
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.planning import (
+    compare,
+    edits,
+    export,
+    impact,
+    plans,
+    proposal,
+    publish,
+    validation,
+)
 
 router = APIRouter(prefix="/plans", tags=["planning"])
 

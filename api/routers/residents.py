@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, SessionDep
-from geo import residents as geo_residents
+from geo.people import residents as geo_residents
 
 router = APIRouter(prefix="/residents", tags=["residents"])
 Unmask = Annotated[bool, Query(description="Whole ID numbers and phones (roles with `unmask` only; recorded)")]

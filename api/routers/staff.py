@@ -7,9 +7,10 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ScopeDep, SessionDep, UserDep
 from api.params import GEOJSON_RESPONSE, IsoDate
-from geo import audit, people
-from geo.areas import parse_bbox
-from geo.people import StaffOnDuty
+from geo.access import audit
+from geo.people import staff
+from geo.people.staff import StaffOnDuty
+from geo.territory.areas import parse_bbox
 
 router = APIRouter(tags=["people"])
 
@@ -23,8 +24,8 @@ def list_staff(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[StaffOnDuty]:
     """Staff assignments you may see: grid leaders, grid workers, building heads, community and street staff."""
-    found = people.staff_on_duty(session, scope, area_code=area, day=on, limit=limit, offset=offset)
-    audit.record_shown(session, user.username, user.role, "staff_phones", people.whole_phones_shown(scope, found))
+    found = staff.staff_on_duty(session, scope, area_code=area, day=on, limit=limit, offset=offset)
+    audit.record_shown(session, user.username, user.role, "staff_phones", staff.whole_phones_shown(scope, found))
     return found
 
 
@@ -33,13 +34,13 @@ def staff_points(
     session: SessionDep, scope: ScopeDep, user: UserDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat: only grids touching it")] = None,
     on: Annotated[IsoDate | None, Query(description="Assignments in force on that day (default today)")] = None,
-    limit: Annotated[int, Query(ge=1, le=people.GRID_STAFF_MAX)] = people.GRID_STAFF_MAX,
+    limit: Annotated[int, Query(ge=1, le=staff.GRID_STAFF_MAX)] = staff.GRID_STAFF_MAX,
 ):
     """GeoJSON for map markers: a point inside each grid you may see, with its grid leader and workers on duty.
 
     Phones are whole or masked by your role: dispatching roles see office staff's work numbers,
     volunteers' private numbers only their community and grid colleagues; planners see none whole.
     """
-    found = people.grid_staff_points(session, scope, parse_bbox(bbox), day=on, limit=limit)
-    audit.record_shown(session, user.username, user.role, "staff_phones", people.whole_phones_shown(scope, found))
+    found = staff.grid_staff_points(session, scope, parse_bbox(bbox), day=on, limit=limit)
+    audit.record_shown(session, user.username, user.role, "staff_phones", staff.whole_phones_shown(scope, found))
     return JSONResponse(found, media_type="application/geo+json")

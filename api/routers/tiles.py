@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import ReadSessionDep, ScopeDep
 from api.params import IsoDate
-from geo import tiles
+from geo.territory import tiles
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"

@@ -7,8 +7,8 @@ Boundaries digitised by hand rarely share vertices exactly, so grids within TOLE
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.analytics.cache import cached
-from geo.scope import Scope, like_pattern
+from geo.access.scope import Scope, like_pattern
+from geo.core.cache import cached
 
 TOLERANCE_DEG = 1e-5
 PAIRS = """

@@ -16,11 +16,11 @@ from scipy.ndimage import gaussian_filter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import Actor
 from geo.analytics.window import Window, window_filters
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.query import bbox_condition
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.core.query import bbox_condition
 
 R = 6_378_137.0
 MAX_SIDE = 2048

@@ -21,11 +21,11 @@ from esda import fdr
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import Actor
+from geo.access.scope import like_pattern
 from geo.analytics.weekly import weekly_counts
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.scope import like_pattern
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
 
 MIN_WEEKS = 6
 MIN_PER_WEEK = 1.0

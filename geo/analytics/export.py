@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 
-from geo import spreadsheet
-from geo.errors import InvalidInput
-from geo.i18n import msg
+from geo.core import spreadsheet
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import Actor
 from geo.analytics.window import Window, window_filters
-from geo.cases.workflow import Actor
 
 BATCH = 100_000
 COLUMNS = [("id", pa.int64()), ("category", pa.string()), ("status", pa.string()), ("urgency", pa.string()),

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import Actor
+from geo.access.scope import like_pattern
 from geo.analytics.window import Window, window_filters
-from geo.cases.workflow import Actor
-from geo.scope import like_pattern
 
 COUNTS = """
 WITH g AS (SELECT code, name, parent_code, kind FROM areas WHERE level = 'grid' AND code LIKE :grids),

@@ -5,15 +5,15 @@ import json
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import Actor
+from geo.access.scope import Scope, like_pattern
 from geo.analytics.adjacency import grid_neighbours
-from geo.analytics.cache import cached
 from geo.analytics.grid_counts import grid_counts
 from geo.analytics.hotspots import Spot, hotspots, inference_for
 from geo.analytics.window import Window
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.scope import Scope, like_pattern
+from geo.core.cache import cached
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
 
 MEASURES = ("count", "per_1000_residents", "per_100_households")
 SIMPLIFY_DEG = 0.00002  # about 2 m: a district's grids stay a few hundred KB

@@ -7,11 +7,11 @@ a year of a district's cases at city zoom is a few hundred weighted points.
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import Actor
 from geo.analytics.window import Window, window_filters
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.query import bbox_condition
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.core.query import bbox_condition
 
 PIXELS_PER_CELL = 2
 MAX_ZOOM = 22

@@ -13,14 +13,14 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.analytics.cache import cached
+from geo.access.actor import Actor
+from geo.access.scope import Scope, like_pattern
 from geo.analytics.hotspots import Spot, hotspots, inference_for
 from geo.analytics.window import Window, window_filters
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.query import bbox_condition
-from geo.scope import Scope, like_pattern
+from geo.core.cache import cached
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.core.query import bbox_condition
 
 MIN_RES, MAX_RES = 5, 12
 HEX_EDGE_PIXELS = 30  # a hexagon about this wide on screen: big enough to read, small enough to show a street

@@ -21,8 +21,8 @@ from esda import G_Local, Moran_Local, fdr
 from libpysal.weights import W, fill_diagonal
 from scipy.stats import norm
 
-from geo.errors import InvalidInput
-from geo.i18n import msg
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
 
 MORAN_QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 # The smallest two-sided pseudo p-value is 2/(permutations+1) and Benjamini-Hochberg asks the k-th smallest to be

@@ -7,13 +7,13 @@ The trend compares the window with the one just before it, of the same length.
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import Actor
+from geo.access.scope import like_pattern
 from geo.analytics.window import Window
 from geo.cases.kpis import RATES, kpis_by_area
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.models import OPEN_STATUSES, SCOPE_PREFIX, Level
-from geo.scope import like_pattern
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.core.models import OPEN_STATUSES, SCOPE_PREFIX, Level
 
 LEVELS = {"grid": Level.grid, "community": Level.community, "street": Level.street}
 SORTS = ("cases", *RATES, "cases_per_worker", "open_per_worker")

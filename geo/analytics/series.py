@@ -3,11 +3,11 @@
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import Actor
+from geo.access.scope import like_pattern, scope_for
 from geo.analytics.window import Window, window_filters
-from geo.cases.workflow import Actor
-from geo.errors import Forbidden, InvalidInput
-from geo.i18n import msg
-from geo.scope import like_pattern, scope_for
+from geo.core.errors import Forbidden, InvalidInput
+from geo.core.i18n import msg
 
 INTERVALS = ("day", "week", "month")
 SERIES = """

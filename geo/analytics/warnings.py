@@ -16,12 +16,12 @@ from scipy.stats import poisson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.cases.deadlines import CHINA
-from geo.cases.workflow import Actor
+from geo.access.actor import Actor
 from geo.analytics.window import Window, window_filters
-from geo.categories import categories as all_categories
-from geo.errors import InvalidInput
-from geo.i18n import msg
+from geo.cases.categories import categories as all_categories
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.core.time import CHINA
 
 PRIOR_CASES = 0.5
 EVIDENCE_CASES = 20

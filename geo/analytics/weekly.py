@@ -6,9 +6,9 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import Actor
 from geo.analytics.window import Window, window_filters
-from geo.cases.deadlines import CHINA
-from geo.cases.workflow import Actor
+from geo.core.time import CHINA
 
 WEEKLY = """
 SELECT c.grid_code, {category} AS category,

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from geo.cases.deadlines import CHINA
+from geo.access.actor import Actor
 from geo.cases.reading import case_filters
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.models import CaseStatus
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.core.models import CaseStatus
+from geo.core.time import CHINA
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366

@@ -10,11 +10,11 @@ from typing import BinaryIO
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.private_files import write_private
-from geo.settings import get_settings
-from geo.uploads.staging import display_name
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.core.private_files import write_private
+from geo.core.settings import get_settings
+from geo.core.uploads.staging import display_name
 
 # Accepted types and what their content must look like: (offset, magic bytes) pairs, all of which must match.
 ACCEPTED = {"image/jpeg": ((0, b"\xff\xd8\xff"),), "image/png": ((0, b"\x89PNG\r\n\x1a\n"),),

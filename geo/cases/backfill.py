@@ -33,15 +33,15 @@ from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.bulk import raw_connection
-from geo.cases.deadlines import CHINA
+from geo.cases.categories import categories
 from geo.cases.intake import CHANNELS
 from geo.cases.partitions import ensure_months
 from geo.cases.workflow import RATINGS
-from geo.categories import categories
-from geo.errors import ImportRejected
-from geo.i18n import msg
-from geo.models import CaseStatus
+from geo.core.bulk import raw_connection
+from geo.core.errors import ImportRejected
+from geo.core.i18n import msg
+from geo.core.models import CaseStatus
+from geo.core.time import CHINA
 
 REQUIRED = ("category", "lon", "lat", "reported_at")
 FINISHED = (CaseStatus.closed, CaseStatus.rated)
@@ -111,7 +111,7 @@ def prepare(path: Path, table: pa.Table) -> tuple[pa.Table, list[str]]:
 def assign_grids(session: Session, points: np.ndarray, days: np.ndarray) -> np.ndarray:
     """The code of the grid each point lay in on its day (numpy datetime64[D]); None where none did.
 
-    geo.locate's rules: a point on an edge or vertex is covered, and of several grids the smallest answers,
+    geo.territory.locate's rules: a point on an edge or vertex is covered, and of several grids the smallest answers,
     then the lowest code."""
     versions = session.execute(text(GRID_VERSIONS)).all()
     codes = np.array([v.code for v in versions], dtype=object)

@@ -7,14 +7,12 @@ office day (WANGGE_WORK_DAY, default 09:00–17:00, Asia/Shanghai).
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from geo.categories import Category
-from geo.settings import get_settings
-
-CHINA = ZoneInfo("Asia/Shanghai")
+from geo.cases.categories import Category
+from geo.core.settings import get_settings
+from geo.core.time import CHINA
 
 
 @lru_cache(maxsize=4096)

@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access.actor import SYSTEM
 from geo.cases import routing
+from geo.cases.categories import categories
 from geo.cases.deadlines import due_at
-from geo.cases.workflow import SYSTEM, record
-from geo.categories import categories
-from geo.models import CaseStatus
+from geo.cases.workflow import record
+from geo.core.models import CaseStatus
 
 WATCHED = (CaseStatus.registered, CaseStatus.dispatched, CaseStatus.handling, CaseStatus.returned)
 

@@ -12,18 +12,19 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import crypto
-
-from geo.categories import categories
+from geo.access import crypto
+from geo.access.actor import SYSTEM, Actor
+from geo.access.scope import like_pattern
 from geo.cases import routing
+from geo.cases.categories import categories
 from geo.cases.deadlines import due_at
-from geo.cases.workflow import SYSTEM, Actor, record
-from geo.errors import InvalidInput, OutsideService
-from geo.i18n import msg
-from geo.locate import locate, to_wgs84_point
-from geo.models import OPEN_STATUSES, CaseStatus, Role
-from geo.scope import like_pattern
-from geo.settings import get_settings
+from geo.cases.workflow import record
+from geo.core.crs import to_wgs84_point
+from geo.core.errors import InvalidInput, OutsideService
+from geo.core.i18n import msg
+from geo.core.models import OPEN_STATUSES, CaseStatus, Role
+from geo.core.settings import get_settings
+from geo.territory.locate import locate
 
 CHANNELS = ("patrol", "hotline", "self_report", "petition", "video_ai", "referral")
 WAIT_AT_INTAKE = ("self_report", "video_ai")

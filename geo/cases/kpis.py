@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.models import SCOPE_PREFIX, Level
-from geo.scope import Scope, like_pattern
+from geo.access.scope import Scope, like_pattern
+from geo.core.models import SCOPE_PREFIX, Level
 
 VALID = """
     SELECT c.*, c.dispatched_at IS NOT NULL AND c.status IN ('handling', 'reported', 'verified', 'closed', 'rated')

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.cases.deadlines import CHINA
+from geo.core.time import CHINA
 
 AHEAD_MONTHS = 3  # the clock keeps this many months ready, so intake never lands in the default partition
 

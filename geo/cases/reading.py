@@ -6,14 +6,15 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.cases.workflow import Actor, allowed_actions, visible_case
-from geo.categories import categories
-from geo.models import OPEN_STATUSES
-from geo import audit, crypto
-from geo.permissions import Action, may
-from geo.privacy import mask_name, mask_phone
-from geo.query import bbox_condition, check_page
-from geo.scope import like_pattern
+from geo.access import audit, crypto
+from geo.access.actor import Actor
+from geo.access.permissions import Permission, may
+from geo.access.privacy import mask_name, mask_phone
+from geo.access.scope import like_pattern
+from geo.cases.categories import categories
+from geo.cases.workflow import allowed_actions, visible_case
+from geo.core.models import OPEN_STATUSES
+from geo.core.query import bbox_condition, check_page
 
 MAX_LIMIT = 1000
 
@@ -52,7 +53,7 @@ def get_case(session: Session, case_id: int, actor: Actor) -> dict:
         {"id": case_id}).mappings()]
     reporters = session.execute(text("SELECT id, name, phone_enc, channel, reported_at FROM case_reporters "
                                      "WHERE case_id = :id ORDER BY id"), {"id": case_id}).all()
-    full_names = may(actor.role, Action.read_full_names)  # as for residents: the surname only, unless the role may
+    full_names = may(actor.role, Permission.read_full_names)  # as for residents: the surname only, unless the role may
     view["reporters"] = [{"name": r.name if full_names else mask_name(r.name),
                           "phone": mask_phone(crypto.reveal(r.phone_enc)), "channel": r.channel,
                           "reported_at": r.reported_at} for r in reporters]

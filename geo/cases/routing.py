@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.models import OPEN_STATUSES, Duty
+from geo.core.models import OPEN_STATUSES, Duty
 
 LEVELS = ("grid", "community", "street", "district")
 DUTIES_AT = {

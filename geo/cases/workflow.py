@@ -13,15 +13,16 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import audit
-
-from geo.categories import categories
+from geo.access import audit
+from geo.access.actor import Actor
+from geo.access.scope import like_pattern
 from geo.cases import routing
+from geo.cases.categories import categories
 from geo.cases.deadlines import due_at
-from geo.errors import Conflict, Forbidden, InvalidInput, NotFound
-from geo.i18n import msg
-from geo.models import OPEN_STATUSES, CaseStatus as S, Role
-from geo.scope import EVERYTHING, Scope, like_pattern
+from geo.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from geo.core.i18n import msg
+from geo.core.models import OPEN_STATUSES, Role
+from geo.core.models import CaseStatus as S
 
 OPERATORS = {Role.admin, Role.command_center, Role.street_staff, Role.community_staff}
 SUPERVISORS = {Role.admin, Role.command_center, Role.street_staff}
@@ -29,21 +30,9 @@ RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 
 
 @dataclass(frozen=True)
-class Actor:
-    """Who acts: their account, role, scope and (for grid staff) their staff record."""
+class Step:
+    """One step of the closed loop: where it may start, where it leads, who may take it and what it needs."""
 
-    username: str
-    role: Role
-    scope: Scope
-    user_id: int | None = None
-    staff_id: int | None = None
-
-
-SYSTEM = Actor("system", Role.admin, EVERYTHING)
-
-
-@dataclass(frozen=True)
-class Action:
     name: str
     sources: frozenset
     target: str | None      # None: the status stays (or, for resume, returns to where it was)
@@ -51,22 +40,22 @@ class Action:
     needs: tuple = ()
 
 
-ACTIONS = {a.name: a for a in [
-    Action("register", frozenset({S.intake}), S.registered, "operator"),
-    Action("dispatch", frozenset({S.registered, S.returned}), S.dispatched, "operator"),
-    Action("accept", frozenset({S.dispatched}), S.handling, "handler"),
-    Action("return", frozenset({S.dispatched}), S.returned, "handler", ("note",)),
-    Action("report", frozenset({S.handling}), S.reported, "handler", ("note",)),
-    Action("verify", frozenset({S.reported}), S.verified, "operator"),
-    Action("rework", frozenset({S.reported}), S.handling, "operator", ("note",)),
-    Action("close", frozenset({S.verified}), S.closed, "operator"),
-    Action("rate", frozenset({S.closed}), S.rated, "operator", ("rating",)),
-    Action("request_extension", frozenset({S.dispatched, S.handling}), None, "handler", ("note",)),
-    Action("approve_extension", frozenset({S.dispatched, S.handling}), None, "supervisor"),
-    Action("reject_extension", frozenset({S.dispatched, S.handling}), None, "supervisor", ("note",)),
-    Action("suspend", frozenset({S.registered, S.dispatched, S.handling}), S.suspended, "supervisor", ("note",)),
-    Action("resume", frozenset({S.suspended}), None, "supervisor"),
-    Action("merge", frozenset(OPEN_STATUSES), S.merged, "operator", ("target_id",)),
+ACTIONS = {step.name: step for step in [  # by the action name the API and the case history use
+    Step("register", frozenset({S.intake}), S.registered, "operator"),
+    Step("dispatch", frozenset({S.registered, S.returned}), S.dispatched, "operator"),
+    Step("accept", frozenset({S.dispatched}), S.handling, "handler"),
+    Step("return", frozenset({S.dispatched}), S.returned, "handler", ("note",)),
+    Step("report", frozenset({S.handling}), S.reported, "handler", ("note",)),
+    Step("verify", frozenset({S.reported}), S.verified, "operator"),
+    Step("rework", frozenset({S.reported}), S.handling, "operator", ("note",)),
+    Step("close", frozenset({S.verified}), S.closed, "operator"),
+    Step("rate", frozenset({S.closed}), S.rated, "operator", ("rating",)),
+    Step("request_extension", frozenset({S.dispatched, S.handling}), None, "handler", ("note",)),
+    Step("approve_extension", frozenset({S.dispatched, S.handling}), None, "supervisor"),
+    Step("reject_extension", frozenset({S.dispatched, S.handling}), None, "supervisor", ("note",)),
+    Step("suspend", frozenset({S.registered, S.dispatched, S.handling}), S.suspended, "supervisor", ("note",)),
+    Step("resume", frozenset({S.suspended}), None, "supervisor"),
+    Step("merge", frozenset(OPEN_STATUSES), S.merged, "operator", ("target_id",)),
 ]}
 
 CASE_ROW = text("""
@@ -77,7 +66,7 @@ FROM cases WHERE id = :id
 
 
 @dataclass
-class Request:
+class StepInput:
     """What a caller asks for beyond the action itself."""
 
     note: str | None = None
@@ -133,9 +122,9 @@ def allowed_actions(actor: Actor, row) -> list[str]:
 
 
 def transition(session: Session, case_id: int, action_name: str, version: int, actor: Actor,
-               request: Request | None = None, *, now: datetime | None = None) -> int:
+               request: StepInput | None = None, *, now: datetime | None = None) -> int:
     """Apply one action if it is legal, permitted and `version` is current; returns the new version."""
-    request = request or Request()
+    request = request or StepInput()
     now = now or datetime.now(UTC)
     action = ACTIONS.get(action_name)
     if action is None:
@@ -169,7 +158,7 @@ def _update(session: Session, row, version: int, changes: dict) -> int:
     return updated
 
 
-def _effects(session: Session, action: Action, row, request: Request, now: datetime, actor: Actor) -> dict:
+def _effects(session: Session, action: Step, row, request: StepInput, now: datetime, actor: Actor) -> dict:
     """The columns an action changes besides status and version."""
     category = categories()[row["category"]]
     name = action.name

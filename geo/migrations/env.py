@@ -1,9 +1,9 @@
-"""Alembic environment: runs on the connection handed over by geo.migrate."""
+"""Alembic environment: runs on the connection handed over by geo.core.migrate."""
 
 from alembic import context
 
-from geo.migrate import include_object
-from geo.models import Base
+from geo.core.migrate import include_object
+from geo.core.models import Base
 
 target_metadata = Base.metadata
 

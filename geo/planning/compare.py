@@ -4,7 +4,7 @@ import statistics
 
 from sqlalchemy.orm import Session
 
-from geo.cases.workflow import Actor
+from geo.access.actor import Actor
 from geo.planning.impact import DEFAULT_TARGET, impact
 from geo.planning.validation import validate_plan
 

@@ -13,11 +13,11 @@ from shapely.ops import split as split_polygon
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import geojson
-from geo.cases.workflow import Actor
-from geo.errors import Conflict, InvalidInput
-from geo.i18n import msg
-from geo.models import PlanStatus
+from geo.access.actor import Actor
+from geo.core import geojson
+from geo.core.errors import Conflict, InvalidInput
+from geo.core.i18n import msg
+from geo.core.models import PlanStatus
 from geo.planning.plans import grids_of, issued_codes, plan_row
 
 MIN_PART_DEG2 = 1e-10  # about 1 m²: smaller leftovers of a cut are slivers, not grids

@@ -8,10 +8,10 @@ import geopandas as gpd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import spreadsheet
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
+from geo.access.actor import Actor
+from geo.core import spreadsheet
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
 from geo.planning.plans import grids_of, plan_row
 
 FORMATS = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
-from geo.models import OPEN_STATUSES
+from geo.access.actor import Actor
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
+from geo.core.models import OPEN_STATUSES
 from geo.planning.plans import plan_row, successors_of
 
 DEFAULT_TARGET = (300, 500)  # households per grid (DOMAIN.md: size norms)

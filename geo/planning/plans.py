@@ -8,18 +8,23 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.boundaries import resolve_crs, prepare
-from geo.boundary_files import RawFile, read_boundary_file, read_boundary_upload
-from geo.cases.workflow import Actor
-from geo.errors import Forbidden, ImportRejected, InvalidInput, NotFound
-from geo.i18n import msg
-from geo.models import Level
-from geo.permissions import Action, require
-from geo.uploads.staging import display_name
+from geo.access.actor import Actor
+from geo.access.permissions import Permission, require
+from geo.core.errors import Forbidden, ImportRejected, InvalidInput, NotFound
+from geo.core.i18n import msg
+from geo.core.models import Level
+from geo.core.uploads.staging import display_name
+from geo.territory.boundary_files import (
+    RawFile,
+    read_boundary_file,
+    read_boundary_upload,
+)
+from geo.territory.boundary_import import prepare, resolve_crs
+
 
 def check_planner(actor: Actor, communities: list[str]) -> None:
     """Forbidden unless `actor` plans (planner or admin) and every community lies in their scope."""
-    require(actor.role, Action.plan)
+    require(actor.role, Permission.plan)
     outside = [c for c in communities if not actor.scope.covers_code(c)]
     if outside:
         raise Forbidden(msg("area {code} lies outside your scope", code=outside[0]))
@@ -81,7 +86,7 @@ def create_from_file(session: Session, actor: Actor, path: Path, name: str | Non
     """A draft holding the grids of a boundary file (any format the import reads); ImportRejected lists problems.
 
     `operator` (a file named on the command line) also allows a Shapefile folder or a bare .shp."""
-    require(actor.role, Action.plan)  # before reading anything
+    require(actor.role, Permission.plan)  # before reading anything
     path = Path(path)
     raw = read_boundary_file(path, operator=operator)
     return _create_from_raw(session, actor, raw, path.name, name or path.stem, crs)
@@ -90,7 +95,7 @@ def create_from_file(session: Session, actor: Actor, path: Path, name: str | Non
 def create_from_upload(session: Session, actor: Actor, stream: BinaryIO, filename: str | None,
                        name: str | None = None, crs: str | None = None) -> int:
     """A draft holding the grids of an uploaded file; the file name only tells its format and names the plan."""
-    require(actor.role, Action.plan)  # before reading anything
+    require(actor.role, Permission.plan)  # before reading anything
     shown = display_name(filename, "plan.geojson")
     return _create_from_raw(session, actor, read_boundary_upload(stream, shown), shown, name or Path(shown).stem, crs)
 
@@ -116,7 +121,7 @@ def _create_from_raw(session: Session, actor: Actor, raw: RawFile, source: str, 
 
 def plan_row(session: Session, plan_id: int, actor: Actor):
     """The plan's row, if `actor` may work on it; Forbidden for a role that does not plan, NotFound otherwise."""
-    require(actor.role, Action.plan)
+    require(actor.role, Permission.plan)
     row = session.execute(text("SELECT * FROM plans WHERE id = :p"), {"p": plan_id}).mappings().first()
     # a plan outside the scope is answered like a missing one: plan ids reveal nothing beyond it
     if row is None or not all(actor.scope.covers_code(c) for c in row["communities"]):

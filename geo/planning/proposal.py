@@ -31,9 +31,9 @@ from scipy.optimize import linear_sum_assignment
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.i18n import msg
+from geo.access.actor import Actor
+from geo.core.errors import InvalidInput
+from geo.core.i18n import msg
 from geo.planning.edits import polygonal
 from geo.planning.impact import DEFAULT_TARGET
 from geo.planning.plans import check_communities, check_planner, issued_codes, new_plan

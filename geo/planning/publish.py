@@ -12,26 +12,22 @@ Everything runs in one savepoint: a failure leaves every table as it was.
 """
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import audit
-from geo.cases.deadlines import CHINA
+from geo.access import audit
+from geo.access.actor import SYSTEM, Actor
 from geo.cases.routing import least_loaded
-from geo.cases.workflow import SYSTEM, Actor, record
-from geo.errors import Conflict, InvalidInput, PlanInvalid
-from geo.i18n import msg, render
-from geo.models import OPEN_STATUSES, PlanStatus
+from geo.cases.workflow import record
+from geo.core.errors import Conflict, InvalidInput, PlanInvalid
+from geo.core.i18n import msg, render
+from geo.core.models import OPEN_STATUSES, PlanStatus
+from geo.core.settings import get_settings
+from geo.core.time import china_today
 from geo.planning.plans import plan_row, successors_of
 from geo.planning.validation import validate_plan
-from geo.settings import get_settings
-
-
-def china_today(now: datetime | None = None) -> date:
-    """The day in Beijing (now, or at moment `now`): boundaries change on Beijing days."""
-    return (now or datetime.now(UTC)).astimezone(CHINA).date()
 
 
 def publish(session: Session, plan_id: int, actor: Actor, effective_from: date, today: date | None = None) -> dict:

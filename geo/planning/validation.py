@@ -19,11 +19,11 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.boundaries import Metric
-from geo.cases.workflow import Actor
-from geo.i18n import Msg, msg
+from geo.access.actor import Actor
+from geo.core.i18n import Msg, msg
+from geo.core.metric import Metric
+from geo.core.settings import get_settings
 from geo.planning.plans import grids_of, plan_row
-from geo.settings import get_settings
 
 COMPACT_ENOUGH = 0.2  # Polsby-Popper: a circle is 1, a square 0.785, a 4:1 rectangle 0.503
 
@@ -40,7 +40,7 @@ class Problem:
 
     def as_dict(self, lang: str) -> dict:
         """The problem as the API returns it."""
-        from geo.i18n import render
+        from geo.core.i18n import render
         return {"code": self.code, "severity": self.severity, "grids": self.grids,
                 "message": str(render(self.message, lang)),
                 "geometry": json.loads(shapely.to_geojson(self.geometry)) if self.geometry is not None else None}

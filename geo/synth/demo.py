@@ -15,23 +15,24 @@ from shapely.geometry import mapping
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import crypto
-from geo.accounts import hash_password
-from geo.boundaries import Metric, import_boundaries, no_track
-from geo.bulk import copy_rows, ewkb, reserve_ids
-from geo.cases.deadlines import CHINA, due_at
+from geo.access import crypto
+from geo.access.accounts import DEMO_PASSWORD, hash_password
+from geo.cases.categories import categories
+from geo.cases.deadlines import due_at
 from geo.cases.partitions import ensure_months
 from geo.cases.workflow import RATINGS
-from geo.categories import categories
-from geo.errors import Conflict, InvalidInput
-from geo.i18n import msg
-from geo.models import CaseStatus, Duty, Level, Role
-from geo.settings import PROJECT_ROOT
+from geo.core.bulk import copy_rows, ewkb, reserve_ids
+from geo.core.errors import Conflict, InvalidInput
+from geo.core.i18n import msg
+from geo.core.metric import Metric
+from geo.core.models import CaseStatus, Duty, Level, Role
+from geo.core.progress import no_track
+from geo.core.settings import PROJECT_ROOT
+from geo.core.time import CHINA
+from geo.core.uploads.limits import Limits
 from geo.synth import incidents, layout
 from geo.synth.population import PeopleMaker
-from geo.uploads.limits import Limits
-
-DEMO_PASSWORD = "wangge-demo-2026"
+from geo.territory.boundary_import import import_boundaries
 
 
 @dataclass(frozen=True)

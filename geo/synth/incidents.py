@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import shapely
 
-from geo.categories import Category, categories
-from geo.models import OPEN_STATUSES, CaseStatus
+from geo.cases.categories import Category, categories
+from geo.core.models import OPEN_STATUSES, CaseStatus
 
 CASES_PER_HOUSEHOLD_YEAR = 0.12
 CHANNELS = (["patrol", "hotline", "self_report", "referral", "video_ai", "petition"], [0.44, 0.30, 0.15, 0.05, 0.04, 0.02])

@@ -12,8 +12,8 @@ import numpy as np
 from faker.providers.person.zh_CN import Provider as Names
 from faker.providers.phone_number.zh_CN import Provider as Phones
 
-from geo.idcard import check_digit
-from geo.models import SpecialGroup
+from geo.access.idcard import check_digit
+from geo.core.models import SpecialGroup
 
 # Where floating residents come from: county codes across the provinces that send most migrants.
 ORIGINS = ["620102", "620103", "620402", "620502", "620602", "621102", "622901", "510104", "510107", "511102",

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from geo.analytics import cache
+from geo.core import cache
 from tests.geo.analytics.lattice import COMMUNITY, N, build_lattice, code, plant
 from tests.geo.analytics.test_hotspots import END
 

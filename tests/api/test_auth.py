@@ -7,9 +7,9 @@ import jwt
 import pytest
 from sqlalchemy import select
 
-from geo.accounts import ALGORITHM, create_user, secret_key
-from geo.errors import Conflict, InvalidInput
-from geo.models import User
+from geo.access.accounts import ALGORITHM, create_user, secret_key
+from geo.core.errors import Conflict, InvalidInput
+from geo.core.models import User
 from tests.conftest import PASSWORD
 
 OPEN = {"/api/v1/health", "/api/v1/auth/token", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}

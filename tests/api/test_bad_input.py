@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from geo.settings import get_settings
+from geo.core.settings import get_settings
 from tests.city import A2, COMM_A, DISTRICT
 
 

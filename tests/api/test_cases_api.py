@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from geo.crs import wgs84_to_gcj02
+from geo.core.crs import wgs84_to_gcj02
 from tests.city import A1, A2, B1, COMM_A, PASSWORD, STREET, staff_the_city
 
 

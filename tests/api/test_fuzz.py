@@ -10,11 +10,11 @@ pytest 9); each test points that app at the test session, like the `app` fixture
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 from sqlalchemy import create_engine
 
 from api.deps import get_read_session, get_session
 from api.main import create_app
-from schemathesis.checks import positive_data_acceptance
 
 EXAMPLES = 25
 # Never connected: every session comes from the override below.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from geo.settings import get_settings
+from geo.core.settings import get_settings
 from tests.conftest import PASSWORD
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import text
 from api.deps import COOKIE
 from api.main import ROUTERS
 from api.permissions import PUBLIC, ROUTES, SIGNED_IN
-from geo.models import Role
-from geo.permissions import MATRIX, Action
+from geo.access.permissions import MATRIX, Permission
+from geo.core.models import Role
 from tests.api.test_scope import add_staff
 from tests.city import A1, B1, COMM_A, DISTRICT, STREET
 
@@ -88,7 +88,7 @@ def test_cases_in_and_out_of_scope(client, login, two_cases, path):
         for grid, visible in ((A1, True), (B1, role in SEES_B1)):
             url = path.format(id=two_cases[grid])
             r = client.get(url, headers=headers, follow_redirects=False)
-            if role not in MATRIX[Action.read_cases]:
+            if role not in MATRIX[Permission.read_cases]:
                 assert r.status_code == 403, (role, url)
             else:
                 assert r.status_code == (200 if visible else 404), (role, url, r.status_code)
@@ -108,7 +108,7 @@ def test_lists_hold_nothing_outside_the_scope(client, login, two_cases):
 
 def test_the_documented_matrix_is_the_enforced_one():
     from api.permission_docs import markdown
-    from geo.settings import PROJECT_ROOT
+    from geo.core.settings import PROJECT_ROOT
     assert (PROJECT_ROOT / "docs" / "permissions.md").read_text(encoding="utf-8") == markdown(), \
         "run: python -m api.permission_docs > docs/permissions.md"
 
@@ -116,7 +116,7 @@ def test_the_documented_matrix_is_the_enforced_one():
 @pytest.fixture
 def two_residents(session, two_cases):
     """A resident in A1 and one in B1, next to the cases."""
-    from geo.crypto import lookup, seal
+    from geo.access.crypto import lookup, seal
     ids = {}
     for grid, lon, lat, number in ((A1, 116.41, 39.95, "110105199001011234"), (B1, 116.45, 39.95, "110105199002021230")):
         b = session.execute(text("INSERT INTO buildings (name, geom) VALUES ('楼', ST_SetSRID(ST_MakePoint(:x, :y), 4326)) "
@@ -130,9 +130,9 @@ def two_residents(session, two_cases):
     return ids
 
 
-@pytest.mark.parametrize("path, action", [("/api/v1/residents/{id}", Action.read_residents),
-                                          ("/maps/grids/{grid}", Action.read_cases),
-                                          ("/api/v1/staff?area={grid}", Action.read_staff)])
+@pytest.mark.parametrize("path, action", [("/api/v1/residents/{id}", Permission.read_residents),
+                                          ("/maps/grids/{grid}", Permission.read_cases),
+                                          ("/api/v1/staff?area={grid}", Permission.read_staff)])
 def test_other_objects_in_and_out_of_scope(client, login, two_residents, path, action):
     for role, scope in SCOPES.items():
         headers = login(role, scope)
@@ -152,6 +152,7 @@ def test_other_objects_in_and_out_of_scope(client, login, two_residents, path, a
 
 def test_tiles_carry_no_personal_data(client, login, two_cases):
     import mapbox_vector_tile
+
     from tests.api.test_tiles import X, Y
     allowed = {"code", "name", "parent_code", "kind", "purpose", "open_cases", "overdue_cases", "id", "category",
                "status", "urgency", "overdue", "grid_code", "reported_at", "due_at"}

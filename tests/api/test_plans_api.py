@@ -100,7 +100,7 @@ def test_compare_over_http(client, login, city):
 def test_publish_over_http_and_read_the_past(client, login, city):
     from datetime import timedelta
 
-    from geo.planning.publish import china_today
+    from geo.core.time import china_today
 
     today, yesterday = china_today(), china_today() - timedelta(days=1)
     planner = login("planner", DISTRICT)

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.main import create_app
-from geo import db, migrate
-from geo.accounts import create_user
-from geo.cluster import Cluster
+from geo.access.accounts import create_user
+from geo.core import db, migrate
+from geo.core.cluster import Cluster
 from tests.city import A1, COMM_A, build_city
 from tests.conftest import PASSWORD
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from geo.crypto import lookup, seal
+from geo.access.crypto import lookup, seal
 from tests.city import A1, B1, COMM_A, DISTRICT, STREET
 
 ID_A, ID_B = "110105199001011234", "11010519850202567X"

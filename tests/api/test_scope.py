@@ -2,8 +2,8 @@
 
 from sqlalchemy import text
 
-from geo.crypto import lookup, seal
-from geo.models import Duty, Staff, StaffAssignment
+from geo.access.crypto import lookup, seal
+from geo.core.models import Duty, Staff, StaffAssignment
 from tests.city import A1, A2, B1, COMM_A
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from geo.models import Duty, Role
-from geo.privacy import FULL_STAFF_PHONE, staff_phone
+from geo.access.privacy import FULL_STAFF_PHONE, staff_phone
+from geo.core.models import Duty, Role
 from tests.api.test_scope import add_staff
 from tests.city import A1, A2, B1, COMM_A, DISTRICT
 

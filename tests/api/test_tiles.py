@@ -6,8 +6,7 @@ import mapbox_vector_tile
 import pytest
 from sqlalchemy import text
 
-from geo.crs import wgs84_to_gcj02
-
+from geo.core.crs import wgs84_to_gcj02
 from tests.city import A1, A2, A5, B1, COMM_A, COMM_B
 
 
@@ -120,7 +119,7 @@ def test_at_draws_the_boundaries_of_that_day(client, city, login, session):
 
 
 def test_a_tile_is_kept_until_its_data_changes(client, session, cases, login):
-    from geo.analytics.cache import TILES
+    from geo.core.cache import TILES
 
     url = f"/tiles/grids/7/{X}/{Y}.mvt"
     first = client.get(url, headers=login())

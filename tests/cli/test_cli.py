@@ -90,7 +90,7 @@ def test_help_is_helpful():
 def test_roster_import_error_report_and_masked_export(cli_database, tmp_path):
     import csv
 
-    from geo.idcard import check_digit
+    from geo.access.idcard import check_digit
     import_city(tmp_path)
     buildings = tmp_path / "楼栋.csv"
     buildings.write_text("楼栋编码,楼栋名称,经度,纬度\nB-1,1号楼,116.41,39.95\n", encoding="utf-8")

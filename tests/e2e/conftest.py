@@ -11,9 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from geo import db, migrate
-from geo.accounts import create_user
-from geo.cluster import free_port
+from geo.access.accounts import create_user
+from geo.core import db, migrate
+from geo.core.cluster import free_port
 from geo.synth import seed_demo
 from tests.city import PASSWORD, build_city, staff_the_city
 from tests.conftest import fresh_database

@@ -6,8 +6,8 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from geo.accounts import create_user
-from geo.settings import Settings, get_settings
+from geo.access.accounts import create_user
+from geo.core.settings import Settings, get_settings
 from maps.basemaps import basemap, tile_origins
 from tests.conftest import PASSWORD
 from tests.security.html import Tags, runnable

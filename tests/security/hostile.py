@@ -1,6 +1,6 @@
 """A hostile city: script-injection payloads in every text that reaches a map page, put in through the real ways in.
 
-Boundaries through the real importer (geo.boundaries.import_boundaries), staff and buildings through the roster
+Boundaries through the real importer (geo.territory.boundary_import.import_boundaries), staff and buildings through the roster
 importer, categories through their data file, cases, reports, notes, attachments and plans through the API.
 """
 
@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 from tempfile import mkdtemp
 
-from geo.boundaries import import_boundaries
-from geo.categories import CATEGORIES_CSV
-from geo.rosters.importer import import_roster
 from shapely.geometry import shape
 
+from geo.cases.categories import CATEGORIES_CSV
+from geo.people.rosters.importer import import_roster
+from geo.territory.boundary_import import import_boundaries
 from tests.city import A1, A2, LAYERS, collection, feature
 
 # Each breaks out of a different context: an element, a <script> block, a quoted attribute.
@@ -94,7 +94,7 @@ def report_hostile_cases(client, headers: dict, open311_key: str) -> dict:
         assert r.status_code == 200, r.text
         case = r.json()
     r = client.post(f"/api/v1/cases/{case['id']}/attachments", headers=headers,
-                    # a stored name keeps only its last path component (geo.uploads.staging): no "/" in this one
+                    # a stored name keeps only its last path component (geo.core.uploads.staging): no "/" in this one
                     files={"file": ("照片" + SVG + IMG + ".png", PNG, "image/png")})
     assert r.status_code == 201, r.text
     r = client.post("/open311/v2/requests.json", params={"api_key": open311_key}, data={

@@ -6,7 +6,7 @@ Categories come from data/categories.csv, read once per process; the browser tes
 import os
 from pathlib import Path
 
-from geo import categories
+from geo.cases import categories
 
 categories.CATEGORIES_CSV = Path(os.environ["WANGGE_TEST_CATEGORIES_CSV"])
 categories.categories.cache_clear()

@@ -1,7 +1,7 @@
 """The files of the security review's attacks, built for real, and the helpers that prove them live.
 
 `plain_gdal` runs pyogrio in a fresh interpreter that never imports geo (so GDAL as it was before
-geo.gdal_env): a payload that leaks there and is refused by the service shows the fix, not a dud.
+geo.core.gdal_env): a payload that leaks there and is refused by the service shows the fix, not a dud.
 """
 
 import io

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from geo.cluster import Cluster, free_port
+from geo.core.cluster import Cluster, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from api.main import create_app
-from geo.accounts import ALGORITHM, create_user, secret_key, weak
-from geo.errors import InvalidInput
-from geo.models import User
-from geo.settings import get_settings
+from geo.access.accounts import ALGORITHM, create_user, secret_key, weak
+from geo.core.errors import InvalidInput
+from geo.core.models import User
+from geo.core.settings import get_settings
 from tests.conftest import PASSWORD, committed_city
 from tests.security.processes import Server
 
@@ -53,7 +53,7 @@ def test_an_unknown_account_is_checked_against_a_hash_too(client, session, city,
             times.append(time.perf_counter() - start)
         return statistics.median(times)
 
-    from geo import throttle
+    from geo.access import throttle
     throttle.reset()
     monkeypatch.setattr(get_settings(), "login_failures_per_user", "1000/minute")
     ratio = median("li") / median("nobody")
@@ -96,7 +96,7 @@ def test_cli_password_disable_and_delete_revoke_tokens(cli_database):
     from typer.testing import CliRunner
 
     from cli.main import app
-    from geo.db import get_engine, session_factory
+    from geo.core.db import get_engine, session_factory
 
     run = lambda *args, input=None: CliRunner().invoke(app, list(args), input=input)  # noqa: E731
     assert run("user", "add", "zhao", "--role", "admin", "--password-stdin", input=PASSWORD + "\n").exit_code == 0
@@ -124,7 +124,7 @@ def test_cli_password_disable_and_delete_revoke_tokens(cli_database):
     assert run("user", "delete", "zhao").exit_code == 2
     with session_factory(get_engine())() as s:
         assert s.scalar(select(User.token_version).where(User.username == "zhao")) == 1
-        from geo import audit
+        from geo.access import audit
         done = [e["action"] for e in audit.entries(s, limit=100)["items"]]
     assert {"user_add", "user_password", "user_disable", "user_enable", "user_delete"} <= set(done)
 
@@ -134,7 +134,7 @@ def test_an_account_that_made_cases_is_kept(cli_database):
     from typer.testing import CliRunner
 
     from cli.main import app
-    from geo.db import get_engine, session_factory
+    from geo.core.db import get_engine, session_factory
 
     run = lambda *args, input=None: CliRunner().invoke(app, list(args), input=input)  # noqa: E731
     assert run("user", "add", "boss", "--role", "admin", "--password-stdin", input=PASSWORD + "\n").exit_code == 0

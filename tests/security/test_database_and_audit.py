@@ -11,11 +11,12 @@ import json
 import pytest
 from sqlalchemy import text
 
-from geo import audit, audit_anchor, db, migrate
-from geo.errors import AuditRefused
+from geo.access import audit, audit_anchor
+from geo.core import db, migrate
+from geo.core.errors import AuditRefused
 from tests.api.test_cases_api import report
-from tests.security.test_scope import as_user, staffed  # noqa: F401  (fixtures)
 from tests.conftest import fresh_database
+from tests.security.test_scope import as_user, staffed  # noqa: F401  (fixtures)
 
 
 def fill(session, n=5) -> None:
@@ -94,7 +95,7 @@ def test_the_cli_verify_fails_on_a_cut_log(cli_database):
     from typer.testing import CliRunner
 
     from cli.main import app
-    from geo.db import get_engine, session_factory
+    from geo.core.db import get_engine, session_factory
 
     migrate.upgrade(get_engine())
     with session_factory(get_engine()).begin() as s:

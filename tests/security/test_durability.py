@@ -17,8 +17,8 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
 from api.main import create_app
-from geo import db, migrate
-from geo.cluster import Cluster
+from geo.core import db, migrate
+from geo.core.cluster import Cluster
 from tests.city import PASSWORD, build_city, staff_the_city
 from tests.conftest import committed_city, fresh_database
 from tests.security.processes import Server, kill_postgres

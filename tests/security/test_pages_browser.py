@@ -11,12 +11,20 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from geo.accounts import create_user
+from geo.access.accounts import create_user
 from tests.city import A1, A2, COMM_A, COMM_B
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import ARTIFACTS, filled_database, login, screen_point, serve
-from tests.security.hostile import (HOSTILE, IMG, SHORT, hostile, hostile_categories_csv, import_hostile_city,
-                                    import_hostile_rosters, report_hostile_cases)
+from tests.security.hostile import (
+    HOSTILE,
+    IMG,
+    SHORT,
+    hostile,
+    hostile_categories_csv,
+    import_hostile_city,
+    import_hostile_rosters,
+    report_hostile_cases,
+)
 
 INTRUDER = "值班员" + SHORT
 # Recorded before any page script runs (init scripts are not subject to the page's CSP).

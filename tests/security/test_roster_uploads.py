@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app as cli
-from geo.errors import InvalidInput
-from geo.rosters.importer import import_roster
-from geo.rosters.sheets import read_sheet
-from geo.settings import get_settings
+from geo.core.errors import InvalidInput
+from geo.core.settings import get_settings
+from geo.people.rosters.importer import import_roster
+from geo.people.rosters.sheets import read_sheet
 
 HEADER = ["楼栋名称", "经度", "纬度"]
 

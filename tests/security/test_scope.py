@@ -133,7 +133,7 @@ def test_reporters_names_are_surnames_for_roles_without_full_names(client, as_us
 
 
 def test_a_case_holds_a_bounded_number_of_files(client, as_user, staffed, monkeypatch):
-    from geo.settings import get_settings
+    from geo.core.settings import get_settings
     monkeypatch.setattr(get_settings(), "attachments_per_case", 2)
     case = report(client, as_user("command"))
     for i in range(2):

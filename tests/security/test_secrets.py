@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from cli.main import app
-from geo import production
-from geo.accounts import create_user
+from geo.access import production
+from geo.access.accounts import create_user
 from geo.cases.attachments import store_attachment
-from geo.cluster import _run
-from geo.errors import ClusterError
-from geo.private_files import read_or_create
-from geo.settings import get_settings
+from geo.core.cluster import _run
+from geo.core.errors import ClusterError
+from geo.core.private_files import read_or_create
+from geo.core.settings import get_settings
 from geo.synth import DEMO_PASSWORD
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64

@@ -10,14 +10,21 @@ import time
 import httpx
 import pytest
 
-from geo.errors import InvalidInput
-from geo.settings import PROJECT_ROOT, get_settings
-from geo.uploads import sandbox
-from geo.uploads.limits import Limits
+from geo.core.errors import InvalidInput
+from geo.core.settings import PROJECT_ROOT, get_settings
+from geo.core.uploads import sandbox
+from geo.core.uploads.limits import Limits
 from tests.city import DISTRICT, PASSWORD
 from tests.e2e.conftest import fill_test_city, filled_database, serve
-from tests.security.payloads import (geojson, geopackage_with, grids_frame, shapefile_parts, stubborn, whole_community,
-                                     zipped)
+from tests.security.payloads import (
+    geojson,
+    geopackage_with,
+    grids_frame,
+    shapefile_parts,
+    stubborn,
+    whole_community,
+    zipped,
+)
 from tests.security.test_uploads import assert_refused, upload
 
 
@@ -172,7 +179,7 @@ def test_health_answers_while_a_big_plan_is_read(server):
 
 
 def test_the_demo_reads_its_own_files_past_the_limits_meant_for_others(tmp_path, limit):
-    from geo.boundary_files import read_boundary_file
+    from geo.territory.boundary_files import read_boundary_file
     path = tmp_path / "demo-grid.geojson"
     path.write_bytes(geojson(3))
     limit(features=2)

@@ -11,15 +11,23 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from cli.main import app as cli
-from geo import gdal_env
-from geo.boundaries import import_boundaries
-from geo.boundary_files import read_boundary_file
 from geo.cases.attachments import store_attachment
-from geo.errors import InvalidInput
-from geo.settings import get_settings
+from geo.core import gdal_env
+from geo.core.errors import InvalidInput
+from geo.core.settings import get_settings
+from geo.territory.boundary_files import read_boundary_file
+from geo.territory.boundary_import import import_boundaries
 from tests.city import DISTRICT, LAYERS, collection, write
-from tests.security.payloads import (Listener, geojson, geopackage_with, plain_gdal, shapefile_parts, virtual_ogr_row,
-                                     vrt, zipped)
+from tests.security.payloads import (
+    Listener,
+    geojson,
+    geopackage_with,
+    plain_gdal,
+    shapefile_parts,
+    virtual_ogr_row,
+    vrt,
+    zipped,
+)
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ Revision ID: 0001
 Revises: 
 """
 
-from alembic import op
-import sqlalchemy as sa
 import geoalchemy2
-
+import sqlalchemy as sa
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -17,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-# The locate rule (geo/locate.py): the smallest covering grid wins, then the lowest code.
+# The locate rule (geo/territory/locate.py): the smallest covering grid wins, then the lowest code.
 GRID_AT = """
 CREATE FUNCTION wangge_grid_at(g geometry) RETURNS varchar LANGUAGE sql STABLE AS $$
     SELECT code FROM areas WHERE level = 'grid' AND ST_Covers(geom, g) ORDER BY area_m2, code LIMIT 1

@@ -1,7 +1,7 @@
 """Personal data at rest: ID numbers and phones sealed (AES-256-GCM) with a keyed hash for exact lookup.
 
 residents.id_number/phone, staff.phone and case_reporters.phone become <name>_enc (the sealed value)
-and <name>_hmac (geo/crypto.py). Existing values are sealed on the way up with the key of the
+and <name>_hmac (geo/access/crypto.py). Existing values are sealed on the way up with the key of the
 settings, and opened again on the way down.
 
 Revision ID: 0008
@@ -11,7 +11,7 @@ Revises: 0007
 import sqlalchemy as sa
 from alembic import op
 
-from geo import crypto
+from geo.access import crypto
 
 revision = "0008"
 down_revision = "0007"

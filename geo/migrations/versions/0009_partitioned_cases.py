@@ -15,7 +15,7 @@ PostgreSQL requires the partition key in every unique constraint, so:
 Also `data_versions`: a version per kind of data (areas, staff, users), raised inside the writing transaction,
 so a reader that sees a version also sees the data of that version. The change counters of 0004 are
 sequences, which move before the writer commits; in-memory copies that must never be stale (the grid
-index of geo/grid_index.py, the accounts behind tokens) are keyed by these instead.
+index of geo/territory/grid_index.py, the accounts behind tokens) are keyed by these instead.
 
 And `grid_open_counts`: open and overdue cases per grid, kept by a statement trigger on cases (one upsert
 per statement, grids in code order so concurrent statements lock them in one order), so map tiles colour

@@ -1,4 +1,4 @@
-"""The audit chain keyed outside the database: each hash becomes an HMAC-SHA256 with the audit key (geo.crypto),
+"""The audit chain keyed outside the database: each hash becomes an HMAC-SHA256 with the audit key (geo.access.crypto),
 so whoever owns the table can no longer write entries that verify.
 
 The chain as it is is checked first (SHA-256, as 0007 made it): re-keying a chain that is already broken would
@@ -15,8 +15,8 @@ import hmac
 import sqlalchemy as sa
 from alembic import op
 
-from geo import crypto
-from geo.audit import GENESIS, canonical
+from geo.access import crypto
+from geo.access.audit import GENESIS, canonical
 
 revision = "0011"
 down_revision = "0010"

@@ -12,8 +12,8 @@ import numpy as np
 from shapely.geometry import box
 from sqlalchemy import text
 
-from geo.boundaries import import_boundaries
-from geo.models import Level
+from geo.core.models import Level
+from geo.territory.boundary_import import import_boundaries
 from tests.city import collection, feature, write
 
 N = 12

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from geo.analytics.density import check, surface
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 BBOX = (116.30, 39.80, 116.34, 39.83)
 

@@ -6,11 +6,11 @@ import geopandas
 import pyarrow.parquet as pq
 from sqlalchemy import text
 
+from geo.access.actor import SYSTEM, Actor
+from geo.access.scope import scope_for
 from geo.analytics.geoparquet import count, export_cases
 from geo.analytics.window import window
-from geo.cases.workflow import SYSTEM, Actor
-from geo.models import Role
-from geo.scope import scope_for
+from geo.core.models import Role
 from tests.city import A1, B1
 
 

@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from geo.analytics import cache
+from geo.access.actor import SYSTEM, Actor
+from geo.access.scope import scope_for
+from geo.core import cache
 from geo.analytics.grid_layers import grid_hotspots
 from geo.analytics.hexbins import check_resolution, hexbins, resolution_for_zoom
 from geo.analytics.window import window
-from geo.cases.deadlines import CHINA
-from geo.cases.workflow import SYSTEM, Actor
-from geo.errors import InvalidInput
-from geo.models import Role
-from geo.scope import scope_for
+from geo.core.errors import InvalidInput
+from geo.core.models import Role
+from geo.core.time import CHINA
 from tests.geo.analytics.lattice import N, build_lattice, cell, code, plant
 
 END = datetime(2026, 11, 20, tzinfo=CHINA)

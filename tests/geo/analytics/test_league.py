@@ -8,12 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
+from geo.access.actor import SYSTEM
 from geo.analytics.export import table_bytes
 from geo.analytics.league import league, workers
 from geo.analytics.window import window
-from geo.cases.deadlines import CHINA
-from geo.cases.workflow import SYSTEM
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
+from geo.core.time import CHINA
 from tests.city import A1, A2, B1, COMM_A, staff_the_city
 
 END = datetime(2026, 11, 20, tzinfo=CHINA)
@@ -82,11 +82,11 @@ def test_bad_level_sort_and_format(session, city):
 
 
 def test_weekly_and_monthly_series_with_empty_periods(session, history):
+    from geo.access.actor import Actor
+    from geo.access.scope import scope_for
     from geo.analytics.series import series
-    from geo.errors import Forbidden
-    from geo.scope import scope_for
-    from geo.models import Role
-    from geo.cases.workflow import Actor
+    from geo.core.errors import Forbidden
+    from geo.core.models import Role
 
     found = series(session, SYSTEM, window(END - timedelta(days=70), END), "month")
     assert [p["period"] for p in found["periods"]] == ["2026-09-01", "2026-10-01", "2026-11-01"]

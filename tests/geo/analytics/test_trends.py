@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
+from geo.access.actor import SYSTEM
 from geo.analytics.emerging import emerging
 from geo.analytics.warnings import early_warnings
 from geo.analytics.weekly import week_start
-from geo.cases.deadlines import CHINA
-from geo.cases.workflow import SYSTEM
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
+from geo.core.time import CHINA
 from tests.geo.analytics.lattice import N, build_lattice, cell, code
 
 END = datetime(2026, 11, 23, 10, tzinfo=CHINA)  # a Monday

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from geo.cases.backfill import backfill
-from geo.errors import ImportRejected
+from geo.core.errors import ImportRejected
 from tests.city import A1, A2, A4
 
 HEADER = ["category", "lon", "lat", "reported_at", "closed_at", "status", "channel", "rating"]

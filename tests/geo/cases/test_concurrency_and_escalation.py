@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from geo import db
+from geo.access.actor import Actor
+from geo.access.scope import scope_for
 from geo.cases.escalation import tick
 from geo.cases.intake import NewCase, create_case
-from geo.cases.workflow import Actor, transition
-from geo.errors import Conflict
-from geo.models import Role
-from geo.scope import scope_for
+from geo.cases.workflow import transition
+from geo.core import db
+from geo.core.errors import Conflict
+from geo.core.models import Role
 from tests.city import COMM_A, STREET
 from tests.conftest import committed_city
 

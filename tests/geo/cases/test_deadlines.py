@@ -4,8 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from geo.cases.deadlines import CHINA, add_working_days, add_working_hours, due_at, is_workday
-from geo.categories import categories
+from geo.cases.categories import categories
+from geo.cases.deadlines import add_working_days, add_working_hours, due_at, is_workday
+from geo.core.time import CHINA
 
 
 def local(*args) -> datetime:

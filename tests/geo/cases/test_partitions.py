@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from geo.access.actor import SYSTEM
 from geo.cases.intake import NewCase, create_case
 from geo.cases.partitions import ensure_ahead, ensure_months, partitions
-from geo.cases.workflow import SYSTEM
 from tests.city import staff_the_city
 
 

@@ -3,10 +3,12 @@
 import pytest
 from sqlalchemy import text
 
+from geo.access.actor import SYSTEM
 from geo.cases.intake import NewCase, create_case
-from geo.cases.workflow import ACTIONS, SYSTEM, Request, transition
-from geo.errors import Conflict
-from geo.models import CaseStatus
+from geo.cases.workflow import ACTIONS, StepInput, transition
+from geo.core.errors import Conflict
+from geo.core.models import CaseStatus
+
 
 @pytest.fixture
 def case_in(session, city):
@@ -25,7 +27,7 @@ def case_in(session, city):
 def test_action_in_status(session, case_in, status, action):
     case_id = case_in(status, extension=action in ("approve_extension", "reject_extension"))
     other = case_in("registered")
-    request = Request(note="说明", rating="satisfied", target_id=other)
+    request = StepInput(note="说明", rating="satisfied", target_id=other)
     legal = status in ACTIONS[action].sources
     if not legal:
         with pytest.raises(Conflict) as caught:

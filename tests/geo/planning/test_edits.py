@@ -4,13 +4,13 @@ import pytest
 from shapely.geometry import box, mapping
 from sqlalchemy import text
 
-from geo.cases.workflow import Actor
-from geo.errors import Conflict, InvalidInput
-from geo.models import Role
+from geo.access.actor import Actor
+from geo.access.scope import scope_for
+from geo.core.errors import Conflict, InvalidInput
+from geo.core.models import Role
 from geo.planning import edits
 from geo.planning.plans import create_from_current, grids_of
 from geo.planning.validation import validate_plan
-from geo.scope import scope_for
 from tests.city import A1, A2, A3, A4, COMM_A, DISTRICT
 
 

@@ -3,13 +3,13 @@
 import pytest
 from sqlalchemy import text
 
-from geo.cases.workflow import Actor
-from geo.errors import InvalidInput
-from geo.models import Role
+from geo.access.actor import Actor
+from geo.access.scope import scope_for
+from geo.core.errors import InvalidInput
+from geo.core.models import Role
 from geo.planning import edits
 from geo.planning.impact import impact
 from geo.planning.plans import create_from_current
-from geo.scope import scope_for
 from tests.city import A1, A2, COMM_A, DISTRICT
 
 

@@ -3,12 +3,13 @@
 import pytest
 from sqlalchemy import text
 
-from geo.cases.workflow import SYSTEM
-from geo.errors import InvalidInput
+from geo.access.actor import SYSTEM
+from geo.core.errors import InvalidInput
+from geo.core.models import OPEN_STATUSES
+from geo.core.time import china_today
 from geo.planning.plans import grids_of
-from geo.models import OPEN_STATUSES
 from geo.planning.proposal import propose
-from geo.planning.publish import apply, china_today
+from geo.planning.publish import apply
 from geo.planning.validation import validate_plan
 from geo.synth import seed_demo
 

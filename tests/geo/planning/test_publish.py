@@ -6,18 +6,35 @@ import pytest
 from shapely.geometry import box
 from sqlalchemy import text
 
-from geo import areas, audit, history
-from geo.boundaries import import_boundaries
-from geo.cases.workflow import Actor
-from geo.errors import Conflict, ImportRejected, InvalidInput, NotFound, PlanInvalid
-from geo.locate import locate
-from geo.models import Level, Role
+from geo.access import audit
+from geo.access.actor import Actor
+from geo.access.scope import scope_for
+from geo.core.errors import (
+    Conflict,
+    ImportRejected,
+    InvalidInput,
+    NotFound,
+    PlanInvalid,
+)
+from geo.core.models import Level, Role
 from geo.planning import edits, publish
 from geo.planning.impact import impact
 from geo.planning.plans import create_from_current
 from geo.planning.validation import validate_plan
-from geo.scope import scope_for
-from tests.city import A2, A3, A4, COMM_A, DISTRICT, collection, feature, staff_the_city, write
+from geo.territory import areas, history
+from geo.territory.boundary_import import import_boundaries
+from geo.territory.locate import locate
+from tests.city import (
+    A2,
+    A3,
+    A4,
+    COMM_A,
+    DISTRICT,
+    collection,
+    feature,
+    staff_the_city,
+    write,
+)
 from tests.geo.planning.test_impact import building
 
 TODAY = publish.china_today()

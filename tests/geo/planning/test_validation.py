@@ -4,13 +4,26 @@ import pytest
 from shapely.geometry import box, shape
 from sqlalchemy import text
 
-from geo.cases.workflow import Actor
-from geo.errors import Forbidden, ImportRejected, NotFound
-from geo.models import Role
+from geo.access.actor import Actor
+from geo.access.scope import scope_for
+from geo.core.errors import Forbidden, ImportRejected, NotFound
+from geo.core.models import Role
 from geo.planning.plans import create_from_current, create_from_file, plan_geojson
 from geo.planning.validation import report_dict, validate_plan
-from geo.scope import scope_for
-from tests.city import A1, A2, A3, A4, A5, B1, COMM_A, COMM_B, DISTRICT, collection, feature, write
+from tests.city import (
+    A1,
+    A2,
+    A3,
+    A4,
+    A5,
+    B1,
+    COMM_A,
+    COMM_B,
+    DISTRICT,
+    collection,
+    feature,
+    write,
+)
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Who may do what: the actor, scopes, permissions, accounts, throttling, audit, encryption, privacy."""

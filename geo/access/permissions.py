@@ -1,0 +1,86 @@
+"""The permission matrix: which roles may do what (docs/permissions.md is generated from it).
+
+A role's permission is always bounded by its scope (geo.access.scope): a grid worker reading cases reads
+those of their own grid. Within a permitted action the workflow may narrow it further (a grid
+worker acts only on the cases assigned to them: geo.cases.workflow). api/permissions.py names
+the action of every endpoint; the CLI asks the same table when it acts for a user.
+"""
+
+from enum import StrEnum
+
+from geo.core.errors import Forbidden
+from geo.core.i18n import msg
+from geo.core.models import Role
+
+
+class Permission(StrEnum):
+    """Everything the service lets someone do, as the matrix names it."""
+
+    read_boundaries = "read_boundaries"
+    read_aggregates = "read_aggregates"
+    read_cases = "read_cases"
+    create_case = "create_case"
+    act_on_case = "act_on_case"
+    read_staff = "read_staff"
+    read_workload = "read_workload"
+    read_residents = "read_residents"
+    read_special_groups = "read_special_groups"
+    read_full_names = "read_full_names"
+    unmask = "unmask"
+    plan = "plan"
+    read_audit = "read_audit"
+    manage_users = "manage_users"
+
+
+R = Role
+ALL = frozenset(Role)
+HANDLERS = frozenset({R.admin, R.command_center, R.street_staff, R.community_staff, R.grid_worker})
+NEAR = frozenset({R.admin, R.community_staff, R.grid_worker})  # the people who visit residents
+
+MATRIX: dict[Permission, frozenset[Role]] = {
+    Permission.read_boundaries: ALL,
+    Permission.read_aggregates: ALL,
+    Permission.read_cases: HANDLERS,
+    Permission.create_case: HANDLERS,
+    Permission.act_on_case: HANDLERS,
+    Permission.read_staff: HANDLERS,
+    Permission.read_workload: frozenset({R.admin, R.command_center, R.street_staff, R.community_staff}),
+    Permission.read_residents: HANDLERS,
+    Permission.read_special_groups: NEAR,
+    Permission.read_full_names: NEAR,
+    Permission.unmask: NEAR,
+    Permission.plan: frozenset({R.admin, R.planner}),
+    Permission.read_audit: frozenset({R.admin}),
+    Permission.manage_users: frozenset({R.admin}),
+}
+
+# What each action covers, for the generated documentation (English, then Chinese).
+MEANING: dict[Permission, tuple[str, str]] = {
+    Permission.read_boundaries: ("boundaries, boundary tiles, locate, categories", "边界、边界瓦片、定位、事件类别"),
+    Permission.read_aggregates: ("KPIs, heat maps, hot spots, hexagons, density, series, warnings, league tables",
+                             "考核指标、热力图、热点、六边形、密度、趋势、预警、排行"),
+    Permission.read_cases: ("cases, their history and photos; the case tile layer", "案件及其流转记录、照片；案件瓦片"),
+    Permission.create_case: ("register cases (API, Open311, dispatch page)", "登记案件（接口、Open311、派遣页面）"),
+    Permission.act_on_case: ("case transitions and attachments (the workflow decides which)", "案件流转与附件（由流程决定具体操作）"),
+    Permission.read_staff: ("grid staff, with phones whole or masked by role", "网格人员，电话按角色完整或脱敏"),
+    Permission.read_workload: ("grid workers' case loads by name", "网格员案件量（含姓名）"),
+    Permission.read_residents: ("residents (ID numbers and phones masked)", "居民（身份证号与电话脱敏）"),
+    Permission.read_special_groups: ("special-group membership of residents", "居民的重点人群身份"),
+    Permission.read_full_names: ("residents' full names (others see the surname only)", "居民全名（其他角色只见姓氏）"),
+    Permission.unmask: ("whole ID numbers and phones, each time recorded in the audit log", "完整身份证号与电话，每次记入审计日志"),
+    Permission.plan: ("boundary plans: create, edit, validate, impact, propose, publish", "网格调整方案：创建、编辑、校验、影响、建议、发布"),
+    Permission.read_audit: ("the audit log", "审计日志"),
+    Permission.manage_users: ("accounts", "账号管理"),
+}
+
+
+def may(role: str, action: Permission) -> bool:
+    """Whether `role` may do `action` (within its scope)."""
+    return Role(role) in MATRIX[action]
+
+
+def require(role: str, action: Permission) -> None:
+    """Forbidden unless `role` may do `action`."""
+    if not may(role, action):
+        raise Forbidden(msg("role {role} may not {action}", role=Role(role), action=action),
+                        extra={"action": action.value})

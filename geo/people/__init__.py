@@ -1,0 +1,1 @@
+"""The people in the grids: staff and their duties, residents, rosters."""

@@ -1,0 +1,1 @@
+"""The map: boundary import and history, areas, the grid index, locate, tiles, buildings."""
