@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from geo.access.actor import Actor
 from geo.cases.workflow import visible_case
+from geo.core.i18n import LABELS
 from maps.command_center import STATUS_COLOURS
-from maps.labels import LABELS
 from maps.page import Page, map_page
 
 AROUND = 0.004  # degrees, about 400 m: the view around the case

@@ -12,8 +12,7 @@ from geo.access.permissions import Permission, may
 from geo.access.scope import Scope, like_pattern
 from geo.analytics.window import DEFAULT_DAYS
 from geo.core.errors import InvalidInput
-from geo.core.i18n import msg
-from maps.labels import LABELS
+from geo.core.i18n import LABELS, msg
 from maps.page import Page, map_page
 
 # Cases per grid → colour; the legend shows the same steps.

@@ -6,8 +6,8 @@ The page's code is maps/static/dispatch.js.
 from sqlalchemy.orm import Session
 
 from geo.access.scope import Scope
+from geo.core.i18n import LABELS
 from maps.command_center import MIN_ZOOM, scope_bounds
-from maps.labels import LABELS
 from maps.page import Page, map_page
 
 

@@ -8,9 +8,8 @@ from sqlalchemy.orm import Session
 
 from geo.access.scope import Scope
 from geo.core.errors import NotFound
-from geo.core.i18n import msg
+from geo.core.i18n import LABELS, msg
 from maps.command_center import STATUS_COLOURS
-from maps.labels import LABELS
 from maps.page import Page, map_page
 
 PAD = 0.15  # of the grid's larger side: the neighbours shown around it

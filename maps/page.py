@@ -7,9 +7,9 @@ script. The config reaches the page in one `<script type="application/json" id="
 
 from dataclasses import dataclass, field
 
+from geo.core.i18n import LABELS
 from geo.core.settings import get_settings
 from maps.basemaps import basemap, page_basemap
-from maps.labels import LABELS
 
 MAX_ZOOM = 19  # with no basemap Leaflet knows no maximum zoom, and clustering needs one
 

@@ -4,9 +4,9 @@
 from sqlalchemy.orm import Session
 
 from geo.access.actor import Actor
+from geo.core.i18n import LABELS
 from geo.planning.plans import plan_row
 from maps.command_center import MIN_ZOOM, scope_bounds
-from maps.labels import LABELS
 from maps.page import Page, map_page
 
 

@@ -19,12 +19,12 @@ from api.errors import request_lang
 from geo.access import accounts
 from geo.access.actor import Actor
 from geo.core.errors import AuthenticationFailed, RateLimited
+from geo.core.i18n import LABELS
 from geo.core.settings import get_settings
 from maps.case_page import case_page
 from maps.command_center import command_center
 from maps.dispatch_page import dispatch_page
 from maps.grid_page import grid_page
-from maps.labels import LABELS
 from maps.page import Page
 from maps.plan_page import plan_page
 

@@ -19,7 +19,7 @@ from geo.territory.boundary_files import (
     read_boundary_file,
     read_boundary_upload,
 )
-from geo.territory.boundary_import import prepare, resolve_crs
+from geo.territory.boundary_features import prepare, resolve_crs
 
 
 def check_planner(actor: Actor, communities: list[str]) -> None:

@@ -129,7 +129,7 @@ def test_login_cookie_is_secure_behind_https(client, session, monkeypatch):
 def test_every_step_of_a_case_history_has_words_in_both_languages():
     """The case page shows 超时升级, not `escalate`: no code word reaches a person."""
     from geo.cases.workflow import ACTIONS
-    from maps.labels import LABELS
+    from geo.core.i18n import LABELS
     for lang in ("zh", "en"):
         missing = [a for a in (*ACTIONS, "intake", "escalate", "reroute") if f"action_{a}" not in LABELS[lang]]
         assert missing == [], lang

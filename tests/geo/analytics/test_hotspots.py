@@ -9,10 +9,10 @@ from sqlalchemy import text
 
 from geo.access.actor import SYSTEM, Actor
 from geo.access.scope import scope_for
-from geo.core import cache
 from geo.analytics.grid_layers import grid_hotspots
 from geo.analytics.hexbins import check_resolution, hexbins, resolution_for_zoom
 from geo.analytics.window import window
+from geo.core import cache
 from geo.core.errors import InvalidInput
 from geo.core.models import Role
 from geo.core.time import CHINA

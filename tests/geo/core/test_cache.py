@@ -7,9 +7,9 @@ from sqlalchemy import text
 
 from geo.access.actor import SYSTEM
 from geo.analytics import grid_layers
-from geo.core import cache
 from geo.analytics.grid_layers import grid_hotspots
 from geo.analytics.window import window
+from geo.core import cache
 from geo.core.time import CHINA
 from tests.geo.analytics.lattice import build_lattice, code, plant
 

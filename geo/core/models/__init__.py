@@ -1,0 +1,40 @@
+"""The tables, by area. Alembic (geo/migrations) owns the schema; these classes mirror it for queries.
+
+Every table shares one metadata (`Base`), so the ORM lives below every area (geo.core) and is imported from here."""
+
+from geo.core.models.access import AuditEntry, User
+from geo.core.models.base import Base, DataVersion
+from geo.core.models.cases import (
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseKey,
+    CaseReporter,
+    GridOpenCount,
+)
+from geo.core.models.enums import (
+    CHILD_LEVEL,
+    CODE_LENGTH,
+    OPEN_STATUSES,
+    PARENT_LEVEL,
+    SCOPE_PREFIX,
+    SPECIAL_GROUP_ZH,
+    CaseStatus,
+    Duty,
+    GridKind,
+    Level,
+    PlanStatus,
+    Role,
+    SpecialGroup,
+)
+from geo.core.models.people import Household, Resident, Staff, StaffAssignment
+from geo.core.models.planning import Plan, PlanEdit, PlanGrid
+from geo.core.models.territory import Area, AreaHistory, Building
+
+__all__ = [
+    "Level", "PARENT_LEVEL", "CHILD_LEVEL", "CODE_LENGTH", "SCOPE_PREFIX", "Role", "Duty", "SpecialGroup",
+    "SPECIAL_GROUP_ZH", "CaseStatus", "OPEN_STATUSES", "GridKind", "PlanStatus", "Base", "DataVersion",
+    "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User",
+    "AuditEntry", "Case", "GridOpenCount", "CaseKey", "CaseEvent", "CaseReporter", "CaseAttachment", "Plan",
+    "PlanGrid", "PlanEdit",
+]

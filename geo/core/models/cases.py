@@ -1,0 +1,143 @@
+"""Cases, their events, reporters, attachments, idempotency keys and per-grid counts."""
+
+from datetime import datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from geo.core.models.base import Base
+
+
+class Case(Base):
+    """An incident (事件/案件); the dispatch workflow fills in the rest.
+
+    Partitioned by month of `reported_at` (migration 0009): the key is (id, reported_at) and nothing
+    can hold a foreign key to it, so triggers check the tables that refer to a case.
+    """
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(24), server_default="registered")
+    channel: Mapped[str | None] = mapped_column(String(24))
+    description: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(Geometry("POINT", 4326, spatial_index=False), nullable=False)
+    grid_code: Mapped[str | None] = mapped_column(ForeignKey("area_records.code"))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), primary_key=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    urgency: Mapped[str] = mapped_column(String(12), server_default="normal")
+    address: Mapped[str | None] = mapped_column(Text)
+    building_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("buildings.id", ondelete="SET NULL"))
+    located_match: Mapped[str | None] = mapped_column(String(12))
+    handler_level: Mapped[str | None] = mapped_column(String(12))
+    handler_area: Mapped[str | None] = mapped_column(String(15), ForeignKey("area_records.code"))
+    department: Mapped[str | None] = mapped_column(Text)
+    assignee_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff.id", ondelete="SET NULL"))
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    overdue: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    escalations: Mapped[int] = mapped_column(Integer, server_default="0")
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    extension_requested: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    rework_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    return_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    rating: Mapped[str | None] = mapped_column(String(20))
+    resumes_to: Mapped[str | None] = mapped_column(String(24))
+    duplicate_of: Mapped[int | None] = mapped_column(BigInteger)
+    merged_into: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
+    idempotency_key: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        Index("ix_cases_idempotency", "created_by", "idempotency_key"),
+        Index("ix_cases_assignee_id", "assignee_id"),
+        Index("ix_cases_due_at", "due_at"),
+        Index("ix_cases_reported_at", "reported_at"),
+        Index("ix_cases_geom", "geom", postgresql_using="gist"),
+        Index("ix_cases_grid_code", "grid_code"),
+        Index("ix_cases_status", "status"),
+        {"postgresql_partition_by": "RANGE (reported_at)"},
+    )
+    __mapper_args__ = {"primary_key": [id]}
+
+
+class GridOpenCount(Base):
+    """Open and overdue cases of a grid, kept by triggers on cases (migration 0009) for map tiles."""
+
+    __tablename__ = "grid_open_counts"
+    grid_code: Mapped[str] = mapped_column(String(15), primary_key=True)
+    open_cases: Mapped[int] = mapped_column(Integer, server_default="0")
+    overdue_cases: Mapped[int] = mapped_column(Integer, server_default="0")
+    __table_args__ = (Index("ix_grid_open_counts_open", "grid_code", postgresql_where=text("open_cases > 0"),
+                            postgresql_ops={"grid_code": "varchar_pattern_ops"}),)
+
+
+class CaseKey(Base):
+    """An idempotency key a user sent with a report, and the case it made (unique, which cases cannot be)."""
+
+    __tablename__ = "case_keys"
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (UniqueConstraint("created_by", "key", name="uq_case_keys", postgresql_nulls_not_distinct=True),)
+    __mapper_args__ = {"primary_key": [created_by, key]}
+
+
+class CaseEvent(Base):
+    """One step in a case's history; the table refuses updates and deletes."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    case_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    geom = mapped_column(Geometry("POINT", 4326, spatial_index=False))
+    __table_args__ = (Index("ix_case_events_case_id", "case_id", "id"),)
+
+
+class CaseReporter(Base):
+    """Who reported a case (kept private); merged cases hand their reporters to the surviving case."""
+
+    __tablename__ = "case_reporters"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    case_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hmac: Mapped[bytes | None] = mapped_column(LargeBinary, index=True)
+    channel: Mapped[str | None] = mapped_column(String(24))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CaseAttachment(Base):
+    """A photo or document of a case, stored by content hash under WANGGE_HOME/attachments."""
+
+    __tablename__ = "case_attachments"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    case_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    filename: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
