@@ -34,7 +34,9 @@ from api.routers import (
 )
 from api.security_headers import SecurityHeaders
 from geo.access import audit_anchor
+from geo.cases import official_calendar
 from geo.core.db import get_engine, make_engine, session_factory
+from geo.core.i18n import render
 from geo.core.replicas import ReadRouter
 from geo.core.settings import get_settings
 from geo.core.uploads import sandbox
@@ -61,9 +63,16 @@ async def deadline_watch(app: FastAPI) -> None:
 
 def _tick_once(app: FastAPI) -> None:
     with app.state.sessions.begin() as session:
-        run_round(session)
+        done = run_round(session)
+    if done.calendar_gap:
+        log.warning("%s", render(official_calendar.gap_warning(done.calendar_gap)))
     with app.state.sessions() as session:  # after the commit: an anchor names only entries that exist
         audit_anchor.anchor(session)
+
+
+def _load_calendar(app: FastAPI) -> None:
+    with app.state.sessions() as session:
+        official_calendar.refresh(session)
 
 
 def create_app(engine: Engine | None = None, replica_urls: list[str] | None = None) -> FastAPI:
@@ -81,6 +90,8 @@ def create_app(engine: Engine | None = None, replica_urls: list[str] | None = No
         anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
         if not hasattr(app.state, "sessions"):
             connect(app, engine or get_engine())
+        if engine is None:  # the real server: deadlines count on the holidays an operator loaded
+            await run_in_threadpool(_load_calendar, app)
         watcher = asyncio.create_task(deadline_watch(app)) if engine is None and get_settings().tick_seconds else None
         yield
         if watcher:

@@ -6,11 +6,15 @@ from typing import Annotated
 import typer
 
 from cli.common import (
+    err,
     out,
     publish_line,
     session_scope,
     t,
 )
+from geo.cases.official_calendar import gap_warning
+from geo.core.i18n import render
+from geo.core.settings import get_settings
 
 app = typer.Typer(help="Cases.", no_args_is_help=True)
 
@@ -31,3 +35,6 @@ def cases_tick(now: Annotated[datetime, typer.Option(help="Pretend it is this mo
         out.print(publish_line(outcome))
     out.print(t("{overdue} overdue, {escalated} escalated", overdue=done.deadlines.overdue,
                 escalated=done.deadlines.escalated))
+    if done.calendar_gap:
+        err.print(f"[yellow]{t('warning')}:[/] {render(gap_warning(done.calendar_gap), get_settings().lang)}",
+                  highlight=False)

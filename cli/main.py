@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from cli import (
     analytics,
     audit,
+    calendar,
     cases,
     db,
     export,
@@ -38,5 +39,5 @@ def _settings_first() -> None:
 app.command()(serve.serve)
 app.command()(locate)
 for name, group in {"db": db, "import": imports, "export": export, "user": user, "seed": seed, "cases": cases,
-                    "analytics": analytics, "keys": keys, "audit": audit, "plan": plan}.items():
+                    "analytics": analytics, "calendar": calendar, "keys": keys, "audit": audit, "plan": plan}.items():
     app.add_typer(group.app, name=name)

@@ -112,8 +112,9 @@ def _own_audit_anchors(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Each test starts with no requests or failed logins counted, and nothing kept in memory from an earlier
-    (rolled back) test: tiles, the grid index, staff on duty, accounts."""
+    (rolled back) test: tiles, the grid index, staff on duty, accounts, loaded holidays."""
     from geo.access import accounts, audit, throttle
+    from geo.cases import official_calendar
     from geo.core.cache import TILES
     from geo.territory import locate
     throttle.reset()
@@ -121,6 +122,7 @@ def _fresh_rate_limits():
     locate.forget()
     accounts.forget_accounts()
     audit.forget_shown()
+    official_calendar.forget()
 
 
 @pytest.fixture

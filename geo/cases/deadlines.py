@@ -1,27 +1,16 @@
 """Deadlines in working hours, working days, natural days or emergency hours, on China's official calendar.
 
-Working days follow chinese-calendar (holidays and make-up workdays, 调休); for a year it has no
-data for yet, Monday–Friday stands in until the package is updated. Working hours are the local
+Working days follow the official calendar (geo.cases.official_calendar: the notices an operator loaded, then
+chinese-calendar's holidays and make-up workdays, 调休; Monday–Friday for a year neither covers). Working hours are the local
 office day (WANGGE_WORK_DAY, default 09:00–17:00, Asia/Shanghai).
 """
 
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-
-import chinese_calendar
+from datetime import datetime, time, timedelta
 
 from geo.cases.categories import Category
+from geo.cases.official_calendar import is_workday
 from geo.core.settings import get_settings
 from geo.core.time import CHINA
-
-
-@lru_cache(maxsize=4096)
-def is_workday(day: date) -> bool:
-    """Whether `day` is a working day in China (make-up Saturdays included, holidays excluded)."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # a year the package has no data for yet
-        return day.weekday() < 5
 
 
 def _office_hours() -> tuple[time, time]:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 QUERY = text("""
 SELECT max(version) FILTER (WHERE kind = 'areas') AS areas, max(version) FILTER (WHERE kind = 'staff') AS staff,
-       max(version) FILTER (WHERE kind = 'users') AS users, pg_current_xact_id_if_assigned() IS NULL AS clean
+       max(version) FILTER (WHERE kind = 'users') AS users, max(version) FILTER (WHERE kind = 'calendar') AS calendar,
+       pg_current_xact_id_if_assigned() IS NULL AS clean
 FROM data_versions""")
 
 
@@ -21,10 +22,11 @@ class Versions:
     areas: int
     staff: int
     users: int
+    calendar: int
     clean: bool
 
 
 def data_versions(session: Session) -> Versions:
     """The versions now, in this session's transaction."""
     row = session.execute(QUERY).one()
-    return Versions(row.areas, row.staff, row.users, row.clean)
+    return Versions(row.areas, row.staff, row.users, row.calendar, row.clean)

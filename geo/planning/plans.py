@@ -14,12 +14,12 @@ from geo.core.errors import Forbidden, ImportRejected, InvalidInput, NotFound
 from geo.core.i18n import msg
 from geo.core.models import Level
 from geo.core.uploads.staging import display_name
+from geo.territory.boundary_features import prepare, resolve_crs
 from geo.territory.boundary_files import (
     RawFile,
     read_boundary_file,
     read_boundary_upload,
 )
-from geo.territory.boundary_features import prepare, resolve_crs
 
 
 def check_planner(actor: Actor, communities: list[str]) -> None:

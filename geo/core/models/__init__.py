@@ -5,6 +5,7 @@ Every table shares one metadata (`Base`), so the ORM lives below every area (geo
 from geo.core.models.access import AuditEntry, User
 from geo.core.models.base import Base, DataVersion
 from geo.core.models.cases import (
+    CalendarDay,
     Case,
     CaseAttachment,
     CaseEvent,
@@ -36,5 +37,5 @@ __all__ = [
     "SPECIAL_GROUP_ZH", "CaseStatus", "OPEN_STATUSES", "GridKind", "PlanStatus", "Base", "DataVersion",
     "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User",
     "AuditEntry", "Case", "GridOpenCount", "CaseKey", "CaseEvent", "CaseReporter", "CaseAttachment", "Plan",
-    "PlanGrid", "PlanEdit",
+    "PlanGrid", "PlanEdit", "CalendarDay",
 ]
