@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import access_log, errors
+from api import access_log, api_docs, errors
 from api.body_limit import BodyLimit
 from api.permissions import authorize
 from api.routers import (
@@ -99,11 +99,13 @@ def create_app(engine: Engine | None = None, replica_urls: list[str] | None = No
         await run_in_threadpool(sandbox.close)  # the processes that read uploads
 
     app = FastAPI(title="wangge 网格", version="0.1.0", lifespan=lifespan, dependencies=[Depends(authorize)],
+                  docs_url=None, redoc_url=None,
                   responses=errors.ERROR_RESPONSES,
                   description="网格化治理服务 Grid management for urban grassroots governance.")
     if engine is not None:
         connect(app, engine)
     errors.install(app)
+    api_docs.install(app)
     access_log.install()
     app.add_middleware(BodyLimit)
     if get_settings().trusted_proxy_list:  # else X-Forwarded-For is nobody's word: limits count the real peer

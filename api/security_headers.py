@@ -9,9 +9,9 @@ the configured basemap's tile hosts, requests only to this origin.
 need not be allowed (tests/security/test_pages_browser.py fails on any violation).
 
 Everything else (JSON, tiles, images, scripts) gets `default-src 'none'`: a response opened as a document runs
-nothing. FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN and start them with an inline script (they
-hold no user data); they get their own policy that allows exactly that, so they work as before wherever the CDN is
-reachable (this offline machine cannot reach it).
+nothing. The API's documentation (/docs, /redoc: api/api_docs.py) runs vendored Swagger UI and ReDoc from this origin
+too; they style themselves with <style> elements and ReDoc searches in a blob: worker, so their policy allows
+exactly that and nothing from elsewhere.
 
 Answers of the API, Open311 and the pages hold personal data or are made for one caller: `Cache-Control: no-store`
 keeps them out of every cache (the browser's disk, a proxy's), unless the route chose its own (tiles and density
@@ -29,13 +29,11 @@ from maps.basemaps import basemap, tile_origins
 ALWAYS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
 UNCACHED = ("/api/", "/open311/", "/maps/")  # per caller, often personal: never stored
 NOT_A_PAGE = "default-src 'none'; frame-ancestors 'none'"
-CDN = "https://cdn.jsdelivr.net"
-DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")  # FastAPI's defaults, which api/main.py keeps
+DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")  # api/api_docs.py
 DOCS = "; ".join((
-    "default-src 'self'", f"script-src 'self' 'unsafe-inline' {CDN}", "worker-src 'self' blob:",
-    f"style-src 'self' 'unsafe-inline' {CDN} https://fonts.googleapis.com", "font-src 'self' https://fonts.gstatic.com",
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly https://validator.swagger.io",
-    "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"))
+    "default-src 'self'", "script-src 'self'", "worker-src 'self' blob:", "style-src 'self' 'unsafe-inline'",
+    "font-src 'self' data:", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'",
+    "frame-ancestors 'none'", "form-action 'self'"))
 
 
 @lru_cache
