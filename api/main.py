@@ -6,8 +6,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -70,6 +71,11 @@ def _tick_once(app: FastAPI) -> None:
         audit_anchor.anchor(session)
 
 
+def _to_the_map(request: Request) -> RedirectResponse:
+    """A browser opening the server's address lands on the command center (its login form first)."""
+    return RedirectResponse("/maps/command-center", status_code=307)
+
+
 def _load_calendar(app: FastAPI) -> None:
     with app.state.sessions() as session:
         official_calendar.refresh(session)
@@ -106,6 +112,7 @@ def create_app(engine: Engine | None = None, replica_urls: list[str] | None = No
         connect(app, engine)
     errors.install(app)
     api_docs.install(app)
+    app.add_route("/", _to_the_map, include_in_schema=False)
     access_log.install()
     app.add_middleware(BodyLimit)
     if get_settings().trusted_proxy_list:  # else X-Forwarded-For is nobody's word: limits count the real peer

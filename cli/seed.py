@@ -39,3 +39,5 @@ def seed_demo(district: Annotated[str, typer.Option(help="District code of a shi
     for username, role, scope in summary.logins:
         out.print(t("  login {username} / {password}  ({role}, scope {scope})", username=username,
                     password=DEMO_PASSWORD, role=role, scope=scope or msg("all")), highlight=False)
+    settings = get_settings()
+    out.print(t("map: http://{host}:{port}/maps/command-center", host=settings.host, port=settings.port))

@@ -133,3 +133,8 @@ def test_every_step_of_a_case_history_has_words_in_both_languages():
     for lang in ("zh", "en"):
         missing = [a for a in (*ACTIONS, "intake", "escalate", "reroute") if f"action_{a}" not in LABELS[lang]]
         assert missing == [], lang
+
+
+def test_the_servers_address_opens_the_command_center(client):
+    r = client.get("/", follow_redirects=False)
+    assert r.status_code == 307 and r.headers["location"] == "/maps/command-center"
