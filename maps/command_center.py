@@ -5,14 +5,18 @@ Nothing is inlined: the page's code is maps/static/command-center.js, and its da
 login cookie — tiles (/tiles/…), cases, staff points and heat cells limited to the view, KPIs.
 """
 
+from dataclasses import replace
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.access.permissions import Permission, may
 from geo.access.scope import Scope, like_pattern
 from geo.analytics.window import DEFAULT_DAYS
+from geo.cases import official_calendar
 from geo.core.errors import InvalidInput
-from geo.core.i18n import LABELS, msg
+from geo.core.i18n import LABELS, msg, render
+from geo.core.time import china_today
 from maps.page import Page, map_page
 
 # Cases per grid → colour; the legend shows the same steps.
@@ -48,6 +52,8 @@ def command_center(session: Session, scope: Scope, lang: str = "zh", heat_days: 
         raise InvalidInput(msg("days must be one of {periods}", periods=", ".join(map(str, HEAT_PERIODS))))
     # Layers the role may not read (geo/access/permissions.py) are left off rather than asked for and refused.
     can = {"cases": may(scope.role, Permission.read_cases), "staff": may(scope.role, Permission.read_staff)}
-    return map_page("command_center.html", LABELS[lang]["title"], scope_bounds(session, scope), lang,
+    page = map_page("command_center.html", LABELS[lang]["title"], scope_bounds(session, scope), lang,
                     steps=STEPS, hotspotColours=HOTSPOT_COLOURS, status=STATUS_COLOURS, can=can, minZoom=MIN_ZOOM,
                     heatDays=heat_days, heatPeriods=HEAT_PERIODS)
+    gap = official_calendar.coverage_gap(session, china_today())
+    return replace(page, fields={"notice": render(official_calendar.gap_warning(gap), lang) if gap else None})

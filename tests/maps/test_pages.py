@@ -138,3 +138,16 @@ def test_every_step_of_a_case_history_has_words_in_both_languages():
 def test_the_servers_address_opens_the_command_center(client):
     r = client.get("/", follow_redirects=False)
     assert r.status_code == 307 and r.headers["location"] == "/maps/command-center"
+
+
+def test_the_command_center_warns_while_no_official_calendar_covers_the_next_60_days(pages, session, monkeypatch):
+    from datetime import date
+
+    from geo.cases import official_calendar
+    from maps import command_center
+
+    monkeypatch.setattr(command_center, "china_today", lambda: date(2026, 12, 1))
+    html = pages.get("/maps/command-center", headers={"Accept-Language": "zh-CN"}).text
+    assert '<div class="wangge-notice" role="status">从 2027-01-01 起没有官方节假日安排' in html
+    official_calendar.load_notice(session, [official_calendar.NoticeDay(date(2027, 1, 1), "holiday", "元旦")])
+    assert "wangge-notice" not in pages.get("/maps/command-center").text
