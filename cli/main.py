@@ -19,14 +19,17 @@ from cli import (
 )
 from cli.common import err
 from cli.locate import locate
+from geo.core.db import close_engine
 from geo.core.settings import get_settings
 
 app = typer.Typer(help="wangge 网格: grid management for urban grassroots governance.", no_args_is_help=True)
 
 
 @app.callback()
-def _settings_first() -> None:
-    """Read the settings before any command, so a bad one is a message and exit 2, not a traceback."""
+def _settings_first(ctx: typer.Context) -> None:
+    """Read the settings before any command, so a bad one is a message and exit 2, not a traceback; close the
+    database's connections when the command ends."""
+    ctx.call_on_close(close_engine)
     try:
         get_settings()
     except ValidationError as exc:

@@ -13,6 +13,7 @@ from cli.common import (
     t,
 )
 from geo.core.i18n import msg
+from geo.core.models import Role
 from geo.core.settings import get_settings
 
 app = typer.Typer(help="Generated data.", no_args_is_help=True)
@@ -38,6 +39,6 @@ def seed_demo(district: Annotated[str, typer.Option(help="District code of a shi
     out.print(t("demo {district} {name}: {counts}", district=district, name=DISTRICTS[district].name, counts=counts))
     for username, role, scope in summary.logins:
         out.print(t("  login {username} / {password}  ({role}, scope {scope})", username=username,
-                    password=DEMO_PASSWORD, role=role, scope=scope or msg("all")), highlight=False)
+                    password=DEMO_PASSWORD, role=Role(role), scope=scope or msg("all")), highlight=False)
     settings = get_settings()
     out.print(t("map: http://{host}:{port}/maps/command-center", host=settings.host, port=settings.port))

@@ -49,6 +49,14 @@ def get_engine() -> Engine:
     return make_engine(database_url())
 
 
+def close_engine() -> None:
+    """Close the process-wide engine's connections, if it was made (a command's end: none is left to the garbage
+    collector, which would warn about each)."""
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+        get_engine.cache_clear()
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions bound to `engine` that keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
