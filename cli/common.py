@@ -3,6 +3,7 @@
 import sys
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -114,3 +115,12 @@ def account_actor(session: Session, username: str | None) -> Actor:
     if not username:
         return SYSTEM
     return actor_for(session, authenticate(session, username, sys.stdin.readline().rstrip("\n"), "cli"))
+
+
+def output_file(path: Path, suffixes: tuple[str, ...]) -> Path:
+    """The file a command is to write, checked first: exit 2 when its folder is missing or its type is not offered."""
+    if path.suffix.lower() not in suffixes:
+        fail("{path}: write one of {suffixes}", path=path, suffixes=", ".join(suffixes))
+    if not path.parent.is_dir():
+        fail("{path}: no such file or folder", path=path.parent)
+    return path

@@ -14,6 +14,7 @@ from cli.common import (
     Until,
     advancing,
     out,
+    output_file,
     session_scope,
     t,
 )
@@ -21,6 +22,7 @@ from geo.access.actor import operator
 from geo.core.i18n import msg
 from geo.core.settings import get_settings
 
+TABLES = (".xlsx", ".csv")
 app = typer.Typer(help="Export rosters (ID numbers and phones masked unless an admin unmasks).", no_args_is_help=True)
 
 
@@ -36,6 +38,7 @@ def _roster_export_command(kind: str):
         from geo.access.accounts import require_admin
         from geo.people.rosters.exporter import export_roster
 
+        output_file(file, TABLES)
         with session_scope() as session:
             who = "system"
             if unmasked:
@@ -58,6 +61,7 @@ def _analytics_window(since: datetime | None, until: datetime | None):
 
 
 def _write_table(file: Path, body: dict, name: str) -> None:
+    """The rows as the sheet `file` names (.xlsx or .csv), with a progress bar."""
     from geo.analytics.export import table_bytes
 
     with advancing(t("writing {path}", path=file), len(body["rows"])) as advance:
@@ -73,6 +77,7 @@ def export_league(file: Annotated[Path, typer.Argument(help="Output .xlsx or .cs
     """Export the league table: KPIs per grid, community or street with trends and workload."""
     from geo.analytics.league import league
 
+    output_file(file, TABLES)
     with session_scope() as session:
         body = league(session, operator(session, scope), level, _analytics_window(since, until), sort=sort)
         _write_table(file, body, f"league-{level}")
@@ -84,6 +89,7 @@ def export_workers(file: Annotated[Path, typer.Argument(help="Output .xlsx or .c
     """Export every grid worker's load: open cases now, assigned, closed and on time in the window."""
     from geo.analytics.league import workers
 
+    output_file(file, TABLES)
     with session_scope() as session:
         _write_table(file, workers(session, operator(session, scope), _analytics_window(since, until)), "workers")
 
@@ -94,6 +100,7 @@ def export_cases(file: Annotated[Path, typer.Argument(help="Output .parquet (Geo
     """Export the window's cases as GeoParquet for DuckDB, Sedona or GeoPandas (no reporters, no descriptions)."""
     from geo.analytics import geoparquet
 
+    output_file(file, (".parquet",))
     with session_scope() as session:
         actor, win = operator(session, scope), _analytics_window(since, until)
         with advancing(t("writing {path}", path=file), geoparquet.count(session, actor, win)) as advance:

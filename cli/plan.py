@@ -11,6 +11,7 @@ from cli.common import (
     account_actor,
     fail,
     out,
+    output_file,
     parse_day,
     publish_line,
     session_scope,
@@ -160,6 +161,10 @@ def plan_export(ctx: typer.Context, plan_id: Annotated[int, typer.Argument(help=
                 assignments: Annotated[Path, typer.Option(help="Also write building → grid to this .csv")] = None):
     """Write a plan's grids (GeoJSON or GeoPackage) and, optionally, every building's grid now and under the plan."""
     from geo.planning.export import assignments_csv, grids_file
+
+    output_file(file, (".geojson", ".gpkg"))
+    if assignments:
+        output_file(assignments, (".csv",))
 
     with session_scope() as session:
         actor = acting_actor(ctx, session)
