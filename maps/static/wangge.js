@@ -81,7 +81,8 @@ window.wanggeUtil = (function () {
                           maxNativeZoom: 18}).addTo(map);
       }
     }
-    L.control.scale().addTo(map);
+    L.control.scale({imperial: false}).addTo(map);  // metres only, as Chinese maps show
+    map.attributionControl.setPrefix(false);  // only the attribution the configured basemap asks for
     fit(map, V.bounds);
     return map;
   }

@@ -21,6 +21,8 @@ def test_command_center_draws_boundaries_cases_and_kpis(page, server):
     assert "网格未结案件" in legend and "10+" in legend
     assert "响应率" in page.inner_text("#kpis")
     assert page.locator("path.leaflet-interactive").count() >= 7  # grid and community shapes drawn as SVG
+    assert page.locator(".leaflet-control-scale-line").count() == 1  # metres only, no feet
+    assert page.inner_text(".leaflet-control-attribution").strip() == ""  # no basemap configured: nothing to credit
     page.screenshot(path=str(ARTIFACTS / "command-center.png"))
 
 
