@@ -23,7 +23,7 @@ from geo.core.errors import (
     RateLimited,
     WanggeError,
 )
-from geo.core.i18n import Lang, msg, pick_lang, render
+from geo.core.i18n import Lang, Msg, msg, pick_lang, render
 from geo.core.settings import get_settings
 
 log = logging.getLogger("wangge")
@@ -81,15 +81,43 @@ async def _domain(request: Request, exc: WanggeError) -> JSONResponse:
     return JSONResponse(body(render(exc.detail, lang), exc.code, **extra), status_of(exc), headers=headers)
 
 
-def _describe(error: dict) -> str:
-    where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path"))
-    return f"{where}: {error.get('msg')}" if where else str(error.get("msg"))
+# pydantic's error types in our words (Chinese by default, like every message); an unlisted type keeps pydantic's.
+VALIDATION = {
+    "missing": "required", "float_parsing": "must be a number", "float_type": "must be a number",
+    "int_parsing": "must be a whole number", "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number", "bool_parsing": "must be true or false",
+    "greater_than_equal": "must be at least {ge}", "less_than_equal": "must be at most {le}",
+    "greater_than": "must be more than {gt}", "less_than": "must be less than {lt}",
+    "string_too_long": "must have at most {max_length} characters",
+    "string_too_short": "must have at least {min_length} characters",
+    "too_long": "must have at most {max_length} items", "too_short": "must have at least {min_length} items",
+    "literal_error": "must be one of {expected}", "enum": "must be one of {expected}",
+    "date_parsing": "must be a day (YYYY-MM-DD)", "date_from_datetime_parsing": "must be a day (YYYY-MM-DD)",
+    "date_type": "must be a day (YYYY-MM-DD)", "datetime_parsing": "must be a moment (ISO 8601)",
+    "datetime_from_date_parsing": "must be a moment (ISO 8601)", "datetime_type": "must be a moment (ISO 8601)",
+    "json_invalid": "is not valid JSON", "string_type": "must be text", "list_type": "must be a list",
+    "dict_type": "must be an object", "model_type": "must be an object", "model_attributes_type": "must be an object",
+    "extra_forbidden": "is not a field of this request", "string_pattern_mismatch": "is not in the expected form",
+}
+
+
+def _describe(error: dict) -> Msg:
+    """One refused field: where, and what is wrong with it, as a message."""
+    where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path", "header"))
+    template = VALIDATION.get(error.get("type", ""))
+    ctx = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    try:
+        reason = msg(template, **ctx) if template else str(error.get("msg", "")).removeprefix("Value error, ")
+    except KeyError:  # a context pydantic did not give: its own words
+        reason = str(error.get("msg", ""))
+    return msg("{where}: {reason}", where=where, reason=reason) if where else msg("{reason}", reason=reason)
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    problems = [_describe(e) for e in exc.errors()]
+    lang = request_lang(request)
+    problems = [render(_describe(e), lang) for e in exc.errors()]
     detail = msg("invalid request: {problems}", problems="; ".join(problems))
-    return JSONResponse(body(render(detail, request_lang(request)), "invalid_input", problems=problems), 422)
+    return JSONResponse(body(render(detail, lang), "invalid_input", problems=problems), 422)
 
 
 HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}

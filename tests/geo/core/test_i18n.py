@@ -83,3 +83,18 @@ def test_cli_speaks_chinese_by_default(cli_database, chinese, tmp_path):
     assert result.exit_code == 2
     assert "未写入任何数据" in result.output and "第 1 个要素（编码 110105）：缺少名称" in result.output
     assert "环未闭合" in result.output
+
+
+def test_every_kind_of_refused_field_is_named_in_chinese(client, city, login, chinese):
+    r = client.get("/api/v1/locate", params={"lon": "x", "lat": 39.9}, headers=login())
+    assert r.json()["problems"] == ["lon：须为数字"]
+    r = client.get("/api/v1/locate", headers=login())
+    assert sorted(r.json()["problems"]) == ["lat：必填", "lon：必填"]
+    r = client.post("/api/v1/cases", json={"category": "env_garbage", "lon": 116.41, "lat": 39.95, "urgency": "soon"},
+                    headers=login())
+    assert r.status_code == 422 and "须为以下之一" in r.json()["detail"] and "Input should" not in r.json()["detail"]
+
+
+def test_the_validation_words_exist_in_english_too(client, city, login):
+    r = client.get("/api/v1/locate", params={"lon": "x", "lat": 39.9}, headers=login())
+    assert r.json()["problems"] == ["lon: must be a number"]
