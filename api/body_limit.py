@@ -4,7 +4,7 @@ WANGGE_BODY_SECONDS gets 408, both in the error shape every other answer has.
 Reading the body here, on the event loop, before any dependency runs means no request holds a thread or a pooled
 database connection while its sender trickles bytes in (a planner holding 45 slow plan uploads once starved every
 other client). A declared Content-Length over the limit is refused before any of the body is read; a body sent
-without one is counted as it comes.
+without one is counted as it comes. A form body's raw UTF-8 (or declared GBK) is escaped here too (api/form_bodies.py).
 """
 
 import asyncio
@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import body, request_lang
+from api.form_bodies import utf8_escaped
 from geo.core.i18n import Msg, msg, render
 from geo.core.settings import get_settings
 
@@ -51,6 +52,15 @@ class BodyLimit:
             return
         if whole is None:  # the client went away
             return
+        content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1")
+        if content_type.lower().startswith("application/x-www-form-urlencoded"):
+            try:
+                whole = utf8_escaped(whole, content_type)
+            except ValueError as exc:
+                await _refuse(scope, receive, send, 400, "bad_request", msg(
+                    "the form is not text in {charset}; send UTF-8", charset=str(exc)[:40]))
+                return
+            scope = _with_length(scope, len(whole))
         await self.app(scope, _replay(whole, receive), send)
 
 
@@ -68,6 +78,12 @@ async def _read(receive: Receive, limit: int) -> bytes | None:
         parts.append(chunk)
         if not message.get("more_body", False):
             return b"".join(parts)
+
+
+def _with_length(scope: Scope, length: int) -> Scope:
+    """The scope with its Content-Length saying what the app will be handed."""
+    headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"] + [(b"content-length", str(length).encode())]
+    return {**scope, "headers": headers}
 
 
 def _replay(whole: bytes, receive: Receive) -> Receive:
