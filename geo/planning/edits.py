@@ -25,6 +25,7 @@ SNAP_DEG = 1e-9  # 0.1 mm: vertices this close are the same vertex
 
 
 def _draft(session: Session, plan_id: int, actor: Actor):
+    """The plan's row if the actor may edit it, which only a draft allows; Conflict otherwise."""
     row = plan_row(session, plan_id, actor)
     if row["status"] != PlanStatus.draft.value:
         raise Conflict(msg("plan {id} is {status}: only drafts can be edited", id=plan_id, status=row["status"]))
@@ -32,6 +33,7 @@ def _draft(session: Session, plan_id: int, actor: Actor):
 
 
 def _grid(grids: dict, code: str) -> dict:
+    """The plan's grid of that code; InvalidInput when it has none."""
     if code not in grids:
         raise InvalidInput(msg("the plan has no grid {code}", code=code))
     return grids[code]
@@ -45,6 +47,7 @@ def polygonal(geom):
 
 
 def _row(grid: dict, geom) -> dict:
+    """The grid's fields with another shape."""
     return {k: grid[k] for k in ("code", "name", "community_code", "kind", "purpose")} | {"geom": geom}
 
 
@@ -77,15 +80,18 @@ def _record(session: Session, plan_id: int, op: str, params: dict, before: list[
 
 
 def _stored(grid: dict) -> dict:
+    """The grid as an edit stores it (geometry as hex WKB)."""
     return {k: grid[k] for k in ("code", "name", "community_code", "kind", "purpose")} | {
         "geom": shapely.to_wkb(grid["geom"], hex=True)}
 
 
 def _loaded(stored: dict) -> dict:
+    """A stored grid with its geometry read back."""
     return stored | {"geom": shapely.from_wkb(stored["geom"])}
 
 
 def _swap(session: Session, plan_id: int, old: list[dict], new: list[dict]) -> None:
+    """Replace the plan's grids `old` by `new` and count a new version of the plan."""
     session.execute(text("DELETE FROM plan_grids WHERE plan_id = :p AND code = ANY(:codes)"),
                     {"p": plan_id, "codes": [g["code"] for g in old]})
     if new:
@@ -182,6 +188,7 @@ def _voronoi_cell(session: Session, grids: list[dict], target: dict, point):
 
 
 def _give(session: Session, plan_id: int, to: str, region, op: str, params: dict) -> list[str]:
+    """Move `region`'s land from the other grids of the target's community to the target, as one edit."""
     grids = {g["code"]: g for g in grids_of(session, plan_id)}
     target = _grid(grids, to)
     givers = [g for g in grids.values() if g["code"] != to and g["community_code"] == target["community_code"]
@@ -211,6 +218,7 @@ def redo(session: Session, plan_id: int, actor: Actor) -> str:
 
 
 def _step(session: Session, plan_id: int, actor: Actor, back: bool) -> str:
+    """Undo (`back`) or redo one edit of a draft; its operation."""
     _draft(session, plan_id, actor)
     edit = session.execute(text(
         "SELECT id, op, before, after FROM plan_edits WHERE plan_id = :p AND undone = :undone ORDER BY id "

@@ -114,6 +114,7 @@ def _staff(session: Session, old_codes: list[str], successors: dict[str, str]) -
 
 
 def _grid_row(code: str, old, new, staff_before: Counter, staff_after: Counter, existed: bool, remains: bool) -> dict:
+    """One line of the impact table: the grid's figures and staff before and after, None where it did not or will not exist."""
     return {"code": code, "status": "kept" if existed and remains else "new" if remains else "retired"} | {
         f"{key}_before": old[code][key] if existed else None for key in FIGURES} | {
         f"{key}_after": new[code][key] if remains else None for key in FIGURES} | {

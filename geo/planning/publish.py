@@ -53,6 +53,7 @@ def publish(session: Session, plan_id: int, actor: Actor, effective_from: date, 
 
 
 def _check_valid(session: Session, plan_id: int, actor: Actor) -> None:
+    """PlanInvalid, listing the errors, unless the plan validates."""
     report = validate_plan(session, plan_id, actor)
     if not report.valid:
         errors = [p for p in report.problems if p.severity == "error"]
@@ -103,6 +104,7 @@ def apply(session: Session, plan_id: int, day: date, actor: Actor) -> dict:
 
 
 def _json(value) -> str:
+    """The value as JSON text for a jsonb column (dates as text)."""
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -115,6 +117,7 @@ def _lock(session: Session, plan_id: int) -> list[str]:
 
 
 def _retire(session: Session, params: dict) -> list[str]:
+    """End the grids of the plan's communities that the plan drops; their codes."""
     return list(session.execute(text("""
         UPDATE area_records a SET valid_to = :d, updated_at = now()
         WHERE a.level = 'grid' AND a.parent_code = ANY(:c) AND a.valid_to IS NULL

@@ -76,6 +76,7 @@ def validate_plan(session: Session, plan_id: int, actor: Actor) -> Report:
 
 
 def _check_community(session: Session, community: str, grids: list[dict], report: Report) -> None:
+    """Every check of the community's grids: each grid, overlaps, gaps, loose edges, numbering, codes, buildings."""
     settings = get_settings()
     wkb = session.execute(text("SELECT ST_AsBinary(geom) FROM areas WHERE code = :c"), {"c": community}).scalar()
     outline = shapely.from_wkb(bytes(wkb))
@@ -97,6 +98,7 @@ def _check_community(session: Session, community: str, grids: list[dict], report
 
 
 def _grid_problems(g: dict, shape, community: str, outline_m, metric: Metric, tolerance_m: float) -> list[Problem]:
+    """The problems of one grid: invalid geometry, code prefix, pieces, land outside the community, compactness."""
     code, out = g["code"], []
     if not shape.is_valid:
         return [Problem("invalid_geometry", "error", [code], msg("grid {code}: invalid geometry ({reason})", code=code,
@@ -126,6 +128,7 @@ def _polsby_popper(shape) -> float:
 
 
 def _overlaps(grids: list[tuple[dict, object]], metric: Metric, tolerance_m2: float) -> list[Problem]:
+    """Pairs of grids that overlap by more than the tolerance."""
     shapes = [s for _, s in grids]
     tree = shapely.STRtree(shapes)
     left, right = tree.query(shapes, predicate="intersects")
@@ -143,6 +146,7 @@ def _overlaps(grids: list[tuple[dict, object]], metric: Metric, tolerance_m2: fl
 
 
 def _gaps(community: str, outline_m, shapes: list, metric: Metric, tolerance_m2: float) -> list[Problem]:
+    """Land of the community in no grid, beyond the tolerance."""
     holes = outline_m.difference(shapely.union_all(shapes)) if shapes else outline_m
     pieces = [p for p in shapely.get_parts(holes) if p.area > tolerance_m2]
     return [Problem("gap", "error", [], msg("community {community}: {area} m² belong to no grid", community=community,
@@ -209,6 +213,7 @@ def keeps_meaning(old, new) -> bool:
 
 
 def _shared(old, new) -> float:
+    """The share of the smaller boundary that the two have in common."""
     smaller = min(old.area, new.area)
     return old.intersection(new).area / smaller if smaller else 0.0
 
