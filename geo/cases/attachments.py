@@ -56,5 +56,4 @@ def store_attachment(session: Session, case_id: int, filename: str | None, conte
                                "RETURNING id, filename, content_type, size, uploaded_at"),
                           {"case_id": case_id, "filename": name, "content_type": content_type, "size": len(content),
                            "sha256": digest})
-
     return dict(row.mappings().one())

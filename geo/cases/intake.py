@@ -163,7 +163,6 @@ def _position(session: Session, new: NewCase, actor: Actor) -> tuple[float, floa
         row = session.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM buildings "
                                    "WHERE id = :building_id AND (:scope = '%' OR grid_code LIKE :scope)) x"),
                               {"building_id": new.building_id, "scope": like_pattern(actor.scope)}).first()
-
         if row is None:
             raise InvalidInput(msg("no building {id}", id=new.building_id))
         return row[0], row[1]

@@ -233,10 +233,10 @@ def record(session: Session, case_id: int, actor: Actor, action: str, from_statu
            note: str | None = None, data: dict | None = None, at: datetime | None = None) -> None:
     """Append one event to a case's history, and to the audit log."""
     session.execute(text("INSERT INTO case_events (case_id, at, actor, action, from_status, to_status, note, data) "
-                         "VALUES (:case_id, :at, :actor, :action, :from_status, :to_status, :note, CAST(:data AS jsonb))"),
+                         "VALUES (:case_id, :at, :actor, :action, :from_status, :to_status, :note, "
+                         "CAST(:data AS jsonb))"),
                     {"case_id": case_id, "at": at or datetime.now(UTC), "actor": actor.username, "action": action,
                      "from_status": from_status, "to_status": to_status, "note": note,
                      "data": json.dumps(data or {}, ensure_ascii=False)})
-
     audit.record(session, actor.username, actor.role, f"case_{action}", f"case:{case_id}",
                  {"from": from_status, "to": to_status})

@@ -52,7 +52,7 @@ def _recom_or_stay(partition, **kwargs):
 
 
 def _score(partition, units: list[Unit], target: tuple[int, int], current: dict) -> tuple[float, dict]:
-    """The objective of a state (lower is better) and its terms: households outside the range, cut edges, households moved."""
+    """The objective of a state (lower is better) and its terms: households outside the range, cut edges, moves."""
     low, high = target
     sizes = partition["households"]
     outside = sum(max(0, low - n) + max(0, n - high) for n in sizes.values())
@@ -100,12 +100,12 @@ def propose(session: Session, actor: Actor, area: str, *, target: tuple[int, int
 
 def _communities(session: Session, area: str) -> list[str]:
     """`area` itself when it is a community; a street's communities; InvalidInput otherwise."""
-    level = session.execute(text("SELECT level FROM areas WHERE code = :c"), {"c": area}).scalar()
+    level = session.execute(text("SELECT level FROM areas WHERE code = :area"), {"area": area}).scalar()
     if level == "community":
         return [area]
     if level == "street":
-        return list(session.execute(text("SELECT code FROM areas WHERE parent_code = :c AND level = 'community' "
-                                         "ORDER BY code"), {"c": area}).scalars())
+        return list(session.execute(text("SELECT code FROM areas WHERE parent_code = :street AND level = 'community' "
+                                         "ORDER BY code"), {"street": area}).scalars())
     raise InvalidInput(msg("no community or street with code {code}", code=area))
 
 
@@ -142,11 +142,13 @@ def _write(session: Session, plan_id: int, community: str, units, shapes, partit
     """The community's proposed grids into the plan (dedicated grids as they are); households per code."""
     codes = _match_codes(partition, units)
     session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) "
-                         "SELECT :p, code, name, parent_code, kind, purpose, geom FROM areas "
-                         "WHERE parent_code = :c AND kind = 'dedicated'"), {"p": plan_id, "c": community})
+                         "SELECT :plan_id, code, name, parent_code, kind, purpose, geom FROM areas "
+                         "WHERE parent_code = :community AND kind = 'dedicated'"),
+                    {"plan_id": plan_id, "community": community})
     highest = max((int(c[-3:]) for c in issued_codes(session, community)), default=0)
     current = {r[0]: (r[1], shapely.from_wkb(bytes(r[2]))) for r in session.execute(
-        text("SELECT code, name, ST_AsBinary(geom) FROM areas WHERE parent_code = :c"), {"c": community})}
+        text("SELECT code, name, ST_AsBinary(geom) FROM areas WHERE parent_code = :community"),
+        {"community": community})}
     sizes = {}
     for part in sorted(partition.parts):
         members = [i for i, p in partition.assignment.items() if p == part]
@@ -156,8 +158,8 @@ def _write(session: Session, plan_id: int, community: str, units, shapes, partit
             highest += 1
             code = f"{community}{highest:03d}"
         session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, geom) VALUES "
-                             "(:p, :code, :name, :c, 'ordinary', ST_GeomFromWKB(:wkb, 4326))"),
-                        {"p": plan_id, "code": code, "name": current.get(code, (f"新网格{code[-3:]}",))[0],
-                         "c": community, "wkb": shapely.to_wkb(geom)})
+                             "(:plan_id, :code, :name, :community, 'ordinary', ST_GeomFromWKB(:wkb, 4326))"),
+                        {"plan_id": plan_id, "code": code, "name": current.get(code, (f"新网格{code[-3:]}",))[0],
+                         "community": community, "wkb": shapely.to_wkb(geom)})
         sizes[code] = sum(units[i].households for i in members)
     return sizes

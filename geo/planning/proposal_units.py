@@ -26,8 +26,9 @@ def units_of(session: Session, community: str, high: int) -> list[Unit]:
     rows = session.execute(text("""
         SELECT b.id, coalesce(b.compound, '') AS compound, b.grid_code, ST_X(ST_PointOnSurface(b.geom)) AS x,
                ST_Y(ST_PointOnSurface(b.geom)) AS y, count(h.id) AS households
-        FROM buildings b JOIN areas g ON g.code = b.grid_code AND g.parent_code = :c AND g.kind = 'ordinary'
-        LEFT JOIN households h ON h.building_id = b.id GROUP BY b.id ORDER BY b.id"""), {"c": community}).mappings()
+        FROM buildings b JOIN areas g ON g.code = b.grid_code AND g.parent_code = :community AND g.kind = 'ordinary'
+        LEFT JOIN households h ON h.building_id = b.id GROUP BY b.id ORDER BY b.id"""),
+        {"community": community}).mappings()
     by_compound: dict[tuple, list] = {}
     for r in rows:
         by_compound.setdefault((r["compound"] or f"#{r['id']}", r["grid_code"]), []).append(r)
@@ -47,7 +48,7 @@ def ordinary_land(session: Session, community: str):
         SELECT ST_AsBinary(ST_Difference(c.geom, coalesce((SELECT ST_Union(geom) FROM areas
                                                            WHERE parent_code = c.code AND kind = 'dedicated'),
                                                           ST_GeomFromText('POLYGON EMPTY', 4326))))
-        FROM areas c WHERE c.code = :c"""), {"c": community}).scalar()
+        FROM areas c WHERE c.code = :community"""), {"community": community}).scalar()
     return shapely.from_wkb(bytes(wkb))
 
 

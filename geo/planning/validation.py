@@ -78,7 +78,8 @@ def validate_plan(session: Session, plan_id: int, actor: Actor) -> Report:
 def _check_community(session: Session, community: str, grids: list[dict], report: Report) -> None:
     """Every check of the community's grids: each grid, overlaps, gaps, loose edges, numbering, codes, buildings."""
     settings = get_settings()
-    wkb = session.execute(text("SELECT ST_AsBinary(geom) FROM areas WHERE code = :c"), {"c": community}).scalar()
+    wkb = session.execute(text("SELECT ST_AsBinary(geom) FROM areas WHERE code = :community"),
+                          {"community": community}).scalar()
     outline = shapely.from_wkb(bytes(wkb))
     centre = outline.centroid
     metric = Metric(centre.x, centre.y)
@@ -221,8 +222,8 @@ def _shared(old, new) -> float:
 def _buildings(session: Session, community: str, grids: list[dict]) -> list[Problem]:
     """Every building of the community in exactly one of the plan's grids."""
     rows = session.execute(text("SELECT b.id, b.name, ST_AsBinary(ST_PointOnSurface(b.geom)) FROM buildings b "
-                                "JOIN areas c ON c.code = :c AND ST_Covers(c.geom, ST_PointOnSurface(b.geom))"),
-                           {"c": community}).all()
+                                "JOIN areas c ON c.code = :community AND ST_Covers(c.geom, ST_PointOnSurface(b.geom))"),
+                           {"community": community}).all()
     if not rows:
         return []
     points = shapely.from_wkb([bytes(r[2]) for r in rows])

@@ -102,7 +102,7 @@ class PeopleMaker:
         return members
 
     def _ages(self, size: int, floating: bool) -> list[int]:
-        """The ages of a household of `size`: one adult alone, or a couple with children and perhaps an elderly parent."""
+        """The ages of a household of `size`: one adult alone, or a couple with children, perhaps an elderly parent."""
         r = self.rng
         if size == 1:
             return [int(r.integers(65, 93)) if r.random() < 0.45 else int(r.integers(20, 65))]

@@ -120,7 +120,7 @@ def _resident(session: Session, row: dict, seen: dict, number: int, crs) -> str:
 
 
 def _staff(session: Session, row: dict, seen: dict, number: int, crs) -> str:
-    """The staff member by name and phone, created when missing, and their duty in the area or building from the start date."""
+    """The staff member by name and phone (created when missing), on duty in the area or building from the start date."""
     duty = cells.lookup(row, "duty", cells.DUTY_NAMES, None)
     area = str(row["area"]) if row.get("area") else None
     if area and session.execute(text("SELECT 1 FROM areas WHERE code = :c"), {"c": area}).scalar() is None:
