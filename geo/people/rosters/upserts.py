@@ -17,9 +17,9 @@ from geo.people.rosters.cells import BadRow
 
 def _building_id(session: Session, value) -> int:
     """The building a roster names by code, else by name."""
-    found = session.execute(text("SELECT id FROM buildings WHERE code = :v UNION ALL "
-                                 "SELECT id FROM buildings WHERE name = :v AND code IS DISTINCT FROM :v LIMIT 2"),
-                            {"v": str(value)}).scalars().all()
+    found = session.execute(text("SELECT id FROM buildings WHERE code = :building UNION ALL "
+                                 "SELECT id FROM buildings WHERE name = :building AND code IS DISTINCT FROM :building "
+                                 "LIMIT 2"), {"building": str(value)}).scalars().all()
     if not found:
         raise BadRow("building", value, msg("unknown building"))
     if len(found) > 1:
@@ -42,23 +42,24 @@ def _building(session: Session, row: dict, seen: dict, number: int, crs: str | N
                      msg("duplicate building, also row {row}", row=seen[key]))
     seen[key] = number
     lon, lat = cells.point(row, crs)
-    grid = session.execute(text("SELECT wangge_grid_at(ST_SetSRID(ST_MakePoint(:x, :y), 4326))"), {"x": lon, "y": lat}).scalar()
+    grid = session.execute(text("SELECT wangge_grid_at(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"),
+                           {"lon": lon, "lat": lat}).scalar()
     if grid is None:
         raise BadRow("lon", row["lon"], msg("coordinates outside every grid"))
     floors = cells.whole_number(row, "floors")
     new = {"code": row.get("code"), "name": row["name"], "address": row.get("address"), "compound": row.get("compound"),
-           "floors": floors, "x": round(lon, 7), "y": round(lat, 7)}
+           "floors": floors, "lon": round(lon, 7), "lat": round(lat, 7)}
     where = "code = :code" if row.get("code") else "code IS NULL AND name = :name AND compound IS NOT DISTINCT FROM :compound"
-    existing = session.execute(text(f"SELECT id, code, name, address, compound, floors, round(ST_X(ST_PointOnSurface(geom))::numeric, 7)::float8 AS x, "
-                                     f"round(ST_Y(ST_PointOnSurface(geom))::numeric, 7)::float8 AS y FROM buildings WHERE {where}"),
+    existing = session.execute(text(f"SELECT id, code, name, address, compound, floors, round(ST_X(ST_PointOnSurface(geom))::numeric, 7)::float8 AS lon, "
+                                     f"round(ST_Y(ST_PointOnSurface(geom))::numeric, 7)::float8 AS lat FROM buildings WHERE {where}"),
                                new).mappings().first()
     outcome = _upsert_outcome(dict(existing) if existing else None, new)
     if outcome == "created":
         session.execute(text("INSERT INTO buildings (code, name, address, compound, floors, geom) VALUES "
-                             "(:code, :name, :address, :compound, :floors, ST_SetSRID(ST_MakePoint(:x, :y), 4326))"), new)
+                             "(:code, :name, :address, :compound, :floors, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"), new)
     elif outcome == "updated":
         session.execute(text("UPDATE buildings SET name = :name, address = :address, compound = :compound, floors = :floors, "
-                             "geom = ST_SetSRID(ST_MakePoint(:x, :y), 4326) WHERE id = :id"), {**new, "id": existing["id"]})
+                             "geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) WHERE id = :id"), {**new, "id": existing["id"]})
     return outcome
 
 
@@ -74,12 +75,12 @@ def _household(session: Session, row: dict, seen: dict, number: int, crs) -> str
 
 def _ensure_household(session: Session, building: int, door: str) -> tuple[int, str]:
     """The household of the building and door, created when missing, and whether it was."""
-    found = session.execute(text("SELECT id FROM households WHERE building_id = :b AND door = :d"),
-                            {"b": building, "d": door}).scalar()
+    found = session.execute(text("SELECT id FROM households WHERE building_id = :building_id AND door = :door"),
+                            {"building_id": building, "door": door}).scalar()
     if found:
         return found, "unchanged"
-    return session.execute(text("INSERT INTO households (building_id, door) VALUES (:b, :d) RETURNING id"),
-                           {"b": building, "d": door}).scalar(), "created"
+    return session.execute(text("INSERT INTO households (building_id, door) VALUES (:building_id, :door) RETURNING id"),
+                           {"building_id": building, "door": door}).scalar(), "created"
 
 
 def _resident(session: Session, row: dict, seen: dict, number: int, crs) -> str:
@@ -123,7 +124,8 @@ def _staff(session: Session, row: dict, seen: dict, number: int, crs) -> str:
     """The staff member by name and phone (created when missing), on duty in the area or building from the start date."""
     duty = cells.lookup(row, "duty", cells.DUTY_NAMES, None)
     area = str(row["area"]) if row.get("area") else None
-    if area and session.execute(text("SELECT 1 FROM areas WHERE code = :c"), {"c": area}).scalar() is None:
+    if area and session.execute(text("SELECT 1 FROM areas WHERE code = :area_code"),
+                                {"area_code": area}).scalar() is None:
         raise BadRow("area", area, msg("unknown grid or area code"))
     building = _building_id(session, row["building"]) if row.get("building") else None
     phone = cells.phone(row)
@@ -133,18 +135,23 @@ def _staff(session: Session, row: dict, seen: dict, number: int, crs) -> str:
     if key in seen:
         raise BadRow("name", row["name"], msg("duplicate person: same name, phone and duty as row {row}", row=seen[key]))
     seen[key] = number
-    person = session.execute(text("SELECT id FROM staff WHERE name = :n AND phone_hmac IS NOT DISTINCT FROM :h "
-                                  "ORDER BY id LIMIT 1"), {"n": row["name"], "h": crypto.lookup(phone)}).scalar()
+    person = session.execute(text("SELECT id FROM staff WHERE name = :name "
+                                  "AND phone_hmac IS NOT DISTINCT FROM :phone_hmac ORDER BY id LIMIT 1"),
+                             {"name": row["name"], "phone_hmac": crypto.lookup(phone)}).scalar()
     if person is None:
-        person = session.execute(text("INSERT INTO staff (name, phone_enc, phone_hmac) VALUES (:n, :p, :h) RETURNING id"),
-                                 {"n": row["name"], "p": crypto.seal(phone), "h": crypto.lookup(phone)}).scalar()
-    params = {"s": person, "d": str(duty), "a": area, "b": building, "start": start, "end": end}
-    existing = session.execute(text("SELECT id, start_date, end_date FROM staff_assignments WHERE staff_id = :s AND duty = :d "
-                                    "AND area_code IS NOT DISTINCT FROM :a AND building_id IS NOT DISTINCT FROM :b"),
-                               params).first()
+        person = session.execute(text("INSERT INTO staff (name, phone_enc, phone_hmac) "
+                                      "VALUES (:name, :phone_enc, :phone_hmac) RETURNING id"),
+                                 {"name": row["name"], "phone_enc": crypto.seal(phone),
+                                  "phone_hmac": crypto.lookup(phone)}).scalar()
+    params = {"staff_id": person, "duty": str(duty), "area_code": area, "building_id": building, "start": start,
+              "end": end}
+    existing = session.execute(text("SELECT id, start_date, end_date FROM staff_assignments "
+                                    "WHERE staff_id = :staff_id AND duty = :duty "
+                                    "AND area_code IS NOT DISTINCT FROM :area_code "
+                                    "AND building_id IS NOT DISTINCT FROM :building_id"), params).first()
     if existing is None:
         session.execute(text("INSERT INTO staff_assignments (staff_id, duty, area_code, building_id, start_date, end_date) "
-                             "VALUES (:s, :d, :a, :b, :start, :end)"), params)
+                             "VALUES (:staff_id, :duty, :area_code, :building_id, :start, :end)"), params)
         return "created"
     if (existing.start_date, existing.end_date) == (start, end) or (row.get("start_date") is None and existing.end_date == end):
         return "unchanged"
