@@ -87,8 +87,8 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
 
 def _refuse_real_below(session: Session, district: str) -> None:
     """Conflict when the district already holds imported (not synthetic) areas below it."""
-    real = session.execute(text("SELECT code FROM areas WHERE code LIKE :p AND level <> 'district' AND NOT synthetic "
-                                "LIMIT 1"), {"p": district + "%"}).scalar()
+    real = session.execute(text("SELECT code FROM areas WHERE code LIKE :in_district AND level <> 'district' "
+                                "AND NOT synthetic LIMIT 1"), {"in_district": district + "%"}).scalar()
     if real:
         raise Conflict(msg("district {district} already holds imported areas (e.g. {code}); the demo would mix with "
                            "real data", district=district, code=real))
@@ -107,11 +107,13 @@ def clear_demo(session: Session) -> None:
 
 def _district_outline(session: Session, district: str, track):
     """The district in WGS84: the imported one if it exists, else the shipped outline, imported as demo data."""
-    wkb = session.execute(text("SELECT ST_AsBinary(geom) FROM areas WHERE code = :c"), {"c": district}).scalar()
+    wkb = session.execute(text("SELECT ST_AsBinary(geom) FROM areas WHERE code = :district"),
+                          {"district": district}).scalar()
     if wkb is None:
         import_boundaries(session, outline_path(district), Level.district, crs="gcj02", code=district,
                           name=DISTRICTS[district].name, track=track, synthetic=True)
-        wkb = session.execute(text("SELECT ST_AsBinary(geom) FROM areas WHERE code = :c"), {"c": district}).scalar()
+        wkb = session.execute(text("SELECT ST_AsBinary(geom) FROM areas WHERE code = :district"),
+                              {"district": district}).scalar()
     return shapely.from_wkb(bytes(wkb))
 
 
@@ -119,8 +121,8 @@ def _logins(session, district: str, names: dict) -> list[tuple[str, str, str | N
     """One demo account per role, scoped to the first street, community and grid."""
     street = min(c for c in names if len(c) == 12 and c.endswith("000"))
     community = min(c for c in names if len(c) == 12 and not c.endswith("000"))
-    grid = session.execute(text("SELECT min(code) FROM areas WHERE code LIKE :p AND level = 'grid' AND kind = 'ordinary'"),
-                           {"p": district + "%"}).scalar()
+    grid = session.execute(text("SELECT min(code) FROM areas WHERE code LIKE :in_district AND level = 'grid' "
+                                "AND kind = 'ordinary'"), {"in_district": district + "%"}).scalar()
     wanted = [("admin", Role.admin, None), ("command", Role.command_center, district),
               ("street", Role.street_staff, street), ("community", Role.community_staff, community),
               ("gridworker", Role.grid_worker, grid), ("planner", Role.planner, district)]
@@ -129,12 +131,13 @@ def _logins(session, district: str, names: dict) -> list[tuple[str, str, str | N
     for username, role, scope in wanted:
         if username not in taken:
             session.execute(text("INSERT INTO users (username, password_hash, role, scope_code, synthetic) "
-                                 "VALUES (:u, :p, :r, :s, true)"), {"u": username, "p": password, "r": role.value, "s": scope})
+                                 "VALUES (:username, :password_hash, :role, :scope_code, true)"),
+                            {"username": username, "password_hash": password, "role": role.value, "scope_code": scope})
     worker = session.execute(text("SELECT s.id FROM staff s JOIN staff_assignments a ON a.staff_id = s.id "
-                                  "WHERE a.area_code = :g AND a.duty = 'fulltime_worker' ORDER BY s.id LIMIT 1"),
-                             {"g": grid}).scalar()
-    session.execute(text("UPDATE staff SET user_id = (SELECT id FROM users WHERE username = 'gridworker') WHERE id = :s"),
-                    {"s": worker})
+                                  "WHERE a.area_code = :grid AND a.duty = 'fulltime_worker' ORDER BY s.id LIMIT 1"),
+                             {"grid": grid}).scalar()
+    session.execute(text("UPDATE staff SET user_id = (SELECT id FROM users WHERE username = 'gridworker') "
+                         "WHERE id = :staff_id"), {"staff_id": worker})
     return [(u, r.value, s) for u, r, s in wanted]
 
 
