@@ -105,13 +105,8 @@ def strtree_only(engine, path: Path) -> tuple[float, float]:
     """Seconds from lon/lat arrays to a grid per point: shapely's STRtree within-query over the current grids
     (its tree built from geometries already in memory), and ours (grid versions read from the database, valid
     on each case's day)."""
-    from geo.cases.backfill import (
-        _beijing_days,
-        _points,
-        assign_grids,
-        prepare,
-        read_table,
-    )
+    from geo.cases.backfill import _beijing_days, _points, assign_grids
+    from geo.cases.backfill_input import prepare, read_table
 
     with engine.connect() as conn:
         grids = shapely.from_wkb([bytes(r[0]) for r in conn.execute(text("SELECT ST_AsBinary(geom) FROM areas "

@@ -48,7 +48,8 @@ def import_cases(file: Annotated[Path, typer.Argument(
         help="CSV or Parquet: category, lon, lat (WGS84), reported_at (ISO 8601, Beijing time without a zone); "
              "optional status (closed or rated), channel, closed_at, rating")]) -> None:
     """Import historical cases in bulk, each located to the grid in force on its day; a bad row refuses the whole file."""
-    from geo.cases.backfill import backfill, read_table
+    from geo.cases.backfill import backfill
+    from geo.cases.backfill_input import read_table
 
     with session_scope() as session:
         rows = read_table(file)

@@ -46,16 +46,17 @@ def _digest(prev_hash: str, id_: int, at: datetime, actor: str, role: str, actio
 
 def record(session: Session, actor: str, role: str, action: str, obj: str, detail: dict | None = None) -> int:
     """Append one entry (in the caller's transaction); returns its id."""
-    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
+    session.execute(text("SELECT pg_advisory_xact_lock(:lock_key)"), {"lock_key": LOCK})
     last = session.execute(text("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")).first()
     id_, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at, detail = datetime.now(UTC), json.loads(json.dumps(detail or {}, ensure_ascii=False, default=str))
     digest = _digest(prev, id_, at, actor, role, action, obj, detail)
     written = session.execute(text(
         "INSERT INTO audit_log (id, at, actor, role, action, object, detail, prev_hash, hash) "
-        "VALUES (:id, :at, :actor, :role, :action, :obj, CAST(:detail AS jsonb), :prev, :hash) RETURNING id"),
-        {"id": id_, "at": at, "actor": actor, "role": str(role), "action": action, "obj": obj,
-         "detail": json.dumps(detail, ensure_ascii=False), "prev": prev, "hash": digest}).scalar()
+        "VALUES (:id, :at, :actor, :role, :action, :object, CAST(:detail AS jsonb), :prev_hash, :hash) "
+        "RETURNING id"),
+        {"id": id_, "at": at, "actor": actor, "role": str(role), "action": action, "object": obj,
+         "detail": json.dumps(detail, ensure_ascii=False), "prev_hash": prev, "hash": digest}).scalar()
     if written != id_:  # a trigger returned NULL: the deed must not happen unrecorded, so the transaction fails
         raise AuditRefused(msg("the audit log did not take the entry; nothing was done"))
     return id_
@@ -109,7 +110,8 @@ def verify(session: Session, batch: int = 10_000, key: bytes | None = None) -> V
     prev, expected_id, count, after = GENESIS, 1, 0, 0
     while True:
         rows = session.execute(text("SELECT id, at, actor, role, action, object, detail, prev_hash, hash FROM audit_log "
-                                    "WHERE id > :after ORDER BY id LIMIT :n"), {"after": after, "n": batch}).all()
+                                    "WHERE id > :after ORDER BY id LIMIT :batch"),
+                               {"after": after, "batch": batch}).all()
         for r in rows:
             count += 1
             if r.id != expected_id:

@@ -22,6 +22,7 @@ ACCEPTED = {"image/jpeg": ((0, b"\xff\xd8\xff"),), "image/png": ((0, b"\x89PNG\r
 
 
 def _looks_like(content: bytes, content_type: str) -> bool:
+    """Whether the content starts with the magic bytes of its content type."""
     return all(content[offset:offset + len(magic)] == magic for offset, magic in ACCEPTED[content_type])
 
 
@@ -32,7 +33,8 @@ def store_attachment(session: Session, case_id: int, filename: str | None, conte
     if content_type not in ACCEPTED:
         raise InvalidInput(msg("attachment {name}: {type} is not accepted; use JPEG, PNG, WebP or PDF",
                                name=name, type=content_type[:100] or "?"))
-    held = session.execute(text("SELECT count(*) FROM case_attachments WHERE case_id = :c"), {"c": case_id}).scalar()
+    held = session.execute(text("SELECT count(*) FROM case_attachments WHERE case_id = :case_id"),
+                           {"case_id": case_id}).scalar()
     if held >= get_settings().attachments_per_case:
         raise InvalidInput(msg("case {id} already holds {count} files, the most one case may hold", id=case_id,
                                count=held))
@@ -50,6 +52,8 @@ def store_attachment(session: Session, case_id: int, filename: str | None, conte
     if not path.exists():
         write_private(path, content)  # photos of people and homes: the service's own user only
     row = session.execute(text("INSERT INTO case_attachments (case_id, filename, content_type, size, sha256) "
-                               "VALUES (:c, :f, :t, :s, :h) RETURNING id, filename, content_type, size, uploaded_at"),
-                          {"c": case_id, "f": name, "t": content_type, "s": len(content), "h": digest})
+                               "VALUES (:case_id, :filename, :content_type, :size, :sha256) "
+                               "RETURNING id, filename, content_type, size, uploaded_at"),
+                          {"case_id": case_id, "filename": name, "content_type": content_type, "size": len(content),
+                           "sha256": digest})
     return dict(row.mappings().one())

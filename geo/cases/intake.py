@@ -80,14 +80,14 @@ def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key
         return _by_key(session, actor, idempotency_key), False  # a concurrent retry with the same key won the race
     case_id = session.execute(INSERT, params).scalar()
     if idempotency_key:
-        session.execute(text("UPDATE case_keys SET case_id = :c WHERE created_by IS NOT DISTINCT FROM :u AND key = :k"),
-                        {"c": case_id, "u": actor.user_id, "k": idempotency_key})
+        session.execute(text("UPDATE case_keys SET case_id = :case_id WHERE created_by IS NOT DISTINCT FROM :user_id "
+                             "AND key = :key"), {"case_id": case_id, "user_id": actor.user_id, "key": idempotency_key})
     _history(session, case_id, actor, status, route, now)
     if new.reporter_name or new.reporter_phone:
         session.execute(text("INSERT INTO case_reporters (case_id, name, phone_enc, phone_hmac, channel, reported_at) "
-                             "VALUES (:c, :n, :p, :ph, :ch, :at)"),
-                        {"c": case_id, "n": new.reporter_name, "p": crypto.seal(new.reporter_phone),
-                         "ph": crypto.lookup(new.reporter_phone), "ch": new.channel, "at": now})
+                             "VALUES (:case_id, :name, :phone_enc, :phone_hmac, :channel, :reported_at)"),
+                        {"case_id": case_id, "name": new.reporter_name, "phone_enc": crypto.seal(new.reporter_phone),
+                         "phone_hmac": crypto.lookup(new.reporter_phone), "channel": new.channel, "reported_at": now})
     return case_id, True
 
 
@@ -99,7 +99,8 @@ def preview(session: Session, actor: Actor, category_code: str, lon: float, lat:
     x, y = to_wgs84_point(lon, lat, crs)
     located = _located(session, actor, x, y, now.date())
     route = routing.route(session, category.handler_level, category.department, located.grid.code)
-    assignee = session.execute(text("SELECT id, name FROM staff WHERE id = :s"), {"s": route.assignee_id}).first()
+    assignee = session.execute(text("SELECT id, name FROM staff WHERE id = :staff_id"),
+                               {"staff_id": route.assignee_id}).first()
     return {"lon": x, "lat": y, "match": located.match, "distance_m": located.distance_m,
             "grid": {"code": located.grid.code, "name": located.grid.name},
             "community": located.community and {"code": located.community.code, "name": located.community.name},
@@ -134,17 +135,19 @@ def _located(session: Session, actor: Actor, lon: float, lat: float, day):
 
 def _claim_key(session: Session, actor: Actor, key: str) -> bool:
     """Take the key for this report; False when another report took it (we wait for that one to commit or fail)."""
-    return session.execute(text("INSERT INTO case_keys (created_by, key, case_id) VALUES (:u, :k, NULL) "
+    return session.execute(text("INSERT INTO case_keys (created_by, key, case_id) VALUES (:user_id, :key, NULL) "
                                 "ON CONFLICT ON CONSTRAINT uq_case_keys DO NOTHING RETURNING true"),
-                           {"u": actor.user_id, "k": key}).scalar() is not None
+                           {"user_id": actor.user_id, "key": key}).scalar() is not None
 
 
 def _by_key(session: Session, actor: Actor, key: str) -> int | None:
-    return session.execute(text("SELECT case_id FROM case_keys WHERE created_by IS NOT DISTINCT FROM :u AND key = :k"),
-                           {"u": actor.user_id, "k": key}).scalar()
+    """The case an earlier report with this key made; None while that report has not committed one."""
+    return session.execute(text("SELECT case_id FROM case_keys WHERE created_by IS NOT DISTINCT FROM :user_id "
+                                "AND key = :key"), {"user_id": actor.user_id, "key": key}).scalar()
 
 
 def _category(code: str):
+    """The category of that code; InvalidInput when there is none."""
     found = categories().get(code)
     if found is None:
         raise InvalidInput(msg("unknown category {code!r}; GET /api/v1/categories lists them", code=code))
@@ -158,8 +161,8 @@ def _position(session: Session, new: NewCase, actor: Actor) -> tuple[float, floa
         return to_wgs84_point(new.lon, new.lat, new.crs)
     if new.building_id is not None:
         row = session.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM buildings "
-                                   "WHERE id = :b AND (:scope = '%' OR grid_code LIKE :scope)) x"),
-                              {"b": new.building_id, "scope": like_pattern(actor.scope)}).first()
+                                   "WHERE id = :building_id AND (:scope = '%' OR grid_code LIKE :scope)) x"),
+                              {"building_id": new.building_id, "scope": like_pattern(actor.scope)}).first()
         if row is None:
             raise InvalidInput(msg("no building {id}", id=new.building_id))
         return row[0], row[1]
@@ -184,6 +187,7 @@ def _duplicate_of(session: Session, category: str, lon: float, lat: float, now: 
 
 
 def _history(session: Session, case_id: int, actor: Actor, status: CaseStatus, route, now: datetime) -> None:
+    """The events of a new case: intake, and the register and dispatch steps the system took at once."""
     record(session, case_id, actor, "intake", None, CaseStatus.intake, at=now)
     if status == CaseStatus.intake:
         return

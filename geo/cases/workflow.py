@@ -94,12 +94,14 @@ def attachable_case(session: Session, case_id: int, actor: Actor):
 
 
 def _in_scope(actor: Actor, row) -> bool:
+    """Whether the case lies in the actor's area, by its grid or the area handling it."""
     if actor.scope.prefix is None:
         return True
     return actor.scope.covers_code(row["grid_code"]) or actor.scope.covers_code(row["handler_area"])
 
 
 def _permitted(actor: Actor, who: str, row) -> bool:
+    """Whether the actor's role (or, for a handler step, being the assignee) allows a step of `who`."""
     if who == "supervisor":
         return actor.role in SUPERVISORS
     if who == "operator":
@@ -148,6 +150,7 @@ def transition(session: Session, case_id: int, action_name: str, version: int, a
 
 
 def _update(session: Session, row, version: int, changes: dict) -> int:
+    """Write the changes if the case is still at `version`; the new version, Conflict otherwise."""
     assignments = ", ".join(f"{column} = :{column}" for column in changes)  # column names come from _effects only
     updated = session.execute(text(f"UPDATE cases SET {assignments}, version = version + 1 "
                                    "WHERE id = :case_id AND version = :expected RETURNING version"),
@@ -221,7 +224,8 @@ def _merge(session: Session, row, target_id: int, actor: Actor) -> dict:
     if (target is None or not _in_scope(actor, target) or target_id == row["id"]
             or target["status"] not in OPEN_STATUSES):
         raise InvalidInput(msg("merge target {id} must be another open case", id=target_id))
-    session.execute(text("UPDATE case_reporters SET case_id = :t WHERE case_id = :c"), {"t": target_id, "c": row["id"]})
+    session.execute(text("UPDATE case_reporters SET case_id = :target_id WHERE case_id = :case_id"),
+                    {"target_id": target_id, "case_id": row["id"]})
     return {"merged_into": target_id, "closed_at": datetime.now(UTC)}
 
 
@@ -229,8 +233,10 @@ def record(session: Session, case_id: int, actor: Actor, action: str, from_statu
            note: str | None = None, data: dict | None = None, at: datetime | None = None) -> None:
     """Append one event to a case's history, and to the audit log."""
     session.execute(text("INSERT INTO case_events (case_id, at, actor, action, from_status, to_status, note, data) "
-                         "VALUES (:c, :at, :actor, :action, :f, :t, :note, CAST(:data AS jsonb))"),
-                    {"c": case_id, "at": at or datetime.now(UTC), "actor": actor.username, "action": action,
-                     "f": from_status, "t": to_status, "note": note, "data": json.dumps(data or {}, ensure_ascii=False)})
+                         "VALUES (:case_id, :at, :actor, :action, :from_status, :to_status, :note, "
+                         "CAST(:data AS jsonb))"),
+                    {"case_id": case_id, "at": at or datetime.now(UTC), "actor": actor.username, "action": action,
+                     "from_status": from_status, "to_status": to_status, "note": note,
+                     "data": json.dumps(data or {}, ensure_ascii=False)})
     audit.record(session, actor.username, actor.role, f"case_{action}", f"case:{case_id}",
                  {"from": from_status, "to": to_status})

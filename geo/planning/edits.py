@@ -25,6 +25,7 @@ SNAP_DEG = 1e-9  # 0.1 mm: vertices this close are the same vertex
 
 
 def _draft(session: Session, plan_id: int, actor: Actor):
+    """The plan's row if the actor may edit it, which only a draft allows; Conflict otherwise."""
     row = plan_row(session, plan_id, actor)
     if row["status"] != PlanStatus.draft.value:
         raise Conflict(msg("plan {id} is {status}: only drafts can be edited", id=plan_id, status=row["status"]))
@@ -32,6 +33,7 @@ def _draft(session: Session, plan_id: int, actor: Actor):
 
 
 def _grid(grids: dict, code: str) -> dict:
+    """The plan's grid of that code; InvalidInput when it has none."""
     if code not in grids:
         raise InvalidInput(msg("the plan has no grid {code}", code=code))
     return grids[code]
@@ -45,6 +47,7 @@ def polygonal(geom):
 
 
 def _row(grid: dict, geom) -> dict:
+    """The grid's fields with another shape."""
     return {k: grid[k] for k in ("code", "name", "community_code", "kind", "purpose")} | {"geom": geom}
 
 
@@ -67,41 +70,46 @@ def _with_neighbours_noded(session: Session, plan_id: int, before: list[dict], a
 def _record(session: Session, plan_id: int, op: str, params: dict, before: list[dict], after: list[dict]) -> None:
     """Replace `before` by `after` in the plan and remember both."""
     before, after = _with_neighbours_noded(session, plan_id, list(before), list(after))
-    session.execute(text("DELETE FROM plan_edits WHERE plan_id = :p AND undone"), {"p": plan_id})
+    session.execute(text("DELETE FROM plan_edits WHERE plan_id = :plan_id AND undone"), {"plan_id": plan_id})
     _swap(session, plan_id, before, after)
-    session.execute(text("INSERT INTO plan_edits (plan_id, op, params, before, after) VALUES (:p, :op, :params, "
+    session.execute(text("INSERT INTO plan_edits (plan_id, op, params, before, after) VALUES (:plan_id, :op, :params, "
                          ":before, :after)"),
-                    {"p": plan_id, "op": op, "params": json.dumps(params, ensure_ascii=False),
+                    {"plan_id": plan_id, "op": op, "params": json.dumps(params, ensure_ascii=False),
                      "before": json.dumps([_stored(g) for g in before], ensure_ascii=False),
                      "after": json.dumps([_stored(g) for g in after], ensure_ascii=False)})
 
 
 def _stored(grid: dict) -> dict:
+    """The grid as an edit stores it (geometry as hex WKB)."""
     return {k: grid[k] for k in ("code", "name", "community_code", "kind", "purpose")} | {
         "geom": shapely.to_wkb(grid["geom"], hex=True)}
 
 
 def _loaded(stored: dict) -> dict:
+    """A stored grid with its geometry read back."""
     return stored | {"geom": shapely.from_wkb(stored["geom"])}
 
 
 def _swap(session: Session, plan_id: int, old: list[dict], new: list[dict]) -> None:
-    session.execute(text("DELETE FROM plan_grids WHERE plan_id = :p AND code = ANY(:codes)"),
-                    {"p": plan_id, "codes": [g["code"] for g in old]})
+    """Replace the plan's grids `old` by `new` and count a new version of the plan."""
+    session.execute(text("DELETE FROM plan_grids WHERE plan_id = :plan_id AND code = ANY(:codes)"),
+                    {"plan_id": plan_id, "codes": [g["code"] for g in old]})
     if new:
         session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) "
-                             "VALUES (:p, :code, :name, :community_code, :kind, :purpose, ST_GeomFromWKB(:wkb, 4326))"),
-                        [{"p": plan_id, **{k: g[k] for k in ("code", "name", "community_code", "kind", "purpose")},
+                             "VALUES (:plan_id, :code, :name, :community_code, :kind, :purpose, "
+                             "ST_GeomFromWKB(:wkb, 4326))"),
+                        [{"plan_id": plan_id, **{k: g[k] for k in ("code", "name", "community_code", "kind", "purpose")},
                           "wkb": shapely.to_wkb(shapely.MultiPolygon(list(shapely.get_parts(g["geom"]))))}
                          for g in new])
-    session.execute(text("UPDATE plans SET version = version + 1, updated_at = now() WHERE id = :p"), {"p": plan_id})
+    session.execute(text("UPDATE plans SET version = version + 1, updated_at = now() WHERE id = :plan_id"),
+                    {"plan_id": plan_id})
 
 
 def next_code(session: Session, plan_id: int, community: str) -> str:
     """The next grid code of `community` never used before: not in the plan, not in force, not retired."""
     used = issued_codes(session, community) | set(session.execute(
-        text("SELECT code FROM plan_grids WHERE plan_id = :p AND community_code = :c"),
-        {"p": plan_id, "c": community}).scalars())
+        text("SELECT code FROM plan_grids WHERE plan_id = :plan_id AND community_code = :community"),
+        {"plan_id": plan_id, "community": community}).scalars())
     highest = max((int(c[-3:]) for c in used if c.startswith(community)), default=0)
     if highest >= 999:
         raise Conflict(msg("community {community} has used all 999 grid codes", community=community))
@@ -173,8 +181,8 @@ def _voronoi_cell(session: Session, grids: list[dict], target: dict, point):
     if home is None or home["code"] == target["code"]:
         return shapely.Polygon()
     others = session.execute(text("SELECT ST_AsBinary(ST_PointOnSurface(geom)) FROM buildings "
-                                  "WHERE ST_Covers(ST_GeomFromWKB(:g, 4326), ST_PointOnSurface(geom))"),
-                             {"g": shapely.to_wkb(home["geom"])}).scalars()
+                                  "WHERE ST_Covers(ST_GeomFromWKB(:grid_wkb, 4326), ST_PointOnSurface(geom))"),
+                             {"grid_wkb": shapely.to_wkb(home["geom"])}).scalars()
     points = shapely.MultiPoint([shapely.from_wkb(bytes(w)) for w in others] or [point])
     cells = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=home["geom"]))
     mine = next(c for c in cells if c.covers(point))
@@ -182,6 +190,7 @@ def _voronoi_cell(session: Session, grids: list[dict], target: dict, point):
 
 
 def _give(session: Session, plan_id: int, to: str, region, op: str, params: dict) -> list[str]:
+    """Move `region`'s land from the other grids of the target's community to the target, as one edit."""
     grids = {g["code"]: g for g in grids_of(session, plan_id)}
     target = _grid(grids, to)
     givers = [g for g in grids.values() if g["code"] != to and g["community_code"] == target["community_code"]
@@ -211,14 +220,16 @@ def redo(session: Session, plan_id: int, actor: Actor) -> str:
 
 
 def _step(session: Session, plan_id: int, actor: Actor, back: bool) -> str:
+    """Undo (`back`) or redo one edit of a draft; its operation."""
     _draft(session, plan_id, actor)
     edit = session.execute(text(
-        "SELECT id, op, before, after FROM plan_edits WHERE plan_id = :p AND undone = :undone ORDER BY id "
-        + ("DESC" if back else "") + " LIMIT 1"), {"p": plan_id, "undone": not back}).first()
+        "SELECT id, op, before, after FROM plan_edits WHERE plan_id = :plan_id AND undone = :undone ORDER BY id "
+        + ("DESC" if back else "") + " LIMIT 1"), {"plan_id": plan_id, "undone": not back}).first()
     if edit is None:
         raise Conflict(msg("plan {id} has nothing to undo", id=plan_id) if back
                        else msg("plan {id} has nothing to redo", id=plan_id))
     old, new = (edit.after, edit.before) if back else (edit.before, edit.after)
     _swap(session, plan_id, [_loaded(g) for g in old], [_loaded(g) for g in new])
-    session.execute(text("UPDATE plan_edits SET undone = :undone WHERE id = :e"), {"e": edit.id, "undone": back})
+    session.execute(text("UPDATE plan_edits SET undone = :undone WHERE id = :edit_id"),
+                    {"edit_id": edit.id, "undone": back})
     return edit.op

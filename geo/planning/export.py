@@ -17,7 +17,7 @@ from geo.planning.plans import grids_of, plan_row
 FORMATS = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
 ASSIGNMENTS = """
 SELECT b.id, b.code, b.name, b.grid_code AS current_grid,
-       (SELECT g.code FROM plan_grids g WHERE g.plan_id = :p AND ST_Covers(g.geom, ST_PointOnSurface(b.geom))
+       (SELECT g.code FROM plan_grids g WHERE g.plan_id = :plan_id AND ST_Covers(g.geom, ST_PointOnSurface(b.geom))
         ORDER BY ST_Area(g.geom), g.code LIMIT 1) AS plan_grid
 FROM buildings b JOIN areas c ON c.code = ANY(:communities) AND ST_Covers(c.geom, ST_PointOnSurface(b.geom))
 ORDER BY b.id
@@ -43,6 +43,6 @@ def grids_file(session: Session, plan_id: int, actor: Actor, fmt: str) -> bytes:
 def assignments_csv(session: Session, plan_id: int, actor: Actor) -> bytes:
     """Every building of the plan's communities with its grid now and under the plan (UTF-8 with BOM)."""
     row = plan_row(session, plan_id, actor)
-    rows = session.execute(text(ASSIGNMENTS), {"p": plan_id, "communities": list(row["communities"])})
+    rows = session.execute(text(ASSIGNMENTS), {"plan_id": plan_id, "communities": list(row["communities"])})
     header = ["building_id", "building_code", "name", "current_grid", "plan_grid"]
     return spreadsheet.table_bytes(header, (list(r) for r in rows), "csv")

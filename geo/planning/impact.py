@@ -26,7 +26,7 @@ WITH b AS (
     JOIN areas c ON c.code = ANY(:communities) AND ST_Covers(c.geom, ST_PointOnSurface(b.geom))
 )
 SELECT b.id, b.name, b.old, ST_X(b.p) AS lon, ST_Y(b.p) AS lat,
-       (SELECT g.code FROM plan_grids g WHERE g.plan_id = :plan AND ST_Covers(g.geom, b.p)
+       (SELECT g.code FROM plan_grids g WHERE g.plan_id = :plan_id AND ST_Covers(g.geom, b.p)
         ORDER BY ST_Area(g.geom), g.code LIMIT 1) AS new,
        count(DISTINCT h.id) AS households, count(r.id) AS residents,
        count(r.id) FILTER (WHERE cardinality(r.special_groups) > 0) AS special
@@ -36,7 +36,7 @@ GROUP BY b.id, b.name, b.old, b.p
 
 CASES = """
 SELECT c.id, c.grid_code AS old, c.status = ANY(:open) AS open,
-       (SELECT g.code FROM plan_grids g WHERE g.plan_id = :plan AND ST_Covers(g.geom, c.geom)
+       (SELECT g.code FROM plan_grids g WHERE g.plan_id = :plan_id AND ST_Covers(g.geom, c.geom)
         ORDER BY ST_Area(g.geom), g.code LIMIT 1) AS new
 FROM cases c JOIN areas a ON a.code = c.grid_code AND a.parent_code = ANY(:communities)
 WHERE (c.status = ANY(:open) OR c.reported_at >= now() - interval '365 days') AND c.status <> 'merged'
@@ -67,10 +67,12 @@ def impact(session: Session, plan_id: int, actor: Actor, target: tuple[int, int]
     if not 0 < target[0] <= target[1]:
         raise InvalidInput(msg("the target range must be two positive numbers, the smaller first"))
     row = plan_row(session, plan_id, actor)
-    params = {"plan": plan_id, "communities": list(row["communities"])}
-    old_codes = list(session.execute(text("SELECT code FROM areas WHERE level = 'grid' AND parent_code = ANY(:c)"),
-                                     {"c": params["communities"]}).scalars())
-    new_codes = list(session.execute(text("SELECT code FROM plan_grids WHERE plan_id = :p"), {"p": plan_id}).scalars())
+    params = {"plan_id": plan_id, "communities": list(row["communities"])}
+    old_codes = list(session.execute(text("SELECT code FROM areas WHERE level = 'grid' "
+                                          "AND parent_code = ANY(:communities)"),
+                                     {"communities": params["communities"]}).scalars())
+    new_codes = list(session.execute(text("SELECT code FROM plan_grids WHERE plan_id = :plan_id"),
+                                     {"plan_id": plan_id}).scalars())
     old, new = defaultdict(Counter), defaultdict(Counter)
     moves: dict[tuple, Move] = {}
     moved_buildings = []
@@ -114,6 +116,7 @@ def _staff(session: Session, old_codes: list[str], successors: dict[str, str]) -
 
 
 def _grid_row(code: str, old, new, staff_before: Counter, staff_after: Counter, existed: bool, remains: bool) -> dict:
+    """One line of the impact table: the grid's figures and staff before and after (None where it has no grid)."""
     return {"code": code, "status": "kept" if existed and remains else "new" if remains else "retired"} | {
         f"{key}_before": old[code][key] if existed else None for key in FIGURES} | {
         f"{key}_after": new[code][key] if remains else None for key in FIGURES} | {

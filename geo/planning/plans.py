@@ -34,8 +34,8 @@ def check_communities(session: Session, communities: list[str]) -> None:
     """InvalidInput unless there is at least one community and each exists."""
     if not communities:
         raise InvalidInput(msg("a plan needs at least one community"))
-    found = set(session.execute(text("SELECT code FROM areas WHERE level = 'community' AND code = ANY(:c)"),
-                                {"c": communities}).scalars())
+    found = set(session.execute(text("SELECT code FROM areas WHERE level = 'community' AND code = ANY(:communities)"),
+                                {"communities": communities}).scalars())
     missing = [c for c in communities if c not in found]
     if missing:
         raise InvalidInput(msg("no community with code {code}", code=missing[0]))
@@ -43,29 +43,31 @@ def check_communities(session: Session, communities: list[str]) -> None:
 
 def issued_codes(session: Session, community: str) -> set[str]:
     """Every grid code ever issued in `community`, retired ones included: none may be issued again."""
-    return set(session.execute(text("SELECT code FROM area_records WHERE parent_code = :c"), {"c": community}).scalars())
+    return set(session.execute(text("SELECT code FROM area_records WHERE parent_code = :community"),
+                               {"community": community}).scalars())
 
 
 # A retired grid's land mostly goes to one new grid: its staff continue there.
 SUCCESSORS = text("""
 SELECT DISTINCT ON (a.code) a.code, g.code
-FROM areas a JOIN plan_grids g ON g.plan_id = :p AND ST_Intersects(a.geom, g.geom)
-WHERE a.level = 'grid' AND a.parent_code = ANY(:c)
-  AND NOT EXISTS (SELECT 1 FROM plan_grids k WHERE k.plan_id = :p AND k.code = a.code)
+FROM areas a JOIN plan_grids g ON g.plan_id = :plan_id AND ST_Intersects(a.geom, g.geom)
+WHERE a.level = 'grid' AND a.parent_code = ANY(:communities)
+  AND NOT EXISTS (SELECT 1 FROM plan_grids k WHERE k.plan_id = :plan_id AND k.code = a.code)
 ORDER BY a.code, ST_Area(ST_Intersection(a.geom, g.geom)) DESC, g.code
 """)
 
 
 def successors_of(session: Session, plan_id: int, communities: list[str]) -> dict[str, str]:
     """Each grid in force that the plan drops → the plan grid taking most of its land."""
-    return dict(session.execute(SUCCESSORS, {"p": plan_id, "c": communities}).all())
+    return dict(session.execute(SUCCESSORS, {"plan_id": plan_id, "communities": communities}).all())
 
 
 def new_plan(session: Session, actor: Actor, name: str, communities: list[str], source: str) -> int:
     """An empty draft; returns its id."""
-    return session.execute(text("INSERT INTO plans (name, communities, source, created_by) VALUES (:n, :c, :s, :u) "
-                                "RETURNING id"),
-                           {"n": name, "c": sorted(communities), "s": source, "u": actor.user_id}).scalar()
+    return session.execute(text("INSERT INTO plans (name, communities, source, created_by) "
+                                "VALUES (:name, :communities, :source, :user_id) RETURNING id"),
+                           {"name": name, "communities": sorted(communities), "source": source,
+                            "user_id": actor.user_id}).scalar()
 
 
 def create_from_current(session: Session, actor: Actor, communities: list[str], name: str | None = None) -> int:
@@ -76,8 +78,8 @@ def create_from_current(session: Session, actor: Actor, communities: list[str], 
     plan_id = new_plan(session, actor, name or "、".join(communities), communities, "current")
     session.execute(text("""
         INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom)
-        SELECT :p, code, name, parent_code, kind, purpose, geom FROM areas
-        WHERE level = 'grid' AND parent_code = ANY(:c)"""), {"p": plan_id, "c": communities})
+        SELECT :plan_id, code, name, parent_code, kind, purpose, geom FROM areas
+        WHERE level = 'grid' AND parent_code = ANY(:communities)"""), {"plan_id": plan_id, "communities": communities})
     return plan_id
 
 
@@ -113,8 +115,8 @@ def _create_from_raw(session: Session, actor: Actor, raw: RawFile, source: str, 
     check_communities(session, communities)
     plan_id = new_plan(session, actor, name, communities, source)
     session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) VALUES "
-                         "(:p, :code, :name, :parent, :kind, :purpose, ST_GeomFromWKB(:wkb, 4326))"),
-                    [{"p": plan_id, "code": c.code, "name": c.name, "parent": c.parent_code, "kind": c.kind,
+                         "(:plan_id, :code, :name, :parent, :kind, :purpose, ST_GeomFromWKB(:wkb, 4326))"),
+                    [{"plan_id": plan_id, "code": c.code, "name": c.name, "parent": c.parent_code, "kind": c.kind,
                       "purpose": c.purpose, "wkb": shapely.to_wkb(c.geom)} for c in candidates])
     return plan_id
 
@@ -122,7 +124,7 @@ def _create_from_raw(session: Session, actor: Actor, raw: RawFile, source: str, 
 def plan_row(session: Session, plan_id: int, actor: Actor):
     """The plan's row, if `actor` may work on it; Forbidden for a role that does not plan, NotFound otherwise."""
     require(actor.role, Permission.plan)
-    row = session.execute(text("SELECT * FROM plans WHERE id = :p"), {"p": plan_id}).mappings().first()
+    row = session.execute(text("SELECT * FROM plans WHERE id = :plan_id"), {"plan_id": plan_id}).mappings().first()
     # a plan outside the scope is answered like a missing one: plan ids reveal nothing beyond it
     if row is None or not all(actor.scope.covers_code(c) for c in row["communities"]):
         raise NotFound(msg("no plan {id}", id=plan_id))
@@ -132,7 +134,8 @@ def plan_row(session: Session, plan_id: int, actor: Actor):
 def grids_of(session: Session, plan_id: int) -> list[dict]:
     """The plan's grids with shapely geometries, by code."""
     rows = session.execute(text("SELECT code, name, community_code, kind, purpose, ST_AsBinary(geom) AS wkb "
-                                "FROM plan_grids WHERE plan_id = :p ORDER BY code"), {"p": plan_id}).mappings()
+                                "FROM plan_grids WHERE plan_id = :plan_id ORDER BY code"),
+                           {"plan_id": plan_id}).mappings()
     return [dict(r, geom=shapely.from_wkb(bytes(r["wkb"]))) for r in rows]
 
 

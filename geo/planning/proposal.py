@@ -11,19 +11,17 @@ heavily), then cut edges (compactness: fewer units on a boundary), then househol
 it deterministic. Grids keep the code of the current grid they share most households with, as long as the code
 keeps its meaning (validation's rule); others get codes never issued before. A street's proposal is its
 communities' proposals in one plan.
+The units and their land are made in `proposal_units`, the chain's starting split in `proposal_start`.
 """
 
 import random
-from dataclasses import dataclass
 from functools import partial
 
-import networkx as nx
 import numpy as np
 import shapely
-from gerrychain import Graph, MarkovChain, Partition
+from gerrychain import Graph, MarkovChain
 from gerrychain.accept import always_accept
 from gerrychain.constraints import contiguous, within_percent_of_ideal_population
-from gerrychain.partition.initial_partition_generators import recursive_tree_part
 from gerrychain.proposals import recom
 from gerrychain.tree.bipartition_tree import PopulationBalanceError, ReselectException
 from gerrychain.updaters import Tally, cut_edges
@@ -37,74 +35,12 @@ from geo.core.i18n import msg
 from geo.planning.edits import polygonal
 from geo.planning.impact import DEFAULT_TARGET
 from geo.planning.plans import check_communities, check_planner, issued_codes, new_plan
+from geo.planning.proposal_start import initial_partition
+from geo.planning.proposal_units import Unit, adjacency, land_cells, ordinary_land, units_of
 from geo.planning.validation import keeps_meaning
 
 OUT_OF_RANGE_WEIGHT = 1000  # a household outside the range costs as much as a thousand cut edges
 CHANGE_WEIGHT = 0.05        # twenty households moved to another grid cost as much as one cut edge
-
-
-@dataclass
-class Unit:
-    key: str
-    households: int
-    current: str | None
-    buildings: list[int]
-    points: list
-
-
-def _units(session: Session, community: str, high: int) -> list[Unit]:
-    """Compounds that fit `high` households as one unit, other buildings alone; ordinary grids only."""
-    rows = session.execute(text("""
-        SELECT b.id, coalesce(b.compound, '') AS compound, b.grid_code, ST_X(ST_PointOnSurface(b.geom)) AS x,
-               ST_Y(ST_PointOnSurface(b.geom)) AS y, count(h.id) AS households
-        FROM buildings b JOIN areas g ON g.code = b.grid_code AND g.parent_code = :c AND g.kind = 'ordinary'
-        LEFT JOIN households h ON h.building_id = b.id GROUP BY b.id ORDER BY b.id"""), {"c": community}).mappings()
-    by_compound: dict[tuple, list] = {}
-    for r in rows:
-        by_compound.setdefault((r["compound"] or f"#{r['id']}", r["grid_code"]), []).append(r)
-    units = []
-    for (compound, grid), members in sorted(by_compound.items()):
-        total = sum(m["households"] for m in members)
-        groups = [members] if total <= high else [[m] for m in members]
-        for group in groups:
-            units.append(Unit(f"{compound}@{grid}#{group[0]['id']}", sum(m["households"] for m in group), grid,
-                              [m["id"] for m in group], [shapely.Point(m["x"], m["y"]) for m in group]))
-    return units
-
-
-def _land(session: Session, community: str):
-    """The community's land outside its dedicated grids."""
-    wkb = session.execute(text("""
-        SELECT ST_AsBinary(ST_Difference(c.geom, coalesce((SELECT ST_Union(geom) FROM areas
-                                                           WHERE parent_code = c.code AND kind = 'dedicated'),
-                                                          ST_GeomFromText('POLYGON EMPTY', 4326))))
-        FROM areas c WHERE c.code = :c"""), {"c": community}).scalar()
-    return shapely.from_wkb(bytes(wkb))
-
-
-def _cells(units: list[Unit], land) -> list:
-    """Each unit's land: the Voronoi cells of its buildings, clipped to `land`."""
-    points = [p for u in units for p in u.points]
-    owner = [i for i, u in enumerate(units) for _ in u.points]
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.MultiPoint(points), extend_to=land))
-    tree = shapely.STRtree(cells)
-    pieces: list[list] = [[] for _ in units]
-    for k, point in enumerate(points):
-        cell = cells[tree.query(point, predicate="covered_by")[0]]
-        pieces[owner[k]].append(cell.intersection(land))
-    return [shapely.union_all(p) for p in pieces]
-
-
-def _graph(units: list[Unit], shapes: list) -> nx.Graph:
-    graph = nx.Graph()
-    for i, u in enumerate(units):
-        graph.add_node(i, households=u.households, current=u.current)
-    tree = shapely.STRtree(shapes)
-    left, right = tree.query(shapes, predicate="intersects")
-    for i, j in zip(left, right):
-        if i < j and shapes[i].intersection(shapes[j]).length > 0:  # a shared edge, not a corner
-            graph.add_edge(int(i), int(j))
-    return graph
 
 
 def _recom_or_stay(partition, **kwargs):
@@ -115,83 +51,8 @@ def _recom_or_stay(partition, **kwargs):
         return partition
 
 
-def _initial(graph, units: list[Unit], k: int, ideal: float, epsilon: float, rng, updaters) -> Partition:
-    """The grids in force brought to `k` parts (least change) when that gives contiguous parts within epsilon,
-    else a random balanced split by recursive spanning trees."""
-    assignment = _from_current(graph, units, k, ideal, epsilon, rng)
-    if assignment is not None:
-        partition = Partition(graph, assignment, updaters)
-        if contiguous(partition) and all(abs(n - ideal) <= epsilon * ideal for n in partition["households"].values()):
-            return partition
-    try:
-        return Partition(graph, recursive_tree_part(graph, range(k), ideal, "households", epsilon, rng=rng), updaters)
-    except (PopulationBalanceError, ReselectException, RuntimeError):
-        raise InvalidInput(msg("no split into {grids} contiguous grids within {percent}% of {ideal} households was found",
-                               grids=k, percent=round(epsilon * 100), ideal=round(ideal))) from None
-
-
-def _from_current(graph, units: list[Unit], k: int, ideal: float, epsilon: float, rng) -> dict | None:
-    """The current grids, the smallest merged into its smallest neighbour or the largest cut in two by a
-    spanning tree until there are `k`, then rebalanced unit by unit; None when that cannot be done."""
-    current = sorted({u.current for u in units})
-    assignment = {i: current.index(u.current) for i, u in enumerate(units)}
-    sizes = {p: 0 for p in range(len(current))}
-    for i, u in enumerate(units):
-        sizes[assignment[i]] += u.households
-    while len(sizes) > k:
-        small = min(sizes, key=lambda p: (sizes[p], p))
-        neighbours = {assignment[j] for i in graph.nodes if assignment[i] == small for j in graph.neighbors(i)} - {small}
-        if not neighbours:
-            return None
-        into = min(neighbours, key=lambda p: (sizes[p], p))
-        for i in graph.nodes:
-            if assignment[i] == small:
-                assignment[i] = into
-        sizes[into] += sizes.pop(small)
-    while len(sizes) < k:
-        large = max(sizes, key=lambda p: (sizes[p], -p))
-        members = [i for i in graph.nodes if assignment[i] == large]
-        new = max(sizes) + 1
-        try:
-            halves = recursive_tree_part(graph.subgraph(members), [large, new], sizes[large] / 2, "households",
-                                         max(epsilon, 0.05), rng=rng)
-        except (PopulationBalanceError, ReselectException, RuntimeError):
-            return None
-        assignment.update(halves)
-        sizes[new] = sum(units[i].households for i in members if halves[i] == new)
-        sizes[large] -= sizes[new]
-    _rebalance(graph, units, assignment, sizes, ideal, epsilon)
-    order = {p: n for n, p in enumerate(sorted(sizes))}
-    return {i: order[p] for i, p in assignment.items()}
-
-
-def _rebalance(graph, units: list[Unit], assignment: dict, sizes: dict, ideal: float, epsilon: float) -> None:
-    """Hand boundary units to neighbouring grids, best gain first, while that brings the grid furthest from the
-    ideal closer and leaves every grid in one piece (a greedy repair: few households change grid)."""
-    for _ in range(4 * len(units)):
-        if max(abs(n - ideal) for n in sizes.values()) <= epsilon * ideal:
-            return
-        moves = []
-        for i in graph.nodes:
-            here, h = assignment[i], units[i].households
-            for there in {assignment[j] for j in graph.neighbors(i)} - {here}:
-                before = max(abs(sizes[here] - ideal), abs(sizes[there] - ideal))
-                after = max(abs(sizes[here] - h - ideal), abs(sizes[there] + h - ideal))
-                if after < before:
-                    moves.append((before - after, -i, there))
-        for _, minus_i, there in sorted(moves, reverse=True):
-            i, here = -minus_i, assignment[-minus_i]
-            rest = [j for j in graph.nodes if assignment[j] == here and j != i]
-            if rest and nx.is_connected(graph.subgraph(rest)):
-                assignment[i] = there
-                sizes[here] -= units[i].households
-                sizes[there] += units[i].households
-                break
-        else:
-            return
-
-
 def _score(partition, units: list[Unit], target: tuple[int, int], current: dict) -> tuple[float, dict]:
+    """The objective of a state (lower is better) and its terms: households outside the range, cut edges, moves."""
     low, high = target
     sizes = partition["households"]
     outside = sum(max(0, low - n) + max(0, n - high) for n in sizes.values())
@@ -239,31 +100,31 @@ def propose(session: Session, actor: Actor, area: str, *, target: tuple[int, int
 
 def _communities(session: Session, area: str) -> list[str]:
     """`area` itself when it is a community; a street's communities; InvalidInput otherwise."""
-    level = session.execute(text("SELECT level FROM areas WHERE code = :c"), {"c": area}).scalar()
+    level = session.execute(text("SELECT level FROM areas WHERE code = :area"), {"area": area}).scalar()
     if level == "community":
         return [area]
     if level == "street":
-        return list(session.execute(text("SELECT code FROM areas WHERE parent_code = :c AND level = 'community' "
-                                         "ORDER BY code"), {"c": area}).scalars())
+        return list(session.execute(text("SELECT code FROM areas WHERE parent_code = :street AND level = 'community' "
+                                         "ORDER BY code"), {"street": area}).scalars())
     raise InvalidInput(msg("no community or street with code {code}", code=area))
 
 
 def _search(session: Session, community: str, target: tuple[int, int], grids: int | None, steps: int, seed: int):
     """The best state of a ReCom chain over the community's units: (units, their land, partition, objective terms)."""
     low, high = target
-    units = _units(session, community, high)
+    units = units_of(session, community, high)
     total = sum(u.households for u in units)
     k = grids or max(1, round(total / ((low + high) / 2)))
     if len(units) < k:
         raise InvalidInput(msg("community {community} has {units} compounds and buildings: too few for {grids} grids",
                                community=community, units=len(units), grids=k))
-    shapes = _cells(units, _land(session, community))
-    graph = Graph.from_networkx(_graph(units, shapes))
+    shapes = land_cells(units, ordinary_land(session, community))
+    graph = Graph.from_networkx(adjacency(units, shapes))
     rng = random.Random(seed)
     ideal = total / k
     epsilon = max(0.05, min(0.5, (high - low) / 2 / ideal)) if ideal else 0.5
     updaters = {"households": Tally("households", alias="households"), "cut_edges": cut_edges}
-    initial = _initial(graph, units, k, ideal, epsilon, rng, updaters)
+    initial = initial_partition(graph, units, k, ideal, epsilon, rng, updaters)
     chain = MarkovChain(partial(_recom_or_stay, pop_col="households", pop_target=ideal, epsilon=epsilon, rng=rng),
                         [contiguous, within_percent_of_ideal_population(initial, epsilon, pop_key="households")],
                         always_accept, initial, total_steps=steps, rng=rng)
@@ -281,11 +142,13 @@ def _write(session: Session, plan_id: int, community: str, units, shapes, partit
     """The community's proposed grids into the plan (dedicated grids as they are); households per code."""
     codes = _match_codes(partition, units)
     session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, purpose, geom) "
-                         "SELECT :p, code, name, parent_code, kind, purpose, geom FROM areas "
-                         "WHERE parent_code = :c AND kind = 'dedicated'"), {"p": plan_id, "c": community})
+                         "SELECT :plan_id, code, name, parent_code, kind, purpose, geom FROM areas "
+                         "WHERE parent_code = :community AND kind = 'dedicated'"),
+                    {"plan_id": plan_id, "community": community})
     highest = max((int(c[-3:]) for c in issued_codes(session, community)), default=0)
     current = {r[0]: (r[1], shapely.from_wkb(bytes(r[2]))) for r in session.execute(
-        text("SELECT code, name, ST_AsBinary(geom) FROM areas WHERE parent_code = :c"), {"c": community})}
+        text("SELECT code, name, ST_AsBinary(geom) FROM areas WHERE parent_code = :community"),
+        {"community": community})}
     sizes = {}
     for part in sorted(partition.parts):
         members = [i for i, p in partition.assignment.items() if p == part]
@@ -295,8 +158,8 @@ def _write(session: Session, plan_id: int, community: str, units, shapes, partit
             highest += 1
             code = f"{community}{highest:03d}"
         session.execute(text("INSERT INTO plan_grids (plan_id, code, name, community_code, kind, geom) VALUES "
-                             "(:p, :code, :name, :c, 'ordinary', ST_GeomFromWKB(:wkb, 4326))"),
-                        {"p": plan_id, "code": code, "name": current.get(code, (f"新网格{code[-3:]}",))[0],
-                         "c": community, "wkb": shapely.to_wkb(geom)})
+                             "(:plan_id, :code, :name, :community, 'ordinary', ST_GeomFromWKB(:wkb, 4326))"),
+                        {"plan_id": plan_id, "code": code, "name": current.get(code, (f"新网格{code[-3:]}",))[0],
+                         "community": community, "wkb": shapely.to_wkb(geom)})
         sizes[code] = sum(units[i].households for i in members)
     return sizes

@@ -41,18 +41,19 @@ def publish(session: Session, plan_id: int, actor: Actor, effective_from: date, 
                                day=effective_from.isoformat(), today=today.isoformat()))
     _check_valid(session, plan_id, actor)
     with session.begin_nested():  # the record of publishing stands or falls with the publishing itself
-        session.execute(text("UPDATE plans SET effective_from = :d, published_by = :u WHERE id = :p"),
-                        {"d": effective_from, "u": actor.user_id, "p": plan_id})
+        session.execute(text("UPDATE plans SET effective_from = :day, published_by = :user_id WHERE id = :plan_id"),
+                        {"day": effective_from, "user_id": actor.user_id, "plan_id": plan_id})
         audit.record(session, actor.username, actor.role, "publish_plan", f"plan:{plan_id}",
                      {"effective_from": effective_from.isoformat(), "communities": list(row["communities"])})
         if effective_from > today:
-            session.execute(text("UPDATE plans SET status = 'scheduled' WHERE id = :p"), {"p": plan_id})
+            session.execute(text("UPDATE plans SET status = 'scheduled' WHERE id = :plan_id"), {"plan_id": plan_id})
             return {"plan": plan_id, "status": PlanStatus.scheduled.value,
                     "effective_from": effective_from.isoformat()}
         return apply(session, plan_id, effective_from, actor)
 
 
 def _check_valid(session: Session, plan_id: int, actor: Actor) -> None:
+    """PlanInvalid, listing the errors, unless the plan validates."""
     report = validate_plan(session, plan_id, actor)
     if not report.valid:
         errors = [p for p in report.problems if p.severity == "error"]
@@ -68,15 +69,16 @@ def apply_due(session: Session, today: date | None = None) -> list[dict]:
     """
     today = today or china_today()
     due = session.execute(text("SELECT id, effective_from FROM plans WHERE status = 'scheduled' "
-                               "AND effective_from <= :d ORDER BY effective_from, id FOR UPDATE SKIP LOCKED"),
-                          {"d": today}).all()
+                               "AND effective_from <= :day ORDER BY effective_from, id FOR UPDATE SKIP LOCKED"),
+                          {"day": today}).all()
     outcomes = []
     for plan_id, day in due:
         try:
             _check_valid(session, plan_id, SYSTEM)
         except PlanInvalid as e:
-            session.execute(text("UPDATE plans SET status = 'draft', outcome = CAST(:o AS jsonb) WHERE id = :p"),
-                            {"p": plan_id, "o": _json({"error": str(e), "problems": e.problems})})
+            session.execute(text("UPDATE plans SET status = 'draft', outcome = CAST(:outcome AS jsonb) "
+                                 "WHERE id = :plan_id"),
+                            {"plan_id": plan_id, "outcome": _json({"error": str(e), "problems": e.problems})})
             outcomes.append({"plan": plan_id, "status": PlanStatus.draft.value, "error": str(e)})
             continue
         outcomes.append(apply(session, plan_id, day, SYSTEM))
@@ -87,7 +89,7 @@ def apply(session: Session, plan_id: int, day: date, actor: Actor) -> dict:
     """Make the plan's grids the boundaries in force from `day`; returns what changed."""
     with session.begin_nested():
         communities = _lock(session, plan_id)
-        params = {"p": plan_id, "c": communities, "d": day}
+        params = {"plan_id": plan_id, "communities": communities, "day": day}
         successors = successors_of(session, plan_id, communities)
         outcome = {"plan": plan_id, "status": PlanStatus.published.value, "effective_from": day.isoformat()}
         outcome["retired"] = _retire(session, params)
@@ -96,50 +98,55 @@ def apply(session: Session, plan_id: int, day: date, actor: Actor) -> dict:
         outcome["buildings_moved"] = _relocate_buildings(session, params)
         outcome["assignments_moved"] = _move_assignments(session, successors, day)
         outcome["cases_rerouted"] = _reroute_cases(session, plan_id, communities, day, actor)
-        session.execute(text("UPDATE plans SET status = 'published', effective_from = :d, published_at = now(), "
-                             "outcome = CAST(:o AS jsonb) WHERE id = :p"), params | {"o": _json(outcome)})
+        session.execute(text("UPDATE plans SET status = 'published', effective_from = :day, published_at = now(), "
+                             "outcome = CAST(:outcome AS jsonb) WHERE id = :plan_id"),
+                        params | {"outcome": _json(outcome)})
         audit.record(session, actor.username, actor.role, "apply_plan", f"plan:{plan_id}", outcome)
     return outcome
 
 
 def _json(value) -> str:
+    """The value as JSON text for a jsonb column (dates as text)."""
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _lock(session: Session, plan_id: int) -> list[str]:
     """Hold the plan and the grids of its communities until commit, so two publishes cannot interleave."""
-    communities = session.execute(text("SELECT communities FROM plans WHERE id = :p FOR UPDATE"), {"p": plan_id}).scalar()
-    session.execute(text("SELECT code FROM area_records WHERE parent_code = ANY(:c) AND valid_to IS NULL FOR UPDATE"),
-                    {"c": communities})
+    communities = session.execute(text("SELECT communities FROM plans WHERE id = :plan_id FOR UPDATE"),
+                                  {"plan_id": plan_id}).scalar()
+    session.execute(text("SELECT code FROM area_records WHERE parent_code = ANY(:communities) AND valid_to IS NULL "
+                         "FOR UPDATE"),
+                    {"communities": communities})
     return list(communities)
 
 
 def _retire(session: Session, params: dict) -> list[str]:
+    """End the grids of the plan's communities that the plan drops; their codes."""
     return list(session.execute(text("""
-        UPDATE area_records a SET valid_to = :d, updated_at = now()
-        WHERE a.level = 'grid' AND a.parent_code = ANY(:c) AND a.valid_to IS NULL
-          AND NOT EXISTS (SELECT 1 FROM plan_grids g WHERE g.plan_id = :p AND g.code = a.code)
+        UPDATE area_records a SET valid_to = :day, updated_at = now()
+        WHERE a.level = 'grid' AND a.parent_code = ANY(:communities) AND a.valid_to IS NULL
+          AND NOT EXISTS (SELECT 1 FROM plan_grids g WHERE g.plan_id = :plan_id AND g.code = a.code)
         RETURNING a.code"""), params).scalars())
 
 
 def _redraw(session: Session, params: dict) -> list[str]:
     """Surviving codes with another boundary, name or kind: the old version goes to history."""
     changed = list(session.execute(text("""
-        SELECT a.code FROM area_records a JOIN plan_grids g ON g.plan_id = :p AND g.code = a.code
+        SELECT a.code FROM area_records a JOIN plan_grids g ON g.plan_id = :plan_id AND g.code = a.code
         WHERE a.valid_to IS NULL AND (NOT ST_Equals(a.geom, g.geom) OR a.name <> g.name OR a.kind <> g.kind
                                       OR a.purpose IS DISTINCT FROM g.purpose)
         ORDER BY a.code"""), params).scalars())
     # A version that would only have been in force for no day at all (published twice on one day) leaves no trace.
     session.execute(text("""
         INSERT INTO area_history (code, parent_code, name, kind, purpose, geom, area_m2, valid_from, valid_to, plan_id)
-        SELECT code, parent_code, name, kind, purpose, geom, area_m2, valid_from, :d, plan_id
-        FROM area_records WHERE code = ANY(:codes) AND (valid_from IS NULL OR valid_from < :d)"""),
+        SELECT code, parent_code, name, kind, purpose, geom, area_m2, valid_from, :day, plan_id
+        FROM area_records WHERE code = ANY(:codes) AND (valid_from IS NULL OR valid_from < :day)"""),
                     params | {"codes": changed})
     session.execute(text("""
         UPDATE area_records a SET geom = g.geom, name = g.name, kind = g.kind, purpose = g.purpose,
-            area_m2 = round(ST_Area(g.geom::geography)::numeric, 2)::float8, valid_from = :d, plan_id = :p,
+            area_m2 = round(ST_Area(g.geom::geography)::numeric, 2)::float8, valid_from = :day, plan_id = :plan_id,
             updated_at = now()
-        FROM plan_grids g WHERE g.plan_id = :p AND g.code = a.code AND a.code = ANY(:codes)"""),
+        FROM plan_grids g WHERE g.plan_id = :plan_id AND g.code = a.code AND a.code = ANY(:codes)"""),
                     params | {"codes": changed})
     return changed
 
@@ -150,9 +157,9 @@ def _issue(session: Session, params: dict) -> list[str]:
         INSERT INTO area_records (code, level, parent_code, name, kind, purpose, geom, area_m2, synthetic,
                                   valid_from, plan_id)
         SELECT g.code, 'grid', g.community_code, g.name, g.kind, g.purpose, g.geom,
-               round(ST_Area(g.geom::geography)::numeric, 2)::float8, c.synthetic, :d, :p
+               round(ST_Area(g.geom::geography)::numeric, 2)::float8, c.synthetic, :day, :plan_id
         FROM plan_grids g JOIN area_records c ON c.code = g.community_code
-        WHERE g.plan_id = :p AND NOT EXISTS (SELECT 1 FROM area_records a WHERE a.code = g.code)
+        WHERE g.plan_id = :plan_id AND NOT EXISTS (SELECT 1 FROM area_records a WHERE a.code = g.code)
         ORDER BY g.code
         RETURNING code"""), params).scalars())
 
@@ -161,7 +168,7 @@ def _relocate_buildings(session: Session, params: dict) -> int:
     """Touching the geometry fires the trigger that derives each building's grid; returns how many changed grid."""
     return session.execute(text("""
         WITH touched AS (
-            SELECT b.id, b.grid_code AS old FROM buildings b JOIN areas c ON c.code = ANY(:c)
+            SELECT b.id, b.grid_code AS old FROM buildings b JOIN areas c ON c.code = ANY(:communities)
             AND ST_Intersects(c.geom, b.geom)
         ), moved AS (UPDATE buildings b SET geom = b.geom FROM touched t WHERE b.id = t.id RETURNING b.id, b.grid_code)
         SELECT count(*) FROM moved m JOIN touched t USING (id) WHERE m.grid_code IS DISTINCT FROM t.old"""),
@@ -173,16 +180,16 @@ def _move_assignments(session: Session, successors: dict[str, str], day: date) -
     moved = 0
     for old, new in successors.items():
         rows = session.execute(text("""
-            UPDATE staff_assignments SET end_date = CAST(:d AS date) - 1
-            WHERE area_code = :old AND (end_date IS NULL OR end_date >= :d) AND start_date < :d
-            RETURNING staff_id, duty, end_date"""), {"old": old, "d": day}).all()
+            UPDATE staff_assignments SET end_date = CAST(:day AS date) - 1
+            WHERE area_code = :old_grid AND (end_date IS NULL OR end_date >= :day) AND start_date < :day
+            RETURNING staff_id, duty, end_date"""), {"old_grid": old, "day": day}).all()
         # Duties that would only have started on or after the day move over whole.
-        later = session.execute(text("UPDATE staff_assignments SET area_code = :new WHERE area_code = :old "
-                                     "AND start_date >= :d"), {"old": old, "new": new, "d": day}).rowcount
+        later = session.execute(text("UPDATE staff_assignments SET area_code = :new_grid WHERE area_code = :old_grid "
+                                     "AND start_date >= :day"), {"old_grid": old, "new_grid": new, "day": day}).rowcount
         if rows:
             session.execute(text("INSERT INTO staff_assignments (staff_id, duty, area_code, start_date) "
-                                 "VALUES (:s, :duty, :new, :d)"),
-                            [{"s": s, "duty": duty, "new": new, "d": day} for s, duty, _ in rows])
+                                 "VALUES (:staff_id, :duty, :new_grid, :day)"),
+                            [{"staff_id": s, "duty": duty, "new_grid": new, "day": day} for s, duty, _ in rows])
         moved += len(rows) + later
     return moved
 
@@ -190,20 +197,21 @@ def _move_assignments(session: Session, successors: dict[str, str], day: date) -
 OPEN_IN_COMMUNITIES = text("""
 SELECT c.id, c.status, c.grid_code AS old, wangge_grid_at(c.geom) AS new, c.handler_level, c.assignee_id
 FROM cases c
-WHERE c.status = ANY(:open) AND substr(c.grid_code, 1, 12) = ANY(:c)
+WHERE c.status = ANY(:open) AND substr(c.grid_code, 1, 12) = ANY(:communities)
 ORDER BY c.id
 FOR UPDATE
 """)
 
 ASSIGNED_IN = text("""
-SELECT 1 FROM staff_assignments WHERE staff_id = :s AND area_code = :g
-  AND start_date <= :d AND (end_date IS NULL OR end_date >= :d)
+SELECT 1 FROM staff_assignments WHERE staff_id = :staff_id AND area_code = :grid
+  AND start_date <= :day AND (end_date IS NULL OR end_date >= :day)
 """)
 
 
 def _reroute_cases(session: Session, plan_id: int, communities: list[str], day: date, actor: Actor) -> int:
     """Open cases whose point now lies in another grid follow it; each gets a `reroute` event."""
-    rows = session.execute(OPEN_IN_COMMUNITIES, {"open": [s.value for s in OPEN_STATUSES], "c": communities}).mappings()
+    rows = session.execute(OPEN_IN_COMMUNITIES, {"open": [s.value for s in OPEN_STATUSES],
+                                                 "communities": communities}).mappings()
     moved = 0
     for r in rows.all():
         if r["new"] is None or r["new"] == r["old"]:
@@ -211,13 +219,16 @@ def _reroute_cases(session: Session, plan_id: int, communities: list[str], day: 
         assignee = r["assignee_id"]
         if r["handler_level"] == "grid":
             handler_area = r["new"]
-            if assignee is None or session.execute(ASSIGNED_IN, {"s": assignee, "g": r["new"], "d": day}).first() is None:
+            on_duty = assignee is not None and session.execute(
+                ASSIGNED_IN, {"staff_id": assignee, "grid": r["new"], "day": day}).first() is not None
+            if not on_duty:
                 assignee = least_loaded(session, r["new"], "grid")
         else:
             handler_area = None
-        session.execute(text("UPDATE cases SET grid_code = :g, handler_area = coalesce(:h, handler_area), "
-                             "assignee_id = :a, version = version + 1 WHERE id = :id"),
-                        {"g": r["new"], "h": handler_area, "a": assignee, "id": r["id"]})
+        session.execute(text("UPDATE cases SET grid_code = :grid, "
+                             "handler_area = coalesce(:handler_area, handler_area), "
+                             "assignee_id = :assignee_id, version = version + 1 WHERE id = :id"),
+                        {"grid": r["new"], "handler_area": handler_area, "assignee_id": assignee, "id": r["id"]})
         note = msg("grid boundaries redrawn by plan {plan} from {day}: grid {old} → {new}", plan=plan_id,
                    day=day.isoformat(), old=r["old"], new=r["new"])
         record(session, r["id"], actor, "reroute", r["status"], r["status"], render(note, get_settings().lang),

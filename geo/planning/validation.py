@@ -76,8 +76,10 @@ def validate_plan(session: Session, plan_id: int, actor: Actor) -> Report:
 
 
 def _check_community(session: Session, community: str, grids: list[dict], report: Report) -> None:
+    """Every check of the community's grids: each grid, overlaps, gaps, loose edges, numbering, codes, buildings."""
     settings = get_settings()
-    wkb = session.execute(text("SELECT ST_AsBinary(geom) FROM areas WHERE code = :c"), {"c": community}).scalar()
+    wkb = session.execute(text("SELECT ST_AsBinary(geom) FROM areas WHERE code = :community"),
+                          {"community": community}).scalar()
     outline = shapely.from_wkb(bytes(wkb))
     centre = outline.centroid
     metric = Metric(centre.x, centre.y)
@@ -97,6 +99,7 @@ def _check_community(session: Session, community: str, grids: list[dict], report
 
 
 def _grid_problems(g: dict, shape, community: str, outline_m, metric: Metric, tolerance_m: float) -> list[Problem]:
+    """The problems of one grid: invalid geometry, code prefix, pieces, land outside the community, compactness."""
     code, out = g["code"], []
     if not shape.is_valid:
         return [Problem("invalid_geometry", "error", [code], msg("grid {code}: invalid geometry ({reason})", code=code,
@@ -126,6 +129,7 @@ def _polsby_popper(shape) -> float:
 
 
 def _overlaps(grids: list[tuple[dict, object]], metric: Metric, tolerance_m2: float) -> list[Problem]:
+    """Pairs of grids that overlap by more than the tolerance."""
     shapes = [s for _, s in grids]
     tree = shapely.STRtree(shapes)
     left, right = tree.query(shapes, predicate="intersects")
@@ -143,6 +147,7 @@ def _overlaps(grids: list[tuple[dict, object]], metric: Metric, tolerance_m2: fl
 
 
 def _gaps(community: str, outline_m, shapes: list, metric: Metric, tolerance_m2: float) -> list[Problem]:
+    """Land of the community in no grid, beyond the tolerance."""
     holes = outline_m.difference(shapely.union_all(shapes)) if shapes else outline_m
     pieces = [p for p in shapely.get_parts(holes) if p.area > tolerance_m2]
     return [Problem("gap", "error", [], msg("community {community}: {area} m² belong to no grid", community=community,
@@ -209,6 +214,7 @@ def keeps_meaning(old, new) -> bool:
 
 
 def _shared(old, new) -> float:
+    """The share of the smaller boundary that the two have in common."""
     smaller = min(old.area, new.area)
     return old.intersection(new).area / smaller if smaller else 0.0
 
@@ -216,8 +222,8 @@ def _shared(old, new) -> float:
 def _buildings(session: Session, community: str, grids: list[dict]) -> list[Problem]:
     """Every building of the community in exactly one of the plan's grids."""
     rows = session.execute(text("SELECT b.id, b.name, ST_AsBinary(ST_PointOnSurface(b.geom)) FROM buildings b "
-                                "JOIN areas c ON c.code = :c AND ST_Covers(c.geom, ST_PointOnSurface(b.geom))"),
-                           {"c": community}).all()
+                                "JOIN areas c ON c.code = :community AND ST_Covers(c.geom, ST_PointOnSurface(b.geom))"),
+                           {"community": community}).all()
     if not rows:
         return []
     points = shapely.from_wkb([bytes(r[2]) for r in rows])

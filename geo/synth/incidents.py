@@ -51,6 +51,7 @@ class Place:
 
 
 def _season(category: Category, month: int) -> float:
+    """The category's seasonal factor in `month` (summer, winter, else 1)."""
     if month in (6, 7, 8):
         return category.summer
     if month in (12, 1, 2):
@@ -65,6 +66,7 @@ def _day_weights(cats: list[Category], days: list[datetime]) -> np.ndarray:
 
 
 def _point_in(geom, rng: np.random.Generator, near=None) -> tuple[float, float]:
+    """A point inside `geom`, near `near` (a hot spot) or uniform; its representative point after 200 misses."""
     minx, miny, maxx, maxy = geom.bounds
     for _ in range(200):
         if near is not None:
@@ -130,6 +132,7 @@ def _purpose_boost(purpose: str | None, cats: list[Category]) -> np.ndarray:
 
 
 def _incident(place: Place, cat: Category, day_w: np.ndarray, days, rng, centre) -> Incident:
+    """One incident of the category at the place, on a day drawn by `day_w`, at an hour drawn from HOURS."""
     day = days[rng.choice(len(days), p=day_w / day_w.sum())]
     hour = int(rng.choice(24, p=HOURS / HOURS.sum()))
     reported = day.replace(hour=hour, minute=int(rng.integers(60)), second=int(rng.integers(60)), microsecond=0)

@@ -37,6 +37,7 @@ class PeopleMaker:
     """Draws names, ID numbers and phones from one Generator; ID numbers never repeat."""
 
     def __init__(self, rng: np.random.Generator, district: str, today: date):
+        """Name and phone pools from Faker's zh_CN tables, drawn with `rng`."""
         self.rng = rng
         self.district = district
         self.today = today
@@ -49,16 +50,20 @@ class PeopleMaker:
         self.ids: set[str] = set()
 
     def surname(self) -> str:
+        """A surname, weighted by how common it is."""
         return self.surnames[self.rng.choice(len(self.surnames), p=self.surname_p)]
 
     def given_name(self, gender: str) -> str:
+        """A given name of one or two characters for the gender."""
         pool = self.given[gender]
         return "".join(pool[self.rng.integers(len(pool))] for _ in range(1 if self.rng.random() < 0.6 else 2))[:2]
 
     def phone(self) -> str:
+        """A mobile number with a real prefix."""
         return self.prefixes[self.rng.integers(len(self.prefixes))] + f"{self.rng.integers(10**8):08d}"
 
     def person(self, age: int, gender: str, surname: str, area: str, residence: str) -> Person:
+        """A person of that age and gender, born before `today`, with an ID number of the area; a phone from 14 on."""
         born = self.today - timedelta(days=int(age * 365.25 + self.rng.integers(365)))
         return Person(surname + self.given_name(gender), gender, born, self.id_number(area, born, gender),
                       self.phone() if age >= 14 else None, residence)
@@ -97,6 +102,7 @@ class PeopleMaker:
         return members
 
     def _ages(self, size: int, floating: bool) -> list[int]:
+        """The ages of a household of `size`: one adult alone, or a couple with children, perhaps an elderly parent."""
         r = self.rng
         if size == 1:
             return [int(r.integers(65, 93)) if r.random() < 0.45 else int(r.integers(20, 65))]
@@ -110,6 +116,7 @@ class PeopleMaker:
         return ages
 
     def _special_groups(self, members: list[Person], size: int) -> None:
+        """Mark members as special groups at plausible shares (elderly alone, low income, disabled …)."""
         r = self.rng
         if size == 1 and self._age(members[0]) >= 65:
             members[0].special_groups.append(SpecialGroup.elderly_alone)
@@ -129,4 +136,5 @@ class PeopleMaker:
                     person.special_groups.append(group)
 
     def _age(self, person: Person) -> int:
+        """The person's age in whole years on `today`."""
         return (self.today - person.birth_date).days // 365

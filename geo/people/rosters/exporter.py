@@ -9,7 +9,7 @@ from geo.access import crypto
 from geo.access.privacy import mask_id_number, mask_phone
 from geo.access.scope import EVERYTHING, Scope, like_pattern
 from geo.core.models import SPECIAL_GROUP_ZH, Duty
-from geo.people.rosters.importer import DUTY_NAMES
+from geo.people.rosters.cells import DUTY_NAMES
 from geo.people.rosters.sheets import write_sheet
 
 QUERIES = {
@@ -51,6 +51,7 @@ def roster_rows(session: Session, kind: str, scope: Scope = EVERYTHING, *, unmas
 
 
 def _localise(row: dict) -> None:
+    """Duty, residence, gender and special groups in the Chinese words the import reads."""
     if "duty" in row:
         row["duty"] = DUTY_ZH.get(Duty(row["duty"]), row["duty"])
     if "residence" in row:

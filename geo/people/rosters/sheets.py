@@ -75,6 +75,7 @@ class Sheet:
 
 
 def _header_map(kind: str, headers: list) -> tuple[dict[int, str], list[str]]:
+    """Column index → canonical column for the headers the kind knows (first alias wins); the headers ignored."""
     aliases = {alias.lower(): column for column, names in COLUMNS[kind].items() for alias in names}
     mapping, ignored = {}, []
     for i, header in enumerate(headers):
@@ -87,6 +88,7 @@ def _header_map(kind: str, headers: list) -> tuple[dict[int, str], list[str]]:
 
 
 def _cell(value):
+    """A cell as the import reads it: a datetime as its date, a whole float as digits, text stripped and restored."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, float) and value.is_integer():
@@ -160,6 +162,7 @@ def _unreadable(path: Path, exc: Exception) -> InvalidInput:
 
 
 def _read_csv(path: Path, limits: Limits) -> list[list]:
+    """The rows of a CSV file, in UTF-8 or GB18030, up to the row limit."""
     if path.suffix.lower() != ".csv":
         raise InvalidInput(msg("{path}: unsupported format {suffix!r}; use .xlsx or .csv", path=path, suffix=path.suffix))
     csv.field_size_limit(limits.bytes)  # this process reads this one file
