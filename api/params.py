@@ -27,10 +27,6 @@ IsoDate = Annotated[date, BeforeValidator(_iso), AfterValidator(_plausible)]
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso), AfterValidator(_plausible)]
 
 
-# Responses whose body is not plain JSON, so the OpenAPI schema names their real media type.
-GEOJSON_RESPONSE = {200: {"content": {"application/geo+json": {}}}}
-
-
 class Body(BaseModel):
     """A request body: unknown fields and NaN or infinite numbers are refused, not ignored."""
 

@@ -4,11 +4,13 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, ReadSessionDep
 from api.errors import request_lang
-from api.params import GEOJSON_RESPONSE, IsoDate, IsoDateTime
+from api.params import IsoDate, IsoDateTime
+from api.schemas.analytics import Emerging, GridHotspots, Hexbins, Series, Warnings
+from api.schemas.common import BINARY, GeoJSONResponse, files, geojson
+from api.schemas.league import League, Workers
 from geo.analytics import (
     density,
     emerging,
@@ -45,11 +47,12 @@ def _resolution(resolution: int | None, zoom: int | None) -> int:
     return hexbins.check_resolution(resolution) if resolution is not None else hexbins.resolution_for_zoom(zoom)
 
 
-def _geojson(body: dict) -> JSONResponse:
-    return JSONResponse(body, media_type="application/geo+json")
+def _geojson(body: dict) -> GeoJSONResponse:
+    return GeoJSONResponse(body)
 
 
-@router.get("/hotspots", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
+@router.get("/hotspots", response_class=GeoJSONResponse,
+            responses=geojson(GridHotspots | Hexbins, "Grids (level=grid), or H3 hexagons (level=hex)"))
 def hotspots(
     session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
     status: Statuses = None,
@@ -75,7 +78,7 @@ def hotspots(
                                               permutations=permutations, inference=inference, geometry=geometry))
 
 
-@router.get("/hexbins", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
+@router.get("/hexbins", response_class=GeoJSONResponse, responses=geojson(Hexbins))
 def hexagon_bins(session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None,
                  category: Categories = None, status: Statuses = None, resolution: Resolution = None, zoom: Zoom = None,
                  bbox: Bbox = None):
@@ -84,7 +87,7 @@ def hexagon_bins(session: ReadSessionDep, actor: ActorDep, since: Since = None, 
     return _geojson(hexbins.hexbins(session, actor, win, _resolution(resolution, zoom), bbox=parse_bbox(bbox)))
 
 
-@router.get("/emerging")
+@router.get("/emerging", response_model=Emerging)
 def emerging_hotspots(
     session: ReadSessionDep, actor: ActorDep, until: Until = None, category: Categories = None,
     weeks: Annotated[int, Query(description="Whole weeks tested, ending before the week of `to`")] = 12,
@@ -96,7 +99,7 @@ def emerging_hotspots(
                              categories=category, alpha=alpha)
 
 
-@router.get("/warnings")
+@router.get("/warnings", response_model=Warnings)
 def warnings_of_the_day(
     session: ReadSessionDep, actor: ActorDep, category: Categories = None,
     on: Annotated[IsoDate | None, Query(description="The day of the list (default today): the week before it is tested")]
@@ -112,7 +115,8 @@ def warnings_of_the_day(
 
 
 Format = Annotated[str, Query(pattern="^(json|csv|xlsx)$", description="json, or a csv / xlsx file to download")]
-TABLE_RESPONSE = {200: {"content": {"application/json": {}, **{t: {} for t in export.FORMATS.values()}}}}
+# The table as JSON (the response model), or as a file of another format.
+TABLE_FILES = {200: {"content": {t: {"schema": BINARY} for t in export.FORMATS.values()}}}
 
 
 def _table(body: dict, fmt: str, name: str, lang: str):
@@ -123,7 +127,7 @@ def _table(body: dict, fmt: str, name: str, lang: str):
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
-@router.get("/league", responses=TABLE_RESPONSE)
+@router.get("/league", response_model=League, responses=TABLE_FILES)
 def league_table(
     request: Request, session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None,
     level: Annotated[str, Query(description="grid, community or street")] = "grid",
@@ -135,14 +139,15 @@ def league_table(
     return _table(body, format, f"league-{level}", request_lang(request))
 
 
-@router.get("/workers", responses=TABLE_RESPONSE)
+@router.get("/workers", response_model=Workers, responses=TABLE_FILES)
 def worker_table(request: Request, session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None,
                  format: Format = "json"):
     """Every grid worker and leader on duty: open cases now, cases assigned and closed in the window, on-time rate."""
     return _table(league.workers(session, actor, window(since, until)), format, "workers", request_lang(request))
 
 
-@router.get("/density.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
+@router.get("/density.png", response_class=Response,
+            responses=files("image/png", description="A transparent PNG in Web Mercator pixels"))
 def density_png(
     session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
     status: Statuses = None,
@@ -158,7 +163,7 @@ def density_png(
         "X-Density-Max": str(found.max_per_km2), "X-Cases": str(found.cases), "Cache-Control": "private, max-age=60"})
 
 
-@router.get("/series")
+@router.get("/series", response_model=Series)
 def time_series(
     session: ReadSessionDep, actor: ActorDep, since: Since = None, until: Until = None, category: Categories = None,
     interval: Annotated[str, Query(description="day, week (from Monday) or month, Beijing time")] = "week",

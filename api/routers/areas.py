@@ -4,11 +4,12 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
 from starlette.convertors import StringConvertor, register_url_convertor
 
 from api.deps import ReadSessionDep, UserDep
-from api.params import GEOJSON_RESPONSE, IsoDate
+from api.params import IsoDate
+from api.schemas.areas import AreaFeature, Areas, Versions
+from api.schemas.common import GeoJSONResponse, geojson
 from geo.core.models import Level
 from geo.territory import areas as geo_areas
 from geo.territory import history as geo_history
@@ -22,7 +23,6 @@ class CollectionConvertor(StringConvertor):
 
 register_url_convertor("collection", CollectionConvertor())
 router = APIRouter(tags=["boundaries"])
-GEOJSON = "application/geo+json"
 
 
 class Collection(StrEnum):
@@ -39,11 +39,11 @@ Simplify = Annotated[float, Query(ge=0, le=1, description="Simplify tolerance in
 At = Annotated[IsoDate | None, Query(description="The boundaries in force on that day (YYYY-MM-DD); default today's")]
 
 
-def _geojson(content: dict) -> JSONResponse:
-    return JSONResponse(content, media_type=GEOJSON)
+def _geojson(content: dict) -> GeoJSONResponse:
+    return GeoJSONResponse(content)
 
 
-@router.get("/{collection:collection}", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
+@router.get("/{collection:collection}", response_class=GeoJSONResponse, responses=geojson(Areas))
 def list_areas(
     session: ReadSessionDep, user: UserDep, collection: Collection,
     parent: Annotated[str | None, Query(description="Only the areas under this parent code")] = None,
@@ -58,21 +58,21 @@ def list_areas(
                                          simplify=simplify, limit=limit, offset=offset, at=at))
 
 
-@router.get("/{collection:collection}/{code}", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
+@router.get("/{collection:collection}/{code}", response_class=GeoJSONResponse, responses=geojson(AreaFeature))
 def get_area(session: ReadSessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
              at: At = None):
     """One area as a GeoJSON Feature."""
     return _geojson(geo_areas.get_area(session, LEVEL_OF[collection], code, simplify=simplify, at=at))
 
 
-@router.get("/{collection:collection}/{code}/children", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
+@router.get("/{collection:collection}/{code}/children", response_class=GeoJSONResponse, responses=geojson(Areas))
 def children(session: ReadSessionDep, user: UserDep, collection: Collection, code: str, simplify: Simplify = 0.0,
              at: At = None):
     """The areas directly below one area (streets of a district, …, grids of a community)."""
     return _geojson(geo_areas.children(session, LEVEL_OF[collection], code, simplify=simplify, at=at))
 
 
-@router.get("/{collection:collection}/{code}/history", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
+@router.get("/{collection:collection}/{code}/history", response_class=GeoJSONResponse, responses=geojson(Versions))
 def history(session: ReadSessionDep, user: UserDep, collection: Collection, code: str):
     """Every boundary the code has had, oldest first, each with `valid_from`/`valid_to` (null: open-ended)
     and the plan that drew it; a retired code's last version ends on the day it was retired."""

@@ -6,12 +6,13 @@ from fastapi import APIRouter, Query
 
 from api.deps import SessionDep
 from api.params import IsoDateTime
+from api.schemas.audit import AuditEntries, ChainCheck
 from geo.access import audit as geo_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 
-@router.get("")
+@router.get("", response_model=AuditEntries)
 def audit_entries(
     session: SessionDep,
     actor: Annotated[str | None, Query(description="Username")] = None,
@@ -27,7 +28,7 @@ def audit_entries(
 
 
 @router.get("/verify")
-def verify_chain(session: SessionDep) -> dict:
+def verify_chain(session: SessionDep) -> ChainCheck:
     """Recompute the hash chain: how many entries, and the first one that was changed, removed or inserted."""
     found = geo_audit.verify(session)
-    return {"intact": found.intact, "entries": found.entries, "broken_at": found.broken_at, "reason": found.reason}
+    return ChainCheck(intact=found.intact, entries=found.entries, broken_at=found.broken_at, reason=found.reason)

@@ -4,26 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
-
 from api.deps import COOKIE, SessionDep, UserDep, client_address
+from api.schemas.auth import Me, Token
 from geo.access import accounts
 from geo.core.settings import get_settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-
-
-class Token(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    expires_in: int
-
-
-class Me(BaseModel):
-    username: str
-    role: str
-    scope_code: str | None
-    display_name: str | None
 
 
 @router.post("/token")
@@ -39,7 +25,8 @@ def me(user: UserDep) -> Me:
     return Me(username=user.username, role=user.role, scope_code=user.scope_code, display_name=user.display_name)
 
 
-@router.post("/logout", status_code=204, response_class=Response)
+@router.post("/logout", status_code=204, response_class=Response,
+             responses={204: {"description": "Signed out everywhere; the cookie dropped"}})
 def logout(session: SessionDep, user: UserDep) -> Response:
     """Revoke every token of this account (on every device), and drop the map pages' cookie."""
     accounts.revoke_tokens(session, user)

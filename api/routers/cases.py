@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, ReadSessionDep, SessionDep
 from api.params import IsoDateTime
+from api.schemas.cases import Attachment, Case, CaseList, Heat, Preview
 from geo.analytics import heat as heat_layer
 from geo.analytics.window import window
 from geo.cases import intake, reading, workflow
@@ -53,7 +54,10 @@ class TransitionIn(BaseModel):
     target_id: int | None = None
 
 
-@router.post("", status_code=201)
+REPLAYED = {200: {"model": Case, "description": "The case an earlier request with this Idempotency-Key made"}}
+
+
+@router.post("", status_code=201, response_model=Case, responses=REPLAYED)
 def create(session: SessionDep, actor: ActorDep, body: CaseIn, response: Response,
            idempotency_key: Annotated[str | None, Header(max_length=200)] = None) -> dict:
     """Report a case; it is located, routed and dispatched. Retries with the same Idempotency-Key return the same case."""
@@ -66,7 +70,7 @@ def create(session: SessionDep, actor: ActorDep, body: CaseIn, response: Respons
     return reading.get_case(session, case_id, actor)
 
 
-@router.get("")
+@router.get("", response_model=CaseList)
 def list_cases(
     session: SessionDep, actor: ActorDep,
     status: Annotated[list[str] | None, Query()] = None,
@@ -86,7 +90,7 @@ def list_cases(
                               limit=limit, offset=offset)
 
 
-@router.get("/heat")
+@router.get("/heat", response_model=Heat)
 def heat(
     session: ReadSessionDep, actor: ActorDep,
     zoom: Annotated[int, Query(ge=0, le=heat_layer.MAX_ZOOM, description="Map zoom: cells are about 2 pixels wide")],
@@ -99,7 +103,7 @@ def heat(
     return heat_layer.heat(session, actor, window(since, until, category), zoom=zoom, bbox=parse_bbox(bbox))
 
 
-@router.get("/preview")
+@router.get("/preview", response_model=Preview)
 def preview(session: SessionDep, actor: ActorDep, category: str,
             lon: Annotated[float, Query(allow_inf_nan=False)], lat: Annotated[float, Query(allow_inf_nan=False)],
             crs: str | None = None) -> dict:
@@ -107,7 +111,7 @@ def preview(session: SessionDep, actor: ActorDep, category: str,
     return intake.preview(session, actor, category, lon, lat, crs)
 
 
-@router.get("/mine")
+@router.get("/mine", response_model=CaseList)
 def my_cases(session: SessionDep, actor: ActorDep, open: bool = True,
              limit: Annotated[int, Query(ge=1, le=reading.MAX_LIMIT)] = 100,
              offset: Annotated[int, Query(ge=0)] = 0) -> dict:
@@ -115,13 +119,13 @@ def my_cases(session: SessionDep, actor: ActorDep, open: bool = True,
     return reading.list_cases(session, actor, open_only=open, mine=True, limit=limit, offset=offset)
 
 
-@router.get("/{case_id}")
+@router.get("/{case_id}", response_model=Case)
 def get_case(session: SessionDep, actor: ActorDep, case_id: int) -> dict:
     """One case with its full history, reporters (masked) and attachments."""
     return reading.get_case(session, case_id, actor)
 
 
-@router.post("/{case_id}/transitions")
+@router.post("/{case_id}/transitions", response_model=Case)
 def transition(session: SessionDep, actor: ActorDep, case_id: int, body: TransitionIn) -> dict:
     """Move a case on: send the action and the `version` you last saw (409 if it changed or the action is not allowed)."""
     request = workflow.StepInput(body.note, body.assignee_id, body.rating, body.target_id)
@@ -129,7 +133,7 @@ def transition(session: SessionDep, actor: ActorDep, case_id: int, body: Transit
     return reading.get_case(session, case_id, actor)
 
 
-@router.post("/{case_id}/attachments", status_code=201)
+@router.post("/{case_id}/attachments", status_code=201, response_model=Attachment)
 def attach(session: SessionDep, actor: ActorDep, case_id: int, file: UploadFile) -> dict:
     """Add a photo or document (JPEG, PNG, WebP or PDF, at most WANGGE_ATTACHMENTS_MAX_BYTES)."""
     workflow.attachable_case(session, case_id, actor)

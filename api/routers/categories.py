@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ScopeDep, SessionDep, UserDep
 from api.params import IsoDateTime
+from api.schemas.categories import Category, Deadline, Kpis
 from geo.access.scope import scope_for
 from geo.cases.categories import categories
 from geo.cases.kpis import kpis
@@ -17,14 +18,14 @@ router = APIRouter(tags=["cases"])
 
 
 @router.get("/categories")
-def list_categories(user: UserDep) -> list[dict]:
+def list_categories(user: UserDep) -> list[Category]:
     """Every category: code, names, group, default handler level (and department), deadline."""
-    return [{"code": c.code, "group": c.group, "name": c.name_zh, "name_en": c.name_en, "handler_level": c.handler_level,
-             "department": c.department or None, "deadline": {"value": c.deadline_value, "unit": c.deadline_unit}}
+    return [Category(code=c.code, group=c.group, name=c.name_zh, name_en=c.name_en, handler_level=c.handler_level,
+                     department=c.department or None, deadline=Deadline(value=c.deadline_value, unit=c.deadline_unit))
             for c in categories().values()]
 
 
-@router.get("/kpis")
+@router.get("/kpis", response_model=Kpis)
 def area_kpis(
     session: SessionDep, scope: ScopeDep,
     area: Annotated[str | None, Query(description="Grid, community, street or district code (default: your scope)")] = None,

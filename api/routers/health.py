@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from api.deps import SessionDep
+from api.schemas.health import Health
 from geo.core import migrate
 from geo.core.db import postgis_version
 
@@ -10,6 +11,6 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health")
-def health(session: SessionDep) -> dict:
+def health(session: SessionDep) -> Health:
     """Service status with the PostGIS version and the schema revision."""
-    return {"status": "ok", "postgis": postgis_version(session), "schema": migrate.current(session.connection())}
+    return Health(status="ok", postgis=postgis_version(session), schema=migrate.current(session.connection()))

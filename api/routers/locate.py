@@ -6,16 +6,17 @@ from fastapi import APIRouter, Query
 
 from api.deps import ReadSessionDep, ScopeDep, SessionDep, UserDep
 from api.params import IsoDate
+from api.schemas.locate import Location
 from geo.access import audit
 from geo.core.crs import ACCEPTED
 from geo.people import staff
 from geo.territory import locate as geo_locate
-from geo.territory.locate import Location
 
 router = APIRouter(tags=["locate"])
 
 
-@router.get("/locate", responses={404: {"description": "Outside every grid by more than the snap distance"}})
+@router.get("/locate", response_model=Location,
+            responses={404: {"description": "Outside every grid by more than the snap distance"}})
 def locate(
     session: ReadSessionDep,
     primary: SessionDep,
@@ -26,7 +27,7 @@ def locate(
     crs: Annotated[str | None, Query(description=f"Coordinate system of lon/lat: {ACCEPTED}. Default wgs84.")] = None,
     at: Annotated[IsoDate | None, Query(description="The boundaries (and staff) in force on that day (YYYY-MM-DD); "
                                                  "default today's")] = None,
-) -> Location:
+) -> geo_locate.Location:
     """The grid, community, street and district of a point, with the grid's staff you may see.
 
     `match` is `covers` when a grid covers the point (edges and vertices included; the smallest

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query
 
 from api.deps import ActorDep, SessionDep
 from api.params import IsoDateTime
+from api.schemas.open311 import Receipt, Service, ServiceRequest
 from geo.cases import intake, reading
 from geo.cases.categories import categories
 from geo.core.errors import NotFound
@@ -19,32 +20,33 @@ router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
 
 @router.get("/services.json")
-def services(actor: ActorDep) -> list[dict]:
+def services(actor: ActorDep) -> list[Service]:
     """Every category as a GeoReport service."""
-    return [{"service_code": c.code, "service_name": c.name_zh, "description": c.name_en, "metadata": False,
-             "type": "realtime", "keywords": c.group, "group": c.group} for c in categories().values()]
+    return [Service(service_code=c.code, service_name=c.name_zh, description=c.name_en, metadata=False,
+                    type="realtime", keywords=c.group, group=c.group) for c in categories().values()]
 
 
-def _request(view: dict) -> dict:
-    return {
-        "service_request_id": str(view["id"]), "status": "open" if view["status"] in OPEN_STATUSES else "closed",
-        "status_notes": view["status"], "service_name": view["category"]["name"], "service_code": view["category"]["code"],
-        "description": view["description"], "agency_responsible": view["department"] or view["handler_area"],
-        "requested_datetime": view["reported_at"], "updated_datetime": view["closed_at"] or view["dispatched_at"],
-        "expected_datetime": view["due_at"], "address": view["address"], "lat": view["lat"], "long": view["lon"],
-    }
+def _request(view: dict) -> ServiceRequest:
+    """A case view (geo.cases.reading) in GeoReport's words."""
+    return ServiceRequest(
+        service_request_id=str(view["id"]), status="open" if view["status"] in OPEN_STATUSES else "closed",
+        status_notes=view["status"], service_name=view["category"]["name"], service_code=view["category"]["code"],
+        description=view["description"], agency_responsible=view["department"] or view["handler_area"],
+        requested_datetime=view["reported_at"], updated_datetime=view["closed_at"] or view["dispatched_at"],
+        expected_datetime=view["due_at"], address=view["address"], lat=view["lat"], long=view["lon"],
+    )
 
 
 @router.get("/requests.json")
 def list_requests(session: SessionDep, actor: ActorDep,
                   service_code: str | None = None, status: str | None = None,
                   start_date: IsoDateTime | None = None, end_date: IsoDateTime | None = None,
-                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[ServiceRequest]:
     """Requests you may see, newest first (GeoReport filters: service_code, status open|closed, dates)."""
     found = reading.list_cases(session, actor, category=[service_code] if service_code else None, since=start_date,
                                until=end_date, open_only=status == "open", limit=limit)
     items = [_request(v) for v in found["items"]]
-    return [i for i in items if status in (None, i["status"])]
+    return [i for i in items if status in (None, i.status)]
 
 
 @router.post("/requests.json", status_code=201)
@@ -53,16 +55,16 @@ def create_request(session: SessionDep, actor: ActorDep,
                    description: Annotated[str | None, Form(max_length=2000)] = None,
                    address_string: Annotated[str | None, Form(max_length=200)] = None,
                    first_name: Annotated[str | None, Form(max_length=50)] = None,
-                   phone: Annotated[str | None, Form(max_length=20, pattern=r"^[0-9+\-]{5,20}$")] = None) -> list[dict]:
+                   phone: Annotated[str | None, Form(max_length=20, pattern=r"^[0-9+\-]{5,20}$")] = None) -> list[Receipt]:
     """Create a request (a resident self-report): it waits at intake for an operator to register it."""
     new = intake.NewCase(category=service_code, lon=long, lat=lat, description=description, address=address_string,
                          channel="self_report", reporter_name=first_name, reporter_phone=phone)
     case_id, _ = intake.create_case(session, new, actor)
-    return [{"service_request_id": str(case_id), "service_notice": "已受理 received"}]
+    return [Receipt(service_request_id=str(case_id), service_notice="已受理 received")]
 
 
 @router.get("/requests/{request_id}.json")
-def get_request(session: SessionDep, actor: ActorDep, request_id: str) -> list[dict]:
+def get_request(session: SessionDep, actor: ActorDep, request_id: str) -> list[ServiceRequest]:
     """One request, as a one-element list (GeoReport v2)."""
     if not (request_id.isascii() and request_id.isdigit()):  # "²" is a digit to Python, not to int()
         raise NotFound(msg("no case {id}", id=request_id))

@@ -5,12 +5,26 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, UploadFile
-from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
-from api.params import GEOJSON_RESPONSE, Body, IsoDate
+from api.params import Body, IsoDate
+from api.schemas.common import BINARY, JSON_ERRORS, GeoJSONResponse, files, geojson
+from api.schemas.plan_impact import Comparison, Impact
+from api.schemas.plans import (
+    ExportedPlan,
+    MergeDone,
+    PlanCollection,
+    PlanCreated,
+    Proposal,
+    Published,
+    ReassignDone,
+    RedoDone,
+    SplitDone,
+    UndoDone,
+    Validation,
+)
 from geo.core.errors import InvalidInput
 from geo.core.i18n import msg
 from geo.planning import (
@@ -61,7 +75,7 @@ async def plan_source(request: Request) -> AsyncIterator[PlanSource]:
         await form.close()
 
 
-@router.post("", status_code=201, openapi_extra={"requestBody": {"content": {
+@router.post("", status_code=201, response_model=PlanCreated, openapi_extra={"requestBody": {"content": {
     "application/json": {"schema": FromCurrent.model_json_schema()},
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}, "name": {"type": "string"}, "crs": {"type": "string"}}}}}}})
@@ -93,7 +107,9 @@ class ProposeIn(Body):
     name: str | None = None
 
 
-@router.post("/propose", status_code=201)
+# exclude_unset on propose, impact, compare and publish: what geo/ leaves out (a street's objective has no epsilon,
+# an empty balance no spread, a scheduled plan no counts) stays out of the answer instead of coming back as null.
+@router.post("/propose", status_code=201, response_model=Proposal, response_model_exclude_unset=True)
 def propose_plan(request: Request, session: SessionDep, actor: ActorDep, body: ProposeIn) -> dict:
     """A balanced draft by ReCom for a community (or every community of a street): whole compounds or buildings,
     contiguous, within the household range, close to the grids in force; with the objective's values and its
@@ -104,13 +120,13 @@ def propose_plan(request: Request, session: SessionDep, actor: ActorDep, body: P
                                                          request_lang(request))}
 
 
-@router.get("/{plan_id:int}", response_class=JSONResponse, responses=GEOJSON_RESPONSE)
+@router.get("/{plan_id:int}", response_class=GeoJSONResponse, responses=geojson(PlanCollection))
 def get_plan(session: SessionDep, actor: ActorDep, plan_id: int):
     """The plan's grids as GeoJSON, with the plan's fields under `plan`."""
-    return JSONResponse(plans.plan_geojson(session, plan_id, actor), media_type="application/geo+json")
+    return GeoJSONResponse(plans.plan_geojson(session, plan_id, actor))
 
 
-@router.get("/{plan_id:int}/validation")
+@router.get("/{plan_id:int}/validation", response_model=Validation)
 def validate(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
     """Every problem (errors block publishing, warnings do not) with its geometry, and each grid's measures."""
     return validation.report_dict(validation.validate_plan(session, plan_id, actor), request_lang(request))
@@ -140,21 +156,21 @@ def _after_edit(request: Request, session, actor, plan_id: int, result) -> dict:
                                                  request_lang(request))}
 
 
-@router.post("/{plan_id:int}/split")
+@router.post("/{plan_id:int}/split", response_model=SplitDone)
 def split(request: Request, session: SessionDep, actor: ActorDep, plan_id: int, body: SplitIn) -> dict:
     """Cut a grid in two along a line; the larger part keeps the code, the other gets the next unused one."""
     return _after_edit(request, session, actor, plan_id,
                        {"new_code": edits.split(session, plan_id, actor, body.code, body.line, body.name)})
 
 
-@router.post("/{plan_id:int}/merge")
+@router.post("/{plan_id:int}/merge", response_model=MergeDone)
 def merge(request: Request, session: SessionDep, actor: ActorDep, plan_id: int, body: MergeIn) -> dict:
     """Join neighbouring grids of one community into the first."""
     return _after_edit(request, session, actor, plan_id,
                        {"code": edits.merge(session, plan_id, actor, body.codes, body.name)})
 
 
-@router.post("/{plan_id:int}/reassign")
+@router.post("/{plan_id:int}/reassign", response_model=ReassignDone)
 def reassign(request: Request, session: SessionDep, actor: ActorDep, plan_id: int, body: ReassignIn) -> dict:
     """Hand land (an `area` polygon: moving a shared edge, a block) or whole `buildings` to grid `to`."""
     if (body.area is None) == (body.buildings is None):
@@ -164,27 +180,31 @@ def reassign(request: Request, session: SessionDep, actor: ActorDep, plan_id: in
     return _after_edit(request, session, actor, plan_id, {"from": givers})
 
 
-@router.post("/{plan_id:int}/undo")
+@router.post("/{plan_id:int}/undo", response_model=UndoDone)
 def undo(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
     """Take back the last edit (409 when there is none)."""
     return _after_edit(request, session, actor, plan_id, {"undone": edits.undo(session, plan_id, actor)})
 
 
-@router.post("/{plan_id:int}/redo")
+@router.post("/{plan_id:int}/redo", response_model=RedoDone)
 def redo(request: Request, session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
     """Apply again the first edit taken back (409 when there is none)."""
     return _after_edit(request, session, actor, plan_id, {"redone": edits.redo(session, plan_id, actor)})
 
 
-@router.get("/{plan_id:int}/impact")
+@router.get("/{plan_id:int}/impact", response_model=Impact, response_model_exclude_unset=True)
 def plan_impact(session: SessionDep, actor: ActorDep, plan_id: int, target_min: int = 300, target_max: int = 500) -> dict:
     """Per grid old against new (households, residents, special groups, staff, open cases, last year's cases),
     the moves between grids, and the balance against the target households per grid."""
     return impact.impact(session, plan_id, actor, (target_min, target_max))
 
 
-@router.get("/{plan_id:int}/export", response_class=Response,
-            responses={200: {"content": {t: {} for t in export.FORMATS.values()}}})
+# GeoJSON, documented by its model (GeoJSONResponse names the media type), or GeoPackage bytes.
+EXPORTS = {**JSON_ERRORS, 200: {"model": ExportedPlan, "description": "The plan's grids as a file",
+                                "content": {export.FORMATS["gpkg"]: {"schema": BINARY}}}}
+
+
+@router.get("/{plan_id:int}/export", response_class=GeoJSONResponse, responses=EXPORTS)
 def export_plan(session: SessionDep, actor: ActorDep, plan_id: int, format: str = "geojson") -> Response:
     """The plan's grids as a GeoJSON or GeoPackage file."""
     content = export.grids_file(session, plan_id, actor, format)
@@ -192,14 +212,16 @@ def export_plan(session: SessionDep, actor: ActorDep, plan_id: int, format: str 
                     headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.{format}"'})
 
 
-@router.get("/{plan_id:int}/assignments.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+@router.get("/{plan_id:int}/assignments.csv", response_class=Response,
+            responses=files("text/csv", description="One row per building: its grid now and under the plan"))
 def plan_assignments(session: SessionDep, actor: ActorDep, plan_id: int) -> Response:
     """Every building with its grid now and under the plan."""
     return Response(export.assignments_csv(session, plan_id, actor), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}-buildings.csv"'})
 
 
-@router.get("/{plan_id:int}/compare/{other_id:int}")
+@router.get("/{plan_id:int}/compare/{other_id:int}", response_model=Comparison,
+            response_model_exclude_unset=True)
 def compare_plans(session: SessionDep, actor: ActorDep, plan_id: int, other_id: int, target_min: int = 300,
                   target_max: int = 500) -> dict:
     """Two plans side by side: validity, balance, compactness, what each moves; households per grid code."""
@@ -210,7 +232,8 @@ class PublishIn(Body):
     effective_from: IsoDate = Field(description="The day the plan's grids come into force (Beijing time): today or later")
 
 
-@router.post("/{plan_id:int}/publish", responses={409: {"description": "Not a draft, or validation errors (listed)"}})
+@router.post("/{plan_id:int}/publish", response_model=Published, response_model_exclude_unset=True,
+             responses={409: {"description": "Not a draft, or validation errors (listed)"}})
 def publish_plan(session: SessionDep, actor: ActorDep, plan_id: int, body: PublishIn) -> dict:
     """Make a valid draft the boundaries in force from `effective_from`, atomically: today applies at once
     (grids retired, redrawn and issued; buildings, open cases and staff follow), a later day is scheduled and

@@ -5,13 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, SessionDep
+from api.schemas.residents import Resident, Residents
 from geo.people import residents as geo_residents
 
 router = APIRouter(prefix="/residents", tags=["residents"])
 Unmask = Annotated[bool, Query(description="Whole ID numbers and phones (roles with `unmask` only; recorded)")]
 
 
-@router.get("")
+# exclude_unset: special_groups stays absent, not null, for roles that may not see it
+@router.get("", response_model=Residents, response_model_exclude_unset=True)
 def list_residents(
     session: SessionDep, actor: ActorDep,
     grid: Annotated[str | None, Query(description="Grid code")] = None,
@@ -29,7 +31,7 @@ def list_residents(
                                         special_group=special_group, unmask=unmask, limit=limit, offset=offset)
 
 
-@router.get("/{resident_id:int}")
+@router.get("/{resident_id:int}", response_model=Resident, response_model_exclude_unset=True)
 def get_resident(session: SessionDep, actor: ActorDep, resident_id: int, unmask: Unmask = False) -> dict:
     """One resident of your scope (404 outside it), masked like the list."""
     return geo_residents.get_resident(session, actor, resident_id, unmask=unmask)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import ReadSessionDep, ScopeDep
 from api.params import IsoDate
+from api.schemas.common import files
 from geo.territory import tiles
 
 router = APIRouter(prefix="/tiles", tags=["tiles"])
@@ -16,7 +17,8 @@ MAX_AGE = {"cases": 30}
 
 
 @router.get("/{layer}/{z}/{x}/{y}.mvt", response_class=Response,
-            responses={200: {"content": {MEDIA_TYPE: {}}}, 304: {"description": "Unchanged (If-None-Match)"}})
+            responses={**files(MEDIA_TYPE, description="A Mapbox Vector Tile"),
+                       304: {"description": "Unchanged (If-None-Match)"}})
 def get_tile(session: ReadSessionDep, scope: ScopeDep, request: Request, layer: str, z: int, x: int, y: int,
              datum: Annotated[str, Query(description="wgs84, or gcj02 for maps drawn on a GCJ-02 basemap (AMap)")]
              = "wgs84",

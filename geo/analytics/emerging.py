@@ -59,8 +59,8 @@ def emerging(session: Session, actor: Actor, end: datetime, *, weeks: int = 12, 
     """Every grid with cases in the `weeks` whole weeks before `end`'s week, its trend, and which ones emerge."""
     check(weeks, recent, alpha)
     start, series = weekly_counts(session, actor, end, weeks, categories=categories)
-    names = dict(session.execute(text("SELECT code, name FROM areas WHERE level = 'grid' AND code LIKE :p"),
-                                 {"p": like_pattern(actor.scope)}).all())
+    names = dict(session.execute(text("SELECT code, name FROM areas WHERE level = 'grid' AND code LIKE :pattern"),
+                                 {"pattern": like_pattern(actor.scope)}).all())
     trends = [_trend(code, names.get(code, code), counts, recent) for (code, _), counts in sorted(series.items())]
     tested = [t for t in trends if t.trend != "flat" and sum(t.weeks) >= MIN_PER_WEEK * weeks]
     cut = fdr(np.array([t.p for t in tested]), alpha) if tested else 0.0

@@ -63,8 +63,9 @@ def league(session: Session, actor: Actor, level: str, win: Window, *, sort: str
                                sorts=", ".join(SORTS)))
     lvl, pattern = LEVELS[level], like_pattern(actor.scope)
     digits = SCOPE_PREFIX[lvl]
-    areas = session.execute(text("SELECT code, name, parent_code FROM areas WHERE level = :l AND code LIKE :p "
-                                 "ORDER BY code"), {"l": lvl.value, "p": pattern}).all()
+    areas = session.execute(text("SELECT code, name, parent_code FROM areas "
+                                 "WHERE level = :level AND code LIKE :pattern ORDER BY code"),
+                            {"level": lvl.value, "pattern": pattern}).all()
     now = kpis_by_area(session, actor.scope, lvl, win.since, win.until)
     before = kpis_by_area(session, actor.scope, lvl, win.since - (win.until - win.since), win.since)
     load = {r.prefix: r for r in session.execute(text(WORKLOAD), {

@@ -90,7 +90,7 @@ def _usual(counts: np.ndarray) -> float:
 
 def _warning(session, key, counts, p, ids) -> Warning:
     grid, category = key
-    name = session.execute(text("SELECT name FROM areas WHERE code = :c"), {"c": grid}).scalar() or grid
+    name = session.execute(text("SELECT name FROM areas WHERE code = :grid"), {"grid": grid}).scalar() or grid
     found = all_categories().get(category)
     zh, en = (found.name_zh, found.name_en) if found else (category, category)
     n, weeks = int(counts[-1]), len(counts) - 1

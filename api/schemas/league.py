@@ -1,0 +1,61 @@
+"""League tables: KPIs per area with their change, and the workload of every grid worker."""
+
+from pydantic import BaseModel, Field
+
+from api.schemas.categories import Figures
+from api.schemas.common import TimestampText
+
+
+class AreaName(BaseModel):
+    """The area a row ranks."""
+
+    rank: int
+    code: str
+    name: str
+    parent_code: str | None
+
+
+class LeagueRow(Figures, AreaName):
+    """An area's KPIs, their change since the window before, and its workload."""
+
+    cases_change: int | None
+    resolution_rate_change: float | None
+    on_time_rate_change: float | None
+    satisfaction_rate_change: float | None
+    workers: int = Field(description="Grid leaders and workers on duty")
+    open_now: int = Field(description="Cases open now")
+    cases_per_worker: float | None
+    open_per_worker: float | None
+
+
+class League(BaseModel):
+    """Every area of a level in your scope, best first by `sort`."""
+
+    level: str = Field(description="grid, community or street")
+    since: TimestampText = Field(alias="from")
+    until: TimestampText = Field(alias="to")
+    sort: str
+    rows: list[LeagueRow]
+
+
+class WorkerRow(BaseModel):
+    """A grid worker or leader on duty, with their open cases now and their work in the window."""
+
+    id: int
+    name: str
+    grid: str | None
+    duty: str
+    open_now: int
+    assigned: int
+    closed: int
+    on_time: int
+    avg_handling_hours: float | None
+    on_time_rate: float | None
+
+
+class Workers(BaseModel):
+    """Every grid worker and leader on duty in your scope."""
+
+    since: TimestampText = Field(alias="from")
+    until: TimestampText = Field(alias="to")
+    rows: list[WorkerRow]

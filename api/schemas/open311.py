@@ -1,0 +1,43 @@
+"""Open311 GeoReport v2: services and service requests."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+
+class Service(BaseModel):
+    """A case category as a GeoReport service."""
+
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: str
+    keywords: str
+    group: str
+
+
+class ServiceRequest(BaseModel):
+    """A case as a GeoReport service request."""
+
+    service_request_id: str
+    status: str = Field(description="open or closed")
+    status_notes: str = Field(description="The case's own status")
+    service_name: str | None
+    service_code: str
+    description: str | None
+    agency_responsible: str | None
+    requested_datetime: datetime
+    updated_datetime: datetime | None
+    expected_datetime: datetime | None
+    address: str | None
+    lat: float
+    long: float
+
+
+class Receipt(BaseModel):
+    """A new request, waiting at intake."""
+
+    service_request_id: str
+    service_notice: str
