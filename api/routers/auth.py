@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
+
 from api.deps import COOKIE, SessionDep, UserDep, client_address
 from api.schemas.auth import Me, Token
 from geo.access import accounts

@@ -2,7 +2,14 @@
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import DayText, Feature, FeatureCollection, Geometry, TimestampText, Window
+from api.schemas.common import (
+    DayText,
+    Feature,
+    FeatureCollection,
+    Geometry,
+    TimestampText,
+    Window,
+)
 
 
 class SpotFigures(BaseModel):

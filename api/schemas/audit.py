@@ -6,7 +6,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
-
 class AuditEntry(BaseModel):
     """One entry, with the hash that chains it to the one before."""
 

@@ -5,7 +5,6 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 
-
 class Deadline(BaseModel):
     """How long a category's cases may take."""
 

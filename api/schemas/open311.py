@@ -5,7 +5,6 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 
-
 class Service(BaseModel):
     """A case category as a GeoReport service."""
 

@@ -4,7 +4,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import DayText, Feature, FeatureCollection, Geometry, TimestampText
+from api.schemas.common import (
+    DayText,
+    Feature,
+    FeatureCollection,
+    Geometry,
+    TimestampText,
+)
 
 
 class Problem(BaseModel):

@@ -151,3 +151,4 @@ def test_the_command_center_warns_while_no_official_calendar_covers_the_next_60_
     assert '<div class="wangge-notice" role="status">从 2027-01-01 起没有官方节假日安排' in html
     official_calendar.load_notice(session, [official_calendar.NoticeDay(date(2027, 1, 1), "holiday", "元旦")])
     assert "wangge-notice" not in pages.get("/maps/command-center").text
+
