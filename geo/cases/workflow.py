@@ -20,7 +20,7 @@ from geo.cases import routing
 from geo.cases.categories import categories
 from geo.cases.deadlines import due_at
 from geo.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from geo.core.i18n import msg
+from geo.core.i18n import msg, term
 from geo.core.models import OPEN_STATUSES, Role
 from geo.core.models import CaseStatus as S
 
@@ -135,9 +135,10 @@ def transition(session: Session, case_id: int, action_name: str, version: int, a
     allowed = allowed_actions(actor, row)
     if action.name not in allowed:
         if row["status"] in action.sources and _permitted(actor, action.who, row) is False:
-            raise Forbidden(msg("{role} may not {action} this case", role=actor.role, action=action.name))
-        raise Conflict(msg("cannot {action} a case in status {status}; allowed now: {allowed}", action=action.name,
-                           status=row["status"], allowed=", ".join(allowed) or "-"),
+            raise Forbidden(msg("{role} may not {action} this case", role=actor.role, action=term("action", action.name)))
+        raise Conflict(msg("cannot {action} a case in status {status}; allowed now: {allowed}",
+                           action=term("action", action.name), status=term("status", row["status"]),
+                           allowed=term("action", *allowed)),
                        extra={"allowed_actions": allowed, "version": row["version"]})
     for need in action.needs:
         if not getattr(request, need):

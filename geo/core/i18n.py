@@ -40,6 +40,27 @@ class Msg(str):
         return _format(template, self.params, lang)
 
 
+class Terms(Msg):
+    """Codes shown to people (a status, the actions allowed): their labels in Chinese, the codes themselves in
+    English, so English messages read as before."""
+
+    def __new__(cls, kind: str, codes: list[str]):
+        self = str.__new__(cls, ", ".join(codes) or "-")
+        self.template, self.params, self.keys = str(self), {}, [(f"{kind}_{code}", code) for code in codes]
+        return self
+
+    def render(self, lang: Lang = DEFAULT_LANG) -> str:
+        """The labels joined in `lang`."""
+        if lang != "zh" or not self.keys:
+            return str(self)
+        return "、".join(LABELS["zh"].get(key, code) for key, code in self.keys)
+
+
+def term(kind: str, *codes: str) -> Terms:
+    """The page labels `<kind>_<code>` of these codes, for a message (see Terms)."""
+    return Terms(kind, list(codes))
+
+
 def _value(value, lang: Lang):
     if isinstance(value, Msg):
         return value.render(lang)

@@ -98,3 +98,13 @@ def test_every_kind_of_refused_field_is_named_in_chinese(client, city, login, ch
 def test_the_validation_words_exist_in_english_too(client, city, login):
     r = client.get("/api/v1/locate", params={"lon": "x", "lat": 39.9}, headers=login())
     assert r.json()["problems"] == ["lon: must be a number"]
+
+
+def test_a_refused_step_names_status_and_actions_in_chinese(client, city, login, chinese):
+    headers = login()
+    case = client.post("/api/v1/cases", json={"category": "env_garbage", "lon": 116.41, "lat": 39.95}, headers=headers).json()
+    r = client.post(f"/api/v1/cases/{case['id']}/transitions", json={"action": "close", "version": case["version"]},
+                    headers=headers)
+    assert r.status_code == 409
+    detail = r.json()["detail"]
+    assert detail == "案件处于“已立案”状态，不能执行“结案”；当前可执行：派遣、挂账、合并"
