@@ -24,6 +24,7 @@ from api.routers import (
     buildings,
     cases,
     categories,
+    departments,
     health,
     locate,
     maps,
@@ -48,7 +49,7 @@ STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
-                                          residents, audit, areas)),
+                                          residents, audit, areas, departments)),
            (open311, ""), (tiles, ""), (maps, ""))
 
 

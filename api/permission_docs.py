@@ -37,7 +37,7 @@ def markdown() -> str:
             rule = ROUTES[route.endpoint]
             name = {PUBLIC: "public", SIGNED_IN: "any account"}.get(rule) if isinstance(rule, str) else None
             if name is None:
-                name = "`read_cases` for the cases layer, else `read_boundaries`" if callable(rule) else f"`{rule.value}`"
+                name = "`read_case_map` for the cases layer, else `read_boundaries`" if callable(rule) else f"`{rule.value}`"
             lines.append(f"| {', '.join(sorted(route.methods))} | `{prefix}{route.path}` | {name} |")
     return "\n".join(lines) + "\n"
 

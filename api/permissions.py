@@ -23,6 +23,7 @@ from api.routers import (
     buildings,
     cases,
     categories,
+    departments,
     health,
     locate,
     maps,
@@ -45,7 +46,7 @@ A = Permission
 
 
 def _tile_action(params: dict) -> Permission:
-    return A.read_cases if params.get("layer") == "cases" else A.read_boundaries
+    return A.read_case_map if params.get("layer") == "cases" else A.read_boundaries
 
 
 Rule = Permission | str | Callable[[dict], Permission]
@@ -84,6 +85,8 @@ ROUTES: dict[Callable, Rule] = {
     residents.get_resident: A.read_residents,
     audit.audit_entries: A.read_audit,
     audit.verify_chain: A.read_audit,
+    departments.list_departments: A.read_boundaries,
+    departments.figures: A.read_aggregates,
     areas.list_areas: A.read_boundaries,
     areas.get_area: A.read_boundaries,
     areas.children: A.read_boundaries,
@@ -97,7 +100,7 @@ ROUTES: dict[Callable, Rule] = {
     maps.login: PUBLIC,
     maps.command_center_page: A.read_aggregates,
     maps.case_screen: A.read_cases,
-    maps.grid_screen: A.read_cases,
+    maps.grid_screen: A.read_case_map,
     maps.dispatch_screen: A.create_case,
     maps.plan_screen: A.plan,
 }

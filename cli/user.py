@@ -21,6 +21,8 @@ def user_add(name: Annotated[str, typer.Argument(help="Login name")],
              role: Annotated[Role, typer.Option(help="What the account may do")],
              scope: Annotated[str, typer.Option(help="District, street, community or grid code it may see (admins: none)")] = None,
              display_name: Annotated[str, typer.Option(help="Name shown to others")] = None,
+             department: Annotated[str, typer.Option(help="For role department: its code (城管, 公安…, "
+                                                          "data/departments.csv); the scope is its district")] = None,
              password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input")] = False) -> None:
     """Create an account."""
     from geo.access import audit
@@ -29,7 +31,7 @@ def user_add(name: Annotated[str, typer.Argument(help="Login name")],
     password = password_from_stdin(password_stdin)
     with session_scope() as session:
         user = create_user(session, username=name, password=password, role=role.value, scope_code=scope,
-                           display_name=display_name)
+                           display_name=display_name, department=department)
         audit.record(session, "system", Role.admin, "user_add", f"user:{name}",
                      {"id": user.id, "role": role.value, "scope": scope})
     out.print(t("user {name} ({role}, scope {scope}) created", name=name, role=role.value, scope=scope or msg("all")))

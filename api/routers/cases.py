@@ -52,6 +52,7 @@ class TransitionIn(BaseModel):
     assignee_id: int | None = None
     rating: Literal[workflow.RATINGS] | None = None  # type: ignore[valid-type]
     target_id: int | None = None
+    department: str | None = Field(default=None, max_length=40, description="For assist and whistle: the department")
 
 
 REPLAYED = {200: {"model": Case, "description": "The case an earlier request with this Idempotency-Key made"}}
@@ -128,7 +129,7 @@ def get_case(session: SessionDep, actor: ActorDep, case_id: int) -> dict:
 @router.post("/{case_id}/transitions", response_model=Case)
 def transition(session: SessionDep, actor: ActorDep, case_id: int, body: TransitionIn) -> dict:
     """Move a case on: send the action and the `version` you last saw (409 if it changed or the action is not allowed)."""
-    request = workflow.StepInput(body.note, body.assignee_id, body.rating, body.target_id)
+    request = workflow.StepInput(body.note, body.assignee_id, body.rating, body.target_id, body.department)
     workflow.transition(session, case_id, body.action, body.version, actor, request)
     return reading.get_case(session, case_id, actor)
 

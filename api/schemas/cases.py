@@ -1,7 +1,7 @@
 """Cases: one case as the workflow shows it, lists of them, where a new one would go, attachments, heat cells."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, WithJsonSchema
 
@@ -48,6 +48,12 @@ class CaseView(BaseModel):
     grid: AreaRef | None
     assignee: Person | None
     allowed_actions: list[str] = Field(description="The transitions you may send now")
+    first_due_at: datetime | None = Field(description="The deadline of the first dispatch, which 按期结案率 counts "
+                                                      "against (moved only by an approved extension)")
+    light: Literal["green", "yellow", "red"] | None = Field(
+        description="红灯 red: the current deadline has passed; 黄灯 yellow: WANGGE_WARN_BEFORE of its time limit or "
+                    "less is left; green before; null for a case not being worked")
+    supervision_pending: bool = Field(description="督办: a higher level pressed the case and awaits the handler's reply")
 
 
 class CaseEvent(BaseModel):
@@ -81,12 +87,45 @@ class Attachment(BaseModel):
     uploaded_at: datetime
 
 
+class Hold(BaseModel):
+    """One handler's turn with the case and its own deadline; a deadline missed stays missed."""
+
+    kind: Literal["dispatch", "escalation", "lead", "assist", "whistle"] = Field(
+        description="dispatch, escalation (the next level), lead (牵头 department), assist (协办), whistle (吹哨报到)")
+    level: str = Field(description="grid, community, street, district or department")
+    area_code: str | None
+    area_name: str | None
+    department: str | None
+    staff_id: int | None
+    staff_name: str | None
+    started_at: datetime
+    due_at: datetime
+    ended_at: datetime | None
+    outcome: str | None = Field(description="met, missed, handed (re-dispatched), returned, cancelled; null: open")
+    missed: bool
+    note: str | None = Field(description="A department's report-in or assisting report")
+
+
+class Supervision(BaseModel):
+    """督办: who pressed the case, and the handler's reply."""
+
+    at: datetime
+    by_user: str
+    by_role: str
+    note: str
+    replied_at: datetime | None
+    replied_by: str | None
+    reply: str | None
+
+
 class Case(CaseView):
-    """One case with its history, reporters and attachments."""
+    """One case with its history, reporters, attachments, handlers' turns and supervisions."""
 
     history: list[CaseEvent]
     reporters: list[CaseReporter]
     attachments: list[Attachment]
+    holds: list[Hold]
+    supervisions: list[Supervision]
 
 
 class CaseList(BaseModel):

@@ -31,10 +31,13 @@ class Figures(BaseModel):
     response_rate: float | None = Field(description="响应率: dispatched cases taken up / dispatched")
     resolution_rate: float | None = Field(description="解决率: closed or rated / valid cases")
     satisfaction_rate: float | None = Field(description="满意率: (satisfied + 0.9 × basically satisfied) / rated")
-    on_time_rate: float | None = Field(description="按期结案率: closed by their deadline / closed with one")
+    on_time_rate: float | None = Field(description="按期结案率: closed by the deadline of their first dispatch "
+                                       "(moved only by an approved extension) / closed with one")
     rework_rate: float | None = Field(description="返工率: closed cases sent back after verification / closed")
     return_rate: float | None = Field(description="回退率: dispatches returned / dispatched")
     avg_handling_hours: float | None = Field(description="平均处置时长: mean hours from report to closure")
+    deadline_misses: int = Field(default=0, description="超时次数: handlers' deadlines that passed, however the case ended")
+    missed_cases: int = Field(default=0, description="Cases with at least one missed deadline")
 
 
 class KpiPeriod(BaseModel):

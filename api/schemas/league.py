@@ -26,6 +26,9 @@ class LeagueRow(Figures, AreaName):
     open_now: int = Field(description="Cases open now")
     cases_per_worker: float | None
     open_per_worker: float | None
+    held: int = Field(description="Deadlines this area's own handlers held that fell due in the window")
+    held_missed: int = Field(description="…of those, missed (the miss stays here after escalation)")
+    own_on_time_rate: float | None = Field(description="Share of its own deadlines met, of those decided")
 
 
 class League(BaseModel):
@@ -46,10 +49,11 @@ class WorkerRow(BaseModel):
     grid: str | None
     duty: str
     open_now: int
-    assigned: int
-    closed: int
-    on_time: int
-    avg_handling_hours: float | None
+    assigned: int = Field(description="Turns with a case begun in the window (dispatched or escalated to them)")
+    closed: int = Field(description="Turns finished in the window: reported back, on time or late")
+    on_time: int = Field(description="…of those, by their own deadline")
+    missed: int = Field(description="Their deadlines that fell due in the window and passed (kept after escalation)")
+    avg_handling_hours: float | None = Field(description="Mean hours from their turn's start to their report")
     on_time_rate: float | None
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from geo.access import throttle
+from geo.access.departments import check_department
 from geo.access.scope import Scope, scope_for
 from geo.core.errors import (
     AuthenticationFailed,
@@ -23,7 +24,7 @@ from geo.core.errors import (
     RateLimited,
 )
 from geo.core.i18n import msg
-from geo.core.models import Role, User
+from geo.core.models import Level, Role, User
 from geo.core.private_files import read_or_create
 from geo.core.settings import get_settings
 from geo.core.versions import data_versions
@@ -86,19 +87,32 @@ def weak(password: str, username: str = "") -> bool:
 
 
 def create_user(session: Session, *, username: str, password: str, role: str, scope_code: str | None,
-                display_name: str | None = None) -> User:
-    """Add an account; the scope must be an existing area (admins may have none)."""
+                display_name: str | None = None, department: str | None = None) -> User:
+    """Add an account; the scope must be an existing area (admins may have none), and a department account names
+    its department and a district."""
     if Role.__members__.get(role) is None:
         raise InvalidInput(msg("unknown role {role!r}; one of {roles}", role=role, roles=", ".join(Role)))
     check_password(password, username, role)
-    scope_for(session, role, scope_code)
+    scope = scope_for(session, role, scope_code)
+    _check_department(role, department, scope)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(msg("user {username!r} already exists", username=username))
     user = User(username=username, password_hash=hash_password(password), role=role, scope_code=scope_code,
-                display_name=display_name)
+                display_name=display_name, department=department)
     session.add(user)
     session.flush()
     return user
+
+
+def _check_department(role: str, department: str | None, scope: Scope) -> None:
+    """A department account belongs to one department of one district; no other account names a department."""
+    if role != Role.department:
+        if department is not None:
+            raise InvalidInput(msg("only a department account names a department"))
+        return
+    check_department(department)
+    if scope.area_level != Level.district:
+        raise InvalidInput(msg("a department account is scoped to a district (a 6-digit code)"))
 
 
 def authenticate(session: Session, username: str, password: str, source: str | None = None) -> User:

@@ -18,6 +18,7 @@ class Actor:
     scope: Scope
     user_id: int | None = None
     staff_id: int | None = None
+    department: str | None = None  # for a department account: which one
 
 
 SYSTEM = Actor("system", Role.admin, EVERYTHING)
@@ -31,4 +32,5 @@ def operator(session: Session, scope_code: str | None = None) -> Actor:
 def actor_for(session: Session, user: User) -> Actor:
     """The account as every action sees it: role, scope, and the staff record of grid staff (their first one)."""
     staff_id = session.scalar(select(Staff.id).where(Staff.user_id == user.id).order_by(Staff.id).limit(1))
-    return Actor(user.username, Role(user.role), scope_for(session, user.role, user.scope_code), user.id, staff_id)
+    return Actor(user.username, Role(user.role), scope_for(session, user.role, user.scope_code), user.id, staff_id,
+                 user.department)

@@ -19,6 +19,7 @@ class Permission(StrEnum):
     read_boundaries = "read_boundaries"
     read_aggregates = "read_aggregates"
     read_cases = "read_cases"
+    read_case_map = "read_case_map"
     create_case = "create_case"
     act_on_case = "act_on_case"
     read_staff = "read_staff"
@@ -35,14 +36,16 @@ class Permission(StrEnum):
 R = Role
 ALL = frozenset(Role)
 HANDLERS = frozenset({R.admin, R.command_center, R.street_staff, R.community_staff, R.grid_worker})
+CASE_WORK = HANDLERS | {R.department}  # departments see and act on the cases they lead, assist or were whistled for
 NEAR = frozenset({R.admin, R.community_staff, R.grid_worker})  # the people who visit residents
 
 MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.read_boundaries: ALL,
     Permission.read_aggregates: ALL,
-    Permission.read_cases: HANDLERS,
+    Permission.read_cases: CASE_WORK,
+    Permission.read_case_map: HANDLERS,
     Permission.create_case: HANDLERS,
-    Permission.act_on_case: HANDLERS,
+    Permission.act_on_case: CASE_WORK,
     Permission.read_staff: HANDLERS,
     Permission.read_workload: frozenset({R.admin, R.command_center, R.street_staff, R.community_staff}),
     Permission.read_residents: HANDLERS,
@@ -59,7 +62,10 @@ MEANING: dict[Permission, tuple[str, str]] = {
     Permission.read_boundaries: ("boundaries, boundary tiles, locate, categories", "边界、边界瓦片、定位、事件类别"),
     Permission.read_aggregates: ("KPIs, heat maps, hot spots, hexagons, density, series, warnings, league tables",
                              "考核指标、热力图、热点、六边形、密度、趋势、预警、排行"),
-    Permission.read_cases: ("cases, their history and photos; the case tile layer", "案件及其流转记录、照片；案件瓦片"),
+    Permission.read_cases: ("cases, their history and photos (a department: those it leads, assists or was "
+                            "whistled for)", "案件及其流转记录、照片（职能部门：其牵头、协办或被吹哨的案件）"),
+    Permission.read_case_map: ("every open case of the scope on the map: the case tile layer, the grid page",
+                               "辖区内全部在办案件的地图：案件瓦片、网格页面"),
     Permission.create_case: ("register cases (API, Open311, dispatch page)", "登记案件（接口、Open311、派遣页面）"),
     Permission.act_on_case: ("case transitions and attachments (the workflow decides which)", "案件流转与附件（由流程决定具体操作）"),
     Permission.read_staff: ("grid staff, with phones whole or masked by role", "网格人员，电话按角色完整或脱敏"),

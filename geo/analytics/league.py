@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from geo.access.actor import Actor
 from geo.access.scope import like_pattern
 from geo.analytics.window import Window
-from geo.cases.kpis import RATES, kpis_by_area
+from geo.cases.kpis import RATES, holds_by_area, kpis_by_area
 from geo.core.errors import InvalidInput
 from geo.core.i18n import msg
 from geo.core.models import OPEN_STATUSES, SCOPE_PREFIX, Level
@@ -33,19 +33,27 @@ SELECT prefix, sum(workers)::int AS workers, sum(open_now)::int AS open_now FROM
 ) x GROUP BY prefix
 """
 
+# A worker's record is their own turns (case_holds): a deadline they let pass stays theirs after escalation.
 WORKERS = """
 SELECT s.id, s.name, sa.area_code AS grid, sa.duty::text AS duty,
-       count(c.id) FILTER (WHERE c.status = ANY(:open)) AS open_now,
-       count(c.id) FILTER (WHERE c.dispatched_at >= :since AND c.dispatched_at < :until) AS assigned,
-       count(c.id) FILTER (WHERE c.closed_at >= :since AND c.closed_at < :until) AS closed,
-       count(c.id) FILTER (WHERE c.closed_at >= :since AND c.closed_at < :until AND c.closed_at <= c.due_at) AS on_time,
-       avg(extract(epoch FROM c.closed_at - c.reported_at) / 3600)
-           FILTER (WHERE c.closed_at >= :since AND c.closed_at < :until) AS avg_handling_hours
-FROM staff_assignments sa JOIN staff s ON s.id = sa.staff_id LEFT JOIN cases c ON c.assignee_id = s.id
+       (SELECT count(*) FROM cases c WHERE c.assignee_id = s.id AND c.status = ANY(:open)) AS open_now,
+       count(h.id) FILTER (WHERE h.started_at >= :since AND h.started_at < :until) AS assigned,
+       count(h.id) FILTER (WHERE h.ended_at >= :since AND h.ended_at < :until AND h.outcome IN ('met', 'missed'))
+           AS closed,
+       count(h.id) FILTER (WHERE h.ended_at >= :since AND h.ended_at < :until AND h.outcome = 'met') AS on_time,
+       count(h.id) FILTER (WHERE h.missed AND h.due_at >= :since AND h.due_at < :until) AS missed,
+       avg(extract(epoch FROM h.ended_at - h.started_at) / 3600)
+           FILTER (WHERE h.ended_at >= :since AND h.ended_at < :until AND h.outcome IN ('met', 'missed'))
+           AS avg_handling_hours
+FROM staff_assignments sa JOIN staff s ON s.id = sa.staff_id
+LEFT JOIN case_holds h ON h.staff_id = s.id AND h.kind IN ('dispatch', 'escalation')
 WHERE sa.duty::text = ANY(:duties) AND sa.area_code LIKE :pattern
   AND sa.start_date <= current_date AND (sa.end_date IS NULL OR sa.end_date >= current_date)
 GROUP BY s.id, s.name, sa.area_code, sa.duty ORDER BY open_now DESC, s.id
 """
+
+
+NOTHING_HELD = {"held": 0, "held_missed": 0, "own_on_time_rate": None}
 
 
 def _per(n: int, workers: int) -> float | None:
@@ -70,8 +78,9 @@ def league(session: Session, actor: Actor, level: str, win: Window, *, sort: str
     before = kpis_by_area(session, actor.scope, lvl, win.since - (win.until - win.since), win.since)
     load = {r.prefix: r for r in session.execute(text(WORKLOAD), {
         "digits": digits, "pattern": pattern, "duties": GRID_DUTIES, "open": [s.value for s in OPEN_STATUSES]})}
+    held = holds_by_area(session, actor.scope, lvl, win.since, win.until)
     rows = [_row(code, name, parent, now.get(code[:digits]), before.get(code[:digits]), load.get(code[:digits]))
-            for code, name, parent in areas]
+            | held.get(code[:digits], NOTHING_HELD) for code, name, parent in areas]
     rows.sort(key=lambda r: (r[sort] is None, -(r[sort] or 0), r["code"]))
     return {"level": level, "from": win.since.isoformat(), "to": win.until.isoformat(), "sort": sort,
             "rows": [{"rank": rank} | row for rank, row in enumerate(rows, 1)]}

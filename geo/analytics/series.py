@@ -18,8 +18,10 @@ WITH periods AS (
 ), counts AS (
     SELECT date_trunc(:interval, c.reported_at AT TIME ZONE 'Asia/Shanghai') AS period, count(*) AS cases,
            count(*) FILTER (WHERE c.status IN ('closed', 'rated')) AS closed,
-           count(*) FILTER (WHERE c.status IN ('closed', 'rated') AND c.closed_at <= c.due_at) AS on_time,
-           count(*) FILTER (WHERE c.status IN ('closed', 'rated') AND c.due_at IS NOT NULL) AS with_deadline
+           count(*) FILTER (WHERE c.status IN ('closed', 'rated') AND c.closed_at <= coalesce(c.first_due_at, c.due_at))
+               AS on_time,
+           count(*) FILTER (WHERE c.status IN ('closed', 'rated') AND coalesce(c.first_due_at, c.due_at) IS NOT NULL)
+               AS with_deadline
     FROM cases c WHERE {where} GROUP BY 1
 )
 SELECT p.period, coalesce(n.cases, 0), coalesce(n.closed, 0), coalesce(n.on_time, 0), coalesce(n.with_deadline, 0)

@@ -30,7 +30,15 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.cases.backfill_input import prepare, read_table, refuse
-from geo.cases.backfill_load import LOADERS, attach, copy_into, drop_orphans, ewkb_hex, load_apart, partition_name
+from geo.cases.backfill_load import (
+    LOADERS,
+    attach,
+    copy_into,
+    drop_orphans,
+    ewkb_hex,
+    load_apart,
+    partition_name,
+)
 from geo.core.bulk import raw_connection
 from geo.core.i18n import msg
 from geo.core.time import CHINA

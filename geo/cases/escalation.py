@@ -1,7 +1,12 @@
-"""The deadline watch: overdue cases are marked and moved one level up (grid → community → street → district).
+"""The deadline watch, each round: 黄灯 (yellow) when a deadline is near, 红灯 (red) once it has passed.
 
-Safe to run concurrently and repeatedly: rows are taken with SKIP LOCKED, and a case is escalated
-only once per passed deadline (the escalation gives the next level a fresh deadline).
+Yellow: the handler is warned once per deadline, when WANGGE_WARN_BEFORE of the time limit is left (a `warn`
+event). Red: the case is marked overdue, the miss is written on the handler's hold for good, and the case moves
+one level up (grid → community → street → district) as an `escalate` event, with a fresh deadline for the next
+level; at the top it stays, overdue. A department's side turn (协办, 吹哨报到) that runs out is marked missed.
+
+Safe to run concurrently and repeatedly: rows are taken with SKIP LOCKED, and a case is escalated only once per
+passed deadline.
 """
 
 from dataclasses import dataclass
@@ -11,13 +16,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.access.actor import SYSTEM
-from geo.cases import routing
+from geo.cases import holds, routing
 from geo.cases.categories import categories
 from geo.cases.deadlines import due_at
-from geo.cases.workflow import record
-from geo.core.models import CaseStatus
-
-WATCHED = (CaseStatus.registered, CaseStatus.dispatched, CaseStatus.handling, CaseStatus.returned)
+from geo.cases.workflow import WATCHED, record
+from geo.core.settings import get_settings
 
 DUE = text("""
 SELECT id, status, category, grid_code, handler_level, handler_area, due_at
@@ -27,7 +30,6 @@ ORDER BY due_at
 FOR UPDATE SKIP LOCKED
 """)
 
-
 ESCALATE = text("""
 UPDATE cases SET overdue = true, escalated_at = :now, version = version + 1,
     handler_level = coalesce(:level, handler_level), handler_area = coalesce(:area, handler_area),
@@ -36,28 +38,69 @@ UPDATE cases SET overdue = true, escalated_at = :now, version = version + 1,
 WHERE id = :id
 """)
 
+# Main turns whose deadline is near and not yet warned of, on cases still being worked.
+NEAR = text("""
+UPDATE case_holds h SET warned_at = :now
+FROM cases c
+WHERE c.id = h.case_id AND c.status = ANY(:watched) AND h.ended_at IS NULL AND h.warned_at IS NULL
+  AND h.kind = ANY(:main) AND h.due_at > :now
+  AND :now >= h.due_at - (h.due_at - h.started_at) * :share
+RETURNING h.case_id, c.status, h.due_at, h.level
+""")
+
+MISS_MAIN = text("""
+UPDATE case_holds SET missed = true, outcome = 'missed', ended_at = CASE WHEN :moved THEN :now ELSE ended_at END
+WHERE case_id = :case_id AND ended_at IS NULL AND kind = ANY(:main)
+""")
+
+SIDE_MISSED = text("""
+UPDATE case_holds SET missed = true
+WHERE ended_at IS NULL AND NOT missed AND kind IN ('assist', 'whistle') AND due_at < :now
+RETURNING case_id, kind, department, due_at
+""")
+
 
 @dataclass
 class TickReport:
     overdue: int = 0
     escalated: int = 0
+    warned: int = 0
+    side_missed: int = 0
 
 
 def tick(session: Session, now: datetime | None = None) -> TickReport:
-    """Mark overdue cases and escalate them; the caller commits."""
+    """Warn of near deadlines, mark passed ones and escalate; the caller commits."""
     now = now or datetime.now(UTC)
     report = TickReport()
-    for row in session.execute(DUE, {"watched": [s.value for s in WATCHED], "now": now}).mappings().all():
+    watched = [s.value for s in WATCHED]
+    for case_id, status, due, level in session.execute(NEAR, {"now": now, "watched": watched, "main": list(holds.MAIN),
+                                                              "share": get_settings().warn_before}).all():
+        report.warned += 1
+        record(session, case_id, SYSTEM, "warn", status, status, None,
+               {"due_at": due.isoformat(), "level": level}, now)
+    for row in session.execute(DUE, {"watched": watched, "now": now}).mappings().all():
         report.overdue += 1
-        up = routing.escalate(session, row["handler_level"], row["grid_code"])
-        reason = {"due_at": row["due_at"].isoformat(), "from_level": row["handler_level"], "from_area": row["handler_area"]}
-        if up is not None:
-            report.escalated += 1
-            reason |= {"to_level": up.level, "to_area": up.area}
-        session.execute(ESCALATE, {
-            "id": row["id"], "now": now, "moved": up is not None, "level": up.level if up else None,
-            "area": up.area if up else None, "assignee": up.assignee_id if up else None,
-            "due": due_at(categories()[row["category"]], now) if up else None})
-        note = "overdue: escalated to the next level" if up else "overdue at the top level"
-        record(session, row["id"], SYSTEM, "escalate", row["status"], row["status"], note, reason, now)
+        report.escalated += _escalate(session, row, now)
+    for case_id, kind, department, due in session.execute(SIDE_MISSED, {"now": now}).all():
+        report.side_missed += 1
+        status = session.execute(text("SELECT status FROM cases WHERE id = :id"), {"id": case_id}).scalar()
+        record(session, case_id, SYSTEM, "side_missed", status, status, None,
+               {"kind": kind, "department": department, "due_at": due.isoformat()}, now)
     return report
+
+
+def _escalate(session: Session, row, now: datetime) -> int:
+    """The miss goes on the handler's hold; the case moves up with a fresh deadline (1), or stays at the top (0)."""
+    up = routing.escalate(session, row["handler_level"], row["grid_code"])
+    reason = {"due_at": row["due_at"].isoformat(), "from_level": row["handler_level"], "from_area": row["handler_area"]}
+    due = due_at(categories()[row["category"]], now) if up else None
+    session.execute(MISS_MAIN, {"case_id": row["id"], "now": now, "moved": up is not None, "main": list(holds.MAIN)})
+    session.execute(ESCALATE, {
+        "id": row["id"], "now": now, "moved": up is not None, "level": up.level if up else None,
+        "area": up.area if up else None, "assignee": up.assignee_id if up else None, "due": due})
+    if up is not None:
+        reason |= {"to_level": up.level, "to_area": up.area}
+        holds.open_hold(session, row["id"], "escalation", up.level, up.area, due, now, staff_id=up.assignee_id)
+    note = "overdue: escalated to the next level" if up else "overdue at the top level"
+    record(session, row["id"], SYSTEM, "escalate", row["status"], row["status"], note, reason, now)
+    return up is not None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from geo.access import crypto
 from geo.access.actor import SYSTEM, Actor
 from geo.access.scope import like_pattern
-from geo.cases import routing
+from geo.cases import holds, routing
 from geo.cases.categories import categories
 from geo.cases.deadlines import due_at
 from geo.cases.workflow import record
@@ -83,6 +83,9 @@ def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key
         session.execute(text("UPDATE case_keys SET case_id = :case_id WHERE created_by IS NOT DISTINCT FROM :user_id "
                              "AND key = :key"), {"case_id": case_id, "user_id": actor.user_id, "key": idempotency_key})
     _history(session, case_id, actor, status, route, now)
+    if status == CaseStatus.dispatched:
+        holds.open_hold(session, case_id, "lead" if route.level == "department" else "dispatch", route.level,
+                        route.area, params["due"], now, department=route.department, staff_id=route.assignee_id)
     if new.reporter_name or new.reporter_phone:
         session.execute(text("INSERT INTO case_reporters (case_id, name, phone_enc, phone_hmac, channel, reported_at) "
                              "VALUES (:case_id, :name, :phone_enc, :phone_hmac, :channel, :reported_at)"),
@@ -112,10 +115,10 @@ def preview(session: Session, actor: Actor, category_code: str, lon: float, lat:
 INSERT = text("""
 INSERT INTO cases (category, status, channel, description, geom, grid_code, located_match, urgency, address,
                    building_id, handler_level, handler_area, department, assignee_id, reported_at, dispatched_at,
-                   due_at, duplicate_of, created_by, idempotency_key)
+                   due_at, first_due_at, duplicate_of, created_by, idempotency_key)
 VALUES (:category, :status, :channel, :description, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :grid, :match,
-        :urgency, :address, :building, :level, :area, :department, :assignee, :now, :dispatched_at, :due, :duplicate,
-        :user, :key)
+        :urgency, :address, :building, :level, :area, :department, :assignee, :now, :dispatched_at, :due, :due,
+        :duplicate, :user, :key)
 RETURNING id
 """)
 

@@ -4,7 +4,11 @@ Valid cases: reported in the period, not merged into another. Over those:
 - 响应率 response_rate: dispatched cases a handler has taken up (now handling or beyond) / cases dispatched.
 - 解决率 resolution_rate: closed or rated / valid cases.
 - 满意率 satisfaction_rate: (satisfied + 0.9 × basically satisfied) / rated cases (valid follow-ups).
-- 按期结案率 on_time_rate: closed no later than their deadline / closed cases that had one.
+- 按期结案率 on_time_rate: closed no later than the deadline of their first dispatch (moved only by an approved
+  延期) / closed cases that had one. Escalation gives the next level a deadline of its own, but the case is
+  still late against the first.
+- 超时次数 deadline_misses: handlers' deadlines that passed (case_holds.missed), however the case then ended;
+  missed_cases: cases with at least one.
 - 返工率 rework_rate: closed cases that were sent back after verification / closed cases.
 - 回退率 return_rate: dispatched cases whose dispatch was returned / dispatched cases.
 - 平均处置时长 avg_handling_hours: mean hours from report to closure, over closed cases.
@@ -21,7 +25,8 @@ from geo.core.models import SCOPE_PREFIX, Level
 
 VALID = """
     SELECT c.*, c.dispatched_at IS NOT NULL AND c.status IN ('handling', 'reported', 'verified', 'closed', 'rated')
-                AS accepted
+                AS accepted, coalesce(c.first_due_at, c.due_at) AS first_deadline,
+           (SELECT count(*) FROM case_holds h WHERE h.case_id = c.id AND h.missed) AS misses
     FROM cases c
     WHERE c.grid_code LIKE :pattern AND c.reported_at >= :since AND c.reported_at < :until AND c.status <> 'merged'
 """
@@ -33,8 +38,9 @@ AGGREGATES = """
        count(*) FILTER (WHERE rating IS NOT NULL) AS rated,
        count(*) FILTER (WHERE rating = 'satisfied') AS satisfied,
        count(*) FILTER (WHERE rating = 'basically_satisfied') AS basically_satisfied,
-       count(*) FILTER (WHERE status IN ('closed', 'rated') AND due_at IS NOT NULL) AS closed_with_deadline,
-       count(*) FILTER (WHERE status IN ('closed', 'rated') AND closed_at <= due_at) AS closed_on_time,
+       count(*) FILTER (WHERE status IN ('closed', 'rated') AND first_deadline IS NOT NULL) AS closed_with_deadline,
+       count(*) FILTER (WHERE status IN ('closed', 'rated') AND closed_at <= first_deadline) AS closed_on_time,
+       coalesce(sum(misses), 0) AS deadline_misses, count(*) FILTER (WHERE misses > 0) AS missed_cases,
        count(*) FILTER (WHERE status IN ('closed', 'rated') AND rework_count > 0) AS reworked,
        count(*) FILTER (WHERE dispatched_at IS NOT NULL AND return_count > 0) AS returned,
        avg(extract(epoch FROM closed_at - reported_at) / 3600) FILTER (WHERE status IN ('closed', 'rated'))
@@ -76,4 +82,26 @@ def figures(n) -> dict:
         "rework_rate": _rate(n["reworked"], n["closed"]),
         "return_rate": _rate(n["returned"], n["dispatched"]),
         "avg_handling_hours": round(float(n["avg_handling_hours"]), 2) if n["avg_handling_hours"] is not None else None,
+        "deadline_misses": int(n["deadline_misses"]),
+        "missed_cases": n["missed_cases"],
     }
+
+
+# Each level judged against its own deadlines: the turns its areas held that fell due in the period.
+HOLDS_BY_AREA_SQL = text("""
+SELECT left(h.area_code, :digits) AS prefix, count(*) AS held, count(*) FILTER (WHERE h.missed) AS missed,
+       count(*) FILTER (WHERE h.outcome = 'met') AS met
+FROM case_holds h
+WHERE h.level = :level AND h.kind IN ('dispatch', 'escalation') AND h.area_code LIKE :pattern
+  AND h.due_at >= :since AND h.due_at < :until
+GROUP BY 1
+""")
+
+
+def holds_by_area(session: Session, scope: Scope, level: Level, since: datetime, until: datetime) -> dict[str, dict]:
+    """Per area of `level`: the deadlines its handlers held that fell due in [since, until), those missed, and the
+    share met of those decided (own_on_time_rate)."""
+    rows = session.execute(HOLDS_BY_AREA_SQL, {"pattern": like_pattern(scope), "since": since, "until": until,
+                                               "level": level.value, "digits": SCOPE_PREFIX[level]}).mappings()
+    return {r["prefix"]: {"held": r["held"], "held_missed": r["missed"],
+                          "own_on_time_rate": _rate(r["met"], r["met"] + r["missed"])} for r in rows}

@@ -1,7 +1,7 @@
 """Reading cases within a scope: lists with filters, one case with its history, a grid worker's own cases."""
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -11,19 +11,22 @@ from geo.access.actor import Actor
 from geo.access.permissions import Permission, may
 from geo.access.privacy import mask_name, mask_phone
 from geo.access.scope import like_pattern
+from geo.cases.case_row import EXTRAS
 from geo.cases.categories import categories
-from geo.cases.workflow import allowed_actions, visible_case
-from geo.core.models import OPEN_STATUSES
+from geo.cases.holds import case_holds, light
+from geo.cases.workflow import WATCHED, allowed_actions, visible_case
+from geo.core.models import OPEN_STATUSES, Role
 from geo.core.query import bbox_condition, check_page
 
 MAX_LIMIT = 1000
 
-VIEW = """
+VIEW = f"""
 SELECT c.id, c.version, c.status, c.category, c.channel, c.urgency, c.description, c.address,
        ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.grid_code, g.name AS grid_name, c.located_match,
        c.handler_level, c.handler_area, c.department, c.assignee_id, s.name AS assignee_name,
        c.reported_at, c.dispatched_at, c.due_at, c.closed_at, c.overdue, c.escalations, c.extension_requested,
-       c.rework_count, c.return_count, c.rating, c.resumes_to, c.duplicate_of, c.merged_into
+       c.rework_count, c.return_count, c.rating, c.resumes_to, c.duplicate_of, c.merged_into, c.first_due_at,
+       greatest(c.dispatched_at, c.escalated_at) AS deadline_from, {EXTRAS}
 FROM cases c LEFT JOIN areas g ON g.code = c.grid_code LEFT JOIN staff s ON s.id = c.assignee_id
 """
 
@@ -40,6 +43,10 @@ def case_view(row, actor: Actor) -> dict:
     view["grid"] = {"code": row["grid_code"], "name": row["grid_name"]} if row["grid_code"] else None
     view["assignee"] = {"id": row["assignee_id"], "name": row["assignee_name"]} if row["assignee_id"] else None
     view["allowed_actions"] = allowed_actions(actor, row)
+    view["first_due_at"] = row["first_due_at"]
+    view["supervision_pending"] = row["supervision_pending"]
+    watched = row["status"] in WATCHED
+    view["light"] = light(row["deadline_from"], row["due_at"], datetime.now(UTC)) if watched else None
     return view
 
 
@@ -60,6 +67,10 @@ def get_case(session: Session, case_id: int, actor: Actor) -> dict:
     if reporters:  # like residents: every read of who reported what is recorded
         audit.record(session, actor.username, actor.role, "read_reporters", f"case:{case_id}",
                      {"count": len(reporters), "ids": [r.id for r in reporters]})
+    view["holds"] = case_holds(session, case_id)
+    view["supervisions"] = [dict(s) for s in session.execute(text(
+        "SELECT at, by_user, by_role, note, replied_at, replied_by, reply FROM case_supervisions WHERE case_id = :id "
+        "ORDER BY id"), {"id": case_id}).mappings()]
     view["attachments"] = [dict(a) for a in session.execute(text(
         "SELECT id, filename, content_type, size, uploaded_at FROM case_attachments WHERE case_id = :id ORDER BY id"),
         {"id": case_id}).mappings()]
@@ -104,7 +115,14 @@ def case_filters(actor, status=None, category=None, since=None, until=None, over
     if polygon:
         where.append("ST_Covers(ST_SetSRID(ST_GeomFromGeoJSON(:polygon), 4326), c.geom)")
         params["polygon"] = json.dumps(polygon)
-    if mine:
+    if actor.role == Role.department:  # its district's cases that it leads, assists or was whistled for
+        where.append("(c.department = :department OR EXISTS (SELECT 1 FROM case_holds h WHERE h.case_id = c.id "
+                     "AND h.department = :department))")
+        params["department"] = actor.department
+    if mine and actor.role == Role.department:  # what it leads, and the turns beside the lead it owes a report on
+        where.append("((c.handler_level = 'department' AND c.department = :department) OR EXISTS (SELECT 1 FROM "
+                     "case_holds h WHERE h.case_id = c.id AND h.department = :department AND h.ended_at IS NULL))")
+    elif mine:
         where.append("c.assignee_id = :me")
         params["me"] = actor.staff_id if actor.staff_id is not None else -1
     return where, params

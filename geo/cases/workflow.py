@@ -1,13 +1,14 @@
 """The closed loop (GB/T 30428): register → dispatch → handle → report back → verify → close → rate.
 
-Side paths: return a wrong dispatch (回退), rework after failed verification (返工), extension
-(延期), suspension (挂账), merging a duplicate. Every change is an append-only event written in the
-same transaction as the case row; the row's `version` makes concurrent changes safe: an UPDATE
-that names a stale version changes nothing and the caller gets 409.
+Side paths: return a wrong dispatch (回退), rework after failed verification (返工), extension (延期), suspension
+(挂账), merging a duplicate; supervision by a higher level (督办) that the handler must answer; departments
+assisting the lead (协办) or whistled for (吹哨报到). Every change is an append-only event written in the same
+transaction as the case row; the row's `version` makes concurrent changes safe: an UPDATE that names a stale
+version changes nothing and the caller gets 409.
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import text
@@ -15,18 +16,24 @@ from sqlalchemy.orm import Session
 
 from geo.access import audit
 from geo.access.actor import Actor
-from geo.access.scope import like_pattern
-from geo.cases import routing
-from geo.cases.categories import categories
-from geo.cases.deadlines import due_at
-from geo.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from geo.cases.case_row import CASE_ROW, StepInput, visible_case
+from geo.cases.effects import RATINGS, effects
+from geo.core.errors import Conflict, Forbidden, InvalidInput
 from geo.core.i18n import msg, term
 from geo.core.models import OPEN_STATUSES, Role
 from geo.core.models import CaseStatus as S
 
+__all__ = ["ACTIONS", "CASE_ROW", "RATINGS", "StepInput", "Step", "allowed_actions", "attachable_case", "record",
+           "transition", "visible_case"]
+
 OPERATORS = {Role.admin, Role.command_center, Role.street_staff, Role.community_staff}
 SUPERVISORS = {Role.admin, Role.command_center, Role.street_staff}
-RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
+# 督办: who presses whom. A scope's level may supervise the handler levels below it; the whole city all of them.
+SUPERVISES = {None: {"grid", "community", "street", "department", "district"},
+              "district": {"grid", "community", "street", "department"},
+              "street": {"grid", "community", "department"}, "community": {"grid"}}
+WATCHED = frozenset({S.registered, S.dispatched, S.handling, S.returned})
+WORKING = frozenset({S.dispatched, S.handling})  # a handler has the case
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,7 @@ class Step:
     name: str
     sources: frozenset
     target: str | None      # None: the status stays (or, for resume, returns to where it was)
-    who: str                # operator, handler or supervisor
+    who: str                # operator, handler, supervisor, superior, whistler, assisting or whistled
     needs: tuple = ()
 
 
@@ -56,32 +63,20 @@ ACTIONS = {step.name: step for step in [  # by the action name the API and the c
     Step("suspend", frozenset({S.registered, S.dispatched, S.handling}), S.suspended, "supervisor", ("note",)),
     Step("resume", frozenset({S.suspended}), None, "supervisor"),
     Step("merge", frozenset(OPEN_STATUSES), S.merged, "operator", ("target_id",)),
+    Step("supervise", WORKING, None, "superior", ("note",)),
+    Step("reply_supervision", frozenset(OPEN_STATUSES), None, "handler", ("note",)),
+    Step("assist", WORKING, None, "operator", ("department",)),
+    Step("assist_report", frozenset(OPEN_STATUSES), None, "assisting", ("note",)),
+    Step("whistle", WORKING, None, "whistler", ("department",)),
+    Step("report_in", frozenset(OPEN_STATUSES), None, "whistled"),
 ]}
-
-CASE_ROW = text("""
-SELECT id, version, status, category, grid_code, handler_level, handler_area, assignee_id, due_at,
-       extension_requested, resumes_to, rework_count, return_count, created_by, ST_X(geom) AS lon, ST_Y(geom) AS lat
-FROM cases WHERE id = :id
-""")
-
-
-@dataclass
-class StepInput:
-    """What a caller asks for beyond the action itself."""
-
-    note: str | None = None
-    assignee_id: int | None = None
-    rating: str | None = None
-    target_id: int | None = None
-    data: dict = field(default_factory=dict)
-
-
-def visible_case(session: Session, case_id: int, actor: Actor, *, lock: bool = False):
-    """The case row if the actor may see it; NotFound otherwise (existence outside scope is not revealed)."""
-    row = session.execute(text(CASE_ROW.text + (" FOR UPDATE" if lock else "")), {"id": case_id}).mappings().first()
-    if row is None or not _in_scope(actor, row):
-        raise NotFound(msg("no case {id}", id=case_id))
-    return row
+# Steps whose turn depends on more than status and role.
+ONLY_IF = {
+    "approve_extension": lambda row: row["extension_requested"],
+    "reject_extension": lambda row: row["extension_requested"],
+    "request_extension": lambda row: not row["extension_requested"],
+    "reply_supervision": lambda row: row["supervision_pending"],
+}
 
 
 def attachable_case(session: Session, case_id: int, actor: Actor):
@@ -93,19 +88,22 @@ def attachable_case(session: Session, case_id: int, actor: Actor):
     return row
 
 
-def _in_scope(actor: Actor, row) -> bool:
-    """Whether the case lies in the actor's area, by its grid or the area handling it."""
-    if actor.scope.prefix is None:
-        return True
-    return actor.scope.covers_code(row["grid_code"]) or actor.scope.covers_code(row["handler_area"])
-
-
 def _permitted(actor: Actor, who: str, row) -> bool:
-    """Whether the actor's role (or, for a handler step, being the assignee) allows a step of `who`."""
+    """Whether the actor's role (or, for a handler step, being the assignee or the lead department) allows a
+    step of `who`."""
     if who == "supervisor":
         return actor.role in SUPERVISORS
     if who == "operator":
         return actor.role in OPERATORS
+    if who == "superior":
+        return actor.role in OPERATORS and row["handler_level"] in SUPERVISES.get(actor.scope.area_level, set())
+    if who == "whistler":
+        return actor.role in OPERATORS
+    if who in ("assisting", "whistled"):
+        kind = "assist" if who == "assisting" else "whistle"
+        return actor.role == Role.department and f"{kind}:{actor.department}" in (row["side_open"] or ())
+    if actor.role == Role.department:
+        return row["handler_level"] == "department" and actor.department == row["department"]
     return actor.role in OPERATORS or (actor.staff_id is not None and actor.staff_id == row["assignee_id"])
 
 
@@ -115,9 +113,7 @@ def allowed_actions(actor: Actor, row) -> list[str]:
     for action in ACTIONS.values():
         if row["status"] not in action.sources or not _permitted(actor, action.who, row):
             continue
-        if action.name in ("approve_extension", "reject_extension") and not row["extension_requested"]:
-            continue
-        if action.name == "request_extension" and row["extension_requested"]:
+        if action.name in ONLY_IF and not ONLY_IF[action.name](row):
             continue
         out.append(action.name)
     return out
@@ -143,10 +139,11 @@ def transition(session: Session, case_id: int, action_name: str, version: int, a
     for need in action.needs:
         if not getattr(request, need):
             raise InvalidInput(msg("{action} needs {field}", action=action.name, field=need))
-    changes = _effects(session, action, row, request, now, actor)
+    changes = effects(session, action.name, row, request, now, actor)
     target = changes.pop("status", action.target or row["status"])
     new_version = _update(session, row, version, {"status": target, **changes})
-    record(session, case_id, actor, action.name, row["status"], target, request.note, request.data, now)
+    data = request.data | ({"department": request.department} if request.department else {})
+    record(session, case_id, actor, action.name, row["status"], target, request.note, data, now)
     return new_version
 
 
@@ -160,74 +157,6 @@ def _update(session: Session, row, version: int, changes: dict) -> int:
         raise Conflict(msg("the case changed since version {version} (now {current}); reload and try again",
                            version=version, current=row["version"]), extra={"version": row["version"]})
     return updated
-
-
-def _effects(session: Session, action: Step, row, request: StepInput, now: datetime, actor: Actor) -> dict:
-    """The columns an action changes besides status and version."""
-    category = categories()[row["category"]]
-    name = action.name
-    if name == "dispatch":
-        assignee = request.assignee_id or row["assignee_id"]
-        if assignee is None and row["handler_level"] != "department" and row["grid_code"]:
-            assignee = routing.least_loaded(session, row["handler_area"], row["handler_level"])
-        if request.assignee_id is not None:
-            _check_assignee(session, request.assignee_id, actor, row)
-        return {"assignee_id": assignee, "dispatched_at": now, "due_at": due_at(category, now), "overdue": False}
-    # Counters are set from the row read above: a concurrent change fails the version check anyway.
-    if name == "return":
-        return {"assignee_id": None, "return_count": row["return_count"] + 1}
-    if name == "rework":
-        return {"rework_count": row["rework_count"] + 1}
-    if name == "close":
-        return {"closed_at": now}
-    if name == "rate":
-        if request.rating not in RATINGS:
-            raise InvalidInput(msg("rating must be one of {ratings}", ratings=", ".join(RATINGS)))
-        return {"rating": request.rating}
-    if name == "request_extension":
-        return {"extension_requested": True}
-    if name == "approve_extension":
-        return {"extension_requested": False, "overdue": False, "due_at": due_at(category, row["due_at"] or now)}
-    if name == "reject_extension":
-        return {"extension_requested": False}
-    if name == "suspend":
-        return {"resumes_to": row["status"]}
-    if name == "resume":
-        return {"status": row["resumes_to"] or S.registered, "resumes_to": None}
-    if name == "merge":
-        return _merge(session, row, request.target_id, actor)
-    return {}
-
-
-# How far from the case an assignee may be on duty, by the level that handles it: a grid's case stays in its
-# community, a street's in its street; beyond that only the district.
-ASSIGNEE_REACH = {"grid": 12, "community": 12, "street": 9}
-ON_DUTY_IN = text("""
-SELECT 1 FROM staff_assignments sa LEFT JOIN buildings b ON b.id = sa.building_id
-WHERE sa.staff_id = :staff AND sa.start_date <= current_date AND (sa.end_date IS NULL OR sa.end_date >= current_date)
-  AND coalesce(sa.area_code, b.grid_code) LIKE :actor_area AND coalesce(sa.area_code, b.grid_code) LIKE :case_area
-LIMIT 1""")
-
-
-def _check_assignee(session: Session, staff_id: int, actor: Actor, row) -> None:
-    """InvalidInput unless the staff member is on duty inside the actor's scope and near the case; a missing and an
-    out-of-scope staff member are refused alike, so ids outside the scope reveal nothing."""
-    reach = (row["grid_code"] or "")[:ASSIGNEE_REACH.get(row["handler_level"], 6)]
-    found = session.execute(ON_DUTY_IN, {"staff": staff_id, "actor_area": like_pattern(actor.scope),
-                                         "case_area": reach + "%"})
-    if found.scalar() is None:
-        raise InvalidInput(msg("no staff member {id} on duty for this case", id=staff_id))
-
-
-def _merge(session: Session, row, target_id: int, actor: Actor) -> dict:
-    """Fold this case into an open target the actor may see; its reporters follow the surviving case."""
-    target = session.execute(CASE_ROW, {"id": target_id}).mappings().first()
-    if (target is None or not _in_scope(actor, target) or target_id == row["id"]
-            or target["status"] not in OPEN_STATUSES):
-        raise InvalidInput(msg("merge target {id} must be another open case", id=target_id))
-    session.execute(text("UPDATE case_reporters SET case_id = :target_id WHERE case_id = :case_id"),
-                    {"target_id": target_id, "case_id": row["id"]})
-    return {"merged_into": target_id, "closed_at": datetime.now(UTC)}
 
 
 def record(session: Session, case_id: int, actor: Actor, action: str, from_status: str | None, to_status: str,

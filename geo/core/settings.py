@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     lang: Lang = Field(default=DEFAULT_LANG, description="Language of messages when a request names none: zh or en.")
     work_day: str = Field(default="09:00-17:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$",
                           description="Office hours for working-hour deadlines, local China time.")
+    warn_before: float = Field(default=0.2, gt=0, lt=1, description="黄灯 (yellow light): a case turns yellow when "
+                               "this share of its time limit is left (0.2: the last fifth).")
+    report_in_hours: float = Field(default=2.0, gt=0, description="吹哨报到: hours a whistled department has to report in.")
+    departments_file: Path | None = Field(default=None, description="CSV of the departments that handle cases "
+                                          "(code,name,name_en); default data/departments.csv.")
     duplicate_m: float = Field(default=50.0, ge=0, description="Open cases of one category this close are flagged.")
     duplicate_hours: float = Field(default=72.0, ge=0, description="…and reported within this many hours.")
     threads: int = Field(default=40, ge=2, le=500, description="Request threads per server process. Every database "

@@ -36,7 +36,13 @@ from geo.planning.edits import polygonal
 from geo.planning.impact import DEFAULT_TARGET
 from geo.planning.plans import check_communities, check_planner, issued_codes, new_plan
 from geo.planning.proposal_start import initial_partition
-from geo.planning.proposal_units import Unit, adjacency, land_cells, ordinary_land, units_of
+from geo.planning.proposal_units import (
+    Unit,
+    adjacency,
+    land_cells,
+    ordinary_land,
+    units_of,
+)
 from geo.planning.validation import keeps_meaning
 
 OUT_OF_RANGE_WEIGHT = 1000  # a household outside the range costs as much as a thousand cut edges

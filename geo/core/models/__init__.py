@@ -9,8 +9,10 @@ from geo.core.models.cases import (
     Case,
     CaseAttachment,
     CaseEvent,
+    CaseHold,
     CaseKey,
     CaseReporter,
+    CaseSupervision,
     GridOpenCount,
 )
 from geo.core.models.enums import (
@@ -36,6 +38,6 @@ __all__ = [
     "Level", "PARENT_LEVEL", "CHILD_LEVEL", "CODE_LENGTH", "SCOPE_PREFIX", "Role", "Duty", "SpecialGroup",
     "SPECIAL_GROUP_ZH", "CaseStatus", "OPEN_STATUSES", "GridKind", "PlanStatus", "Base", "DataVersion",
     "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User",
-    "AuditEntry", "Case", "GridOpenCount", "CaseKey", "CaseEvent", "CaseReporter", "CaseAttachment", "Plan",
+    "AuditEntry", "Case", "GridOpenCount", "CaseKey", "CaseEvent", "CaseReporter", "CaseAttachment", "CaseHold", "CaseSupervision", "Plan",
     "PlanGrid", "PlanEdit", "CalendarDay",
 ]

@@ -31,6 +31,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     scope_code: Mapped[str | None] = mapped_column(ForeignKey("area_records.code"))
     display_name: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)  # for role department: its code (geo.cases.departments)
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -39,6 +40,7 @@ class User(Base):
     __table_args__ = (
         CheckConstraint(_in("role", Role), name="ck_users_role"),
         CheckConstraint("role = 'admin' OR scope_code IS NOT NULL", name="ck_users_scope"),
+        CheckConstraint("(role = 'department') = (department IS NOT NULL)", name="ck_users_department"),
     )
 
 

@@ -55,6 +55,8 @@ class Case(Base):
     assignee_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff.id", ondelete="SET NULL"))
     dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The deadline of the first dispatch (moved only by an approved extension): 按期结案率 is measured against it.
+    first_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     overdue: Mapped[bool] = mapped_column(Boolean, server_default="false")
     escalations: Mapped[int] = mapped_column(Integer, server_default="0")
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -117,6 +119,52 @@ class CaseEvent(Base):
     data: Mapped[dict] = mapped_column(JSONB, server_default="{}")
     geom = mapped_column(Geometry("POINT", 4326, spatial_index=False))
     __table_args__ = (Index("ix_case_events_case_id", "case_id", "id"),)
+
+
+class CaseHold(Base):
+    """One handler's turn with a case and its own deadline: the grid, then each level it was escalated to
+    (kind dispatch or escalation), a lead or assisting department, or a department whistled for (吹哨).
+
+    A hold whose deadline passed keeps `missed` for good: escalation hands the case on, but not the miss."""
+
+    __tablename__ = "case_holds"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    case_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(12))
+    level: Mapped[str] = mapped_column(String(12))
+    area_code: Mapped[str | None] = mapped_column(String(15))
+    department: Mapped[str | None] = mapped_column(Text)
+    staff_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    warned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    missed: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint("kind IN ('dispatch', 'escalation', 'lead', 'assist', 'whistle')", name="ck_case_holds_kind"),
+        CheckConstraint("outcome IN ('met', 'missed', 'handed', 'returned', 'cancelled')", name="ck_case_holds_outcome"),
+        Index("ix_case_holds_case_id", "case_id"),
+        Index("ix_case_holds_staff_id", "staff_id"),
+        Index("ix_case_holds_open_due", "due_at", postgresql_where=text("ended_at IS NULL")),
+    )
+
+
+class CaseSupervision(Base):
+    """督办: a higher level presses the handler of a case; the handler must reply."""
+
+    __tablename__ = "case_supervisions"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    case_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    by_user: Mapped[str] = mapped_column(Text)
+    by_role: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    replied_by: Mapped[str | None] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_case_supervisions_case_id", "case_id"),)
 
 
 class CaseReporter(Base):

@@ -34,6 +34,7 @@ class Role(StrEnum):
     community_staff = "community_staff"
     grid_worker = "grid_worker"
     planner = "planner"
+    department = "department"    # a functional department (城管, 公安…) within a district
 
 
 class Duty(StrEnum):

@@ -12,6 +12,7 @@ from geo.access.actor import SYSTEM
 from geo.analytics.export import table_bytes
 from geo.analytics.league import league, workers
 from geo.analytics.window import window
+from geo.cases.holds import derive_missing
 from geo.core.errors import InvalidInput
 from geo.core.time import CHINA
 from tests.city import A1, A2, B1, COMM_A, staff_the_city
@@ -38,6 +39,7 @@ def history(session, city):
     add(session, A1, day, status="handling", assignee=ids["w1"])  # …and one still open
     add(session, A2, day, late=True)                              # A2: one late
     add(session, A2, day - timedelta(days=30))                    # A2 the month before: one on time
+    derive_missing(session)  # the handlers' turns, as a bulk load gives them
     return ids
 
 
