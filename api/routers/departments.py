@@ -24,5 +24,5 @@ def list_departments(user: UserDep) -> dict:
 def figures(session: ReadSessionDep, actor: ActorDep,
             since: Annotated[IsoDateTime | None, Query(alias="from", description="Default: 30 days before `to`")] = None,
             until: Annotated[IsoDateTime | None, Query(alias="to", description="Default: now")] = None) -> dict:
-    """Per department: cases led, assisted and whistled for that fell due in the window, and those missed."""
+    """Per department: cases led, assisted and whistled for, decided in the window, and those missed."""
     return department_figures(session, actor, window(since, until))

@@ -20,7 +20,8 @@ class Departments(BaseModel):
 
 
 class DepartmentRow(Department):
-    """A department's turns that fell due in the window, by kind, and the share of its own deadlines it met."""
+    """A department's turns decided in the window (ended in time, or deadline passed), by kind, and the share of its
+    own deadlines it met."""
 
     led: int = Field(description="Cases it led (牵头)")
     led_missed: int

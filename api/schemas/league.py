@@ -26,7 +26,8 @@ class LeagueRow(Figures, AreaName):
     open_now: int = Field(description="Cases open now")
     cases_per_worker: float | None
     open_per_worker: float | None
-    held: int = Field(description="Deadlines this area's own handlers held that fell due in the window")
+    held: int = Field(description="Deadlines this area's own handlers held that were decided in the window (met, or "
+                                  "passed)")
     held_missed: int = Field(description="…of those, missed (the miss stays here after escalation)")
     own_on_time_rate: float | None = Field(description="Share of its own deadlines met, of those decided")
 

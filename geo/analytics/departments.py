@@ -1,5 +1,7 @@
 """How the departments answer: the cases they lead (牵头), assist (协办) and were whistled for (吹哨报到), each turn
-judged against its own deadline; a missed report-in counts against the department for good."""
+judged against its own deadline; a missed report-in counts against the department for good.
+
+A turn counts in the period it was decided: when it ended in time, or when its deadline passed."""
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -14,7 +16,7 @@ FIGURES = text("""
 SELECT h.department, h.kind, count(*) AS held, count(*) FILTER (WHERE h.missed) AS missed,
        count(*) FILTER (WHERE h.outcome = 'met') AS met
 FROM case_holds h JOIN cases c ON c.id = h.case_id
-WHERE h.department IS NOT NULL AND h.due_at >= :since AND h.due_at < :until
+WHERE h.department IS NOT NULL AND least(h.ended_at, h.due_at) >= :since AND least(h.ended_at, h.due_at) < :until
   AND (c.grid_code LIKE :pattern OR :pattern = '%') AND (CAST(:only AS text) IS NULL OR h.department = :only)
 GROUP BY 1, 2
 """)
@@ -22,7 +24,7 @@ KINDS = {"lead": "led", "assist": "assisted", "whistle": "whistled"}
 
 
 def department_figures(session: Session, actor: Actor, win: Window) -> dict:
-    """Every department with the turns it held that fell due in `win` (in the caller's scope), by kind, and the
+    """Every department with the turns it held that were decided in `win` (in the caller's scope), by kind, and the
     share of its own deadlines it met; a department account sees its own row only."""
     only = actor.department if actor.role == Role.department else None
     rows = {code: _empty(d) for code, d in departments().items() if only in (None, code)}

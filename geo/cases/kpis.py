@@ -87,19 +87,20 @@ def figures(n) -> dict:
     }
 
 
-# Each level judged against its own deadlines: the turns its areas held that fell due in the period.
+# Each level judged against its own deadlines: the turns its areas held that were decided in the period (ended in
+# time, or their deadline passed; least() ignores a NULL end).
 HOLDS_BY_AREA_SQL = text("""
 SELECT left(h.area_code, :digits) AS prefix, count(*) AS held, count(*) FILTER (WHERE h.missed) AS missed,
        count(*) FILTER (WHERE h.outcome = 'met') AS met
 FROM case_holds h
 WHERE h.level = :level AND h.kind IN ('dispatch', 'escalation') AND h.area_code LIKE :pattern
-  AND h.due_at >= :since AND h.due_at < :until
+  AND least(h.ended_at, h.due_at) >= :since AND least(h.ended_at, h.due_at) < :until
 GROUP BY 1
 """)
 
 
 def holds_by_area(session: Session, scope: Scope, level: Level, since: datetime, until: datetime) -> dict[str, dict]:
-    """Per area of `level`: the deadlines its handlers held that fell due in [since, until), those missed, and the
+    """Per area of `level`: the deadlines its handlers held that were decided in [since, until), those missed, and the
     share met of those decided (own_on_time_rate)."""
     rows = session.execute(HOLDS_BY_AREA_SQL, {"pattern": like_pattern(scope), "since": since, "until": until,
                                                "level": level.value, "digits": SCOPE_PREFIX[level]}).mappings()
