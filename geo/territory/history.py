@@ -70,7 +70,8 @@ def _scheduled(session: Session, level: Level, code: str, at: date, rows: list[d
     rows = [dict(r) for r in rows]
     current = rows[-1] if rows and rows[-1]["valid_to"] is None else None
     for day in sorted({d for _, _, d in due}):
-        sql = text(PLANNED.format(areas=areas_sql(day, tuple(p for p in due if p[2] <= day))))
+        areas = areas_sql(day, tuple(p for p in due if p[2] <= day))
+        sql = text(areas.statement(PLANNED.format(areas=areas)))
         row = session.execute(sql, {"at": day, "code": code, "level": Level(level).value}).mappings().first()
         if row is not None and current is not None and (row["valid_from"], row["plan_id"]) == (
                 current["valid_from"], current["plan_id"]):

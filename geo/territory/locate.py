@@ -26,6 +26,7 @@ from geo.people.staff import StaffOnDuty, staff_on_duty
 from geo.territory.grid_index import forget as forget_grids
 from geo.territory.grid_index import grid_index
 from geo.territory.history import relation_on
+from geo.territory.scheduled import DayAreas
 
 # Same order as wangge_grid_at() in the initial migration, which derives the grid of buildings.
 # {areas}: the areas in force now or on a day (geo.territory.history.relation_on).
@@ -138,10 +139,10 @@ def _staff(session: Session, scope: Scope, grid: str, at: date | None, known: Ve
     return [replace(s) for s in found]  # copies: callers may change what they get
 
 
-def _covering(session: Session, x: float, y: float, at: date | None, areas: str | None = None) -> Location | None:
+def _covering(session: Session, x: float, y: float, at: date | None, areas: DayAreas | None = None) -> Location | None:
     """The grids covering the point, read from PostGIS; `areas` from relation_on, unless it is to be found."""
     areas = areas or relation_on(session, at)
-    rows = session.execute(text(COVERING.format(areas=areas)), {"lon": x, "lat": y, "at": at}).all()
+    rows = session.execute(text(areas.statement(COVERING.format(areas=areas))), {"lon": x, "lat": y, "at": at}).all()
     return _covered(rows, x, y)
 
 
@@ -154,9 +155,9 @@ def _covered(rows, x: float, y: float) -> Location | None:
     return found
 
 
-def _nearest(session: Session, x: float, y: float, at: date | None, areas: str) -> Location:
+def _nearest(session: Session, x: float, y: float, at: date | None, areas: DayAreas) -> Location:
     """The nearest grid within the snap distance; OutsideService beyond it."""
-    row = session.execute(text(NEAREST.format(areas=areas)), {"lon": x, "lat": y, "at": at}).first()
+    row = session.execute(text(areas.statement(NEAREST.format(areas=areas))), {"lon": x, "lat": y, "at": at}).first()
     if row is None:
         raise NotFound(msg("No grids have been imported yet."))
     limit = get_settings().nearest_m

@@ -21,7 +21,7 @@ from geo.core.crs import gcj02_to_wgs84
 from geo.core.errors import InvalidInput
 from geo.core.i18n import msg
 from geo.core.models import OPEN_STATUSES, SCOPE_PREFIX, Level
-from geo.territory.scheduled import Due, areas_sql, due_by
+from geo.territory.scheduled import DayAreas, Due, areas_sql, due_by
 
 EXTENT = 4096
 BUFFER = 64
@@ -67,7 +67,7 @@ SELECT ST_AsMVT(tile.*, 'cases', {extent}, 'geom') FROM tile WHERE geom IS NOT N
 DATUMS = ("wgs84", "gcj02")
 
 
-def _sql(template: str, table: str, datum: str, areas: str, coarse: bool) -> str:
+def _sql(template: str, table: str, datum: str, areas: DayAreas, coarse: bool) -> str:
     # Without a shift the geometry goes in untouched: ST_Translate by zero would still copy every vertex.
     geom = f"ST_Translate({table}.geom, :dx, :dy)" if datum == "gcj02" else f"{table}.geom"
     # Simplified to a pixel before clipping only where it pays: at coarse zooms a district outline has
@@ -75,11 +75,11 @@ def _sql(template: str, table: str, datum: str, areas: str, coarse: bool) -> str
     # (half of a z14 grid tile's), ST_AsMVTGeom's own snapping to the tile's grid being enough.
     projected = f"ST_SimplifyPreserveTopology(ST_Transform({geom}, 3857), :tolerance)" if coarse \
         else f"ST_Transform({geom}, 3857)"
-    return template.format(extent=EXTENT, buffer=BUFFER, geom=geom, projected=projected, areas=areas)
+    return areas.statement(template.format(extent=EXTENT, buffer=BUFFER, geom=geom, projected=projected, areas=areas))
 
 
 SIMPLIFY_BELOW = 13
-def _template(layer: str, datum: str, areas: str, coarse: bool) -> str:
+def _template(layer: str, datum: str, areas: DayAreas, coarse: bool) -> str:
     """The tile's SQL over the relation `areas` (geo.territory.scheduled.areas_sql)."""
     return _sql(CASES if layer == "cases" else AREAS, "c" if layer == "cases" else "a", datum, areas, coarse)
 
