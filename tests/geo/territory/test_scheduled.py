@@ -2,7 +2,7 @@
 applying them on their day changes no answer; unscheduling (or the round sending a plan back to draft) reverts."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from shapely.geometry import box, mapping, shape
@@ -10,8 +10,10 @@ from sqlalchemy import event, text
 
 from geo.core.errors import Conflict, NotFound
 from geo.core.models import Level
+from geo.core.time import CHINA
 from geo.planning import edits, publish
 from geo.planning.plans import create_from_current
+from geo.rounds import run_round
 from geo.territory import areas, history
 from geo.territory.locate import locate
 from geo.territory.scheduled import due_by
@@ -96,8 +98,8 @@ def test_applying_on_the_day_answers_as_predicted(session, world):  # noqa: F811
     plan_id, planner, _ = world
     publish.publish(session, plan_id, planner, D, today=TODAY)
     predicted = {day: snapshot(session, day) for day in (D, D + timedelta(days=7))}
-    [outcome] = publish.apply_due(session, D)
-    assert outcome["status"] == "published"
+    [outcome] = run_round(session, datetime.combine(D, time(0, 10), CHINA)).plans  # the round, on the day
+    assert outcome["status"] == "published" and outcome["effective_from"] == D.isoformat()
     for day, answer in predicted.items():
         assert snapshot(session, day) == answer, day
 
