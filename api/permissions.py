@@ -80,7 +80,7 @@ ROUTES: dict[Callable, Rule] = {
     **{endpoint: A.plan for endpoint in (
         plans.create_plan, plans.propose_plan, plans.get_plan, plans.validate, plans.split, plans.merge,
         plans.reassign, plans.undo, plans.redo, plans.plan_impact, plans.export_plan, plans.plan_assignments,
-        plans.compare_plans, plans.publish_plan)},
+        plans.compare_plans, plans.publish_plan, plans.unschedule_plan)},
     residents.list_residents: A.read_residents,
     residents.get_resident: A.read_residents,
     audit.audit_entries: A.read_audit,

@@ -73,7 +73,9 @@ def children(session: ReadSessionDep, user: UserDep, collection: Collection, cod
 
 
 @router.get("/{collection:collection}/{code}/history", response_class=GeoJSONResponse, responses=geojson(Versions))
-def history(session: ReadSessionDep, user: UserDep, collection: Collection, code: str):
+def history(session: ReadSessionDep, user: UserDep, collection: Collection, code: str,
+            at: Annotated[IsoDate | None, Query(description="Also the versions the plans scheduled by that day "
+                                                         "(YYYY-MM-DD) will draw, marked `scheduled`")] = None):
     """Every boundary the code has had, oldest first, each with `valid_from`/`valid_to` (null: open-ended)
     and the plan that drew it; a retired code's last version ends on the day it was retired."""
-    return _geojson(geo_history.versions(session, LEVEL_OF[collection], code))
+    return _geojson(geo_history.versions(session, LEVEL_OF[collection], code, at=at))

@@ -23,6 +23,7 @@ from api.schemas.plans import (
     RedoDone,
     SplitDone,
     UndoDone,
+    Unscheduled,
     Validation,
 )
 from geo.core.errors import InvalidInput
@@ -239,3 +240,10 @@ def publish_plan(session: SessionDep, actor: ActorDep, plan_id: int, body: Publi
     (grids retired, redrawn and issued; buildings, open cases and staff follow), a later day is scheduled and
     applied by `wangge cases tick` on that day. Answers with what changed."""
     return publish.publish(session, plan_id, actor, body.effective_from)
+
+
+@router.post("/{plan_id:int}/unschedule", response_model=Unscheduled,
+             responses={409: {"description": "Not scheduled (a draft, or already in force)"}})
+def unschedule_plan(session: SessionDep, actor: ActorDep, plan_id: int) -> dict:
+    """Send a scheduled plan back to draft before its day: `at=` days to come answer without it again."""
+    return publish.unschedule(session, plan_id, actor)

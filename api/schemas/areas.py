@@ -47,6 +47,7 @@ class VersionProperties(BaseModel):
     plan_id: int | None = Field(description="The plan that drew it")
     valid_from: DayText | None = Field(description="null: since records began")
     valid_to: DayText | None = Field(description="The day it ended (null: in force)")
+    scheduled: bool | None = Field(default=None, description="Only with `at`: drawn by a plan still to apply")
 
 
 class VersionFeature(Feature):

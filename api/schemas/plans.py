@@ -196,6 +196,13 @@ class RedoDone(BaseModel):
     validation: Validation
 
 
+class Unscheduled(BaseModel):
+    """A scheduled plan sent back to draft."""
+
+    plan: int
+    status: str = Field(description="draft")
+
+
 class Published(BaseModel):
     """What publishing did: a later day is only scheduled; today the changes are applied and counted."""
 

@@ -52,6 +52,20 @@ def publish(session: Session, plan_id: int, actor: Actor, effective_from: date, 
         return apply(session, plan_id, effective_from, actor)
 
 
+def unschedule(session: Session, plan_id: int, actor: Actor) -> dict:
+    """Send a scheduled plan back to draft before its day: its grids stop being the boundaries of days to come."""
+    plan_row(session, plan_id, actor)
+    # Under the row's lock: a round applying the plan right now finishes first, and then it is no longer scheduled.
+    status = session.execute(text("SELECT status FROM plans WHERE id = :plan_id FOR UPDATE"),
+                             {"plan_id": plan_id}).scalar()
+    if status != PlanStatus.scheduled.value:
+        raise Conflict(msg("plan {id} is not scheduled: only a scheduled plan can go back to draft", id=plan_id))
+    session.execute(text("UPDATE plans SET status = 'draft', effective_from = NULL, published_by = NULL "
+                         "WHERE id = :plan_id"), {"plan_id": plan_id})
+    audit.record(session, actor.username, actor.role, "unschedule_plan", f"plan:{plan_id}", {})
+    return {"plan": plan_id, "status": PlanStatus.draft.value}
+
+
 def _check_valid(session: Session, plan_id: int, actor: Actor) -> None:
     """PlanInvalid, listing the errors, unless the plan validates."""
     report = validate_plan(session, plan_id, actor)

@@ -10,7 +10,8 @@ from geo.core.errors import InvalidInput, NotFound
 from geo.core.i18n import msg
 from geo.core.models import CHILD_LEVEL, Level
 from geo.core.query import bbox_condition, check_page
-from geo.territory.history import relation
+from geo.territory.history import relation_on
+from geo.territory.scheduled import DayAreas
 
 # RFC 7946 §11.2: 7 decimals of a degree is about a centimetre, more than any boundary is worth.
 DECIMALS = 7
@@ -25,8 +26,8 @@ FROM {areas} a
 """
 
 
-def _select(at: date | None) -> str:
-    return SELECT.format(areas=relation(at))
+def _select(areas: DayAreas) -> str:
+    return SELECT.format(areas=areas)
 
 
 def _feature(row) -> dict:
@@ -71,9 +72,10 @@ def list_areas(session: Session, level: Level, *, parent: str | None = None, bbo
         params["parent"] = parent
     if bbox:
         where.append(bbox_condition("geom", bbox, params))
-    sql = _select(at) + " WHERE " + " AND ".join(where) + " ORDER BY code LIMIT :limit OFFSET :offset"
-    rows = session.execute(text(sql), params)
-    total = session.execute(text(f"SELECT count(*) FROM {relation(at)} a WHERE " + " AND ".join(where)),
+    relation = relation_on(session, at)
+    sql = _select(relation) + " WHERE " + " AND ".join(where) + " ORDER BY code LIMIT :limit OFFSET :offset"
+    rows = session.execute(text(relation.statement(sql)), params)
+    total = session.execute(text(relation.statement(f"SELECT count(*) FROM {relation} a WHERE " + " AND ".join(where))),
                             params).scalar_one()
     features = [_feature(r) for r in rows]
     return {"type": "FeatureCollection", "features": features, "numberMatched": total, "numberReturned": len(features)}
@@ -81,7 +83,8 @@ def list_areas(session: Session, level: Level, *, parent: str | None = None, bbo
 
 def get_area(session: Session, level: Level, code: str, *, simplify: float = 0.0, at: date | None = None) -> dict:
     """One area as a GeoJSON Feature (as it was on day `at`); NotFound names the level and code."""
-    row = session.execute(text(_select(at) + " WHERE level = :level AND code = :code"),
+    relation = relation_on(session, at)
+    row = session.execute(text(relation.statement(_select(relation) + " WHERE level = :level AND code = :code")),
                           {"level": Level(level).value, "code": code, **_params(simplify, at)}).first()
     if row is None and at is not None:
         raise NotFound(msg("no {level} with code {code} on {day}", level=Level(level), code=code, day=at.isoformat()))

@@ -25,10 +25,11 @@ from geo.core.versions import Versions, data_versions
 from geo.people.staff import StaffOnDuty, staff_on_duty
 from geo.territory.grid_index import forget as forget_grids
 from geo.territory.grid_index import grid_index
-from geo.territory.history import relation
+from geo.territory.history import relation_on
+from geo.territory.scheduled import DayAreas
 
 # Same order as wangge_grid_at() in the initial migration, which derives the grid of buildings.
-# {areas}: the areas in force now or on a day (geo.territory.history.relation).
+# {areas}: the areas in force now or on a day (geo.territory.history.relation_on).
 COVERING = """
 SELECT g.code, g.name, g.area_m2, c.code, c.name, s.code, s.name, d.code, d.name
 FROM {areas} g
@@ -112,8 +113,9 @@ def locate(session: Session, lon: float, lat: float, *, crs: str | None = None, 
     known = data_versions(session) if at is None else None
     if known and not known.clean:
         known = None  # in memory: today's boundaries, for a transaction that has not written (it may have moved them)
-    location = (_covering_in_memory(session, known.areas, x, y) if known else _covering(session, x, y, at)) \
-        or _nearest(session, x, y, at)
+    areas = relation_on(session, at)  # reads nothing for today's boundaries
+    location = (_covering_in_memory(session, known.areas, x, y) if known else _covering(session, x, y, at, areas)) \
+        or _nearest(session, x, y, at, areas)
     if scope is not None and may(scope.role, Permission.read_staff):
         location.staff = _staff(session, scope, location.grid.code, at, known)
     return location
@@ -137,8 +139,10 @@ def _staff(session: Session, scope: Scope, grid: str, at: date | None, known: Ve
     return [replace(s) for s in found]  # copies: callers may change what they get
 
 
-def _covering(session: Session, x: float, y: float, at: date | None) -> Location | None:
-    rows = session.execute(text(COVERING.format(areas=relation(at))), {"lon": x, "lat": y, "at": at}).all()
+def _covering(session: Session, x: float, y: float, at: date | None, areas: DayAreas | None = None) -> Location | None:
+    """The grids covering the point, read from PostGIS; `areas` from relation_on, unless it is to be found."""
+    areas = areas or relation_on(session, at)
+    rows = session.execute(text(areas.statement(COVERING.format(areas=areas))), {"lon": x, "lat": y, "at": at}).all()
     return _covered(rows, x, y)
 
 
@@ -151,8 +155,9 @@ def _covered(rows, x: float, y: float) -> Location | None:
     return found
 
 
-def _nearest(session: Session, x: float, y: float, at: date | None) -> Location:
-    row = session.execute(text(NEAREST.format(areas=relation(at))), {"lon": x, "lat": y, "at": at}).first()
+def _nearest(session: Session, x: float, y: float, at: date | None, areas: DayAreas) -> Location:
+    """The nearest grid within the snap distance; OutsideService beyond it."""
+    row = session.execute(text(areas.statement(NEAREST.format(areas=areas))), {"lon": x, "lat": y, "at": at}).first()
     if row is None:
         raise NotFound(msg("No grids have been imported yet."))
     limit = get_settings().nearest_m

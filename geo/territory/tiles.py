@@ -21,7 +21,7 @@ from geo.core.crs import gcj02_to_wgs84
 from geo.core.errors import InvalidInput
 from geo.core.i18n import msg
 from geo.core.models import OPEN_STATUSES, SCOPE_PREFIX, Level
-from geo.territory.history import ON_DAY
+from geo.territory.scheduled import DayAreas, Due, areas_sql, due_by
 
 EXTENT = 4096
 BUFFER = 64
@@ -67,7 +67,7 @@ SELECT ST_AsMVT(tile.*, 'cases', {extent}, 'geom') FROM tile WHERE geom IS NOT N
 DATUMS = ("wgs84", "gcj02")
 
 
-def _sql(template: str, table: str, datum: str, past: bool, coarse: bool) -> str:
+def _sql(template: str, table: str, datum: str, areas: DayAreas, coarse: bool) -> str:
     # Without a shift the geometry goes in untouched: ST_Translate by zero would still copy every vertex.
     geom = f"ST_Translate({table}.geom, :dx, :dy)" if datum == "gcj02" else f"{table}.geom"
     # Simplified to a pixel before clipping only where it pays: at coarse zooms a district outline has
@@ -75,14 +75,18 @@ def _sql(template: str, table: str, datum: str, past: bool, coarse: bool) -> str
     # (half of a z14 grid tile's), ST_AsMVTGeom's own snapping to the tile's grid being enough.
     projected = f"ST_SimplifyPreserveTopology(ST_Transform({geom}, 3857), :tolerance)" if coarse \
         else f"ST_Transform({geom}, 3857)"
-    return template.format(extent=EXTENT, buffer=BUFFER, geom=geom, projected=projected,
-                           areas=ON_DAY if past else "areas")
+    return areas.statement(template.format(extent=EXTENT, buffer=BUFFER, geom=geom, projected=projected, areas=areas))
 
 
 SIMPLIFY_BELOW = 13
-# By layer, datum, whether the boundaries are those of another day (`at`) and whether the zoom is coarse.
-SQL = {(layer, datum, past, coarse): _sql(CASES if layer == "cases" else AREAS, "c" if layer == "cases" else "a",
-                                          datum, past, coarse)
+def _template(layer: str, datum: str, areas: DayAreas, coarse: bool) -> str:
+    """The tile's SQL over the relation `areas` (geo.territory.scheduled.areas_sql)."""
+    return _sql(CASES if layer == "cases" else AREAS, "c" if layer == "cases" else "a", datum, areas, coarse)
+
+
+# By layer, datum, whether the boundaries are those of another day (`at`) and whether the zoom is coarse;
+# a day to come that scheduled plans redraw has its own SQL (_statement).
+SQL = {(layer, datum, past, coarse): _template(layer, datum, areas_sql(date.min if past else None, ()), coarse)
        for layer in LAYERS for datum in DATUMS for past in (False, True) for coarse in (False, True)}
 
 
@@ -120,16 +124,26 @@ def check(layer: str, z: int, x: int, y: int, datum: str = "wgs84", at: date | N
 
 def tile(session: Session, address: TileAddress, scope: Scope) -> bytes:
     """The MVT bytes of one tile (empty when nothing visible lies in it), from memory while its data is unchanged."""
-    return cached(session, ("areas", "cases"), ("tile", address, scope.prefix, like_pattern(scope)),
-                  lambda: _build(session, address, scope), TILES)
+    # The scheduled plans due by `at` (and their versions) are part of the key: unscheduling one changes no area.
+    due = due_by(session, address.at) if address.layer != "cases" else ()
+    return cached(session, ("areas", "cases"), ("tile", address, due, scope.prefix, like_pattern(scope)),
+                  lambda: _build(session, address, scope, due), TILES)
 
 
-def _build(session: Session, address: TileAddress, scope: Scope) -> bytes:
+def _statement(address: TileAddress, due: Due) -> str:
+    """The tile's SQL: prepared for today's and recorded days' boundaries, made for those the `due` plans redraw."""
+    coarse = address.z < SIMPLIFY_BELOW
+    if due:
+        return _template(address.layer, address.datum, areas_sql(address.at, due), coarse)
+    return SQL[address.layer, address.datum, address.at is not None, coarse]
+
+
+def _build(session: Session, address: TileAddress, scope: Scope, due: Due = ()) -> bytes:
     """The MVT bytes of one tile, built in PostGIS."""
     dx, dy = address.gcj02_offset()
     params = {"z": address.z, "x": address.x, "y": address.y, "pattern": like_pattern(scope),
               "open": [s.value for s in OPEN_STATUSES], "dx": dx, "dy": dy, "at": address.at}
-    sql = text(SQL[address.layer, address.datum, address.at is not None, address.z < SIMPLIFY_BELOW])
+    sql = text(_statement(address, due))
     if address.layer == "cases":
         return bytes(session.execute(sql, params).scalar() or b"")
     level = Level(LEVELS[address.layer])

@@ -60,3 +60,33 @@ def test_buildings_within_scope(client, session, city, login):
     mine = client.get("/api/v1/buildings", headers=login("grid_worker", A1)).json()
     assert [f["properties"]["code"] for f in mine["features"]] == ["B1"]
     assert client.get("/api/v1/buildings", params={"grid": B1}, headers=login()).json()["numberReturned"] == 1
+
+
+def test_boundaries_and_history_of_a_day_to_come(client, city, login):
+    from datetime import timedelta
+
+    from shapely.geometry import box
+
+    from geo.core.time import china_today
+    from tests.api.test_plans_api import scheduled
+    from tests.city import A3, A4, DISTRICT
+
+    day = china_today() + timedelta(days=2)
+    h = login("planner", DISTRICT)
+    scheduled(client, h, day)
+    after = {"at": (day + timedelta(days=1)).isoformat()}
+    merged = client.get(f"/api/v1/grids/{A3}", headers=h, params=after).json()
+    assert shape(merged["geometry"]).equals(box(116.40, 39.90, 116.44, 39.93))
+    assert merged["properties"]["valid_from"] == day.isoformat()
+    assert shape(client.get(f"/api/v1/grids/{A3}", headers=h).json()["geometry"]).equals(box(116.40, 39.90, 116.42, 39.93))
+    assert client.get(f"/api/v1/grids/{A4}", headers=h, params=after).status_code == 404
+    children = client.get(f"/api/v1/communities/{COMM_A}/children", headers=h, params=after).json()
+    assert A4 not in [f["id"] for f in children["features"]] and children["numberMatched"] == 4
+    versions = client.get(f"/api/v1/grids/{A3}/history", headers=h, params=after).json()["features"]
+    assert [(v["properties"]["valid_from"], v["properties"]["valid_to"], v["properties"]["scheduled"])
+            for v in versions] == [(None, day.isoformat(), False), (day.isoformat(), None, True)]
+    today = client.get(f"/api/v1/grids/{A3}/history", headers=h).json()["features"]
+    assert [v["properties"] for v in today] == [{"code": A3, "name": "甲三网格", "parent_code": COMM_A,
+                                                 "kind": "ordinary", "area_m2": today[0]["properties"]["area_m2"],
+                                                 "plan_id": None, "valid_from": None, "valid_to": None}]
+    assert client.get(f"/api/v1/grids/{A3}/history", headers=h, params={"at": "soon"}).status_code == 422

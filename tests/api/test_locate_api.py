@@ -49,3 +49,20 @@ def test_invalid_input_is_422(client, headers, params, message):
     r = client.get("/api/v1/locate", params=params, headers=headers)
     assert r.status_code == 422, r.text
     assert message in r.json()["detail"] and r.json()["code"] in ("invalid_input", "invalid_crs")
+
+
+def test_locate_on_a_day_to_come_follows_the_scheduled_plan(client, headers, login):
+    from datetime import timedelta
+
+    from geo.core.time import china_today
+    from tests.api.test_plans_api import scheduled
+    from tests.city import A3, A4, DISTRICT
+
+    day = china_today() + timedelta(days=4)
+    scheduled(client, login("planner", DISTRICT), day)
+    point = {"lon": 116.43, "lat": 39.91}
+    found = {offset: client.get("/api/v1/locate", headers=headers,
+                                params=point | {"at": (day + timedelta(days=offset)).isoformat()}).json()["grid"]["code"]
+             for offset in (-1, 0, 5)}
+    assert found == {-1: A4, 0: A3, 5: A3}
+    assert client.get("/api/v1/locate", headers=headers, params=point).json()["grid"]["code"] == A4

@@ -129,3 +129,32 @@ def test_publish_over_http_and_read_the_past(client, login, city):
     versions = client.get(f"/api/v1/grids/{A3}/history", headers=planner).json()["features"]
     assert [v["properties"]["valid_to"] for v in versions] == [today.isoformat(), None]
     assert client.get(f"/api/v1/communities/{A3}/history", headers=planner).status_code == 404
+
+
+def scheduled(client, headers, day) -> int:
+    """A plan for community A merging A3 and A4 (A4 retired), published over HTTP for a day to come; its id."""
+    plan = client.post("/api/v1/plans", headers=headers, json={"communities": [COMM_A]}).json()["id"]
+    assert client.post(f"/api/v1/plans/{plan}/merge", headers=headers, json={"codes": [A3, A4]}).status_code == 200
+    r = client.post(f"/api/v1/plans/{plan}/publish", headers=headers, json={"effective_from": day.isoformat()})
+    assert r.status_code == 200 and r.json()["status"] == "scheduled", r.text
+    return plan
+
+
+def test_unschedule_over_http(client, login, city):
+    from datetime import timedelta
+
+    from geo.core.time import china_today
+
+    day = china_today() + timedelta(days=3)
+    planner = login("planner", DISTRICT)
+    plan = scheduled(client, planner, day)
+    on_day = {"lon": 116.43, "lat": 39.91, "at": day.isoformat()}
+    assert client.get("/api/v1/locate", headers=planner, params=on_day).json()["grid"]["code"] == A3
+    assert client.post(f"/api/v1/plans/{plan}/unschedule", headers=login("command_center", DISTRICT)).status_code == 403
+    r = client.post(f"/api/v1/plans/{plan}/unschedule", headers=planner)
+    assert r.status_code == 200 and r.json() == {"plan": plan, "status": "draft"}
+    assert client.get("/api/v1/locate", headers=planner, params=on_day).json()["grid"]["code"] == A4
+    assert client.get(f"/api/v1/plans/{plan}", headers=planner).json()["plan"]["status"] == "draft"
+    again = client.post(f"/api/v1/plans/{plan}/unschedule", headers=planner, params={"lang": "zh"})
+    assert again.status_code == 409 and "只有待生效的方案可以退回草稿" in again.json()["detail"]
+    assert client.post("/api/v1/plans/424242/unschedule", headers=planner).status_code == 404

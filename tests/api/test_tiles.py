@@ -128,3 +128,32 @@ def test_a_tile_is_kept_until_its_data_changes(client, session, cases, login):
     session.execute(text("UPDATE area_records SET name = '改名网格' WHERE code = :c"), {"c": A1})
     changed = decode(client.get(url, headers=login()))["grids"]
     assert len(TILES) == 2 and "改名网格" in {f["properties"]["name"] for f in changed["features"]}
+
+
+def test_grid_tile_of_a_day_to_come_follows_the_scheduled_plan(client, city, login):
+    from datetime import timedelta
+
+    from geo.core.time import china_today
+    from tests.api.test_plans_api import scheduled
+    from tests.city import A3, A4, DISTRICT
+
+    day = china_today() + timedelta(days=2)
+    planner = login("planner", DISTRICT)
+    url = f"/tiles/grids/7/{X}/{Y}.mvt"
+
+    def grids(at):
+        layer = decode(client.get(url, headers=planner, params={"at": at.isoformat()} if at else {}))["grids"]
+        return {f["properties"]["code"]: f["geometry"]["coordinates"] for f in layer["features"]}
+
+    def width(rings):
+        xs = [x for ring in rings for x, _ in ring]
+        return max(xs) - min(xs)
+
+    today = grids(day + timedelta(days=1))  # before scheduling: also the cached answer the plan must not reuse
+    assert A4 in today
+    plan = scheduled(client, planner, day)
+    after = grids(day + timedelta(days=1))
+    assert A4 not in after and width(after[A3]) > 1.5 * width(today[A3])  # A3 reaches over A4's land
+    assert A4 in grids(day - timedelta(days=1)) and A4 in grids(None)
+    assert client.post(f"/api/v1/plans/{plan}/unschedule", headers=planner).status_code == 200
+    assert grids(day + timedelta(days=1)) == today
