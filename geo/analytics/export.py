@@ -19,8 +19,11 @@ HEADERS = {
     "satisfaction_rate_change": ("满意率变化", "Satisfaction change"), "workers": ("网格员数", "Grid workers"),
     "open_now": ("当前未结", "Open now"), "cases_per_worker": ("人均案件", "Cases per worker"),
     "open_per_worker": ("人均未结", "Open per worker"), "id": ("人员编号", "Staff id"), "grid": ("网格", "Grid"),
-    "duty": ("职务", "Duty"), "assigned": ("派遣数", "Assigned"), "closed": ("结案数", "Closed"),
-    "on_time": ("按期结案数", "Closed on time"),
+    "duty": ("职务", "Duty"), "assigned": ("派遣数", "Assigned"), "closed": ("办结数", "Finished"),
+    "on_time": ("按时办结数", "Finished on time"), "missed": ("超时数", "Missed deadlines"),
+    "deadline_misses": ("超时次数", "Deadlines missed"), "missed_cases": ("超时案件数", "Cases with a miss"),
+    "held": ("承办时限数", "Own deadlines"), "held_missed": ("承办超时数", "Own deadlines missed"),
+    "own_on_time_rate": ("承办按时率", "Own on-time rate"),
 }
 
 
