@@ -4,7 +4,17 @@ import pytest
 from sqlalchemy import text
 
 from geo.core.crs import wgs84_to_gcj02
-from tests.city import A1, A2, B1, C1, COMM_A, PASSWORD, STREET, build_neighbour, staff_the_city
+from tests.city import (
+    A1,
+    A2,
+    B1,
+    C1,
+    COMM_A,
+    PASSWORD,
+    STREET,
+    build_neighbour,
+    staff_the_city,
+)
 
 
 @pytest.fixture
