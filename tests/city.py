@@ -95,3 +95,32 @@ def staff_the_city(session) -> dict[str, int]:
     create_user(session, username="planner", password=PASSWORD, role="planner", scope_code=DISTRICT)
     session.flush()
     return ids
+
+
+# A neighbouring district east of the city, one street, community and grid (丙一) with a worker `wc` and the street's
+# own staff `street2`: a place there lies outside every account of staff_the_city (tests/e2e/test_dispatch.py).
+NEIGHBOUR_STREET, C1 = "110106001000", "110106001001001"
+NEIGHBOUR = {
+    Level.district: [feature("110106", "丰台区", box(116.50, 39.90, 116.56, 39.96))],
+    Level.street: [feature(NEIGHBOUR_STREET, "邻街道", box(116.50, 39.90, 116.56, 39.96))],
+    Level.community: [feature("110106001001", "丙社区", box(116.50, 39.90, 116.56, 39.96))],
+    Level.grid: [feature(C1, "丙一网格", box(116.50, 39.90, 116.56, 39.96))],
+}
+
+
+def build_neighbour(session) -> None:
+    """The neighbouring district (NEIGHBOUR), its grid worker `wc` and street staff `street2` (PASSWORD)."""
+    from sqlalchemy import text
+
+    from geo.access.accounts import create_user
+    folder = Path(mkdtemp(prefix="neighbour-"))
+    for level in Level:
+        import_boundaries(session, write(folder, f"{level}.geojson", collection(*NEIGHBOUR[level])), level)
+    for name, duty, area, role in (("wc", "fulltime_worker", C1, "grid_worker"),
+                                   ("street2", "street_staff", NEIGHBOUR_STREET, "street_staff")):
+        user_id = create_user(session, username=name, password=PASSWORD, role=role, scope_code=area).id
+        staff = session.execute(text("INSERT INTO staff (name, phone_enc, user_id) VALUES (:n, :p, :u) RETURNING id"),
+                                {"n": name, "p": seal("13800000009"), "u": user_id}).scalar()
+        session.execute(text("INSERT INTO staff_assignments (staff_id, duty, area_code, start_date) "
+                             "VALUES (:s, :d, :a, '2020-01-01')"), {"s": staff, "d": duty, "a": area})
+    session.flush()

@@ -17,8 +17,9 @@ router = APIRouter(tags=["people"])
 def buildings(session: SessionDep, scope: ScopeDep,
               grid: Annotated[str | None, Query(description="Only this grid's buildings")] = None,
               bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")] = None,
+              q: Annotated[str | None, Query(max_length=100, description="Name, address or compound contains")] = None,
               limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
               offset: Annotated[int, Query(ge=0)] = 0):
     """Buildings you may see (GeoJSON), with their household counts."""
-    return GeoJSONResponse(list_buildings(session, scope, grid=grid, bbox=parse_bbox(bbox), limit=limit,
+    return GeoJSONResponse(list_buildings(session, scope, grid=grid, bbox=parse_bbox(bbox), q=q, limit=limit,
                                           offset=offset))

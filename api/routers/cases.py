@@ -13,9 +13,11 @@ from geo.analytics import heat as heat_layer
 from geo.analytics.window import window
 from geo.cases import intake, reading, workflow
 from geo.cases.attachments import store_attachment
+from geo.cases.categories import categories
 from geo.core import geojson
 from geo.core.errors import InvalidInput
 from geo.core.i18n import msg
+from geo.core.models import CaseStatus
 from geo.territory.areas import parse_bbox
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -86,6 +88,8 @@ def list_cases(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict:
     """Cases you may see, newest first: by status, category, time, overdue, bbox or polygon."""
+    _known(status, [s.value for s in CaseStatus], "unknown status {value!r}; allowed: {allowed}")
+    _known(category, list(categories()), "unknown category {value!r}; allowed: {allowed}")
     return reading.list_cases(session, actor, status=status, category=category, since=since, until=until,
                               overdue=overdue, open_only=open, bbox=parse_bbox(bbox), polygon=_polygon(polygon),
                               limit=limit, offset=offset)
@@ -139,6 +143,13 @@ def attach(session: SessionDep, actor: ActorDep, case_id: int, file: UploadFile)
     """Add a photo or document (JPEG, PNG, WebP or PDF, at most WANGGE_ATTACHMENTS_MAX_BYTES)."""
     workflow.attachable_case(session, case_id, actor)
     return store_attachment(session, case_id, file.filename, file.content_type or "", file.file)
+
+
+def _known(values: list[str] | None, allowed: list[str], template: str) -> None:
+    """Refuse a filter value that names nothing: an empty list would read as "no such cases" (a typo kept silent)."""
+    unknown = [v for v in values or () if v not in allowed]
+    if unknown:
+        raise InvalidInput(msg(template, value=unknown[0], allowed=", ".join(allowed)))
 
 
 def _polygon(value: str | None) -> dict | None:

@@ -20,7 +20,7 @@ from geo.cases.categories import categories
 from geo.cases.deadlines import due_at
 from geo.cases.workflow import record
 from geo.core.crs import to_wgs84_point
-from geo.core.errors import InvalidInput, OutsideService
+from geo.core.errors import Forbidden, InvalidInput, OutsideService
 from geo.core.i18n import msg
 from geo.core.models import OPEN_STATUSES, CaseStatus, Role
 from geo.core.settings import get_settings
@@ -131,8 +131,9 @@ def _located(session: Session, actor: Actor, lon: float, lat: float, day):
     except OutsideService as exc:
         raise InvalidInput(exc.detail, extra=exc.extra) from None
     if not actor.scope.covers_code(located.grid.code):
-        raise InvalidInput(msg("the place lies in grid {code} {name}, outside your area: pass it to the command center "
-                               "or that grid's staff", code=located.grid.code, name=located.grid.name))
+        # 403, naming neither the grid nor its staff: who answers for a place outside the caller's area is not theirs
+        # to see (preview and create refuse alike, before anything is written).
+        raise Forbidden(msg("this location is outside your area"))
     return located
 
 

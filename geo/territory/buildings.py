@@ -20,14 +20,18 @@ ORDER BY b.grid_code, b.code, b.id LIMIT :limit OFFSET :offset
 """
 
 
-def list_buildings(session: Session, scope: Scope, *, grid: str | None = None, bbox=None, limit: int = 1000,
-                   offset: int = 0) -> dict:
-    """A FeatureCollection of the buildings `scope` may see, optionally of one grid or within a bbox."""
+def list_buildings(session: Session, scope: Scope, *, grid: str | None = None, bbox=None, q: str | None = None,
+                   limit: int = 1000, offset: int = 0) -> dict:
+    """A FeatureCollection of the buildings `scope` may see, optionally of one grid, within a bbox or whose name,
+    address or compound contains `q` (the dispatch page finds a caller's address this way)."""
     check_page(limit, offset, MAX_LIMIT)
     where, params = [], {"pattern": like_pattern(scope), "limit": limit, "offset": offset}
     if grid:
         where.append("AND b.grid_code = :grid")
         params["grid"] = grid
+    if q and q.strip():
+        where.append("AND (b.name ILIKE :q OR b.address ILIKE :q OR b.compound ILIKE :q)")
+        params["q"] = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if bbox:
         where.append("AND " + bbox_condition("b.geom", bbox, params))
     rows = session.execute(text(BUILDINGS.format(where=" ".join(where))), params).mappings()

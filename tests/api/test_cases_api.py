@@ -4,7 +4,17 @@ import pytest
 from sqlalchemy import text
 
 from geo.core.crs import wgs84_to_gcj02
-from tests.city import A1, A2, B1, COMM_A, PASSWORD, STREET, staff_the_city
+from tests.city import (
+    A1,
+    A2,
+    B1,
+    C1,
+    COMM_A,
+    PASSWORD,
+    STREET,
+    build_neighbour,
+    staff_the_city,
+)
 
 
 @pytest.fixture
@@ -263,3 +273,44 @@ def test_routing_preview_writes_nothing(client, as_user, session, staffed):
     far = client.get("/api/v1/cases/preview", params={"category": "noise", "lon": 116.7, "lat": 39.95},
                      headers=as_user("command"))
     assert far.status_code == 422 and "outside every grid" in far.json()["detail"]
+
+
+OUTSIDE = {"category": "env_garbage", "lon": 116.53, "lat": 39.93}  # grid 丙一 of the neighbouring street
+
+
+def test_a_place_in_another_street_is_refused_alike_by_preview_and_intake(client, as_user, session):
+    """A street's staff clicking in the next street: 403 "outside your area" from both, naming neither the grid nor
+    its worker, and nothing written; that street's own staff get the preview."""
+    build_neighbour(session)
+    before = session.execute(text("SELECT count(*) FROM cases")).scalar()
+    street = {**as_user("street"), "Accept-Language": "zh-CN"}
+    preview = client.get("/api/v1/cases/preview", params=OUTSIDE, headers=street)
+    created = client.post("/api/v1/cases", json=OUTSIDE | {"channel": "hotline"},
+                          headers=street | {"Idempotency-Key": "k-outside"})
+    for r in (preview, created):
+        assert r.status_code == 403 and r.json() == {"detail": "此位置不在您的管辖范围内", "code": "forbidden"}, r.text
+        assert "丙一" not in r.text and "wc" not in r.text and C1 not in r.text
+    english = client.get("/api/v1/cases/preview", params=OUTSIDE, headers=as_user("street"))
+    assert english.json()["detail"] == "this location is outside your area"
+    assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
+    assert session.execute(text("SELECT count(*) FROM case_keys WHERE key = 'k-outside'")).scalar() == 0
+    theirs = client.get("/api/v1/cases/preview", params=OUTSIDE, headers=as_user("street2")).json()
+    assert (theirs["grid"]["code"], theirs["assignee"]["name"]) == (C1, "wc")
+    far = client.get("/api/v1/cases/preview", params=OUTSIDE | {"lon": 116.7}, headers=street)
+    assert far.status_code == 422 and "不在任何网格内" in far.json()["detail"]  # outside the whole service: as before
+
+
+@pytest.mark.parametrize("param,value,allowed", [
+    ("status", "dispached", ["intake", "dispatched", "merged"]),
+    ("category", "garbage", ["env_garbage", "noise", "public_order"]),
+])
+def test_an_unknown_filter_value_is_422_naming_it_and_the_allowed_ones(client, as_user, param, value, allowed):
+    report(client, as_user("command"))
+    h = as_user("command")
+    r = client.get("/api/v1/cases", params=[(param, allowed[1]), (param, value)], headers=h)
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input", r.text
+    detail = r.json()["detail"]
+    assert f"'{value}'" in detail and all(a in detail for a in allowed) and detail.startswith(f"unknown {param}")
+    zh = client.get("/api/v1/cases", params={param: value}, headers=h | {"Accept-Language": "zh-CN"}).json()["detail"]
+    assert zh.startswith("未知") and "可选值" in zh
+    assert client.get("/api/v1/cases", params={param: allowed[1]}, headers=h).status_code == 200

@@ -113,14 +113,14 @@ def test_plan_edits_and_case_reports_name_only_buildings_in_scope(client, login,
 
 def test_a_case_placed_outside_the_reporters_area_is_refused_clearly(client, as_user, staffed):
     """It used to be registered and then answered 404 "no case N" (rolled back, the id spent); and the dispatch
-    preview named the staff of any grid: both now name the grid the place lies in, and nobody."""
+    preview named the staff of any grid: both now refuse with 403 "outside your area", naming neither grid nor staff."""
     worker = as_user("w1")  # grid A1
     elsewhere = {"category": "env_garbage", "lon": 116.45, "lat": 39.95, "channel": "patrol"}  # grid B1
     r = client.post("/api/v1/cases", headers=worker, json=elsewhere)
-    assert r.status_code == 422 and B1 in r.json()["detail"] and "outside your area" in r.json()["detail"]
+    assert r.status_code == 403 and B1 not in r.text and r.json()["detail"] == "this location is outside your area"
     r = client.get("/api/v1/cases/preview", headers=worker,
                    params={"category": "env_garbage", "lon": 116.45, "lat": 39.95})
-    assert r.status_code == 422 and "wb" not in r.text
+    assert r.status_code == 403 and "wb" not in r.text and "乙一" not in r.text
     assert client.get("/api/v1/cases/preview", headers=as_user("command"),
                       params={"category": "env_garbage", "lon": 116.45, "lat": 39.95}).json()["assignee"]["name"] == "wb"
 
