@@ -217,5 +217,6 @@ window.wanggeUtil.start((leafletMap, C) => {
     }).catch(() => { W.staff = 0; });  // a role that may not read staff: dispatch picks automatically
   }
 
+  W.openForm = openForm;  // tests open the forms of actions the server does not offer yet (whistle, supervise, …)
   load().then(() => { if (current && current.grid) showGrid(current.grid.code); });
 });

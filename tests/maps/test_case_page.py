@@ -158,3 +158,26 @@ def test_a_missing_or_out_of_scope_case_is_the_pages_own_404(as_user, case_serve
         assert "没有编号为" in viewer.inner_text("main") and viewer.inner_text("a") == "返回指挥中心"
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(ARTIFACTS / "case-404-phone.png"))
+
+
+def test_the_forms_of_the_new_actions(as_user, case_server):
+    """supervise, reply_supervision, whistle and report_in arrive with the backend: their forms are ready."""
+    page = as_user(case_server, "street", f"/maps/cases/{CASES['handling']}")
+    loaded(page)
+    departments = page.evaluate("fetch('/api/v1/departments').then(r => r.ok ? r.json() : null)")
+    page.evaluate("window.wangge.openForm('whistle')")
+    form = page.inner_text("form.case-form")
+    assert "吹哨" in form and "职能部门 *" in form and "说明 *" in form
+    if departments is None:  # no department list yet: an empty choice, and why
+        page.wait_for_selector("form.case-form .field .muted")
+        assert page.locator("#f-department option").count() == 0
+        assert "暂无可选的职能部门" in page.inner_text("form.case-form")
+    else:
+        page.wait_for_function("() => document.querySelectorAll('#f-department option').length > 0")
+        assert page.locator("#f-department option").all_inner_texts() == [d["name"] for d in departments["items"]]
+    page.click("form.case-form button.primary")
+    assert "请填写：职能部门" in page.inner_text("#case-message")
+    for action, words in (("supervise", "督办"), ("reply_supervision", "督办回复"), ("report_in", "报到")):
+        page.evaluate(f"window.wangge.openForm('{action}')")
+        assert words in page.inner_text("form.case-form .form-title")
+    assert "*" not in page.inner_text("form.case-form")  # 报到: the note is optional
