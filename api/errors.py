@@ -70,7 +70,27 @@ def request_lang(request: Request) -> Lang:
     return pick_lang(request.query_params.get("lang"), request.headers.get("accept-language"), get_settings().lang)
 
 
-async def _domain(request: Request, exc: WanggeError) -> JSONResponse:
+# A person (a browser asking for HTML) who opens a page they may not see, or a case or plan that is not there, gets a
+# page in their words; programs get the JSON error as everywhere. A missing grid stays JSON: its code comes from the URL, and nothing a URL carries is put back into HTML
+# (tests/security/test_pages.py); ids are numbers, and a refusal names only the role and the right.
+PAGES = re.compile(r"/maps/.+")
+NUMBERED_PAGES = re.compile(r"/maps/(cases|plans)/[0-9]+")
+
+
+def _page_error(request: Request, status: int, detail):
+    """A page's own 403 or 404 when a person opened a refused page or a missing case or plan; else None."""
+    path = request.url.path
+    wanted = (status == 403 and PAGES.fullmatch(path)) or (status == 404 and NUMBERED_PAGES.fullmatch(path))
+    if request.method != "GET" or not wanted or "text/html" not in request.headers.get("accept", ""):
+        return None
+    from api.routers.maps import error_page  # that router imports this module
+    return error_page(request, status, detail)
+
+
+async def _domain(request: Request, exc: WanggeError):
+    page = _page_error(request, status_of(exc), exc.detail)
+    if page is not None:
+        return page
     lang = request_lang(request)
     extra = dict(exc.extra)
     if exc.problems:

@@ -20,6 +20,7 @@ from geo.access import accounts
 from geo.access.actor import Actor
 from geo.core.errors import AuthenticationFailed, RateLimited
 from geo.core.i18n import LABELS
+from geo.core.i18n import render as render_msg
 from geo.core.settings import get_settings
 from maps.case_page import case_page
 from maps.command_center import command_center
@@ -94,6 +95,17 @@ def _page_or_login(request: Request, actor: Actor | None, build) -> Response:
         target = str(request.url.path) + ("?" + request.url.query if request.url.query else "")
         return RedirectResponse("/maps/login?next=" + quote(target), status_code=303)
     return render(request, build(request_lang(request)))
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """The pages' own 404 or 403 (api/errors.py answers a page's refusals with it): what is missing or refused, in the
+    reader's words, and the way back."""
+    lang = request_lang(request)
+    words = LABELS[lang]
+    heading = words["not_found" if status == 404 else "forbidden"]
+    page = Page("error.html", f"{heading} · {words['title']}", fields={"heading": heading,
+                                                                        "detail": render_msg(detail, lang)})
+    return render(request, page, status)
 
 
 @router.get("/command-center", response_class=HTMLResponse)

@@ -60,7 +60,9 @@ class CaseEvent(BaseModel):
     """One step of a case's history."""
 
     at: datetime
-    actor: str = Field(description="Who took the step (a username, or 系统 for the system)")
+    actor: str = Field(description="Who took the step (a username, or `system`)")
+    actor_name: str | None = Field(default=None, description="The account's display name (null: none, or the system)")
+    actor_role: str | None = Field(default=None, description="The account's role (null: the system)")
     action: str
     from_status: str | None
     to_status: str

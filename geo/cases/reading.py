@@ -50,14 +50,20 @@ def case_view(row, actor: Actor) -> dict:
     return view
 
 
+# Who took each step as people know them: the account's display name and role (none for `system` or a gone account).
+HISTORY = text("""
+SELECT e.at, e.actor, u.display_name AS actor_name, u.role AS actor_role, e.action, e.from_status, e.to_status,
+       e.note, e.data
+FROM case_events e LEFT JOIN users u ON u.username = e.actor WHERE e.case_id = :id ORDER BY e.id
+""")
+
+
 def get_case(session: Session, case_id: int, actor: Actor) -> dict:
     """One case with its history, reporters (phones masked) and attachments."""
     visible_case(session, case_id, actor)
     row = session.execute(text(VIEW + " WHERE c.id = :id"), {"id": case_id}).mappings().one()
     view = case_view(row, actor)
-    view["history"] = [dict(e) for e in session.execute(text(
-        "SELECT at, actor, action, from_status, to_status, note, data FROM case_events WHERE case_id = :id ORDER BY id"),
-        {"id": case_id}).mappings()]
+    view["history"] = [dict(e) for e in session.execute(HISTORY, {"id": case_id}).mappings()]
     reporters = session.execute(text("SELECT id, name, phone_enc, channel, reported_at FROM case_reporters "
                                      "WHERE case_id = :id ORDER BY id"), {"id": case_id}).all()
     full_names = may(actor.role, Permission.read_full_names)  # as for residents: the surname only, unless the role may

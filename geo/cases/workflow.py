@@ -126,7 +126,8 @@ def transition(session: Session, case_id: int, action_name: str, version: int, a
     now = now or datetime.now(UTC)
     action = ACTIONS.get(action_name)
     if action is None:
-        raise InvalidInput(msg("unknown action {action!r}; one of {actions}", action=action_name, actions=", ".join(ACTIONS)))
+        raise InvalidInput(msg("unknown action {action!r}; one of {actions}", action=action_name,
+                               actions=term("action", *ACTIONS)))
     row = visible_case(session, case_id, actor)
     allowed = allowed_actions(actor, row)
     if action.name not in allowed:
@@ -138,7 +139,8 @@ def transition(session: Session, case_id: int, action_name: str, version: int, a
                        extra={"allowed_actions": allowed, "version": row["version"]})
     for need in action.needs:
         if not getattr(request, need):
-            raise InvalidInput(msg("{action} needs {field}", action=action.name, field=need))
+            raise InvalidInput(msg("{action} needs {field}", action=term("action", action.name),
+                                   field=term("field", need)))
     changes = effects(session, action.name, row, request, now, actor)
     target = changes.pop("status", action.target or row["status"])
     new_version = _update(session, row, version, {"status": target, **changes})

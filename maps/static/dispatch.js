@@ -158,14 +158,14 @@ window.wanggeUtil.start((leafletMap, C) => {
     const list = fill($('uploads'));
     W.uploads = files.length ? {done: 0, failed: 0} : null;
     files.reduce((previous, file) => previous.then(() => new Promise(done => {
-      const state = h('span', null, T.uploading + ' 0%');
+      const state = h('span', null, T.upload_progress + ' 0%');
       list.append(h('li', null, file.name + colon, state));
       const form = new FormData();
       form.append('file', file);
       const xhr = new XMLHttpRequest();
       xhr.open('POST', '/api/v1/cases/' + seg(caseId) + '/attachments');
       xhr.responseType = 'json';
-      xhr.upload.onprogress = e => { if (e.lengthComputable) state.textContent = T.uploading + ' ' +
+      xhr.upload.onprogress = e => { if (e.lengthComputable) state.textContent = T.upload_progress + ' ' +
         Math.round(100 * e.loaded / e.total) + '%'; };
       xhr.onload = () => {
         const ok = xhr.status === 201;

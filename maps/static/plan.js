@@ -47,6 +47,7 @@ window.wanggeUtil.start((leafletMap, C) => {
                            [esc(T.plan_moved)]: moved}, {collapsed: window.wanggeUtil.narrow()}).addTo(map);
 
   // Drawing: a line splits the selected grid, a polygon hands its land to the selected grid.
+  drawWords(L.drawLocal.draw, T);
   const drawn = new L.FeatureGroup().addTo(map);
   new L.Control.Draw({draw: {polyline: {shapeOptions: {color: '#e6550d'}}, polygon: {shapeOptions: {color: '#e6550d'}},
                              rectangle: false, circle: false, marker: false, circlemarker: false},
@@ -133,3 +134,17 @@ window.wanggeUtil.start((leafletMap, C) => {
   }
   load();
 });
+
+// Leaflet.draw's buttons and hints in the page's words (it ships English only). Leaflet.draw writes the error as
+// HTML: ours is a catalog word, escaped all the same.
+function drawWords(D, T) {
+  const esc = window.wanggeUtil.esc;
+  Object.assign(D.toolbar.buttons, {polyline: T.draw_line, polygon: T.draw_polygon});
+  Object.assign(D.toolbar.actions, {title: T.draw_cancel, text: T.cancel});
+  Object.assign(D.toolbar.finish, {title: T.draw_finish, text: T.draw_finish_short});
+  Object.assign(D.toolbar.undo, {title: T.draw_undo, text: T.draw_undo_short});
+  Object.assign(D.handlers.polyline.tooltip, {start: T.draw_line_start, cont: T.draw_line_cont, end: T.draw_line_end});
+  Object.assign(D.handlers.polygon.tooltip, {start: T.draw_polygon_start, cont: T.draw_polygon_cont,
+                                             end: T.draw_polygon_end});
+  D.handlers.polyline.error = esc(T.draw_cross);
+}

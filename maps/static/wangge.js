@@ -72,9 +72,21 @@ window.wanggeUtil = (function () {
   const attribution = b => b.attribution_url
     ? '<a href="' + esc(b.attribution_url) + '">' + esc(b.attribution) + '</a>' : esc(b.attribution);
 
-  // The page's map from its config: CRS, basemap (with its overlay), scale, fitted to the bounds.
-  function makeMap(V) {
-    const map = L.map('map', {crs: V.crs === 'GCJ02' ? L.CRS.GCJ02 : L.CRS.EPSG3857, maxZoom: V.maxZoom});
+  // Leaflet names the layer switcher's button "Layers" whatever the page's language: name it in the page's words.
+  function layersInWords(T) {
+    const layout = L.Control.Layers.prototype._initLayout;
+    L.Control.Layers.include({_initLayout: function () {
+      layout.call(this);
+      if (T.layers) this._layersLink.title = T.layers;
+    }});
+  }
+
+  // The page's map from its config: CRS, basemap (with its overlay), zoom buttons in the page's words, scale,
+  // fitted to the bounds.
+  function makeMap(V, T) {
+    const map = L.map('map', {crs: V.crs === 'GCJ02' ? L.CRS.GCJ02 : L.CRS.EPSG3857, maxZoom: V.maxZoom,
+                              zoomControl: false});
+    L.control.zoom({zoomInTitle: T.zoom_in, zoomOutTitle: T.zoom_out}).addTo(map);
     if (V.basemap) {
       for (const url of [V.basemap.url, V.basemap.overlay_url].filter(Boolean)) {
         L.tileLayer(url, {attribution: attribution(V.basemap), subdomains: V.basemap.subdomains, maxZoom: V.maxZoom,
@@ -94,7 +106,8 @@ window.wanggeUtil = (function () {
     // Run a page: its config from the JSON block the server rendered (escaped for HTML by Jinja's tojson), its map.
     start: init => {
       const C = JSON.parse(document.getElementById('page-config').textContent);
-      init(makeMap(C.map), C);
+      layersInWords(C.labels);
+      init(makeMap(C.map, C.labels), C);
     },
     // A page's state for tests and benchmarks: window.wangge, holding the map.
     page: (map, labels, state) => {
