@@ -10,7 +10,7 @@ from geo.access.actor import SYSTEM
 from geo.cases.intake import NewCase, create_case
 from geo.rounds import run_round
 from geo.synth import seed_demo
-from tests.geo.synth.test_synth import NOW
+from tests.geo.synth.conftest import NOW
 
 
 def test_reseeding_after_the_round_escalated_demo_cases(session, tmp_path):
