@@ -53,6 +53,7 @@ class DemoSummary:
     seed: int
     counts: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str, str | None]] = field(default_factory=list)
+    staff_accounts: int = 0  # staff accounts besides the printed logins (demo_accounts.py), same password
 
 
 def outline_path(district: str) -> Path:
@@ -87,7 +88,9 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
         first = next((i for i, name in crew.usernames.items() if name == "gridworker"), None)
         add_cases(session, streets, names, metric, rng, now, crew, maker, first)
     logins = _logins(session, district, names, password)
-    return DemoSummary(district, scale, seed, counts(session), logins)
+    printed = {username for username, _, _ in logins}
+    others = sum(1 for username in crew.usernames.values() if username not in printed)
+    return DemoSummary(district, scale, seed, counts(session), logins, others)
 
 
 def _refuse_real_below(session: Session, district: str) -> None:
