@@ -40,5 +40,7 @@ def seed_demo(district: Annotated[str, typer.Option(help="District code of a shi
     for username, role, scope in summary.logins:
         out.print(t("  login {username} / {password}  ({role}, scope {scope})", username=username,
                     password=DEMO_PASSWORD, role=Role(role), scope=scope or msg("all")), highlight=False)
+    out.print(t("  and {count} staff accounts (gw-… grid workers, gl-… leaders of dedicated grids, cs-… community, "
+                "ss-… street staff), the same password", count=summary.staff_accounts), highlight=False)
     settings = get_settings()
     out.print(t("map: http://{host}:{port}/maps/command-center", host=settings.host, port=settings.port))

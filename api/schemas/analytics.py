@@ -126,7 +126,8 @@ class EarlyWarning(BaseModel):
     category_name: str
     count: int = Field(description="Cases this week")
     usual: float = Field(description="Mean cases a week over the history")
-    ratio: float
+    baseline: float = Field(description="What this week is compared with: the usual, but at least 1 a week")
+    ratio: float = Field(description="count / baseline")
     p: float = Field(description="Poisson upper-tail p-value")
     history: list[int] = Field(description="Weekly counts, oldest first")
     case_ids: list[int] = Field(description="This week's cases, newest first")

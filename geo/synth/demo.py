@@ -21,6 +21,7 @@ from geo.core.models import Level, Role
 from geo.core.progress import no_track
 from geo.core.settings import PROJECT_ROOT
 from geo.synth import layout
+from geo.synth.demo_accounts import add_accounts, crew_of
 from geo.synth.demo_areas import import_areas
 from geo.synth.demo_cases import add_cases
 from geo.synth.demo_people import add_people, add_staff
@@ -52,6 +53,7 @@ class DemoSummary:
     seed: int
     counts: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str, str | None]] = field(default_factory=list)
+    staff_accounts: int = 0  # staff accounts besides the printed logins (demo_accounts.py), same password
 
 
 def outline_path(district: str) -> Path:
@@ -78,11 +80,17 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
     maker = PeopleMaker(rng, district, now.date())
     if layout.SCALES[scale].people:
         add_people(session, streets, names, metric, maker, rng, track)
-    add_staff(session, streets, names, maker, rng, now.date())
+    staff = add_staff(session, streets, names, maker, rng, now.date())
+    crew = crew_of(staff)
+    password = hash_password(DEMO_PASSWORD)
+    add_accounts(session, staff, crew, password)
     if layout.SCALES[scale].people:
-        add_cases(session, streets, names, metric, rng, now)
-    logins = _logins(session, district, names)
-    return DemoSummary(district, scale, seed, counts(session), logins)
+        first = next((i for i, name in crew.usernames.items() if name == "gridworker"), None)
+        add_cases(session, streets, names, metric, rng, now, crew, maker, first)
+    logins = _logins(session, district, names, password)
+    printed = {username for username, _, _ in logins}
+    others = sum(1 for username in crew.usernames.values() if username not in printed)
+    return DemoSummary(district, scale, seed, counts(session), logins, others)
 
 
 def _refuse_real_below(session: Session, district: str) -> None:
@@ -117,8 +125,9 @@ def _district_outline(session: Session, district: str, track):
     return shapely.from_wkb(bytes(wkb))
 
 
-def _logins(session, district: str, names: dict) -> list[tuple[str, str, str | None]]:
-    """One demo account per role, scoped to the first street, community and grid."""
+def _logins(session, district: str, names: dict, password: str) -> list[tuple[str, str, str | None]]:
+    """One demo account per role, scoped to the first street, community and grid (the staff accounts among them
+    were made with the staff, demo_accounts.py)."""
     street = min(c for c in names if len(c) == 12 and c.endswith("000"))
     community = min(c for c in names if len(c) == 12 and not c.endswith("000"))
     grid = session.execute(text("SELECT min(code) FROM areas WHERE code LIKE :in_district AND level = 'grid' "
@@ -127,17 +136,11 @@ def _logins(session, district: str, names: dict) -> list[tuple[str, str, str | N
               ("street", Role.street_staff, street), ("community", Role.community_staff, community),
               ("gridworker", Role.grid_worker, grid), ("planner", Role.planner, district)]
     taken = set(session.execute(text("SELECT username FROM users")).scalars())
-    password = hash_password(DEMO_PASSWORD)
     for username, role, scope in wanted:
         if username not in taken:
             session.execute(text("INSERT INTO users (username, password_hash, role, scope_code, synthetic) "
                                  "VALUES (:username, :password_hash, :role, :scope_code, true)"),
                             {"username": username, "password_hash": password, "role": role.value, "scope_code": scope})
-    worker = session.execute(text("SELECT s.id FROM staff s JOIN staff_assignments a ON a.staff_id = s.id "
-                                  "WHERE a.area_code = :grid AND a.duty = 'fulltime_worker' ORDER BY s.id LIMIT 1"),
-                             {"grid": grid}).scalar()
-    session.execute(text("UPDATE staff SET user_id = (SELECT id FROM users WHERE username = 'gridworker') "
-                         "WHERE id = :staff_id"), {"staff_id": worker})
     return [(u, r.value, s) for u, r, s in wanted]
 
 

@@ -1,49 +1,65 @@
-"""The demo city's cases: a year of incidents in the workflow's terms, written with COPY, located to their grid
-in PostGIS, dispatched with a deadline to the grid's first full-time worker, and rated.
+"""The demo city's cases: a year of incidents, each walked through the closed loop (geo/synth/histories.py) and
+written with COPY: the cases with the columns their walk left, every event of their history, and the reporters
+of the channels that have one (phones sealed as intake seals them).
 """
 
+import json
 from datetime import datetime
 
 import shapely
-from sqlalchemy import text
 
+from geo.access import crypto
 from geo.cases.categories import categories
-from geo.cases.deadlines import due_at
 from geo.cases.partitions import ensure_months
-from geo.cases.workflow import RATINGS
-from geo.core.bulk import copy_rows, ewkb
-from geo.core.models import CaseStatus
+from geo.core.bulk import copy_rows, ewkb, reserve_ids
 from geo.core.time import CHINA
-from geo.synth import incidents
+from geo.synth import case_plans, histories, incidents
+from geo.synth.histories import Crew
+
+CASE_COLUMNS = ["status", "assignee_id", "dispatched_at", "due_at", "overdue", "escalations", "escalated_at",
+                "extension_requested", "rework_count", "return_count", "rating", "resumes_to", "closed_at", "version",
+                "handler_level", "handler_area"]
+# Channels where a person reported and left a name and phone: callers give a surname, app users and petitioners more.
+WITH_REPORTER = ("hotline", "self_report", "petition")
 
 
-def add_cases(session, streets, names, metric, rng, now: datetime) -> None:
-    """A year of incidents in the workflow's terms: grid located in PostGIS, dispatched with a deadline, rated."""
+def add_cases(session, streets, names, metric, rng, now: datetime, crew: Crew, maker,
+              first_worker: int | None) -> None:
+    """A year of incidents with their histories and reporters, in their grids."""
     grids = [grid for street in streets for community in street.communities for grid in community.grids]
-    places = [incidents.Place(g.geom, g.households, g.purpose, names[g.code]) for g in grids]
+    places = [incidents.Place(g.geom, g.households, g.purpose, names[g.code], g.code) for g in grids]
     made = incidents.generate(places, rng, now)
-    points = metric.to_wgs84(shapely.points([(i.x, i.y) for i in made])) if made else []
+    if not made:
+        return
     cats = categories()
-    waiting = {CaseStatus.intake, CaseStatus.registered}
-    ratings = rng.choice(RATINGS, size=len(made), p=[0.8, 0.15, 0.05])
-    if made:
-        ensure_months(session, min(i.reported_at for i in made).astimezone(CHINA).date(), now.astimezone(CHINA).date())
-    copy_rows(session, "cases", ["category", "channel", "status", "reported_at", "dispatched_at", "due_at", "closed_at",
-                                 "rating", "description", "geom", "synthetic"],
-              ([i.category, i.channel, str(i.status), i.reported_at,
-                None if i.status in waiting else i.reported_at,
-                None if i.status in waiting else due_at(cats[i.category], i.reported_at),
-                i.closed_at, str(r) if i.status == CaseStatus.rated else None, i.description, ewkb(p), True]
-               for i, p, r in zip(made, points, ratings)))
-    session.execute(text("UPDATE cases SET grid_code = wangge_grid_at(geom) WHERE synthetic"))
-    session.execute(SYNTHETIC_ROUTING, {"waiting": [s.value for s in waiting], "now": now})
+    plans = case_plans.plans(made, crew, cats, rng, now, first_worker)
+    order = sorted(range(len(made)), key=lambda i: made[i].reported_at)
+    made, plans = [made[i] for i in order], [plans[i] for i in order]
+    walks = [histories.walk(cats[i.category], i.channel, i.grid, i.reported_at, i.handling_hours, p, crew, rng, now)
+             for i, p in zip(made, plans)]
+    points = metric.to_wgs84(shapely.points([(i.x, i.y) for i in made]))
+    ensure_months(session, made[0].reported_at.astimezone(CHINA).date(), now.astimezone(CHINA).date())
+    ids = reserve_ids(session, "cases", len(made))
+    copy_rows(session, "cases", ["id", "category", "channel", "reported_at", "description", "geom", "grid_code",
+                                 "synthetic", *CASE_COLUMNS],
+              ([case_id, i.category, i.channel, i.reported_at, i.description, ewkb(p), i.grid, True,
+                *(str(w.case[k]) if k in ("status", "resumes_to") and w.case[k] else w.case[k] for k in CASE_COLUMNS)]
+               for case_id, i, p, w in zip(ids, made, points, walks)))
+    copy_rows(session, "case_events", ["case_id", "at", "actor", "action", "from_status", "to_status", "note", "data"],
+              ((case_id, at, actor, action, before and str(before), str(after), note, _json(data))
+               for case_id, w in zip(ids, walks) for at, actor, action, before, after, note, data in w.events))
+    copy_rows(session, "case_reporters", ["case_id", "name", "phone_enc", "phone_hmac", "channel", "reported_at"],
+              (_reporter(case_id, i, maker) for case_id, i in zip(ids, made) if i.channel in WITH_REPORTER))
 
 
-# Demo cases are handled in their grid: the grid's first full-time worker, overdue if open past the deadline.
-SYNTHETIC_ROUTING = text("""
-UPDATE cases c SET handler_level = 'grid', handler_area = c.grid_code,
-    assignee_id = (SELECT min(a.staff_id) FROM staff_assignments a WHERE a.area_code = c.grid_code
-                   AND a.duty IN ('fulltime_worker', 'grid_leader')),
-    overdue = (c.closed_at IS NULL AND c.due_at < :now)
-WHERE c.synthetic AND NOT (c.status = ANY(:waiting))
-""")
+def _reporter(case_id: int, incident, maker) -> tuple:
+    """A reporter row as intake writes it: a caller gives a surname and 先生/女士, others a full name."""
+    name, phone = maker.staff_member()
+    if incident.channel == "hotline":
+        name = maker.surname() + ("先生" if maker.rng.random() < 0.5 else "女士")
+    return (case_id, name, crypto.seal(phone), crypto.lookup(phone), incident.channel, incident.reported_at)
+
+
+def _json(data: dict) -> str:
+    """An event's data as JSON text for COPY."""
+    return json.dumps(data, ensure_ascii=False)

@@ -77,8 +77,9 @@ def _copy_people(session, buildings, households) -> None:
                for hid, (_, _, members) in zip(household_ids, households) for p in members))
 
 
-def add_staff(session, streets, names, maker: PeopleMaker, rng, today: date) -> None:
-    """One grid leader and one or two full-time workers per grid, building heads, community and street staff."""
+def add_staff(session, streets, names, maker: PeopleMaker, rng, today: date) -> list[tuple[int, str, str, str]]:
+    """One grid leader and one or two full-time workers per grid, building heads, community and street staff;
+    returns (staff id, duty, area code, name) of everyone but the building heads, in the order made."""
     rows = []  # (name, phone, duty, area_code, building_code)
     for street in streets:
         rows += [(*maker.staff_member(), Duty.street_staff, street.code, None) for _ in range(4)]
@@ -97,3 +98,4 @@ def add_staff(session, streets, names, maker: PeopleMaker, rng, today: date) -> 
               ([i, r[0], crypto.seal(r[1]), crypto.lookup(r[1]), True] for i, r in zip(ids, rows)))
     copy_rows(session, "staff_assignments", ["staff_id", "duty", "area_code", "building_id", "start_date"],
               ([i, str(r[2]), r[3], r[4], today - timedelta(days=int(rng.integers(30, 1500)))] for i, r in zip(ids, rows)))
+    return [(i, str(r[2]), r[3], r[0]) for i, r in zip(ids, rows) if r[3] is not None]

@@ -1,4 +1,4 @@
-"""A year of incidents: category mix, weekday and hour rhythm, seasons, persistent hot spots, open cases in every state."""
+"""A year of incidents: category mix, weekday and hour rhythm, seasons, persistent hot spots, recent hot areas."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,47 +7,48 @@ import numpy as np
 import shapely
 
 from geo.cases.categories import Category, categories
-from geo.core.models import OPEN_STATUSES, CaseStatus
+from geo.synth import hot_areas
 
 CASES_PER_HOUSEHOLD_YEAR = 0.12
 CHANNELS = (["patrol", "hotline", "self_report", "referral", "video_ai", "petition"], [0.44, 0.30, 0.15, 0.05, 0.04, 0.02])
 # Hour-of-day profile of reports: morning and afternoon peaks, a small evening one (noise).
 HOURS = np.array([1, 1, 1, 1, 1, 2, 4, 7, 10, 12, 12, 10, 7, 8, 10, 11, 10, 8, 6, 6, 5, 4, 2, 1], dtype=float)
 WEEKDAY = np.array([1.1, 1.05, 1.0, 1.0, 1.0, 0.7, 0.6])  # Monday first
-OPEN_PER_STATE = 30
-# Persistent hot spots: two categories several times more frequent around a point, over every grid within
-# HOT_SPOT_RADIUS_M of it (an old compound's property disputes do not stop at a grid line).
-HOT_SPOTS = 4
+# Persistent hot spots: two categories several times more frequent all year over the grids of a hot area
+# (hot_areas.py: a grid and the grids touching it; an old compound's property disputes do not stop at a grid line).
 HOT_SPOT_BOOST = 12.0
-HOT_SPOT_RADIUS_M = 220.0
 HOT_SPOT_SIGMA_M = 150.0
 # Something for the early warning and the emerging hot spots to find: a surge of property disputes in one grid
-# in the last week, and exposed garbage rising week by week in another.
-SURGE_CASES = 9
+# in the last week over a steady baseline (so the warning compares with a real usual rate, not with nothing),
+# and exposed garbage rising week by week in another.
+SURGE_BASELINE = 1.5   # property disputes a week, all year
+SURGE_CASES = 10       # more in the last six days
 EMERGING_WEEKS = 12
-EMERGING_LAST_WEEK = 20.0
+EMERGING_LAST_WEEK = 6.0
 
 
 @dataclass
 class Incident:
     category: str
     channel: str
-    status: str
     reported_at: datetime
-    closed_at: datetime | None
+    handling_hours: float  # from acceptance to the report back
     x: float   # metres, in the layout's frame
     y: float
     description: str
+    grid: str
+    planted: bool = False  # the early warning's surge: left where it is
 
 
 @dataclass
 class Place:
-    """A grid the incidents fall in: its shape in metres, households, purpose and name."""
+    """A grid the incidents fall in: its shape in metres, households, purpose, name and code."""
 
     geom: object
     households: int
     purpose: str | None
     name: str
+    code: str
 
 
 def _season(category: Category, month: int) -> float:
@@ -80,12 +81,13 @@ def _point_in(geom, rng: np.random.Generator, near=None) -> tuple[float, float]:
 
 
 def generate(places: list[Place], rng: np.random.Generator, now: datetime) -> list[Incident]:
-    """Incidents of the last 365 days in `places`, newest open, older closed."""
+    """Incidents of the last 365 days in `places`, oldest first."""
     cats = list(categories().values())
     days = [now - timedelta(days=d) for d in range(365, 0, -1)]
     day_w = _day_weights(cats, days)
     base = np.array([c.weight for c in cats])
-    hot = _hot_spots(places, len(cats), rng)
+    areas = hot_areas.areas(places, rng)
+    hot = _hot_spots(places, areas, len(cats), rng)
     incidents = []
     for index, place in enumerate(places):
         weights = base * _purpose_boost(place.purpose, cats)
@@ -95,32 +97,43 @@ def generate(places: list[Place], rng: np.random.Generator, now: datetime) -> li
             lam = expected * weights[k] / base.sum() * (HOT_SPOT_BOOST if k in boosted else 1.0)
             for _ in range(rng.poisson(lam)):
                 incidents.append(_incident(place, cat, day_w[k], days, rng, centre if k in boosted else None))
-    incidents += _planted_trends(places, {c.code: c for c in cats}, days, rng)
-    _open_recent(incidents, now, rng)
+    incidents += _planted_trends(places, {c.code: c for c in cats}, days, rng, areas)
+    incidents += hot_areas.recent(places, areas, cats, days, rng, _incident)
     return sorted(incidents, key=lambda i: i.reported_at)
 
 
-def _planted_trends(places: list[Place], cats: dict[str, Category], days: list[datetime], rng) -> list[Incident]:
-    """SURGE_CASES property disputes in one grid in the last 7 days; garbage rising to EMERGING_LAST_WEEK a week."""
-    surge, rising = (places[int(i)] for i in rng.choice(len(places), size=2, replace=False))
-    last_week = np.array([1.0 if (days[-1] - d).days < 7 else 0.0 for d in days])
+def _planted_trends(places: list[Place], cats: dict[str, Category], days: list[datetime], rng,
+                    areas: list[list[int]]) -> list[Incident]:
+    """An old compound's property disputes all year (SURGE_BASELINE a week) and SURGE_CASES more in the last days,
+    away from the hot areas; garbage rising to EMERGING_LAST_WEEK a week at the heart of the first hot area (a
+    neighbourhood getting worse)."""
+    hot = {i for area in areas for i in area}
+    residential = [i for i, p in enumerate(places) if p.purpose is None and i not in hot] or list(range(len(places)))
+    surge = places[int(rng.choice(residential))]
+    rising = places[areas[0][0]] if areas else places[int(rng.choice(residential))]
+    every_day = np.ones(len(days))
+    last_days = np.array([1.0 if (days[-1] - d).days < 6 else 0.0 for d in days])
     ramp = np.array([max(0.0, 1 - (days[-1] - d).days / (EMERGING_WEEKS * 7)) for d in days])
-    made = [_incident(surge, cats["dispute_property"], last_week, days, rng, None)
-            for _ in range(rng.poisson(SURGE_CASES))]
+    made = [_incident(surge, cats["dispute_property"], every_day, days, rng, None)
+            for _ in range(rng.poisson(SURGE_BASELINE * len(days) / 7))]
+    made += [_incident(surge, cats["dispute_property"], last_days, days, rng, None) for _ in range(SURGE_CASES)]
+    for incident in made[-SURGE_CASES:]:
+        incident.planted = True
     made += [_incident(rising, cats["env_garbage"], ramp, days, rng, None)
              for _ in range(rng.poisson(EMERGING_LAST_WEEK * EMERGING_WEEKS / 2))]
     return made
 
 
-def _hot_spots(places: list[Place], n_categories: int, rng) -> dict[int, tuple[np.ndarray, tuple[float, float]]]:
-    """Place index → (boosted categories, centre) for every place near one of HOT_SPOTS centres."""
+def _hot_spots(places: list[Place], areas: list[list[int]], n_categories: int,
+               rng) -> dict[int, tuple[np.ndarray, tuple[float, float] | None]]:
+    """Place index → (boosted categories, centre) for the grids of the hot areas: two categories each, all year;
+    points cluster round the heart's centre in the heart, anywhere in the grids around it."""
     hot = {}
-    for i in rng.choice(len(places), size=min(HOT_SPOTS, len(places)), replace=False):
-        boosted, centre = rng.choice(n_categories, size=2, replace=False), _point_in(places[int(i)].geom, rng)
-        point = shapely.Point(centre)
-        for j, place in enumerate(places):
-            if j not in hot and place.geom.distance(point) <= HOT_SPOT_RADIUS_M:
-                hot[j] = (boosted, centre)
+    for area in areas:
+        boosted = rng.choice(n_categories, size=2, replace=False)
+        heart = places[area[0]].geom.representative_point()
+        for n, j in enumerate(area):
+            hot[j] = (boosted, (heart.x, heart.y) if n == 0 else None)
     return hot
 
 
@@ -137,19 +150,6 @@ def _incident(place: Place, cat: Category, day_w: np.ndarray, days, rng, centre)
     hour = int(rng.choice(24, p=HOURS / HOURS.sum()))
     reported = day.replace(hour=hour, minute=int(rng.integers(60)), second=int(rng.integers(60)), microsecond=0)
     channel = str(rng.choice(CHANNELS[0], p=CHANNELS[1]))
-    handled = timedelta(hours=float(rng.lognormal(np.log(20), 0.9)))
-    status = CaseStatus.rated if rng.random() < 0.6 else CaseStatus.closed
+    handled = float(rng.lognormal(np.log(12), 0.9))
     x, y = _point_in(place.geom, rng, centre)
-    return Incident(cat.code, channel, status, reported, reported + handled, x, y, f"{place.name}：{cat.name_zh}")
-
-
-def _open_recent(incidents: list[Incident], now: datetime, rng: np.random.Generator) -> None:
-    """The newest cases are still open, OPEN_PER_STATE in every open state; so is any case not yet handled by now."""
-    states = list(OPEN_STATUSES)
-    recent = sorted(incidents, key=lambda i: i.reported_at, reverse=True)
-    for n, incident in enumerate(recent[: OPEN_PER_STATE * len(states)]):
-        incident.status = states[n % len(states)]
-        incident.closed_at = None
-    for incident in incidents:
-        if incident.closed_at and incident.closed_at > now:
-            incident.status, incident.closed_at = CaseStatus.handling, None
+    return Incident(cat.code, channel, reported, handled, x, y, f"{place.name}：{cat.name_zh}", place.code)

@@ -10,18 +10,19 @@ from geo.access.actor import SYSTEM
 from geo.cases.intake import NewCase, create_case
 from geo.rounds import run_round
 from geo.synth import seed_demo
-from tests.geo.synth.test_synth import NOW
+from tests.geo.synth.conftest import NOW
 
 
 def test_reseeding_after_the_round_escalated_demo_cases(session, tmp_path):
+    escalations = text("SELECT count(*), count(*) FILTER (WHERE e.at > :now) FROM case_events e "
+                       "JOIN cases c ON c.id = e.case_id WHERE c.synthetic AND e.action = 'escalate'")
     seed_demo(session, "120105", "street", 1, workdir=tmp_path, now=NOW)
+    seeded, later = session.execute(escalations, {"now": NOW}).one()  # the demo's own history has escalations
+    assert seeded > 0 and later == 0
     run_round(session, NOW + timedelta(days=30))
-    escalated = session.execute(text("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id "
-                                     "WHERE c.synthetic AND e.action = 'escalate'")).scalar()
-    assert escalated > 0
+    assert session.execute(escalations, {"now": NOW}).one()[1] > 0
     seed_demo(session, "120105", "street", 1, workdir=tmp_path, now=NOW)
-    assert session.execute(text("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id "
-                                "WHERE e.action = 'escalate'")).scalar() == 0
+    assert tuple(session.execute(escalations, {"now": NOW}).one()) == (seeded, 0)
     assert session.execute(text("SELECT count(*) FROM case_events WHERE case_id NOT IN (SELECT id FROM cases)")).scalar() == 0
 
 

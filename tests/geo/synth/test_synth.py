@@ -1,6 +1,5 @@
 """The demo city: deterministic, plausible, complete, and replaceable without touching real data."""
 
-from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -9,30 +8,11 @@ from sqlalchemy import text
 
 from geo.access.crypto import reveal
 from geo.access.idcard import problem
-from geo.core import db, migrate
 from geo.core.errors import Conflict
 from geo.synth import outline_path, seed_demo
 from geo.territory.boundary_import import import_boundaries
 from tests.city import collection, feature, write
-from tests.conftest import fresh_database
-
-NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def demo_engine(cluster, tmp_path_factory):
-    """One street-scale demo in its own database, shared by the read-only tests below."""
-    engine = db.make_engine(fresh_database(cluster, "wangge_demo"))
-    migrate.upgrade(engine)
-    with db.session_factory(engine).begin() as s:
-        seed_demo(s, "620302", "street", 1, workdir=tmp_path_factory.mktemp("demo"), now=NOW)
-    yield engine
-    engine.dispose()
-
-
-def q(engine, sql, **params):
-    with engine.connect() as conn:
-        return conn.execute(text(sql), params).all()
+from tests.geo.synth.conftest import NOW, q
 
 
 def test_sizes_follow_the_source_material(demo_engine):
