@@ -18,7 +18,8 @@ from geo.synth.histories import Crew
 
 CASE_COLUMNS = ["status", "assignee_id", "dispatched_at", "due_at", "overdue", "escalations", "escalated_at",
                 "extension_requested", "rework_count", "return_count", "rating", "resumes_to", "closed_at", "version",
-                "handler_level", "handler_area"]
+                "handler_level", "handler_area", "first_due_at"]
+HOLD_COLUMNS = ["kind", "level", "area_code", "staff_id", "started_at", "due_at", "ended_at", "outcome", "missed"]
 # Channels where a person reported and left a name and phone: callers give a surname, app users and petitioners more.
 WITH_REPORTER = ("hotline", "self_report", "petition")
 
@@ -48,6 +49,8 @@ def add_cases(session, streets, names, metric, rng, now: datetime, crew: Crew, m
     copy_rows(session, "case_events", ["case_id", "at", "actor", "action", "from_status", "to_status", "note", "data"],
               ((case_id, at, actor, action, before and str(before), str(after), note, _json(data))
                for case_id, w in zip(ids, walks) for at, actor, action, before, after, note, data in w.events))
+    copy_rows(session, "case_holds", [*HOLD_COLUMNS, "case_id"],
+              ([*(h[k] for k in HOLD_COLUMNS), case_id] for case_id, w in zip(ids, walks) for h in w.holds))
     copy_rows(session, "case_reporters", ["case_id", "name", "phone_enc", "phone_hmac", "channel", "reported_at"],
               (_reporter(case_id, i, maker) for case_id, i in zip(ids, made) if i.channel in WITH_REPORTER))
 

@@ -61,6 +61,7 @@ class Walk:
 
     case: dict
     events: list[tuple] = field(default_factory=list)   # (at, actor, action, from, to, note, data)
+    holds: list[dict] = field(default_factory=list)     # each handler's turn, as geo/cases/holds.py keeps them
 
 
 class StopWalk(Exception):
@@ -76,6 +77,7 @@ class CaseWalk:
         self.assignee_to_be = assignee
         self.walk = Walk({"status": None, "assignee_id": None, "dispatched_at": None, "due_at": None, "overdue": False,
                           "escalations": 0, "escalated_at": None, "extension_requested": False, "rework_count": 0,
+                          "first_due_at": None,
                           "return_count": 0, "rating": None, "resumes_to": None, "closed_at": None, "version": 1,
                           "handler_level": "grid", "handler_area": grid})
         self.hold = False
@@ -100,8 +102,36 @@ class CaseWalk:
         if before is not None:
             self.c["version"] += 1
         self.walk.events.append((at, actor, action, before, self.c["status"], note, data or {}))
+        self._turn(action, at)
         self.last = at
         return at
+
+    def _turn(self, action: str, at: datetime) -> None:
+        """The handlers' turns after a step, as geo/cases/effects.py keeps them."""
+        current = self.walk.holds[-1] if self.walk.holds else None
+        if action == "dispatch":
+            self._end(at, "handed")
+            self.walk.holds.append(_hold("dispatch", "grid", self.grid, self.c["assignee_id"], at, self.c["due_at"]))
+            self.c["first_due_at"] = self.c["first_due_at"] or self.c["due_at"]
+        elif action == "return":
+            self._end(at, "returned")
+        elif action == "report":
+            self._end(at, None)
+        elif action == "rework" and current is not None:
+            current.update(ended_at=None, outcome="missed" if current["missed"] else None)
+        elif action == "approve_extension" and current is not None and not current["missed"]:
+            if self.c["first_due_at"] == current["due_at"]:
+                self.c["first_due_at"] = self.c["due_at"]
+            current["due_at"] = self.c["due_at"]
+
+    def _end(self, at: datetime, outcome: str | None) -> None:
+        """End the open turn: met or missed by its deadline, or as `outcome` says."""
+        current = self.walk.holds[-1] if self.walk.holds else None
+        if current is None or current["ended_at"] is not None:
+            return
+        late = outcome is None and at > current["due_at"]
+        current.update(ended_at=at, missed=current["missed"] or late,
+                       outcome=outcome or ("missed" if current["missed"] or late else "met"))
 
     def watch(self, until: datetime) -> None:
         """Escalate as the round would: a deadline passed in a watched status moves the case one level up."""
@@ -126,6 +156,10 @@ class CaseWalk:
                         "assignee_id": people[int(self.rng.integers(len(people)))], "due_at": due_at(self.category, at)}
             reason |= {"to_level": up[0], "to_area": up[1]}
         self.c.update(changes)
+        if self.walk.holds and self.walk.holds[-1]["ended_at"] is None:  # the miss stays on the turn that let it pass
+            self.walk.holds[-1].update(missed=True, outcome="missed", ended_at=at if up else None)
+        if up:
+            self.walk.holds.append(_hold("escalation", up[0], up[1], self.c["assignee_id"], at, self.c["due_at"]))
         note = "overdue: escalated to the next level" if up else "overdue at the top level"
         self.walk.events.append((at, SYSTEM, "escalate", self.c["status"], self.c["status"], note, reason))
         self.last = at
@@ -136,6 +170,12 @@ class CaseWalk:
                                                                     "department": None, "assignee_id": assignee},
                          assignee_id=assignee, dispatched_at=at, due_at=due_at(self.category, at), overdue=False,
                          handler_level="grid", handler_area=self.grid)
+
+
+def _hold(kind: str, level: str, area: str, staff: int | None, started: datetime, due: datetime) -> dict:
+    """A new, open turn."""
+    return {"kind": kind, "level": level, "area_code": area, "staff_id": staff, "started_at": started, "due_at": due,
+            "ended_at": None, "outcome": None, "missed": False}
 
 
 def _later(at: datetime, rng, hours: float) -> datetime:

@@ -129,3 +129,28 @@ def test_the_warnings_figures_add_up(demo_engine):
         assert w["baseline"] >= MIN_BASELINE
         assert abs(w["count"] - w["baseline"] * w["ratio"]) <= 0.05 * w["baseline"] + 0.05 * w["ratio"] + 1e-9
         assert ("倍" in w["message"]) == (w["usual"] >= MIN_BASELINE)
+
+
+def test_every_handler_turn_is_there_and_escalations_keep_the_miss(demo_engine):
+    no_turn = q(demo_engine, "SELECT count(*) FROM cases c WHERE c.dispatched_at IS NOT NULL AND NOT EXISTS "
+                             "(SELECT 1 FROM case_holds h WHERE h.case_id = c.id)")[0][0]
+    assert no_turn == 0
+    turns = q(demo_engine, """
+        SELECT c.id, c.escalations, count(h.*) FILTER (WHERE h.kind = 'escalation') AS up,
+               count(h.*) FILTER (WHERE h.missed) AS missed, count(h.*) FILTER (WHERE h.ended_at IS NULL) AS open,
+               c.return_count, c.first_due_at, min(h.due_at) FILTER (WHERE h.kind = 'dispatch') AS first_turn_due
+        FROM cases c JOIN case_holds h ON h.case_id = c.id GROUP BY c.id, c.escalations, c.return_count, c.first_due_at""")
+    assert [t for t in turns if t.up != t.escalations][:3] == []
+    # a miss per escalation, on the turn that let the deadline pass (a returned case has no turn open: it waits
+    # for the operator to re-dispatch it)
+    assert [t for t in turns if t.return_count == 0 and t.missed < t.escalations][:3] == []
+    assert all(t.open <= 1 for t in turns)
+    escalated = [t for t in turns if t.escalations]
+    assert escalated and all(t.first_due_at is not None for t in escalated)
+    with db.session_factory(demo_engine)() as s:
+        figures = kpis(s, SYSTEM.scope, NOW - timedelta(days=400), NOW + timedelta(days=1))
+    missed_turns = [t for t in escalated if t.return_count == 0]
+    assert figures["deadline_misses"] >= len(missed_turns) and figures["missed_cases"] >= len(missed_turns)
+    late_yet_closed = q(demo_engine, "SELECT count(*) FROM cases WHERE escalations > 0 AND closed_at <= due_at "
+                                     "AND closed_at > first_due_at")[0][0]
+    assert late_yet_closed > 0  # the cases the old KPI counted on time: late against their first deadline
