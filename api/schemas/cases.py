@@ -112,7 +112,8 @@ class Supervision(BaseModel):
     """督办: who pressed the case, and the handler's reply."""
 
     at: datetime
-    by_user: str
+    by_user: str = Field(description="The username of who pressed")
+    by_name: str = Field(description="Their name as shown (the username when the account has none)")
     by_role: str
     note: str
     replied_at: datetime | None

@@ -26,6 +26,7 @@ DUE = text("""
 SELECT id, status, category, grid_code, handler_level, handler_area, due_at
 FROM cases
 WHERE status = ANY(:watched) AND due_at < :now AND (escalated_at IS NULL OR escalated_at < due_at)
+  AND (CAST(:only AS bigint[]) IS NULL OR id = ANY(:only))
 ORDER BY due_at
 FOR UPDATE SKIP LOCKED
 """)
@@ -44,7 +45,7 @@ UPDATE case_holds h SET warned_at = :now
 FROM cases c
 WHERE c.id = h.case_id AND c.status = ANY(:watched) AND h.ended_at IS NULL AND h.warned_at IS NULL
   AND h.kind = ANY(:main) AND h.due_at > :now
-  AND :now >= h.due_at - (h.due_at - h.started_at) * :share
+  AND :now >= h.due_at - (h.due_at - h.started_at) * :share AND (CAST(:only AS bigint[]) IS NULL OR c.id = ANY(:only))
 RETURNING h.case_id, c.status, h.due_at, h.level
 """)
 
@@ -56,6 +57,7 @@ WHERE case_id = :case_id AND ended_at IS NULL AND kind = ANY(:main)
 SIDE_MISSED = text("""
 UPDATE case_holds SET missed = true
 WHERE ended_at IS NULL AND NOT missed AND kind IN ('assist', 'whistle') AND due_at < :now
+  AND (CAST(:only AS bigint[]) IS NULL OR case_id = ANY(:only))
 RETURNING case_id, kind, department, due_at
 """)
 
@@ -68,20 +70,21 @@ class TickReport:
     side_missed: int = 0
 
 
-def tick(session: Session, now: datetime | None = None) -> TickReport:
-    """Warn of near deadlines, mark passed ones and escalate; the caller commits."""
+def tick(session: Session, now: datetime | None = None, only: list[int] | None = None) -> TickReport:
+    """Warn of near deadlines, mark passed ones and escalate (of the cases `only` names, when given); the caller
+    commits."""
     now = now or datetime.now(UTC)
     report = TickReport()
     watched = [s.value for s in WATCHED]
     for case_id, status, due, level in session.execute(NEAR, {"now": now, "watched": watched, "main": list(holds.MAIN),
-                                                              "share": get_settings().warn_before}).all():
+                                                              "share": get_settings().warn_before, "only": only}).all():
         report.warned += 1
         record(session, case_id, SYSTEM, "warn", status, status, None,
                {"due_at": due.isoformat(), "level": level}, now)
-    for row in session.execute(DUE, {"watched": watched, "now": now}).mappings().all():
+    for row in session.execute(DUE, {"watched": watched, "now": now, "only": only}).mappings().all():
         report.overdue += 1
         report.escalated += _escalate(session, row, now)
-    for case_id, kind, department, due in session.execute(SIDE_MISSED, {"now": now}).all():
+    for case_id, kind, department, due in session.execute(SIDE_MISSED, {"now": now, "only": only}).all():
         report.side_missed += 1
         status = session.execute(text("SELECT status FROM cases WHERE id = :id"), {"id": case_id}).scalar()
         record(session, case_id, SYSTEM, "side_missed", status, status, None,

@@ -75,8 +75,9 @@ def get_case(session: Session, case_id: int, actor: Actor) -> dict:
                      {"count": len(reporters), "ids": [r.id for r in reporters]})
     view["holds"] = case_holds(session, case_id)
     view["supervisions"] = [dict(s) for s in session.execute(text(
-        "SELECT at, by_user, by_role, note, replied_at, replied_by, reply FROM case_supervisions WHERE case_id = :id "
-        "ORDER BY id"), {"id": case_id}).mappings()]
+        "SELECT p.at, p.by_user, coalesce(u.display_name, p.by_user) AS by_name, p.by_role, p.note, p.replied_at, "
+        "p.replied_by, p.reply FROM case_supervisions p LEFT JOIN users u ON u.username = p.by_user "
+        "WHERE p.case_id = :id ORDER BY p.id"), {"id": case_id}).mappings()]
     view["attachments"] = [dict(a) for a in session.execute(text(
         "SELECT id, filename, content_type, size, uploaded_at FROM case_attachments WHERE case_id = :id ORDER BY id"),
         {"id": case_id}).mappings()]

@@ -22,6 +22,7 @@ from geo.core.progress import no_track
 from geo.core.settings import PROJECT_ROOT
 from geo.synth import layout
 from geo.synth.demo_accounts import add_accounts, crew_of
+from geo.synth.demo_departments import add_department_story
 from geo.synth.demo_areas import import_areas
 from geo.synth.demo_cases import add_cases
 from geo.synth.demo_people import add_people, add_staff
@@ -88,6 +89,9 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
         first = next((i for i, name in crew.usernames.items() if name == "gridworker"), None)
         add_cases(session, streets, names, metric, rng, now, crew, maker, first)
     logins = _logins(session, district, names, password)
+    if layout.SCALES[scale].people:
+        street = next(scope for username, _, scope in logins if username == "street")
+        logins += add_department_story(session, district, street, password, now)
     printed = {username for username, _, _ in logins}
     others = sum(1 for username in crew.usernames.values() if username not in printed)
     return DemoSummary(district, scale, seed, counts(session), logins, others)

@@ -56,12 +56,17 @@ window.wanggeUtil.start((leafletMap, C) => {
       className: 'case-marker'}).bindPopup(() => h('b', null, c.category.name || c.category.code)).addTo(map);
     show('case-title', '#' + c.id + ' ' + (c.category.name || c.category.code));
     fill($('case-status'), h('span', {class: 'badge', style: {background: colour}}, T['status_' + c.status] || c.status),
+      c.light ? h('span', {class: 'light light-' + c.light}, T['light_' + c.light]) : null,
       c.overdue ? h('span', {class: 'bad'}, ' ' + T.overdue) : null,
+      c.supervision_pending ? h('span', {class: 'bad'}, ' · ' + T.supervised_awaiting) : null,
       c.extension_requested ? ' · ' + T.extension_requested : null,
       c.rating ? ' · ' + T.field_rating + ': ' + (T['rating_' + c.rating] || c.rating) : null);
     show('case-reported', c.reported_at ? stamp(c.reported_at) : T.none);
     show('case-assignee', c.assignee ? c.assignee.name : T.none);
     show('case-due', c.due_at ? stamp(c.due_at) : T.none);
+    show('case-first-due', c.first_due_at ? stamp(c.first_due_at) : T.none);
+    list('case-holds', c.holds.map(holdLine));
+    list('case-supervisions', c.supervisions.map(supervisionLine));
     show('case-address', c.address || T.none);
     show('case-description', c.description || '');
     list('case-reporters', c.reporters.map(r => h('li', null, (r.name || T.none) + ' · ' +
@@ -91,6 +96,20 @@ window.wanggeUtil.start((leafletMap, C) => {
     if (e.action === 'escalate') return d.to_level ? T.escalated_to + (T['level_' + d.to_level] || '') : T.overdue_top;
     if (e.action === 'reroute') return d.to_grid ? T.rerouted_to + d.to_grid : null;
     return e.note;
+  }
+  const roleName = r => (T['role_' + r] ? (zh ? '（' + T['role_' + r] + '）' : ' (' + T['role_' + r] + ')') : '');
+  // One handler's turn: "派遣承办 · 网格 甲一网格 张三 · 时限 2026-12-02 14:52 · 超时".
+  function holdLine(t) {
+    const holder = t.department || [T['level_' + t.level], t.area_name, t.staff_name].filter(Boolean).join(' ');
+    const outcome = t.outcome ? T['outcome_' + t.outcome] : (t.missed ? T.outcome_missed : T.in_progress);
+    return h('li', null, h('b', null, T['hold_' + t.kind] || t.kind), ' · ' + holder + ' · ' + T.due + ' ' +
+      stamp(t.due_at) + ' · ', h('span', {class: t.missed ? 'bad' : (t.outcome === 'met' ? 'ok' : '')}, outcome));
+  }
+  // 督办: who pressed and what they asked, then the handler's reply or that it is awaited.
+  function supervisionLine(s) {
+    return h('li', null, h('div', {class: 'meta'}, stamp(s.at) + ' · ' + s.by_name + roleName(s.by_role)),
+      h('div', null, s.note),
+      h('div', null, s.replied_at ? T.reply + (zh ? '：' : ': ') + s.reply : h('span', {class: 'bad'}, T.awaiting_reply)));
   }
   // "2026-11-30 14:05 · 张三（网格员）" over "接单 · 已派遣 → 处置中 · note": two lines read better on a phone.
   function historyLine(e) {
@@ -147,7 +166,9 @@ window.wanggeUtil.start((leafletMap, C) => {
   function departments(select, row) {
     call('GET', '/api/v1/departments').then(r => {
       const items = r.ok ? r.body.items || [] : [];
-      fill(select, items.map(d => h('option', {value: d.code}, d.name)));
+      // a choice to make, never a default: whistling the wrong office costs it a miss
+      fill(select, items.length ? h('option', {value: ''}, T.choose) : null,
+        items.map(d => h('option', {value: d.code}, d.name)));
       if (!items.length) row.append(h('div', {class: 'muted'}, T.no_departments));
     });
   }

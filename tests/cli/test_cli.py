@@ -75,7 +75,8 @@ def test_seed_demo_is_idempotent(cli_database):
     assert first.exit_code == 0, first.output
     summary = json.loads(first.output)
     assert summary["counts"]["communities"] == 12 and summary["counts"]["households"] == 20_864
-    assert [login[0] for login in summary["logins"]] == ["admin", "command", "street", "community", "gridworker", "planner"]
+    assert [login[0] for login in summary["logins"]] == ["admin", "command", "street", "community", "gridworker", "planner",
+                                                     "chengguan", "gongan"]
     again = json.loads(wangge("seed", "demo", "--json", "--district", "511802").output)
     assert again["counts"] == summary["counts"]
     assert wangge("db", "status").exit_code == 0

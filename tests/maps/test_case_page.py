@@ -128,7 +128,7 @@ def test_history_of_an_escalated_case_reads_in_chinese(as_user, case_server):
     assert "系统\n超时升级 · 超期，升级至社区" in history and "escalated" not in history
     assert "from_level" not in page.inner_text("body")
     # the command center may act as handler, operator and supervisor alike
-    assert buttons(page) == ["接单", "回退", "申请延期", "挂账", "合并"]
+    assert buttons(page) == ["接单", "回退", "申请延期", "挂账", "合并", "督办", "协办", "吹哨"]
     page.click("#action-buttons button:text-is('合并')")
     page.fill("#f-target_id", str(CASES["escalated"]))  # itself: the API refuses, in Chinese
     page.click("form.case-form button.primary")
@@ -174,7 +174,8 @@ def test_the_forms_of_the_new_actions(as_user, case_server):
         assert "暂无可选的职能部门" in page.inner_text("form.case-form")
     else:
         page.wait_for_function("() => document.querySelectorAll('#f-department option').length > 0")
-        assert page.locator("#f-department option").all_inner_texts() == [d["name"] for d in departments["items"]]
+        assert page.locator("#f-department option").all_inner_texts() == ["请选择"] + [
+            d["name"] for d in departments["items"]]
     page.click("form.case-form button.primary")
     assert "请填写：职能部门" in page.inner_text("#case-message")
     for action, words in (("supervise", "督办"), ("reply_supervision", "督办回复"), ("report_in", "报到")):

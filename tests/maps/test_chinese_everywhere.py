@@ -22,7 +22,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Nor any other English a library brings (Leaflet's "Zoom in", Leaflet.draw's "Draw a polyline"): words of letters,
 # but for units, a key's name, a statistic's and the command line an operator types.
 ENGLISH = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z]{2,}(?![A-Za-z0-9_])")
-ALLOWED = {"km", "KB", "Shift", "Gi", "FDR", "png", "wangge", "calendar", "import"}
+ALLOWED = {"km", "KB", "Shift", "Gi", "FDR", "png", "PDF", "wangge", "calendar", "import"}
 
 # What a person sees: the visible text, the title, the tooltips, placeholders and labels for screen readers, options.
 SEEN = """() => [document.title, document.body.innerText,

@@ -137,7 +137,7 @@ def test_every_handler_turn_is_there_and_escalations_keep_the_miss(demo_engine):
     assert no_turn == 0
     turns = q(demo_engine, """
         SELECT c.id, c.escalations, count(h.*) FILTER (WHERE h.kind = 'escalation') AS up,
-               count(h.*) FILTER (WHERE h.missed) AS missed, count(h.*) FILTER (WHERE h.ended_at IS NULL) AS open,
+               count(h.*) FILTER (WHERE h.missed) AS missed, count(h.*) FILTER (WHERE h.ended_at IS NULL AND h.kind IN ('dispatch', 'escalation', 'lead')) AS open,
                c.return_count, c.first_due_at, min(h.due_at) FILTER (WHERE h.kind = 'dispatch') AS first_turn_due
         FROM cases c JOIN case_holds h ON h.case_id = c.id GROUP BY c.id, c.escalations, c.return_count, c.first_due_at""")
     assert [t for t in turns if t.up != t.escalations][:3] == []
@@ -154,3 +154,14 @@ def test_every_handler_turn_is_there_and_escalations_keep_the_miss(demo_engine):
     late_yet_closed = q(demo_engine, "SELECT count(*) FROM cases WHERE escalations > 0 AND closed_at <= due_at "
                                      "AND closed_at > first_due_at")[0][0]
     assert late_yet_closed > 0  # the cases the old KPI counted on time: late against their first deadline
+
+
+def test_departments_lead_cases_and_answer_whistles_in_the_demo(demo_engine):
+    accounts = dict(q(demo_engine, "SELECT username, department FROM users WHERE role = 'department'"))
+    assert accounts == {"chengguan": "城管", "gongan": "公安"}
+    led = q(demo_engine, "SELECT count(*) FROM case_holds WHERE kind = 'lead' AND department = '城管'")[0][0]
+    assert led >= 3
+    whistles = q(demo_engine, "SELECT department, outcome, missed FROM case_holds WHERE kind = 'whistle' "
+                              "ORDER BY started_at")
+    assert whistles == [("公安", None, True), ("公安", "met", False), ("城管", None, False)]
+    assert q(demo_engine, "SELECT count(*) FROM cases c WHERE NOT c.synthetic")[0][0] == 0
