@@ -22,9 +22,9 @@ from geo.core.progress import no_track
 from geo.core.settings import PROJECT_ROOT
 from geo.synth import layout
 from geo.synth.demo_accounts import add_accounts, crew_of
-from geo.synth.demo_departments import add_department_story
 from geo.synth.demo_areas import import_areas
 from geo.synth.demo_cases import add_cases
+from geo.synth.demo_departments import add_department_story
 from geo.synth.demo_people import add_people, add_staff
 from geo.synth.population import PeopleMaker
 from geo.territory.boundary_import import import_boundaries
