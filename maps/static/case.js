@@ -102,7 +102,8 @@ window.wanggeUtil.start((leafletMap, C) => {
   function holdLine(t) {
     const holder = t.department || [T['level_' + t.level], t.area_name, t.staff_name].filter(Boolean).join(' ');
     const outcome = t.outcome ? T['outcome_' + t.outcome] : (t.missed ? T.outcome_missed : T.in_progress);
-    return h('li', null, h('b', null, T['hold_' + t.kind] || t.kind), ' · ' + holder + ' · ' + T.due + ' ' +
+    const by = t.kind === 'whistle' ? T.report_in_due : T.due;
+    return h('li', null, h('b', null, T['hold_' + t.kind] || t.kind), ' · ' + holder + ' · ' + by + ' ' +
       stamp(t.due_at) + ' · ', h('span', {class: t.missed ? 'bad' : (t.outcome === 'met' ? 'ok' : '')}, outcome));
   }
   // 督办: who pressed and what they asked, then the handler's reply or that it is awaited.
