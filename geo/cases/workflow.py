@@ -43,7 +43,7 @@ class Step:
     name: str
     sources: frozenset
     target: str | None      # None: the status stays (or, for resume, returns to where it was)
-    who: str                # operator, handler, supervisor, superior, whistler, assisting or whistled
+    who: str                # operator, handler, pressed, supervisor, superior, whistler, assisting or whistled
     needs: tuple = ()
 
 
@@ -64,7 +64,7 @@ ACTIONS = {step.name: step for step in [  # by the action name the API and the c
     Step("resume", frozenset({S.suspended}), None, "supervisor"),
     Step("merge", frozenset(OPEN_STATUSES), S.merged, "operator", ("target_id",)),
     Step("supervise", WORKING, None, "superior", ("note",)),
-    Step("reply_supervision", frozenset(OPEN_STATUSES), None, "handler", ("note",)),
+    Step("reply_supervision", frozenset(OPEN_STATUSES), None, "pressed", ("note",)),
     Step("assist", WORKING, None, "operator", ("department",)),
     Step("assist_report", frozenset(OPEN_STATUSES), None, "assisting", ("note",)),
     Step("whistle", WORKING, None, "whistler", ("department",)),
@@ -99,6 +99,8 @@ def _permitted(actor: Actor, who: str, row) -> bool:
         return actor.role in OPERATORS and row["handler_level"] in SUPERVISES.get(actor.scope.area_level, set())
     if who == "whistler":
         return actor.role in OPERATORS
+    if who == "pressed":  # 督办回复: the handler pressed answers; a level that may press the case would answer itself
+        return actor.role == Role.admin or (_permitted(actor, "handler", row) and not _permitted(actor, "superior", row))
     if who in ("assisting", "whistled"):
         kind = "assist" if who == "assisting" else "whistle"
         return actor.role == Role.department and f"{kind}:{actor.department}" in (row["side_open"] or ())
@@ -144,7 +146,9 @@ def transition(session: Session, case_id: int, action_name: str, version: int, a
     changes = effects(session, action.name, row, request, now, actor)
     target = changes.pop("status", action.target or row["status"])
     new_version = _update(session, row, version, {"status": target, **changes})
-    data = request.data | ({"department": request.department} if request.department else {})
+    # only the steps that name a department record one: a report-in must not claim to come from another office
+    named = request.department and "department" in action.needs
+    data = request.data | ({"department": request.department} if named else {})
     record(session, case_id, actor, action.name, row["status"], target, request.note, data, now)
     return new_version
 
