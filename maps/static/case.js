@@ -20,6 +20,8 @@ const CASE_FIELDS = {
   supervise: [NOTE],
   reply_supervision: [NOTE],
   whistle: [{name: 'department', kind: 'department', required: true}, NOTE],
+  assist: [{name: 'department', kind: 'department', required: true}, {name: 'note', kind: 'note'}],
+  assist_report: [NOTE],
   report_in: [{name: 'note', kind: 'note'}],
 };
 const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'];

@@ -217,3 +217,22 @@ def test_notes_replies_and_names_on_the_case_page_stay_text(hostile_site, watche
     assert "公安" in page.inner_text("#case-holds")
     page.screenshot(path=str(ARTIFACTS / f"redteam-case-{who}.png"))
     assert_nothing_ran(page, seen)
+
+
+def test_assist_and_its_report_ask_for_what_they_need(hostile_site, watched):  # noqa: F811
+    """Found on the way: the case page sent 协办 without a department and 协办反馈 without a note (422 every time)."""
+    page, seen = watched
+    login(page, hostile_site, "street", "/maps/cases/1")
+    page.wait_for_function("() => window.wangge && window.wangge.loaded", timeout=20_000)
+    assert "协办" in page.locator("#action-buttons button").all_inner_texts()
+    page.click("#action-buttons button:text-is('协办')")
+    page.wait_for_function("() => document.querySelectorAll('#f-department option').length > 1")
+    page.click("form.case-form button.primary")
+    assert "请填写：职能部门" in page.inner_text("#case-message")
+    page.select_option("#f-department", "城管")
+    page.click("form.case-form button.primary")
+    page.wait_for_function("() => window.wangge.sent.includes('assist') && !window.wangge.busy", timeout=10_000)
+    assert "城管" in page.inner_text("#case-holds")
+    page.evaluate("window.wangge.openForm('assist_report')")
+    assert "说明 *" in page.inner_text("form.case-form")
+    assert_nothing_ran(page, seen)
