@@ -28,7 +28,7 @@ def effects(session: Session, name: str, row, request: StepInput, now: datetime,
         "return": lambda: _handed_back(session, row, now),
         "report": lambda: _reported(session, row, now),
         "rework": lambda: _rework(session, row),
-        "close": lambda: {"closed_at": now},
+        "close": lambda: _closed(session, row, now),
         "rate": lambda: _rating(request.rating),
         "request_extension": lambda: {"extension_requested": True},
         "approve_extension": lambda: _extend(session, row, now),
@@ -77,6 +77,12 @@ def _rework(session: Session, row) -> dict:
     return {"rework_count": row["rework_count"] + 1}
 
 
+def _closed(session: Session, row, now: datetime) -> dict:
+    """结案: turns beside the lead still open end with the case — missed if their deadline had passed."""
+    holds.end_open_sides(session, row["id"], now)
+    return {"closed_at": now}
+
+
 def _handed_back(session: Session, row, now: datetime) -> dict:
     """回退: the dispatch was wrong; the handler's turn ends without a miss, and the case waits to be re-dispatched."""
     holds.end_main(session, row["id"], now, "returned")
@@ -116,7 +122,7 @@ def _reply(session: Session, row, note: str, actor: Actor, now: datetime) -> dic
 def _side(session: Session, row, kind: str, department: str | None, now: datetime, due: datetime) -> dict:
     """A department beside the lead: assisting (协办) or whistled for (吹哨), with its own deadline."""
     check_department(department)
-    if f"{kind}:{department}" in (row["side_open"] or ()) or (kind == "assist" and department == row["department"]):
+    if f"{kind}:{department}" in (row["side_open"] or ()) or department == row["department"]:  # the lead is already there
         raise Conflict(msg("{department} already holds this case", department=department))
     holds.open_hold(session, row["id"], kind, "department", row["handler_area"], due, now, department=department)
     return {}

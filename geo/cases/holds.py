@@ -89,6 +89,14 @@ def end_side(session: Session, case_id: int, kind: str, department: str, now: da
     return done is not None
 
 
+def end_open_sides(session: Session, case_id: int, now: datetime) -> None:
+    """The case is closed: a side turn still open ends, cancelled while in time, missed once its deadline passed."""
+    session.execute(text("UPDATE case_holds SET ended_at = :now, missed = missed OR :now > due_at, "
+                         "outcome = CASE WHEN missed OR :now > due_at THEN 'missed' ELSE 'cancelled' END "
+                         "WHERE case_id = :case_id AND ended_at IS NULL AND kind IN ('assist', 'whistle')"),
+                    {"case_id": case_id, "now": now})
+
+
 def end_all(session: Session, case_id: int, now: datetime, outcome: str = "cancelled") -> None:
     """Every open hold of a case ends (a merged case)."""
     session.execute(text("UPDATE case_holds SET ended_at = :now, outcome = :outcome "

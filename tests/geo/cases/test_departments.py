@@ -103,3 +103,21 @@ def test_assisting_departments_report_their_share(session, people):
     view = get_case(session, case_id, people("command"))
     assert [(h["kind"], h["department"], h["outcome"]) for h in view["holds"]] == [
         ("lead", "城管", None), ("assist", "公安", "met")]
+
+
+def test_the_lead_is_not_whistled_for_and_closing_ends_the_turns_beside_it(session, people):
+    case_id, _ = create_case(session, NewCase("order_illegal_building", lon=116.415, lat=39.945), people("command"),
+                             now=T0)
+    street = people("street")
+    with pytest.raises(Conflict):
+        step(session, case_id, "whistle", street, T0, department="城管")
+    step(session, case_id, "whistle", street, T0, department="公安")
+    step(session, case_id, "assist", street, T0 - timedelta(days=3), department="消防")  # long overdue by closing time
+    lead = people("cg")
+    step(session, case_id, "accept", lead, T0 + timedelta(minutes=5))
+    step(session, case_id, "report", lead, T0 + timedelta(minutes=30), note="已拆除")
+    for action in ("verify", "close"):
+        step(session, case_id, action, street, T0 + timedelta(minutes=40))
+    sides = dict(session.execute(text("SELECT department, outcome FROM case_holds WHERE case_id = :c "
+                                      "AND kind <> 'lead'"), {"c": case_id}).all())
+    assert sides == {"公安": "cancelled", "消防": "missed"}
