@@ -3,7 +3,7 @@
 Authentication is the usual bearer token, or the token passed as `api_key` as GeoReport clients do.
 """
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query
 
@@ -39,7 +39,7 @@ def _request(view: dict) -> ServiceRequest:
 
 @router.get("/requests.json")
 def list_requests(session: SessionDep, actor: ActorDep,
-                  service_code: str | None = None, status: str | None = None,
+                  service_code: str | None = None, status: Literal["open", "closed"] | None = None,
                   start_date: IsoDateTime | None = None, end_date: IsoDateTime | None = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[ServiceRequest]:
     """Requests you may see, newest first (GeoReport filters: service_code, status open|closed, dates)."""

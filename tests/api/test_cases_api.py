@@ -239,6 +239,8 @@ def test_open311_round_trip(client, as_user):
     assert (one["service_code"], one["status"], one["lat"]) == ("noise", "open", 39.95)
     listed = client.get("/open311/v2/requests.json", params={"api_key": token, "status": "open"}).json()
     assert request_id in [r["service_request_id"] for r in listed]
+    bogus = client.get("/open311/v2/requests.json", params={"api_key": token, "status": "bogus"})
+    assert bogus.status_code == 422 and "open" in bogus.json()["detail"]  # GeoReport knows open and closed only
     assert client.get("/open311/v2/services.json").status_code == 401
 
 
