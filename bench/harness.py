@@ -36,6 +36,7 @@ class Stage:
     engine: object
     base: str = ""
     token: str = ""
+    admin_url: str = ""  # the cluster's superuser, for chores the service role may not do (CHECKPOINT)
 
     @property
     def dsn(self) -> str:
@@ -61,7 +62,7 @@ def stage(load, role: str = "admin", scope: str | None = None) -> Iterator[Stage
             create_user(s, username="bench", password=PASSWORD, role=role, scope_code=scope)
         api, base = start_api(url, home)
         token = httpx.post(base + "/api/v1/auth/token", data={"username": "bench", "password": PASSWORD}).json()
-        yield Stage(home, url, engine, base, token["access_token"])
+        yield Stage(home, url, engine, base, token["access_token"], cluster.admin_url("bench"))
         engine.dispose()
     finally:
         try:

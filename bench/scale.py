@@ -64,16 +64,19 @@ def write_cases(path: Path, extent, n: int, seed: int = 5) -> None:
                           ["hotline"] * n, ["closed"] * n))
 
 
-def reset_cases(engine) -> None:
-    """Back to no cases and no partitions but the migration's, so every import run starts alike."""
+def reset_cases(engine, admin_url: str) -> None:
+    """Back to no cases and no partitions but the migration's, so every import run starts alike (the checkpoint
+    needs the superuser: the service role is none)."""
     with engine.begin() as conn:
         for (name,) in conn.execute(text("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
                                          "WHERE i.inhparent = 'cases'::regclass AND c.relname < :keep AND c.relname <> 'cases_other'"),
                                     {"keep": f"cases_{date.today():%Y_%m}"}):
             conn.execute(text(f'DROP TABLE "{name}"'))
         conn.execute(text("TRUNCATE cases"))
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    admin = db.make_engine(admin_url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("CHECKPOINT"))
+    admin.dispose()
 
 
 def import_ours(engine, path: Path) -> float:
@@ -131,12 +134,12 @@ def bench_import(st, extent, cases: int) -> None:
         write_cases(path, extent, cases)
     rows = {}
     with console.status("importing with wangge…"):
-        reset_cases(st.engine)
+        reset_cases(st.engine, st.admin_url)
         rows["ours"] = import_ours(st.engine, path)
     with console.status("importing with COPY + INSERT … SELECT…"):
-        reset_cases(st.engine)
+        reset_cases(st.engine, st.admin_url)
         rows["sql"] = import_raw_sql(st.engine, st.dsn, path)
-    reset_cases(st.engine)
+    reset_cases(st.engine, st.admin_url)
     with console.status("importing with wangge again (the cases stay for what follows)…"):
         rows["ours"] = min(rows["ours"], import_ours(st.engine, path))
     with st.engine.begin() as conn:  # as in a live city, the last days' cases are still open, some overdue
