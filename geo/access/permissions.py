@@ -31,6 +31,9 @@ class Permission(StrEnum):
     plan = "plan"
     read_audit = "read_audit"
     manage_users = "manage_users"
+    read_party_members = "read_party_members"
+    record_party_work = "record_party_work"
+    record_compound_meetings = "record_compound_meetings"
 
 
 R = Role
@@ -38,6 +41,7 @@ ALL = frozenset(Role)
 HANDLERS = frozenset({R.admin, R.command_center, R.street_staff, R.community_staff, R.grid_worker})
 CASE_WORK = HANDLERS | {R.department}  # departments see and act on the cases they lead, assist or were whistled for
 NEAR = frozenset({R.admin, R.community_staff, R.grid_worker})  # the people who visit residents
+PARTY = frozenset({R.admin, R.party_staff})  # who is a member is personal data (DOMAIN.md, "Privacy")
 
 MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.read_boundaries: ALL,
@@ -55,6 +59,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.plan: frozenset({R.admin, R.planner}),
     Permission.read_audit: frozenset({R.admin}),
     Permission.manage_users: frozenset({R.admin}),
+    Permission.read_party_members: PARTY,
+    Permission.record_party_work: PARTY,
+    Permission.record_compound_meetings: PARTY | {R.community_staff},
 }
 
 # What each action covers, for the generated documentation (English, then Chinese).
@@ -77,6 +84,12 @@ MEANING: dict[Permission, tuple[str, str]] = {
     Permission.plan: ("boundary plans: create, edit, validate, impact, propose, publish", "网格调整方案：创建、编辑、校验、影响、建议、发布"),
     Permission.read_audit: ("the audit log", "审计日志"),
     Permission.manage_users: ("accounts", "账号管理"),
+    Permission.read_party_members: ("who is a party member: members, secretaries, posts, contact households, "
+                                    "report-ins (others see counts and coverage only)",
+                                    "党员身份：党员名单、书记与委员、联系户、双报到（其他角色只见数量与覆盖率）"),
+    Permission.record_party_work: ("party activities with their forms, 双报到 report-ins", "组织生活与服务活动及其表单、双报到登记"),
+    Permission.record_compound_meetings: ("a compound's joint meetings (日联、周会、月商、季研、年总)",
+                                          "小区联席会议（日联、周会、月商、季研、年总）"),
 }
 
 

@@ -179,7 +179,10 @@ def _issue(session: Session, params: dict) -> list[str]:
 
 
 def _relocate_buildings(session: Session, params: dict) -> int:
-    """Touching the geometry fires the trigger that derives each building's grid; returns how many changed grid."""
+    """Touching the geometry fires the trigger that derives each building's (and compound's) grid; returns how many
+    buildings changed grid."""
+    session.execute(text("UPDATE compounds p SET geom = p.geom FROM areas c WHERE c.code = ANY(:communities) "
+                         "AND ST_Intersects(c.geom, p.geom)"), params)
     return session.execute(text("""
         WITH touched AS (
             SELECT b.id, b.grid_code AS old FROM buildings b JOIN areas c ON c.code = ANY(:communities)

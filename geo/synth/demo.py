@@ -108,7 +108,9 @@ def _refuse_real_below(session: Session, district: str) -> None:
 
 def clear_demo(session: Session) -> None:
     """Delete every generated row (households and residents go with their buildings)."""
-    for statement in ("DELETE FROM cases WHERE synthetic", "DELETE FROM staff WHERE synthetic",
+    for statement in ("DELETE FROM party_activities WHERE synthetic", "DELETE FROM party_members WHERE synthetic",
+                      "DELETE FROM party_orgs WHERE synthetic", "DELETE FROM compounds WHERE synthetic",
+                      "DELETE FROM cases WHERE synthetic", "DELETE FROM staff WHERE synthetic",
                       "DELETE FROM users WHERE synthetic", "DELETE FROM buildings WHERE synthetic",
                       "DELETE FROM area_records WHERE synthetic AND level = 'grid'",
                       "DELETE FROM area_records WHERE synthetic AND level = 'community'",

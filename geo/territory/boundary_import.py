@@ -181,6 +181,12 @@ WHERE b.grid_code = ANY(:codes)
    OR EXISTS (SELECT 1 FROM areas a WHERE a.code = ANY(:codes) AND ST_Intersects(a.geom, b.geom))
 """)
 
+RELOCATE_COMPOUNDS = text("""
+UPDATE compounds p SET geom = p.geom
+WHERE p.grid_code = ANY(:codes)
+   OR EXISTS (SELECT 1 FROM areas a WHERE a.code = ANY(:codes) AND ST_Intersects(a.geom, p.geom))
+""")
+
 
 def write(session: Session, candidates: list[Candidate], level: Level, track: Track = no_track,
           synthetic: bool = False) -> ImportReport:
@@ -192,7 +198,9 @@ def write(session: Session, candidates: list[Candidate], level: Level, track: Tr
         inserted = session.execute(UPSERT, params).scalar_one()
         (report.created if inserted else report.updated).append(c.code)
     if level == Level.grid:
-        report.buildings_relocated = session.execute(RELOCATE_BUILDINGS, {"codes": [c.code for c in candidates]}).rowcount
+        codes = [c.code for c in candidates]
+        report.buildings_relocated = session.execute(RELOCATE_BUILDINGS, {"codes": codes}).rowcount
+        session.execute(RELOCATE_COMPOUNDS, {"codes": codes})
     return report
 
 

@@ -22,22 +22,44 @@ from geo.core.models.enums import (
     PARENT_LEVEL,
     SCOPE_PREFIX,
     SPECIAL_GROUP_ZH,
+    ORG_PARENTS,
+    ActivityForm,
+    ActivityKind,
     CaseStatus,
     Duty,
     GridKind,
     Level,
+    MeetingKind,
+    MemberKind,
+    MemberStatus,
+    OrgLevel,
+    OrgPost,
     PlanStatus,
     Role,
     SpecialGroup,
+    UnitKind,
+)
+from geo.core.models.party import (
+    PartyActivity,
+    PartyActivityForm,
+    PartyContact,
+    PartyMember,
+    PartyOrg,
+    PartyOrgCompound,
+    PartyOrgPost,
+    PartyReportIn,
 )
 from geo.core.models.people import Household, Resident, Staff, StaffAssignment
 from geo.core.models.planning import Plan, PlanEdit, PlanGrid
-from geo.core.models.territory import Area, AreaHistory, Building
+from geo.core.models.territory import Area, AreaHistory, Building, Compound, CompoundMeeting
 
 __all__ = [
     "Level", "PARENT_LEVEL", "CHILD_LEVEL", "CODE_LENGTH", "SCOPE_PREFIX", "Role", "Duty", "SpecialGroup",
     "SPECIAL_GROUP_ZH", "CaseStatus", "OPEN_STATUSES", "GridKind", "PlanStatus", "Base", "DataVersion",
     "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User",
     "AuditEntry", "Case", "GridOpenCount", "CaseKey", "CaseEvent", "CaseReporter", "CaseAttachment", "CaseHold", "CaseSupervision", "Plan",
-    "PlanGrid", "PlanEdit", "CalendarDay",
+    "PlanGrid", "PlanEdit", "CalendarDay", "Compound", "CompoundMeeting", "MeetingKind", "OrgLevel", "ORG_PARENTS",
+    "UnitKind", "OrgPost", "MemberStatus", "MemberKind", "ActivityKind", "ActivityForm", "PartyOrg",
+    "PartyOrgCompound", "PartyOrgPost", "PartyMember", "PartyContact", "PartyReportIn", "PartyActivity",
+    "PartyActivityForm",
 ]

@@ -35,6 +35,7 @@ class Role(StrEnum):
     grid_worker = "grid_worker"
     planner = "planner"
     department = "department"    # a functional department (城管, 公安…) within a district
+    party_staff = "party_staff"  # 组织委员 / 党建指导员: the only role besides admin that sees who is a member
 
 
 class Duty(StrEnum):
@@ -105,3 +106,85 @@ class PlanStatus(StrEnum):
     scheduled = "scheduled"  # published with an effective date still to come
     published = "published"
     discarded = "discarded"
+
+
+class MeetingKind(StrEnum):
+    """The rhythm of a compound's joint meetings: 日联、周会、月商、季研、年总."""
+
+    daily = "daily"          # 日联
+    weekly = "weekly"        # 周会
+    monthly = "monthly"      # 月商
+    quarterly = "quarterly"  # 季研
+    yearly = "yearly"        # 年总
+
+
+class OrgLevel(StrEnum):
+    """A party organisation's place in the chain (DOMAIN.md, "Party-building-led governance")."""
+
+    street_committee = "street_committee"      # 街道党工委
+    community_committee = "community_committee"  # 社区党委
+    community_branch = "community_branch"      # 社区党总支 / 党支部
+    compound_branch = "compound_branch"        # 小区(院落)党支部
+    building_group = "building_group"          # 楼栋党小组
+    unit_org = "unit_org"                      # 驻区单位 or 两新组织 party organisation
+
+
+# The level each level hangs under; a unit organisation hangs under a street or community organisation.
+ORG_PARENTS = {
+    OrgLevel.street_committee: (),
+    OrgLevel.community_committee: (OrgLevel.street_committee,),
+    OrgLevel.community_branch: (OrgLevel.street_committee,),
+    OrgLevel.compound_branch: (OrgLevel.community_committee, OrgLevel.community_branch),
+    OrgLevel.building_group: (OrgLevel.compound_branch, OrgLevel.community_committee, OrgLevel.community_branch),
+    OrgLevel.unit_org: (OrgLevel.street_committee, OrgLevel.community_committee, OrgLevel.community_branch),
+}
+
+
+class UnitKind(StrEnum):
+    """What kind of unit a unit organisation belongs to."""
+
+    resident_unit = "resident_unit"  # 驻区单位
+    new_org = "new_org"              # 两新组织 (new economic and social organisations)
+
+
+class OrgPost(StrEnum):
+    """A post in a party organisation."""
+
+    secretary = "secretary"            # 书记 (a building group's 组长)
+    deputy = "deputy"                  # 副书记
+    committee = "committee"            # 委员
+    parttime = "parttime"              # 兼职委员 of a 大党委, from a unit in the area
+
+
+class MemberStatus(StrEnum):
+    """正式党员 or 预备党员."""
+
+    full = "full"
+    probationary = "probationary"
+
+
+class MemberKind(StrEnum):
+    """Where a member's organisation life happens."""
+
+    resident = "resident"      # 居民党员: organised where they live
+    in_service = "in_service"  # 在职党员: organised at their unit, reporting in where they live (双报到)
+    mobile = "mobile"          # 流动党员
+
+
+class ActivityKind(StrEnum):
+    """What an organisation did (组织生活 and service)."""
+
+    three_one = "three_one"    # 三会一课
+    theme_day = "theme_day"    # 主题党日
+    volunteer = "volunteer"    # 志愿服务
+    visit = "visit"            # 联系走访
+    joint = "joint"            # 共驻共建
+    other = "other"
+
+
+class ActivityForm(StrEnum):
+    """Ya'an's three forms for each organisation life: 备案单, 指导单, 报告单."""
+
+    record = "record"
+    guidance = "guidance"
+    report = "report"
