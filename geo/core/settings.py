@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     warn_before: float = Field(default=0.2, gt=0, lt=1, description="黄灯 (yellow light): a case turns yellow when "
                                "this share of its time limit is left (0.2: the last fifth).")
     report_in_hours: float = Field(default=2.0, gt=0, description="吹哨报到: hours a whistled department has to report in.")
+    party_active_days: int = Field(default=90, ge=1, le=366, description="工作覆盖: a compound's party organisation "
+                                   "works there when it held an activity for every this many days of the period "
+                                   "(at least one).")
     departments_file: Path | None = Field(default=None, description="CSV of the departments that handle cases "
                                           "(code,name,name_en); default data/departments.csv.")
     duplicate_m: float = Field(default=50.0, ge=0, description="Open cases of one category this close are flagged.")

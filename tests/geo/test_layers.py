@@ -13,7 +13,7 @@ LAYERS = [
     {"people"},
     {"territory"},
     {"cases"},
-    {"planning", "analytics"},
+    {"planning", "analytics", "party"},
     {"synth"},
     {"rounds", "migrations"},
 ]

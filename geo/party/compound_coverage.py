@@ -1,0 +1,47 @@
+"""The two coverages (两个覆盖) of each compound, the unit every coverage figure counts (docs/party.md).
+
+- 组织覆盖: a compound branch covers the compound (party_org_compounds).
+- 工作覆盖: a covering branch, or a building group under it, held at least `required_activities` activities
+  in the period.
+"""
+
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.core.settings import get_settings
+
+# Params: :pattern (LIKE on the compound's grid or community code), :start, :end, :required.
+COMPOUND_COVERAGE_SQL = """
+WITH scoped AS (
+    SELECT p.id, p.code, p.name, p.community_code, p.grid_code FROM compounds p
+    WHERE p.grid_code LIKE :pattern OR p.community_code LIKE :pattern
+), covering AS (
+    SELECT oc.compound_id, o.id AS org_id FROM party_org_compounds oc JOIN party_orgs o ON o.id = oc.org_id
+    WHERE oc.compound_id IN (SELECT id FROM scoped)
+), working AS (  -- the covering organisation and the building groups under it
+    SELECT c.compound_id, a.held_on FROM covering c
+    JOIN party_orgs o ON o.id = c.org_id OR (o.parent_id = c.org_id AND o.level = 'building_group')
+    JOIN party_activities a ON a.org_id = o.id AND a.held_on BETWEEN :start AND :end
+)
+SELECT s.id, s.code, s.name, s.community_code, s.grid_code,
+       coalesce((SELECT array_agg(org_id ORDER BY org_id) FROM covering c WHERE c.compound_id = s.id), '{}') AS orgs,
+       coalesce((SELECT count(*) FROM working w WHERE w.compound_id = s.id), 0) AS activities,
+       (SELECT max(held_on) FROM working w WHERE w.compound_id = s.id) AS last_activity
+FROM scoped s
+"""
+
+
+def required_activities(start: date, end: date) -> int:
+    """Activities a compound's organisation must hold in [start, end] to count as working there."""
+    return max(1, ((end - start).days + 1) // get_settings().party_active_days)
+
+
+def compound_coverage(session: Session, pattern: str, start: date, end: date) -> list[dict]:
+    """Every compound matching `pattern` with its organisations, activities and both coverages, by code."""
+    required = required_activities(start, end)
+    rows = session.execute(text(COMPOUND_COVERAGE_SQL + " ORDER BY s.code"),
+                           {"pattern": pattern, "start": start, "end": end}).mappings()
+    return [{**row, "orgs": list(row["orgs"]), "org_covered": bool(row["orgs"]),
+             "work_covered": row["activities"] >= required} for row in rows]
