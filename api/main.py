@@ -24,11 +24,13 @@ from api.routers import (
     buildings,
     cases,
     categories,
+    compounds,
     departments,
     health,
     locate,
     maps,
     open311,
+    party,
     plans,
     residents,
     staff,
@@ -49,7 +51,7 @@ STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
-                                          residents, audit, areas, departments)),
+                                          residents, audit, compounds, party, areas, departments)),
            (open311, ""), (tiles, ""), (maps, ""))
 
 

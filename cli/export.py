@@ -110,3 +110,30 @@ def export_cases(file: Annotated[Path, typer.Argument(help="Output .parquet (Geo
 
 for _kind in ROSTER_HELP:
     app.command(_kind)(_roster_export_command(_kind))
+
+
+PARTY_COLUMNS = ("name", "phone", "status", "kind", "org", "work_unit", "joined", "building", "door", "grid_role",
+                 "contacts", "report_ins")
+
+
+@app.command("party-members")
+def export_party_members(file: Annotated[Path, typer.Argument(help="Output .xlsx or .csv")],
+                         scope: ScopeOption = None) -> None:
+    """Export the party members (phones masked, formulas neutralised); the export is recorded in the audit log."""
+    from geo.access import audit
+    from geo.core.i18n import LABELS
+    from geo.core.spreadsheet import write_table
+    from geo.party.members import export_rows
+
+    output_file(file, TABLES)
+    with session_scope() as session:
+        members = export_rows(session, operator(session, scope))
+        words = LABELS[get_settings().lang]
+        header = [words[f"pa_col_{c}"] for c in PARTY_COLUMNS]
+        rows = [[m["name"], m["phone"], m["status_label"], m["kind_label"], m["org"]["name"], m["work_unit"],
+                 m["joined_on"], (m["home"] or {}).get("building_name"), (m["home"] or {}).get("door"),
+                 m["grid_role_label"], len(m["contacts"]), len(m["report_ins"])] for m in members]
+        write_table(file, header, rows, "party-members", private=True)  # who is a member: personal data
+        audit.record(session, "system", "admin", "export_party_members", "party_members:export",
+                     {"scope": scope, "rows": len(rows), "file": file.name, "ids": [m["id"] for m in members]})
+    out.print(t("{count} party members written to {path} (phones masked)", count=len(rows), path=file))

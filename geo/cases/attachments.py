@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.core.errors import InvalidInput
-from geo.core.i18n import msg
+from geo.core.i18n import Msg, msg
 from geo.core.private_files import write_private
 from geo.core.settings import get_settings
 from geo.core.uploads.staging import display_name
@@ -26,31 +26,49 @@ def _looks_like(content: bytes, content_type: str) -> bool:
     return all(content[offset:offset + len(magic)] == magic for offset, magic in ACCEPTED[content_type])
 
 
-def store_attachment(session: Session, case_id: int, filename: str | None, content_type: str,
-                     content: bytes | BinaryIO) -> dict:
-    """Check and store one file (bytes, or a stream read no further than the limit); returns its record."""
+def checked_file(filename: str | None, content_type: str, content: bytes | BinaryIO,
+                 accepted: tuple[str, ...] = tuple(ACCEPTED), what: Msg | None = None,
+                 kinds: Msg | None = None) -> tuple[str, bytes]:
+    """The shown name and content of an upload whose type is one of `accepted`, within the size limit and whose
+    content starts with its type's magic bytes (a stream is read no further than the limit)."""
     name = display_name(filename, "upload")
-    if content_type not in ACCEPTED:
-        raise InvalidInput(msg("attachment {name}: {type} is not accepted; use JPEG, PNG, WebP or PDF",
-                               name=name, type=content_type[:100] or "?"))
-    held = session.execute(text("SELECT count(*) FROM case_attachments WHERE case_id = :case_id"),
-                           {"case_id": case_id}).scalar()
-    if held >= get_settings().attachments_per_case:
-        raise InvalidInput(msg("case {id} already holds {count} files, the most one case may hold", id=case_id,
-                               count=held))
+    what, kinds = what or msg("attachment"), kinds or msg("JPEG, PNG, WebP or PDF")
+    if content_type not in accepted:
+        raise InvalidInput(msg("{what} {name}: {type} is not accepted; use {kinds}", what=what, name=name,
+                               type=content_type[:100] or "?", kinds=kinds))
     limit = get_settings().attachments_max_bytes
     if not isinstance(content, bytes):
         content = content.read(limit + 1)
     if len(content) > limit:
-        raise InvalidInput(msg("attachment {name} is larger than {limit} bytes", name=name, limit=limit))
+        raise InvalidInput(msg("{what} {name} is larger than {limit} bytes", what=what, name=name, limit=limit))
     if not _looks_like(content, content_type):
-        raise InvalidInput(msg("attachment {name}: the content is not a {type} file", name=name, type=content_type))
+        raise InvalidInput(msg("{what} {name}: the content is not a {type} file", what=what, name=name,
+                               type=content_type))
+    return name, content
+
+
+def store_file(content: bytes) -> str:
+    """Keep the content once under its SHA-256 in WANGGE_HOME/attachments; returns the digest."""
     digest = hashlib.sha256(content).hexdigest()
     folder = get_settings().home / "attachments"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / digest
     if not path.exists():
         write_private(path, content)  # photos of people and homes: the service's own user only
+    return digest
+
+
+def store_attachment(session: Session, case_id: int, filename: str | None, content_type: str,
+                     content: bytes | BinaryIO) -> dict:
+    """Check and store one file (bytes, or a stream read no further than the limit); returns its record."""
+    if content_type in ACCEPTED:  # the type is checked first: a refused type is named before the count
+        held = session.execute(text("SELECT count(*) FROM case_attachments WHERE case_id = :case_id"),
+                               {"case_id": case_id}).scalar()
+        if held >= get_settings().attachments_per_case:
+            raise InvalidInput(msg("case {id} already holds {count} files, the most one case may hold", id=case_id,
+                                   count=held))
+    name, content = checked_file(filename, content_type, content)
+    digest = store_file(content)
     row = session.execute(text("INSERT INTO case_attachments (case_id, filename, content_type, size, sha256) "
                                "VALUES (:case_id, :filename, :content_type, :size, :sha256) "
                                "RETURNING id, filename, content_type, size, uploaded_at"),
