@@ -76,6 +76,7 @@ class Case(Base):
         Index("ix_cases_reported_at", "reported_at"),
         Index("ix_cases_geom", "geom", postgresql_using="gist"),
         Index("ix_cases_grid_code", "grid_code"),
+        Index("ix_cases_building_id", "building_id"),
         Index("ix_cases_status", "status"),
         {"postgresql_partition_by": "RANGE (reported_at)"},
     )
