@@ -115,7 +115,8 @@ def add_form(session: Session, actor: Actor, activity_id: int, form: str, filena
     require(actor.role, Permission.record_party_work)
     _activity_row(session, actor, activity_id)
     if form not in ActivityForm.__members__:
-        raise InvalidInput(msg("unknown form {form!r}; one of {forms}", form=form, forms=term("pa_form", *ActivityForm)))
+        raise InvalidInput(msg("unknown form {form!r}; one of {forms}", form=form,
+                               forms=term("pa_form", *ActivityForm)))
     held = session.execute(text("SELECT count(*) FROM party_activity_forms WHERE activity_id = :id"),
                            {"id": activity_id}).scalar()
     if held >= MAX_FORMS:

@@ -45,7 +45,8 @@ def record_meeting(session: Session, actor: Actor, code: str, kind: str, held_on
     require(actor.role, Permission.record_compound_meetings)
     compound = compound_row(session, actor, code)
     if kind not in MeetingKind.__members__:
-        raise InvalidInput(msg("unknown meeting kind {kind!r}; one of {kinds}", kind=kind, kinds=term("pa_meeting", *MeetingKind)))
+        raise InvalidInput(msg("unknown meeting kind {kind!r}; one of {kinds}", kind=kind,
+                               kinds=term("pa_meeting", *MeetingKind)))
     not_future(held_on, msg("meeting of compound {code}", code=code))
     if not attendees.strip() or not outcome.strip():
         raise InvalidInput(msg("meeting of compound {code}: attendees and outcome are required", code=code))

@@ -42,7 +42,8 @@ WHERE r.member_id = ANY(:ids) ORDER BY r.reported_on DESC, r.id DESC
 def _filters(org: int | None, community: str | None, kind: str | None, status: str | None):
     """The WHERE parts and parameters of the list's filters, each code checked."""
     if kind is not None and kind not in MemberKind.__members__:
-        raise InvalidInput(msg("unknown member kind {kind!r}; one of {kinds}", kind=kind, kinds=term("pa_member", *MemberKind)))
+        raise InvalidInput(msg("unknown member kind {kind!r}; one of {kinds}", kind=kind,
+                               kinds=term("pa_member", *MemberKind)))
     if status is not None and status not in MemberStatus.__members__:
         raise InvalidInput(msg("unknown member status {status!r}; one of {statuses}", status=status,
                                statuses=term("pa_status", *MemberStatus)))
