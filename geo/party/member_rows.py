@@ -93,9 +93,13 @@ def _home(session: Session, row: dict, member: MemberRow) -> None:
 
 def _staff(session: Session, row: dict, member: MemberRow) -> None:
     """The staff member with the phone given: this grid leader (or worker) is this member."""
-    phone = cells.phone({"phone": sheet_rows.text(row, "staff_phone")}) if sheet_rows.text(row, "staff_phone") else None
-    if phone is None:
+    given = sheet_rows.text(row, "staff_phone")
+    if given is None:
         return
+    try:
+        phone = cells.phone({"phone": given})
+    except BadRow as bad:
+        raise BadRow("staff_phone", given, bad.reason) from None
     found = session.execute(sql("SELECT id FROM staff WHERE phone_hmac = :h ORDER BY id"),
                             {"h": crypto.lookup(phone)}).scalars().all()
     if not found:
@@ -103,7 +107,7 @@ def _staff(session: Session, row: dict, member: MemberRow) -> None:
     member.staff_id = found[0]
 
 
-def _post(session: Session, row: dict, member: MemberRow, org_code: str) -> None:
+def _post(session: Session, row: dict, member: MemberRow) -> None:
     """The member's post, in the organisation given (default: their own); a 兼职委员 names their unit."""
     member.post = named(row, "post", POST_NAMES)
     if member.post is None:
@@ -140,13 +144,13 @@ def read_member(session: Session, row: dict, number: int) -> MemberRow:
     kind = named(row, "kind", KIND_NAMES)
     if status is None or kind is None:
         raise BadRow("status" if status is None else "kind", None, msg("required"))
-    org_id, org_code = _org(session, row, "org")
+    org_id = _org(session, row, "org")[0]
     work_unit = sheet_rows.text(row, "work_unit")
     if kind == MemberKind.in_service and not work_unit:
         raise BadRow("work_unit", None, msg("required for an in-service member (在职党员)"))
     member = MemberRow(number, name, phone, status.value, kind.value, org_id, work_unit, cells.day(row, "joined"))
     _home(session, row, member)
     _staff(session, row, member)
-    _post(session, row, member, org_code)
+    _post(session, row, member)
     _contacts(session, row, member)
     return member
