@@ -94,6 +94,19 @@ def _check_overlaps(session, candidates, metric, problems) -> None:
                                 second=members[j][0], area=f"{area:.0f}"))
 
 
+def _check_coverage(session, candidates, problems) -> None:
+    """A compound covered by a branch stays in that branch's community: move or re-import the branch first."""
+    by_code = {c.code: c for c in candidates}
+    rows = session.execute(text("SELECT c.code, o.code, o.area_code FROM compounds c JOIN party_org_compounds oc "
+                                "ON oc.compound_id = c.id JOIN party_orgs o ON o.id = oc.org_id "
+                                "WHERE c.code = ANY(:codes)"), {"codes": list(by_code)})
+    for code, org, area in rows:
+        c = by_code[code]
+        if c.community and c.community != area:
+            problems.append(msg("{where}: covered by the party branch {org} of community {area}; it cannot move to "
+                                "community {community}", where=c.where, org=org, area=area, community=c.community))
+
+
 def validate(session: Session, candidates: list[CompoundCandidate]) -> list[Msg]:
     """The problems found by checking candidates against each other and the database."""
     if not candidates:
@@ -103,6 +116,7 @@ def validate(session: Session, candidates: list[CompoundCandidate]) -> list[Msg]
     communities = _communities(session, candidates, problems)
     _check_within(candidates, communities, metric, problems)
     _check_overlaps(session, candidates, metric, problems)
+    _check_coverage(session, candidates, problems)
     return problems
 
 

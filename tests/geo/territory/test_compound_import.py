@@ -117,3 +117,10 @@ def test_an_empty_file_is_refused(session, party, tmp_path):
     with pytest.raises(ImportRejected):
         import_compounds(session, write(tmp_path, "c.geojson", collection()))
     assert json.dumps(stored(session), ensure_ascii=False)
+
+
+def test_a_covered_compound_cannot_leave_its_branchs_community(session, party, tmp_path):
+    elsewhere = box(116.485, 39.901, 116.495, 39.905)  # in community B; PA3 is covered by BA3 of community A
+    with pytest.raises(ImportRejected) as excinfo:
+        import_compounds(session, write(tmp_path, "c.geojson", collection(compound(elsewhere, code="PA3", name="甲三小区"))))
+    assert problems_of(excinfo) == [f"第 1 个要素（编码 PA3）：已由社区 {COMM_A} 的党支部 BA3 覆盖，不能移到社区 {COMM_B}"]
