@@ -35,6 +35,7 @@ class Tree:
     compounds: dict[str, tuple[int, str]]               # code → (id, community)
     covered_by: dict[int, str]                          # compound id → the code of the branch covering it
     buildings: dict[str, tuple[int, int | None, str | None]]  # code → (id, compound id, community)
+    community_of: dict[int, str]                        # covered compound id → its community
 
 
 def load_tree(session: Session, rows) -> Tree:
@@ -53,7 +54,9 @@ def load_tree(session: Session, rows) -> Tree:
         "SELECT b.code, b.id, b.compound_id, coalesce(c.community_code, left(b.grid_code, 12)) FROM buildings b "
         "LEFT JOIN compounds c ON c.id = b.compound_id WHERE b.code = ANY(:c)"),
         {"c": [r.building for r in rows if r.building]})}
-    return Tree(orgs, areas, compounds, covered_by, buildings)
+    community_of = dict(session.execute(sql("SELECT id, community_code FROM compounds WHERE id IN "
+                                            "(SELECT compound_id FROM party_org_compounds)")).all())
+    return Tree(orgs, areas, compounds, covered_by, buildings, community_of)
 
 
 def _parent(tree: Tree, r) -> Known | None:
@@ -109,6 +112,10 @@ def _compounds(tree: Tree, r) -> None:
             raise BadRow("compounds", code, msg("compound {code} is already covered by {org} {name}", code=code,
                                                 org=other, name=tree.orgs[other].name if other in tree.orgs else ""))
     r.compound_ids = [tree.compounds[code][0] for code in r.compounds]
+    kept = tree.orgs.get(r.code)
+    if not r.compounds and kept and any(tree.community_of.get(i) != r.area for i in kept.compound_ids):
+        raise BadRow("area", r.area, msg("the compounds this branch covers lie in another community; list its "
+                                         "compounds in 覆盖小区"))
 
 
 def _building(tree: Tree, r, parent: Known | None) -> None:

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from geo.core.errors import ImportRejected
+from geo.core.errors import ImportRejected, InvalidInput
 from geo.core.i18n import render
 from geo.party.org_import import import_orgs
 from tests.city import A1, COMM_A, COMM_B
@@ -101,6 +101,7 @@ BAD = [  # (row as written, what the message for its line says)
     (["坏 code", "甲", "小区党支部", "CA", COMM_A, "", "", "", ""], "编码须为"),
     (["X21", "甲", "小区党支部", "CA", COMM_A, "", "", "", "明天"], "YYYY-MM-DD"),
     (["X22", "甲", "社区党委", "S", COMM_A, "", "PA1", "", ""], "只有楼栋党小组"),
+    (["BB1", "乙一小区党支部", "小区党支部", "CA", COMM_A, "", "", "", ""], "覆盖的小区在另一个社区"),
 ]
 
 
@@ -114,3 +115,9 @@ def test_every_rejection_names_its_row_and_nothing_is_written(session, party, tm
             (number, expected, "\n".join(lines))
     assert len(lines) == len(BAD), "\n".join(lines)
     assert orgs(session) == before
+
+
+def test_a_sheet_without_a_required_column_is_refused(session, party, tmp_path):
+    with pytest.raises(InvalidInput) as excinfo:
+        import_orgs(session, sheet(tmp_path, [["BA4", "甲四小区党支部"]], headers=["组织编码", "组织名称"]))
+    assert "层级" in render(excinfo.value.detail, "zh")

@@ -82,6 +82,7 @@ def test_every_rejection_is_named_and_nothing_is_written(session, party, tmp_pat
         compound(box(116.432, 39.927, 116.433, 39.928), code="GC", name="x", community=A1),   # 11 a grid
         compound(box(116.426, 39.910, 116.427, 39.911), code="NB", name="x", community=COMM_B),  # 12 outside B
         compound(bowtie, code="BT", name="自相交"),                                             # 13 invalid
+        compound(box(116.52, 39.905, 116.521, 39.906), code="NW", name="城外"),                # 14 in no community
     ]
     before = stored(session)
     with pytest.raises(ImportRejected) as excinfo:
@@ -91,7 +92,8 @@ def test_every_rejection_is_named_and_nothing_is_written(session, party, tmp_pat
                 "第 4 个要素（编码 D1）：编码重复", "第 5 个要素（编码 R1）：红色物业", "第 6 个要素（编码 OUT）：超出所在社区",
                 "第 7 个要素（编码 OV） 与 已有小区 PA1 重叠", "第 8 个要素（编码 F1） 与 第 9 个要素（编码 F2） 重叠",
                 "第 10 个要素（编码 NC）：社区 110105001009 不存在", f"第 11 个要素（编码 GC）：{A1} 不是社区",
-                f"第 12 个要素（编码 NB）：超出所在社区 {COMM_B}", "第 13 个要素（编码 BT）：几何图形无效"]
+                f"第 12 个要素（编码 NB）：超出所在社区 {COMM_B}", "第 13 个要素（编码 BT）：几何图形无效",
+                "第 14 个要素（编码 NW）：不在任何社区内"]
     for start in expected:
         assert any(p.startswith(start) for p in found), (start, "\n".join(found))
     assert len(found) == len(expected), found
