@@ -47,6 +47,7 @@ class ImportReport:
 
 
 def metric_for(candidates: list[Candidate]) -> Metric:
+    """A local equal-area projection centred on the candidates' bounds."""
     minx, miny, maxx, maxy = shapely.total_bounds([c.geom for c in candidates])
     return Metric((minx + maxx) / 2, (miny + maxy) / 2)
 
