@@ -99,3 +99,58 @@ def _roster_import_command(kind: str):
 
 for _kind in ROSTER_HELP:
     app.command(_kind)(_roster_import_command(_kind))
+
+
+@app.command("compounds")
+def import_compounds(
+    file: Annotated[Path, typer.Argument(help="小区边界文件 compound boundaries: GeoJSON, GeoPackage, Shapefile (.shp, "
+                                              "folder or .zip) or CSV with a WKT column; properties 编码 code, 名称 name, "
+                                              "社区代码 community (optional), 物业, 业委会, 红色物业 (是/否)")],
+    crs: Annotated[str, typer.Option(help="坐标系 wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn; default: what the file "
+                                          "declares, else wgs84")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="用 make_valid 修复无效几何并逐一报告 repair invalid rings")] = False,
+) -> None:
+    """导入小区(院落) Import compounds: a bad file is refused whole, naming every offending feature; buildings are re-linked."""
+    from geo.territory.compound_import import import_compounds as run_import
+
+    with session_scope() as session:
+        report = run_import(session, file, crs=crs, fix=fix, track=progress, operator=True)
+    for line in report.fixes:
+        out.print(t("fixed: {fix}", fix=line), highlight=False)
+    out.print(t("compounds: {created} created, {updated} updated, {buildings} buildings linked",
+                created=len(report.created), updated=len(report.updated), buildings=report.buildings_linked))
+
+
+def _party_import_command(kind: str):
+    def command(
+        file: Annotated[Path, typer.Argument(help=".xlsx 或 .csv (UTF-8 或 GB18030)，中文或英文表头 headers in Chinese "
+                                                  "or English; see docs/party-import.md")],
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查、不写入 check and report; write nothing")] = False,
+    ) -> None:
+        from geo.access import audit
+        from geo.party.member_import import import_members
+        from geo.party.org_import import import_orgs
+
+        run = import_orgs if kind == "party-orgs" else import_members
+        with session_scope() as session:
+            tally = run(session, file, dry_run=dry_run, track=progress)
+            if not dry_run:
+                audit.record(session, "system", "admin", f"import_{kind.replace('-', '_')}", f"file:{file.name}",
+                             {"created": tally.created, "updated": tally.updated})
+        extra = (t(", {count} posts", count=tally.extra["posts"]) if "posts" in tally.extra else "") + \
+            (t(", {count} contact households", count=tally.extra["contacts"]) if "contacts" in tally.extra else "")
+        out.print(t("{kind}: {created} created, {updated} updated", kind=PARTY_HELP[kind], created=tally.created,
+                    updated=tally.updated) + extra + (t(" (dry run: nothing written)") if dry_run else ""))
+        if tally.ignored_columns:
+            out.print(t("ignored columns: {columns}", columns=", ".join(tally.ignored_columns)))
+
+    command.__doc__ = {"party-orgs": "导入党组织 Import the party organisation tree: rows in any order; one bad row "
+                                     "refuses the file, every bad row named.",
+                       "party-members": "导入党员 Import party members (phones sealed): one bad row refuses the file, "
+                                        "every bad row named."}[kind]
+    return command
+
+
+PARTY_HELP = {"party-orgs": "党组织", "party-members": "党员"}
+for _kind in PARTY_HELP:
+    app.command(_kind)(_party_import_command(_kind))

@@ -55,7 +55,8 @@ def derive_parent(code: str, level: Level) -> str | None:
     return code[:12]
 
 
-def _text(value) -> str | None:
+def text_of(value) -> str | None:
+    """A property as stripped text; None when empty."""
     if value is None:
         return None
     value = str(value).strip()
@@ -75,7 +76,7 @@ def _as_multipolygon(geom) -> MultiPolygon | None:
 
 def _check_attributes(raw: RawFeature, level: Level, problems: list[Msg]) -> tuple[str, str, str | None] | None:
     """Code, name and parent code of a feature, or None after recording what is wrong."""
-    code, name = _text(raw.properties.get("code")), _text(raw.properties.get("name"))
+    code, name = text_of(raw.properties.get("code")), text_of(raw.properties.get("name"))
     where = label(raw.number, code)
     missing = " and ".join(key for key, value in (("code", code), ("name", name)) if not value)
     if missing:
@@ -84,7 +85,7 @@ def _check_attributes(raw: RawFeature, level: Level, problems: list[Msg]) -> tup
     if not code.isdigit() or len(code) != CODE_LENGTH[level]:
         problems.append(msg("{where}: a {level} code has {digits} digits", where=where, level=level, digits=CODE_LENGTH[level]))
         return None
-    parent = _text(raw.properties.get("parent_code")) or derive_parent(code, level)
+    parent = text_of(raw.properties.get("parent_code")) or derive_parent(code, level)
     prefix = parent[:SCOPE_PREFIX[PARENT_LEVEL[level]]] if parent else ""
     if not code.startswith(prefix):
         problems.append(msg("{where}: code does not start with its parent {parent}'s prefix {prefix}",
@@ -123,7 +124,7 @@ def _check_service_area(where: Msg, geom, problems: list[Msg]) -> bool:
     return True
 
 
-def _check_geometry(raw: RawFeature, code: str, crs: Crs, fix: bool, problems: list[Msg], fixes: list[Msg]):
+def check_geometry(raw: RawFeature, code: str, crs: Crs, fix: bool, problems: list[Msg], fixes: list[Msg]):
     """The feature's geometry in WGS84 as a valid MultiPolygon, or None after recording what is wrong."""
     where = label(raw.number, code)
     if raw.error:
@@ -183,7 +184,7 @@ def prepare(features: list[RawFeature], level: Level, crs: Crs, fix: bool) -> tu
     first_seen: dict[str, int] = {}
     for raw in features:
         attrs = _check_attributes(raw, level, problems)
-        geom = _check_geometry(raw, attrs[0] if attrs else _text(raw.properties.get("code")), crs, fix, problems, fixes)
+        geom = check_geometry(raw, attrs[0] if attrs else text_of(raw.properties.get("code")), crs, fix, problems, fixes)
         if not attrs or geom is None:
             continue
         code, name, parent = attrs
@@ -197,7 +198,7 @@ def prepare(features: list[RawFeature], level: Level, crs: Crs, fix: bool) -> tu
             problems.append(msg("{where}: unknown kind {kind!r}; use ordinary or dedicated", where=label(raw.number, code),
                                 kind=raw.properties.get("kind")))
             continue
-        candidates.append(Candidate(raw.number, code, name, _text(raw.properties.get("name_en")), parent, kind, purpose, geom))
+        candidates.append(Candidate(raw.number, code, name, text_of(raw.properties.get("name_en")), parent, kind, purpose, geom))
     return candidates, problems, fixes
 
 
@@ -209,8 +210,8 @@ def _grid_kind(props: dict, level: Level) -> tuple[str | None, str | None]:
     """Kind (None when unrecognised) and purpose of a grid: a purpose (school, hospital…) makes it dedicated by default."""
     if level != Level.grid:
         return None, None
-    purpose = _text(props.get("purpose"))
-    given = _text(props.get("kind"))
+    purpose = text_of(props.get("purpose"))
+    given = text_of(props.get("kind"))
     if given is None:
         return (GridKind.dedicated if purpose else GridKind.ordinary), purpose
     kind = KIND_NAMES.get(given.lower())

@@ -46,7 +46,8 @@ class ImportReport:
     buildings_relocated: int = 0
 
 
-def _metric_for(candidates: list[Candidate]) -> Metric:
+def metric_for(candidates: list[Candidate]) -> Metric:
+    """A local equal-area projection centred on the candidates' bounds."""
     minx, miny, maxx, maxy = shapely.total_bounds([c.geom for c in candidates])
     return Metric((minx + maxx) / 2, (miny + maxy) / 2)
 
@@ -58,7 +59,7 @@ def _load_areas(session: Session, codes: Iterable[str]) -> dict[str, tuple[str, 
     return {code: (lvl, shapely.from_wkb(bytes(wkb))) for code, lvl, wkb in rows}
 
 
-def _outside_by(child_m, parent_m) -> tuple[float, float]:
+def outside_by(child_m, parent_m) -> tuple[float, float]:
     """How far (m) and how much (m²) a child sticks out of its parent."""
     outside = child_m.difference(parent_m)
     if outside.is_empty:
@@ -84,7 +85,7 @@ def _check_parents(session, candidates, level, metric, problems) -> None:
         if c.parent_code not in projected:
             projected[c.parent_code] = metric(found[1])
         parent_m = projected[c.parent_code]
-        far, area = _outside_by(metric(c.geom), parent_m)
+        far, area = outside_by(metric(c.geom), parent_m)
         if far > tolerance:
             problems.append(msg("{where}: lies outside its parent {parent} by up to {far} m ({area} m² outside; "
                                 "tolerance {tolerance} m)", where=where, parent=c.parent_code, far=f"{far:.1f}",
@@ -111,7 +112,7 @@ def _check_existing(session, candidates, level, metric, problems) -> None:
                            {"codes": list(by_code)})
     for child_code, parent_code, wkb in rows:
         c = by_code[parent_code]
-        far, _ = _outside_by(metric(shapely.from_wkb(bytes(wkb))), metric(c.geom))
+        far, _ = outside_by(metric(shapely.from_wkb(bytes(wkb))), metric(c.geom))
         if far > tolerance:
             problems.append(msg("{where}: the new boundary leaves its existing {level} {child} outside by up to {far} m",
                                 where=label(c.number, c.code), level=CHILD_LEVEL[level], child=child_code, far=f"{far:.1f}"))
@@ -153,7 +154,7 @@ def validate(session: Session, candidates: list[Candidate], level: Level) -> lis
     """The problems found by checking candidates against each other and the database."""
     if not candidates:
         return []
-    metric = _metric_for(candidates)
+    metric = metric_for(candidates)
     problems: list[Msg] = []
     _check_parents(session, candidates, level, metric, problems)
     _check_existing(session, candidates, level, metric, problems)

@@ -74,9 +74,9 @@ class Sheet:
     ignored: list[str]
 
 
-def _header_map(kind: str, headers: list) -> tuple[dict[int, str], list[str]]:
-    """Column index → canonical column for the headers the kind knows (first alias wins); the headers ignored."""
-    aliases = {alias.lower(): column for column, names in COLUMNS[kind].items() for alias in names}
+def _header_map(columns: dict[str, list[str]], headers: list) -> tuple[dict[int, str], list[str]]:
+    """Column index → canonical column for the headers `columns` knows (first alias wins); the headers ignored."""
+    aliases = {alias.lower(): column for column, names in columns.items() for alias in names}
     mapping, ignored = {}, []
     for i, header in enumerate(headers):
         key = str(header or "").strip().lower()
@@ -98,17 +98,20 @@ def _cell(value):
     return value
 
 
-def read_sheet(path: Path, kind: str) -> Sheet:
-    """The rows of a roster file, read in the sandbox under the upload limits; InvalidInput when unusable."""
+def read_sheet(path: Path, kind: str, columns: dict[str, list[str]] | None = None) -> Sheet:
+    """The rows of a roster file, read in the sandbox under the upload limits; InvalidInput when unusable.
+
+    `columns` (canonical column → headers) defaults to the roster kind's; other imports (party) bring their own."""
     path = Path(path)
     if not path.exists():
         raise InvalidInput(msg("{path}: no such file or folder", path=path))
     limits = Limits.from_settings()
-    return sandbox.run(parse_sheet, path, kind, limits, name=str(path), limits=limits)
+    return sandbox.run(parse_sheet, path, kind, limits, columns, name=str(path), limits=limits)
 
 
-def parse_sheet(path: Path, kind: str, limits: Limits) -> Sheet:
+def parse_sheet(path: Path, kind: str, limits: Limits, columns: dict[str, list[str]] | None = None) -> Sheet:
     """In the sandbox: the file's rows, keyed by canonical column."""
+    columns = columns or COLUMNS[kind]
     if not path.is_file():
         raise InvalidInput(msg("{path}: no such file or folder", path=path))
     if path.stat().st_size > limits.bytes:
@@ -116,10 +119,10 @@ def parse_sheet(path: Path, kind: str, limits: Limits) -> Sheet:
     raw = _read_xlsx(path, limits) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path, limits)
     if not raw:
         raise InvalidInput(msg("{path}: the sheet is empty", path=path))
-    mapping, ignored = _header_map(kind, raw[0])
+    mapping, ignored = _header_map(columns, raw[0])
     if not mapping:
         raise InvalidInput(msg("{path}: no known column; expected some of {columns}", path=path,
-                               columns=", ".join(names[0] for names in COLUMNS[kind].values())))
+                               columns=", ".join(names[0] for names in columns.values())))
     rows, numbers = [], []
     for number, values in enumerate(raw[1:], start=2):
         row = {column: _cell(values[i]) if i < len(values) else None for i, column in mapping.items()}
