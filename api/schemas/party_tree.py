@@ -19,7 +19,7 @@ class OrgNode(BaseModel):
     members: int | None = Field(description="Members of this organisation and those under it")
     compounds: int | None = Field(description="Compounds it and those under it cover (组织覆盖)")
     has_secretary: bool | None
-    worked: bool | None = Field(description="Held the required activities in the last 90 days (工作覆盖's rule)")
+    worked: bool | None = Field(description="It or those under it held the required activities in the last 90 days")
     last_activity: DayText | None
     bbox: list[float] | None = Field(description="[minlon, minlat, maxlon, maxlat] of what it is anchored to")
     children: list["OrgNode"]

@@ -98,23 +98,20 @@ def _node(row: dict, bbox: list[float] | None) -> dict:
             "children": []}
 
 
-def _totals(node: dict, rows: dict, activity: dict, required: int) -> tuple[int, set[int]]:
-    """Fill members and compounds (this organisation and those under it) and whether it worked; returns both."""
-    row = rows[node["id"]]
+def _totals(node: dict, rows: dict, activity: dict, required: int) -> tuple[int, set[int], int, date | None]:
+    """Fill members, compounds, recent activities and the last one of the organisation and those under it (a
+    compound branch works through its building groups: compound_coverage.py's rule); returns the four."""
+    row, mine = rows[node["id"]], activity.get(node["id"])
     members, compounds = row["own_members"], set(row["compounds"])
+    recent, last = (mine["recent"], mine["last_activity"]) if mine else (0, None)
     for child in node["children"]:
-        m, c = _totals(child, rows, activity, required)
-        members, compounds = members + m, compounds | c
-    # A compound branch works through its building groups too (compound_coverage.py's rule).
-    working = [node["id"]] + ([c["id"] for c in node["children"] if c["level"] == "building_group"]
-                              if node["level"] == "compound_branch" else [])
-    found = [activity[i] for i in working if i in activity]
+        m, c, r, l = _totals(child, rows, activity, required)
+        members, compounds, recent = members + m, compounds | c, recent + r
+        last = max(filter(None, (last, l)), default=None)
     if node["in_scope"]:
-        node["members"], node["compounds"] = members, len(compounds)
-        node["worked"] = sum(a["recent"] for a in found) >= required
-        last = max((a["last_activity"] for a in found), default=None)
-        node["last_activity"] = last.isoformat() if last else None
-    return members, compounds
+        node.update(members=members, compounds=len(compounds), worked=recent >= required,
+                    last_activity=last.isoformat() if last else None)
+    return members, compounds, recent, last
 
 
 def party_compounds(session: Session, scope: Scope, start: date, end: date, grid: str | None = None) -> dict:

@@ -25,10 +25,11 @@ window.wanggePartyLayer = (function () {
   const legend = (colours, T) => [h('b', null, T.party_map_legend),
     ['both', 'org_only', 'none'].map(k => h('div', null, h('i', {style: {background: colours[k]}}), ' ' + T['party_map_' + k])),
     h('div', null, h('i', {class: 'gap-swatch'}), ' ' + T.party_map_gap)];
-  // A GeoJSON layer of compounds with their popups; `counts` gets how many of each coverage it drew.
+  // A GeoJSON layer of compounds with their tooltips (name and coverage) and popups.
   function layer(colours, T) {
     return L.geoJSON(null, {style: style(colours),
-      onEachFeature: (f, l) => l.bindPopup(() => popup(f.properties, T))});
+      onEachFeature: (f, l) => l.bindPopup(() => popup(f.properties, T))
+        .bindTooltip(() => h('span', null, f.properties.name + ' · ' + words(f.properties, T)), {sticky: true})});
   }
   const tally = fc => fc.features.reduce((n, f) => { const c = coverage(f.properties); n[c] = (n[c] || 0) + 1; return n; },
                                          {both: 0, org_only: 0, none: 0});

@@ -31,8 +31,10 @@ def test_the_whole_tree_for_an_admin(session):
     assert {n["code"]: (n["members"], n["compounds"]) for n in found.values()} == {
         "S": (5, 4), "CA": (4, 3), "CB": (1, 1), "BA12": (1, 2), "BA3": (1, 1), "U1": (2, 0), "G1": (0, 0),
         "BB1": (1, 1)}
-    assert {n["code"]: n["worked"] for n in found.values() if n["level"] == "compound_branch"} == {
-        "BA12": True, "BA3": False, "BB1": True}
+    # worked: it or those under it held an activity in the last 90 days (BA12 on 10-10, BB1 on 11-01)
+    assert {n["code"]: n["worked"] for n in found.values()} == {
+        "S": True, "CA": True, "CB": True, "BA12": True, "BA3": False, "U1": False, "G1": False, "BB1": True}
+    assert found["测试街道党工委"]["last_activity"] == "2026-11-01"
     assert found["甲三小区党支部"]["last_activity"] == "2026-05-01"
     assert found["甲一甲二联合党支部"]["has_secretary"] and not found["甲三小区党支部"]["has_secretary"]
 
