@@ -49,8 +49,8 @@ class PartyCompoundProperties(BaseModel):
     red_property: bool
     org_covered: bool
     work_covered: bool
-    activities: int
-    last_activity: DayText | None
+    activities: int = Field(description="Activities of its organisation in the period")
+    last_activity: DayText | None = Field(description="Its organisation's last activity up to `to`, in the period or not")
     branches: list[str]
     gap: bool = Field(description="Not covered by an organisation, or not worked in the period")
 

@@ -41,6 +41,14 @@ SELECT o.id, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM party_orgs o, L
 WHERE o.id = ANY(:ids)
 """
 
+# Each compound's last activity up to :end, by the organisation covering it or a building group under that one.
+LAST_ACTIVITY_SQL = """
+SELECT oc.compound_id, max(a.held_on) FROM party_org_compounds oc
+JOIN party_orgs o ON o.id = oc.org_id OR (o.parent_id = oc.org_id AND o.level = 'building_group')
+JOIN party_activities a ON a.org_id = o.id AND a.held_on <= :end
+WHERE oc.compound_id = ANY(:ids) GROUP BY oc.compound_id
+"""
+
 
 def period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
     """[start, end] of a coverage question: by default the `party_active_days` up to today."""
@@ -122,13 +130,15 @@ def party_compounds(session: Session, scope: Scope, start: date, end: date, grid
     extra = {r["id"]: r for r in session.execute(text(
         "SELECT id, ST_AsGeoJSON(geom, 6)::json AS geometry, property_company, red_property FROM compounds "
         "WHERE id = ANY(:ids)"), {"ids": ids}).mappings()}
+    # The last activity before the period's end, inside it or not: an idle branch shows when it last worked.
+    last = dict(session.execute(text(LAST_ACTIVITY_SQL), {"ids": ids, "end": end}).all())
     names = dict(session.execute(text("SELECT id, name FROM party_orgs WHERE id = ANY(:ids)"),
                                  {"ids": sorted({o for c in found for o in c["orgs"]})}).all())
     features = [{"type": "Feature", "id": c["id"], "geometry": extra[c["id"]]["geometry"], "properties": {
         "code": c["code"], "name": c["name"], "grid_code": c["grid_code"], "community_code": c["community_code"],
         "property_company": extra[c["id"]]["property_company"], "red_property": extra[c["id"]]["red_property"],
         "org_covered": c["org_covered"], "work_covered": c["work_covered"], "activities": c["activities"],
-        "last_activity": c["last_activity"].isoformat() if c["last_activity"] else None,
+        "last_activity": last[c["id"]].isoformat() if c["id"] in last else None,
         "branches": [names[o] for o in c["orgs"]], "gap": not (c["org_covered"] and c["work_covered"])}}
         for c in found]
     return {"type": "FeatureCollection", "features": features, "period": {"from": start.isoformat(),

@@ -89,6 +89,7 @@ def test_the_compounds_of_the_party_layer(client, session, login):
         "PA1": (True, True, False), "PA2": (True, True, False), "PA3": (True, False, True),
         "PA4": (False, False, True), "PB1": (True, True, False), "PB2": (False, False, True)}
     assert props["PA2"]["branches"] == ["甲一甲二联合党支部"] and props["PA4"]["branches"] == []
+    assert props["PA3"]["last_activity"] == "2026-05-01" and props["PA3"]["activities"] == 0  # idle since May
     assert props["PA1"]["last_activity"] == "2026-10-10" and body["period"] == {"from": "2026-09-01",
                                                                                  "to": "2026-11-29"}
     assert body["features"][0]["geometry"]["type"] == "MultiPolygon"
