@@ -7,6 +7,13 @@ window.wanggeUtil.start((leafletMap, C) => {
                                                                   selected: null, flown: 0});
   const {h, fill, fetchJson} = window.wanggeUtil;
   const P = window.wanggePartyLayer;
+  const {tiles} = window.wanggeUtil;
+  // Community and grid outlines under the compounds, for where they are (the command center's tiles and zooms).
+  for (const [layer, minZoom, style] of [['communities', 11, {weight: 2, color: '#d94801', fill: false}],
+                                         ['grids', 13, {weight: 1, color: '#777', dashArray: '3 3', fill: false}]]) {
+    L.vectorGrid.protobuf(tiles(layer), {vectorTileLayerStyles: {[layer]: () => style}, minZoom: minZoom,
+                                         maxNativeZoom: 18, interactive: false, rendererFactory: L.svg.tile}).addTo(map);
+  }
   const compounds = P.layer(C.coverage, T).addTo(map);
   const highlight = L.layerGroup().addTo(map);
   const legend = L.control({position: 'bottomright'});
