@@ -1,6 +1,7 @@
 // The organisation-tree page: the tree of party organisations in the caller's scope (collapsible, left; above the
 // map on a phone) and the compounds coloured by their two coverages (maps/static/party-layer.js). Clicking a node
 // flies the map to what it is anchored to, outlines it and shows its card: counts only, never members.
+// Level names come from the page's own words (its language), the API's level_label only as a fallback.
 // C: {labels, coverage: {both, org_only, none}}
 window.wanggeUtil.start((leafletMap, C) => {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {compounds: null, tally: null, nodes: 0,
@@ -26,12 +27,13 @@ window.wanggeUtil.start((leafletMap, C) => {
     W.tally = P.tally(fc);
   });
 
+  const levelName = n => T['party_map_level_' + n.level] || n.level_label;
   const dash = v => (v === null || v === undefined ? '–' : v);
   // The card of a node: its level, name and counts (an organisation above the scope shows only its name).
   function card(n) {
     const el = document.getElementById('party-card');
     el.hidden = false;
-    fill(el, h('div', {class: 'level'}, n.level_label), h('b', {class: 'name'}, n.name),
+    fill(el, h('div', {class: 'level'}, levelName(n)), h('b', {class: 'name'}, n.name),
       n.in_scope ? h('dl', null,
         h('dt', null, T.party_map_members), h('dd', {'data-card': 'members'}, dash(n.members)),
         h('dt', null, T.party_map_compounds), h('dd', {'data-card': 'compounds'}, dash(n.compounds)),
@@ -76,7 +78,7 @@ window.wanggeUtil.start((leafletMap, C) => {
       });
     }
     const row = h('div', {class: 'node' + (n.in_scope ? '' : ' outside')}, toggle,
-      h('button', {class: 'name', type: 'button', 'data-org': n.id}, h('span', {class: 'lvl'}, n.level_label),
+      h('button', {class: 'name', type: 'button', 'data-org': n.id}, h('span', {class: 'lvl'}, levelName(n)),
         ' ', n.name, n.in_scope && !n.worked ? h('span', {class: 'idle', title: T.party_map_idle}, T.party_map_idle_short)
                                              : null));
     row.querySelector('button.name').addEventListener('click', () => select(n, row));
