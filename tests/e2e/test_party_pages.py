@@ -135,3 +135,11 @@ def test_the_grid_page_lists_and_draws_its_compounds(page, party_server):
     assert page.locator("path.party-compound").count() == 2
     assert code_words(seen(page)) == ["leader"]  # only the test city's staff, named by their usernames
     page.screenshot(path=str(ARTIFACTS / "party-grid.png"))
+
+
+def test_the_tree_page_in_english_on_request(page, party_server):
+    login(page, party_server, path="/maps/party?lang=en")
+    page.wait_for_function("() => window.wangge && window.wangge.tree", timeout=20_000)
+    assert page.title().startswith("Party organisations")
+    tree = page.inner_text("#party-tree")
+    assert "street party working committee" in tree and "compound party branch" in tree
