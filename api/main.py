@@ -31,6 +31,7 @@ from api.routers import (
     maps,
     open311,
     party,
+    party_tree,
     plans,
     residents,
     staff,
@@ -51,7 +52,7 @@ STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
-                                          residents, audit, compounds, party, areas, departments)),
+                                          residents, audit, compounds, party, party_tree, areas, departments)),
            (open311, ""), (tiles, ""), (maps, ""))
 
 

@@ -30,6 +30,7 @@ from api.routers import (
     maps,
     open311,
     party,
+    party_tree,
     plans,
     residents,
     staff,
@@ -97,6 +98,8 @@ ROUTES: dict[Callable, Rule] = {
     open311.list_requests: A.read_cases,
     open311.create_request: A.create_case,
     open311.get_request: A.read_cases,
+    party_tree.party_orgs: A.read_aggregates,
+    party_tree.party_compound_layer: A.read_aggregates,
     tiles.get_tile: _tile_action,
     # party api: counts and coverage for everyone in scope; who is a member only for read_party_members
     compounds.list_compounds: A.read_boundaries,
@@ -118,9 +121,11 @@ ROUTES: dict[Callable, Rule] = {
     maps.grid_screen: A.read_case_map,
     maps.dispatch_screen: A.create_case,
     maps.plan_screen: A.plan,
+    maps.party_screen: A.read_aggregates,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
-PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen}
+PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,
+         maps.party_screen}
 # Only GeoReport clients pass their token in the URL (`api_key`), where proxies and logs may keep it: nowhere else.
 OPEN311 = {open311.services, open311.list_requests, open311.create_request, open311.get_request}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -26,6 +26,8 @@ STEPS = {
     "rate": [(0, "#fff7ec"), (5, "#fdd49e"), (10, "#fc8d59"), (20, "#d7301f"), (40, "#7f0000")],  # per 1,000 residents
     "hex": [(0, "#ffffcc"), (1, "#c7e9b4"), (3, "#7fcdbb"), (6, "#1d91c0"), (10, "#0c2c84")],
 }
+# The 党建 layer: a compound's fill by its coverages, organisation and work (green), organisation only (amber), none.
+COVERAGE_COLOURS = {"both": "#31a354", "org_only": "#f0a30a", "none": "#de2d26"}
 HOTSPOT_COLOURS = {"hot": "#d7301f", "cold": "#2b8cbe", "not_significant": "#f0f0f0"}
 STATUS_COLOURS = {"intake": "#969696", "registered": "#6a51a3", "dispatched": "#3182bd", "handling": "#31a354",
                   "reported": "#fd8d3c", "verified": "#e6550d", "returned": "#de2d26", "suspended": "#636363"}
@@ -54,6 +56,6 @@ def command_center(session: Session, scope: Scope, lang: str = "zh", heat_days: 
     can = {"cases": may(scope.role, Permission.read_cases), "staff": may(scope.role, Permission.read_staff)}
     page = map_page("command_center.html", LABELS[lang]["title"], scope_bounds(session, scope), lang,
                     steps=STEPS, hotspotColours=HOTSPOT_COLOURS, status=STATUS_COLOURS, can=can, minZoom=MIN_ZOOM,
-                    heatDays=heat_days, heatPeriods=HEAT_PERIODS)
+                    heatDays=heat_days, heatPeriods=HEAT_PERIODS, partyColours=COVERAGE_COLOURS)
     gap = official_calendar.coverage_gap(session, china_today())
     return replace(page, fields={"notice": render(official_calendar.gap_warning(gap), lang) if gap else None})

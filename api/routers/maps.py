@@ -27,6 +27,7 @@ from maps.command_center import command_center
 from maps.dispatch_page import dispatch_page
 from maps.grid_page import grid_page
 from maps.page import Page
+from maps.party_page import party_page
 from maps.plan_page import plan_page
 
 router = APIRouter(prefix="/maps", tags=["maps"], include_in_schema=False)
@@ -137,3 +138,9 @@ def dispatch_screen(request: Request, session: SessionDep, actor: PageActorDep):
 def plan_screen(request: Request, session: SessionDep, actor: PageActorDep, plan_id: int):
     """One boundary plan: its grids over those in force, problems, impact, and the drawing tools."""
     return _page_or_login(request, actor, lambda lang: plan_page(session, plan_id, actor, lang))
+
+
+@router.get("/party", response_class=HTMLResponse)
+def party_screen(request: Request, session: SessionDep, actor: PageActorDep):
+    """The party organisations in your scope as a tree, beside the compounds and their two coverages."""
+    return _page_or_login(request, actor, lambda lang: party_page(session, actor.scope, lang))

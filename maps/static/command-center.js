@@ -4,7 +4,7 @@
 // every move; grid colours every 5 minutes.
 // Every text from the API goes into the DOM as text (wanggeUtil.h), popups included.
 // C: {labels, steps: {open, overdue, rate, hex}, hotspotColours, status, can: {cases, staff},
-//     minZoom: {streets, communities, grids, staff}, heatDays, heatPeriods}
+//     minZoom: {streets, communities, grids, staff}, heatDays, heatPeriods, partyColours}
 window.wanggeUtil.start((leafletMap, C) => {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
     cases: 0, loads: 0, gridFeatures: 0, boundaryFeatures: 0, kpis: null, drilled: null, gridClicked: null, measure: 'open',
@@ -141,16 +141,39 @@ window.wanggeUtil.start((leafletMap, C) => {
   }
   legend.addTo(map);
 
+  // 党建: the compounds coloured by their two coverages (party-layer.js), loaded the first time it is switched on,
+  // with its own legend and the way to the organisation tree.
+  const P = window.wanggePartyLayer;
+  const party = P.layer(C.partyColours, T);
+  const partyLegend = L.control({position: 'bottomright'});
+  partyLegend.onAdd = () => {
+    const d = L.DomUtil.create('div', 'wangge-legend party-legend');
+    fill(d, P.legend(C.partyColours, T), h('a', {class: 'party-link', href: '/maps/party'}, T.party_map_open_tree));
+    return d;
+  };
+  function loadParty() {
+    partyLegend.addTo(map);
+    if (W.party !== null) return null;
+    W.party = 0;
+    return fetchJson('/api/v1/party/compounds').then(fc => {
+      party.addData(fc);
+      W.party = fc.features.length;
+      W.partyTally = P.tally(fc);
+    });
+  }
+  W.party = null;
+
   districts.addTo(map); streets.addTo(map); grids.addTo(map); communities.addTo(map);
   const people = {};
   if (C.can.cases) { cluster.addTo(map); people[T.cases] = cluster; }
   if (C.can.staff) { staff.addTo(map); people[T.grid_staff] = staff; }
   // Leaflet writes layer names as HTML: ours are our own words, escaped all the same.
   const overlays = Object.assign({[T.districts]: districts, [T.streets]: streets, [T.communities]: communities,
-                                  [T.grids]: grids}, people, analysis.overlays);
+                                  [T.grids]: grids}, people, analysis.overlays, {[T.party_map_layer]: party});
   L.control.layers(null, Object.fromEntries(Object.entries(overlays).map(([name, layer]) => [esc(name), layer])),
                    {collapsed: narrow()}).addTo(map);
-  map.on('overlayadd', e => { if (e.layer === staff) loadStaff(); });
+  map.on('overlayadd', e => { if (e.layer === staff) loadStaff(); if (e.layer === party) loadParty(); });
+  map.on('overlayremove', e => { if (e.layer === party) partyLegend.remove(); });
   const reload = () => { loadCases(); loadStaff(); };
   map.on('moveend', reload);
   reload(); loadKpis();

@@ -1,9 +1,9 @@
 // The grid page: the grid (bold) among its neighbours (dashed), its buildings with household counts, staff on duty
 // and open cases. Everything comes from the API; every text goes in as text.
-// C: {code, bbox, status: {status: colour}, labels}
+// C: {code, bbox, status: {status: colour}, coverage: {both, org_only, none}, labels}
 window.wanggeUtil.start((leafletMap, C) => {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {neighbours: 0, buildings: 0, households: 0, cases: 0,
-                                                                  staff: null});
+                                                                  staff: null, compounds: null});
   const {h, fill, seg, fetchJson, staffLine} = window.wanggeUtil;
   const show = (id, value) => { document.getElementById(id).textContent = value; };
   const code = C.code;
@@ -28,6 +28,19 @@ window.wanggeUtil.start((leafletMap, C) => {
     W.households = fc.features.reduce((n, f) => n + f.properties.households, 0);
     show('grid-buildings', W.buildings);
     show('grid-households', W.households);
+  });
+  // The grid's compounds: drawn as the 党建 layer draws them, and listed with their property company and branch.
+  const P = window.wanggePartyLayer;
+  fetchJson('/api/v1/party/compounds?grid=' + seg(code)).then(fc => {
+    P.layer(C.coverage, T).addData(fc).addTo(map).bringToBack();
+    const line = p => h('li', {class: 'party-' + P.coverage(p)}, h('b', null, p.name),
+      p.red_property ? [' ', h('span', {class: 'badge red-property'}, T.party_map_red_property)] : null,
+      h('div', {class: 'meta'}, T.party_map_property + '：' + (p.property_company || T.party_map_none_yet)),
+      h('div', {class: 'meta'}, T.party_map_branches + '：' + (p.branches.length ? p.branches.join('、') : T.party_map_none_yet)),
+      h('div', {class: 'meta'}, P.words(p, T)));
+    fill(document.getElementById('grid-compounds'), fc.features.length ? fc.features.map(f => line(f.properties))
+                                                                       : h('li', {class: 'muted'}, T.party_map_no_compounds));
+    W.compounds = fc.features.length;
   });
   fetchJson('/api/v1/staff?area=' + seg(code)).then(staff => {
     fill(document.getElementById('grid-staff'), staff.map(s => staffLine(s, T)));

@@ -9,12 +9,13 @@ import pytest
 
 from geo.cases.intake import CHANNELS
 from geo.cases.workflow import ACTIONS
-from geo.core.models import CaseStatus, Level, Role
+from geo.core.models import CaseStatus, Level, OrgLevel, Role
 from tests.city import A1, PASSWORD
 from tests.e2e.conftest import login
 from tests.maps.conftest import CASES, PLANS
 
-CODE_WORDS = sorted({*CaseStatus, *ACTIONS, "escalate", "reroute", *Role, *CHANNELS, *Level, "department"})
+CODE_WORDS = sorted({*CaseStatus, *ACTIONS, "escalate", "reroute", *Role, *CHANNELS, *Level, "department", *OrgLevel,
+                     "org_covered", "work_covered"})
 # Whole words only, ASCII boundaries: `grid` is not in `grid_worker`, and 网格dispatched still counts (in Python's
 # regexes CJK characters are word characters, so \b would miss it).
 FINDER = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, CODE_WORDS)) + r")(?![A-Za-z0-9_])", re.I)
@@ -80,7 +81,8 @@ def test_the_login_page_reads_in_chinese(page, case_server):
 def test_every_page_reads_in_chinese_for_every_role(page, case_server, username):
     login(page, case_server, username)
     found = {}
-    paths = ["/maps/command-center", "/maps/dispatch", f"/maps/grids/{A1}", f"/maps/plans/{PLANS['draft']}"]
+    paths = ["/maps/command-center", "/maps/dispatch", f"/maps/grids/{A1}", f"/maps/plans/{PLANS['draft']}",
+             "/maps/party"]
     for path in paths:
         answer = page.goto(case_server + path)
         assert answer.headers["content-type"].startswith("text/html"), (path, answer.status)  # a page, never JSON
