@@ -141,12 +141,12 @@ def _units(code: str, community_name: str, parent: Org, tree: Tree, new, rng) ->
 
 def _groups(buildings, tree: Tree, new, rng) -> list[Org]:
     """楼栋党小组 in about a third of the residential buildings of covered compounds."""
-    out = []
+    out, numbered = [], {}
     for compound_id, building_id, name in buildings:
         branch = tree.branch_of.get(compound_id)
         if branch is None or rng.random() >= GROUP_SHARE:
             continue
-        n = sum(1 for o in out if o.parent_id == branch.id) + 1
+        n = numbered[branch.id] = numbered.get(branch.id, 0) + 1
         org = new(f"{branch.code}-G{n:02d}", f"{name}党小组", OrgLevel.building_group, branch.id, branch.area_code,
                   building_id=building_id)
         tree.group_of[building_id] = org
