@@ -23,6 +23,8 @@ PLEDGES = ["每月参加一次社区志愿服务", "认领一项微心愿", "结
 
 @dataclass
 class Member:
+    """A member to be written, with where they live (for posts and contacts)."""
+
     id: int
     name: str
     kind: str
