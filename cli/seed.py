@@ -12,7 +12,7 @@ from cli.common import (
     session_scope,
     t,
 )
-from geo.core.i18n import msg
+from geo.core.i18n import LABELS, msg
 from geo.core.models import Role
 from geo.core.settings import get_settings
 
@@ -35,7 +35,8 @@ def seed_demo(district: Annotated[str, typer.Option(help="District code of a shi
     if as_json:
         out.print_json(json.dumps(asdict(summary), ensure_ascii=False))
         return
-    counts = ", ".join(f"{k} {v:,}" for k, v in summary.counts.items())
+    words = LABELS[get_settings().lang]
+    counts = ", ".join(f"{words.get(f'demo_count_{k}', k)} {v:,}" for k, v in summary.counts.items())
     out.print(t("demo {district} {name}: {counts}", district=district, name=DISTRICTS[district].name, counts=counts))
     for username, role, scope in summary.logins:
         out.print(t("  login {username} / {password}  ({role}, scope {scope})", username=username,

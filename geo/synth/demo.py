@@ -22,9 +22,12 @@ from geo.core.progress import no_track
 from geo.core.settings import PROJECT_ROOT
 from geo.synth import layout
 from geo.synth.demo_accounts import add_accounts, crew_of
+from geo.synth.demo_activities import add_activities, add_compound_meetings
 from geo.synth.demo_areas import import_areas
 from geo.synth.demo_cases import add_cases
 from geo.synth.demo_departments import add_department_story
+from geo.synth.demo_members import add_members
+from geo.synth.demo_party import add_five_levels, build_tree, write_tree
 from geo.synth.demo_people import add_people, add_staff
 from geo.synth.population import PeopleMaker
 from geo.territory.boundary_import import import_boundaries
@@ -79,9 +82,12 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
     streets = layout.build(metric(outline), layout.SCALES[scale], rng)
     names = import_areas(session, district, streets, metric, workdir, track)
     maker = PeopleMaker(rng, district, now.date())
+    party_rng = np.random.default_rng([seed, 19])  # party building draws apart: the rest of the city stays as it was
     if layout.SCALES[scale].people:
-        add_people(session, streets, names, metric, maker, rng, track)
+        add_people(session, streets, names, metric, maker, rng, track, party_rng)
     staff = add_staff(session, streets, names, maker, rng, now.date())
+    if layout.SCALES[scale].people:
+        add_party(session, streets, names, staff, now.date(), party_rng)
     crew = crew_of(staff)
     password = hash_password(DEMO_PASSWORD)
     add_accounts(session, staff, crew, password)
@@ -97,6 +103,16 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
     return DemoSummary(district, scale, seed, counts(session), logins, others)
 
 
+def add_party(session: Session, streets, names: dict, staff, today, rng) -> None:
+    """The party organisations, their members and a year of their work; compounds were made with the buildings."""
+    tree = build_tree(session, streets, names, rng)
+    write_tree(session, tree, today, rng)
+    roster = add_members(session, tree, staff, names, today, rng)
+    add_activities(session, tree, roster, today, rng)
+    add_compound_meetings(session, tree, today, rng)
+    add_five_levels(session, streets, today)
+
+
 def _refuse_real_below(session: Session, district: str) -> None:
     """Conflict when the district already holds imported (not synthetic) areas below it."""
     real = session.execute(text("SELECT code FROM areas WHERE code LIKE :in_district AND level <> 'district' "
@@ -108,10 +124,12 @@ def _refuse_real_below(session: Session, district: str) -> None:
 
 def clear_demo(session: Session) -> None:
     """Delete every generated row (households and residents go with their buildings)."""
+    # Compounds after the buildings: deleting them first would re-derive every building's compound (SET NULL).
     for statement in ("DELETE FROM party_activities WHERE synthetic", "DELETE FROM party_members WHERE synthetic",
-                      "DELETE FROM party_orgs WHERE synthetic", "DELETE FROM compounds WHERE synthetic",
+                      "DELETE FROM party_orgs WHERE synthetic",
                       "DELETE FROM cases WHERE synthetic", "DELETE FROM staff WHERE synthetic",
                       "DELETE FROM users WHERE synthetic", "DELETE FROM buildings WHERE synthetic",
+                      "DELETE FROM compounds WHERE synthetic",
                       "DELETE FROM area_records WHERE synthetic AND level = 'grid'",
                       "DELETE FROM area_records WHERE synthetic AND level = 'community'",
                       "DELETE FROM area_records WHERE synthetic AND level = 'street'",
@@ -140,7 +158,8 @@ def _logins(session, district: str, names: dict, password: str) -> list[tuple[st
                                 "AND kind = 'ordinary'"), {"in_district": district + "%"}).scalar()
     wanted = [("admin", Role.admin, None), ("command", Role.command_center, district),
               ("street", Role.street_staff, street), ("community", Role.community_staff, community),
-              ("gridworker", Role.grid_worker, grid), ("planner", Role.planner, district)]
+              ("gridworker", Role.grid_worker, grid), ("planner", Role.planner, district),
+              ("party", Role.party_staff, street)]
     taken = set(session.execute(text("SELECT username FROM users")).scalars())
     for username, role, scope in wanted:
         if username not in taken:
@@ -157,6 +176,9 @@ def counts(session: Session) -> dict[str, int]:
                (SELECT count(*) FROM areas WHERE level = 'grid'),
                (SELECT count(*) FROM areas WHERE level = 'grid' AND kind = 'dedicated'),
                (SELECT count(*) FROM buildings), (SELECT count(*) FROM households), (SELECT count(*) FROM residents),
-               (SELECT count(*) FROM staff), (SELECT count(*) FROM cases)""")).one()
-    keys = ("streets", "communities", "grids", "dedicated_grids", "buildings", "households", "residents", "staff", "cases")
+               (SELECT count(*) FROM staff), (SELECT count(*) FROM cases), (SELECT count(*) FROM compounds),
+               (SELECT count(*) FROM party_orgs), (SELECT count(*) FROM party_members),
+               (SELECT count(*) FROM party_activities), (SELECT count(*) FROM compound_meetings)""")).one()
+    keys = ("streets", "communities", "grids", "dedicated_grids", "buildings", "households", "residents", "staff", "cases",
+            "compounds", "party_orgs", "party_members", "party_activities", "compound_meetings")
     return dict(zip(keys, row))

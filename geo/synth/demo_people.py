@@ -13,6 +13,7 @@ from geo.core.bulk import copy_rows, ewkb, reserve_ids
 from geo.core.models import Duty
 from geo.synth.blocks import Block, place_buildings
 from geo.synth.demo_areas import PURPOSE_ZH
+from geo.synth.demo_compounds import compound_row, copy_compounds
 from geo.synth.layout import split_counts
 from geo.synth.population import PeopleMaker
 
@@ -27,9 +28,11 @@ def _compound_name(rng) -> str:
     return first[rng.integers(len(first))] + first[rng.integers(len(first))] + second[rng.integers(len(second))]
 
 
-def add_people(session, streets, names, metric, maker: PeopleMaker, rng, track) -> None:
-    """Buildings in every block, households in every building, residents in every household."""
-    buildings, households = [], []
+def add_people(session, streets, names, metric, maker: PeopleMaker, rng, track, party_rng=None) -> None:
+    """A compound of every residential block (drawn with `party_rng`, so the people stay as they were),
+    buildings in every block, households in every building, residents in every household."""
+    buildings, households, compounds = [], [], []
+    seq: dict[str, int] = {}
     blocks = [(street, community, block) for street in streets for community in street.communities
               for block in community.blocks]
     for street, community, block in track(blocks, "人口 people", len(blocks)):
@@ -37,6 +40,10 @@ def add_people(session, streets, names, metric, maker: PeopleMaker, rng, track) 
             continue
         compound = _compound_name(rng)
         land = block.geom.difference(block.island) if block.island is not None else block.geom
+        if party_rng is not None:
+            seq[community.code] = seq.get(community.code, 0) + 1
+            compounds.append(compound_row(community.code, seq[community.code], compound, metric.to_wgs84(land),
+                                          party_rng))
         slabs = place_buildings(block, street.angle, block.island) or [
             land.representative_point().buffer(8, cap_style="square")]  # a small block gets one tower
         slabs = slabs[: max(1, int(np.ceil(block.households / (HOUSEHOLDS_PER_FLOOR * 6))))]
@@ -53,6 +60,7 @@ def add_people(session, streets, names, metric, maker: PeopleMaker, rng, track) 
                 code = f"{community.code}-{len(buildings) + 1:05d}"
                 buildings.append([code, f"{PURPOSE_ZH[block.purpose]}{k}号楼", None, None, 4,
                                   ewkb(metric.to_wgs84(slab)), True, 0])
+    copy_compounds(session, compounds)  # first: the buildings' trigger derives their compound
     _copy_people(session, buildings, households)
 
 

@@ -76,7 +76,7 @@ def test_seed_demo_is_idempotent(cli_database):
     summary = json.loads(first.output)
     assert summary["counts"]["communities"] == 12 and summary["counts"]["households"] == 20_864
     assert [login[0] for login in summary["logins"]] == ["admin", "command", "street", "community", "gridworker", "planner",
-                                                     "chengguan", "gongan"]
+                                                     "party", "chengguan", "gongan"]
     again = json.loads(wangge("seed", "demo", "--json", "--district", "511802").output)
     assert again["counts"] == summary["counts"]
     assert wangge("db", "status").exit_code == 0
