@@ -29,6 +29,7 @@ from api.routers import (
     locate,
     maps,
     open311,
+    party_coverage,
     plans,
     residents,
     staff,
@@ -49,7 +50,7 @@ STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
-                                          residents, audit, areas, departments)),
+                                          residents, audit, party_coverage, areas, departments)),
            (open311, ""), (tiles, ""), (maps, ""))
 
 

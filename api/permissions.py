@@ -28,6 +28,7 @@ from api.routers import (
     locate,
     maps,
     open311,
+    party_coverage,
     plans,
     residents,
     staff,
@@ -77,6 +78,7 @@ ROUTES: dict[Callable, Rule] = {
     analytics.worker_table: A.read_workload,
     analytics.density_png: A.read_aggregates,
     analytics.time_series: A.read_aggregates,
+    party_coverage.party_coverage: A.read_aggregates,
     **{endpoint: A.plan for endpoint in (
         plans.create_plan, plans.propose_plan, plans.get_plan, plans.validate, plans.split, plans.merge,
         plans.reassign, plans.undo, plans.redo, plans.plan_impact, plans.export_plan, plans.plan_assignments,

@@ -1,0 +1,82 @@
+"""五级下沉: the chain from the street down to each household, per community (docs/party.md).
+
+Five levels: street leaders covering the community, its secretary, staffed grids, buildings with a party group
+leader, households with a contact member. Each level has covered / total and `gap` when not complete.
+"""
+
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.core.i18n import Msg, msg
+
+IN_FORCE = "sa.start_date <= :until AND (sa.end_date IS NULL OR sa.end_date >= :until)"
+
+CHAIN_SQL = f"""
+WITH communities AS (
+    SELECT code FROM area_records WHERE level = 'community' AND valid_to IS NULL AND code = ANY(:codes)
+), grids AS (
+    SELECT g.code, left(g.code, 12) AS community,
+           EXISTS (SELECT 1 FROM staff_assignments sa WHERE sa.area_code = g.code
+                   AND sa.duty IN ('grid_leader', 'fulltime_worker') AND {IN_FORCE}) AS staffed
+    FROM area_records g WHERE g.level = 'grid' AND g.valid_to IS NULL AND left(g.code, 12) = ANY(:codes)
+), homes AS (
+    SELECT left(b.grid_code, 12) AS community, b.id AS building, h.id AS household,
+           EXISTS (SELECT 1 FROM party_contacts pc WHERE pc.household_id = h.id) AS contacted
+    FROM households h JOIN buildings b ON b.id = h.building_id WHERE left(b.grid_code, 12) = ANY(:codes)
+), buildings AS (
+    SELECT community, building, EXISTS (
+        SELECT 1 FROM party_orgs o JOIN party_org_posts p ON p.org_id = o.id AND p.post = 'secretary'
+        WHERE o.level = 'building_group' AND o.building_id = homes.building) AS led
+    FROM homes GROUP BY community, building
+)
+SELECT c.code,
+  (SELECT count(DISTINCT sa.staff_id) FROM staff_assignments sa
+   WHERE sa.duty = 'street_staff' AND sa.area_code = c.code AND {IN_FORCE}) AS street_leaders,
+  (SELECT count(DISTINCT sa.staff_id) FROM staff_assignments sa
+   WHERE sa.duty = 'community_secretary' AND sa.area_code = c.code AND {IN_FORCE}) AS secretaries,
+  (SELECT count(*) FILTER (WHERE staffed) FROM grids WHERE community = c.code) AS grids_staffed,
+  (SELECT count(*) FROM grids WHERE community = c.code) AS grids,
+  (SELECT count(*) FILTER (WHERE led) FROM buildings WHERE community = c.code) AS buildings_led,
+  (SELECT count(*) FROM buildings WHERE community = c.code) AS buildings,
+  (SELECT count(*) FILTER (WHERE contacted) FROM homes WHERE community = c.code) AS households_contacted,
+  (SELECT count(*) FROM homes WHERE community = c.code) AS households
+FROM communities c ORDER BY c.code"""
+
+# (level, covered column, total column or None for "at least one", gap message)
+LEVELS = (
+    ("street_leader", "street_leaders", None, lambda n: msg("no street leader covers the community")),
+    ("community_secretary", "secretaries", None, lambda n: msg("no community secretary")),
+    ("grid_staff", "grids_staffed", "grids",
+     lambda n: msg("{count} grids without a grid leader or full-time worker", count=n)),
+    ("building_group_leader", "buildings_led", "buildings",
+     lambda n: msg("{count} buildings without a party group leader", count=n)),
+    ("contact_member", "households_contacted", "households",
+     lambda n: msg("{count} households without a contact member", count=n)),
+)
+
+
+def chains(session: Session, communities: list[str], until: date) -> dict[str, dict]:
+    """Each community's five levels (on day `until`) and its gaps in words, by community code."""
+    rows = session.execute(text(CHAIN_SQL), {"codes": communities, "until": until}).mappings()
+    return {row["code"]: _chain(row) for row in rows}
+
+
+def _chain(row) -> dict:
+    """A community's levels: covered, total, gap; and the list of gaps as messages."""
+    levels, gaps = [], []
+    for level, covered_col, total_col, words in LEVELS:
+        people = row[covered_col]
+        covered, total = (min(people, 1), 1) if total_col is None else (people, row[total_col])
+        gap = covered < total
+        levels.append({"level": level, "covered": covered, "total": total, "gap": gap,
+                       **({"staff": people} if total_col is None else {})})
+        if gap:
+            gaps.append(words(total - covered))
+    return {"levels": levels, "gaps": gaps}
+
+
+def gap_words(chain: dict, lang) -> list[str]:
+    """The chain's gaps rendered in `lang`."""
+    return [gap.render(lang) if isinstance(gap, Msg) else gap for gap in chain["gaps"]]
