@@ -16,33 +16,35 @@ IN_FORCE = "sa.start_date <= :until AND (sa.end_date IS NULL OR sa.end_date >= :
 CHAIN_SQL = f"""
 WITH communities AS (
     SELECT code FROM area_records WHERE level = 'community' AND valid_to IS NULL AND code = ANY(:codes)
+), posts AS (  -- street leaders and secretaries on duty at each community
+    SELECT sa.area_code AS community,
+           count(DISTINCT sa.staff_id) FILTER (WHERE sa.duty = 'street_staff') AS street_leaders,
+           count(DISTINCT sa.staff_id) FILTER (WHERE sa.duty = 'community_secretary') AS secretaries
+    FROM staff_assignments sa WHERE sa.area_code = ANY(:codes) AND {IN_FORCE}
+      AND sa.duty IN ('street_staff', 'community_secretary') GROUP BY 1
 ), grids AS (
-    SELECT g.code, left(g.code, 12) AS community,
-           EXISTS (SELECT 1 FROM staff_assignments sa WHERE sa.area_code = g.code
-                   AND sa.duty IN ('grid_leader', 'fulltime_worker') AND {IN_FORCE}) AS staffed
-    FROM area_records g WHERE g.level = 'grid' AND g.valid_to IS NULL AND left(g.code, 12) = ANY(:codes)
-), homes AS (
-    SELECT left(b.grid_code, 12) AS community, b.id AS building, h.id AS household,
-           EXISTS (SELECT 1 FROM party_contacts pc WHERE pc.household_id = h.id) AS contacted
+    SELECT left(g.code, 12) AS community, count(*) AS grids, count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM staff_assignments sa WHERE sa.area_code = g.code
+               AND sa.duty IN ('grid_leader', 'fulltime_worker') AND {IN_FORCE})) AS grids_staffed
+    FROM area_records g WHERE g.level = 'grid' AND g.valid_to IS NULL AND left(g.code, 12) = ANY(:codes) GROUP BY 1
+), homes AS (  -- residential buildings: those with households
+    SELECT left(b.grid_code, 12) AS community, b.id, count(*) AS households,
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM party_contacts pc WHERE pc.household_id = h.id)) AS contacted
     FROM households h JOIN buildings b ON b.id = h.building_id WHERE left(b.grid_code, 12) = ANY(:codes)
+    GROUP BY 1, 2
 ), buildings AS (
-    SELECT community, building, EXISTS (
-        SELECT 1 FROM party_orgs o JOIN party_org_posts p ON p.org_id = o.id AND p.post = 'secretary'
-        WHERE o.level = 'building_group' AND o.building_id = homes.building) AS led
-    FROM homes GROUP BY community, building
+    SELECT community, count(*) AS buildings, sum(households) AS households, sum(contacted) AS households_contacted,
+           count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM party_orgs o JOIN party_org_posts p ON p.org_id = o.id AND p.post = 'secretary'
+               WHERE o.level = 'building_group' AND o.building_id = homes.id)) AS buildings_led
+    FROM homes GROUP BY 1
 )
-SELECT c.code,
-  (SELECT count(DISTINCT sa.staff_id) FROM staff_assignments sa
-   WHERE sa.duty = 'street_staff' AND sa.area_code = c.code AND {IN_FORCE}) AS street_leaders,
-  (SELECT count(DISTINCT sa.staff_id) FROM staff_assignments sa
-   WHERE sa.duty = 'community_secretary' AND sa.area_code = c.code AND {IN_FORCE}) AS secretaries,
-  (SELECT count(*) FILTER (WHERE staffed) FROM grids WHERE community = c.code) AS grids_staffed,
-  (SELECT count(*) FROM grids WHERE community = c.code) AS grids,
-  (SELECT count(*) FILTER (WHERE led) FROM buildings WHERE community = c.code) AS buildings_led,
-  (SELECT count(*) FROM buildings WHERE community = c.code) AS buildings,
-  (SELECT count(*) FILTER (WHERE contacted) FROM homes WHERE community = c.code) AS households_contacted,
-  (SELECT count(*) FROM homes WHERE community = c.code) AS households
-FROM communities c ORDER BY c.code"""
+SELECT c.code, coalesce(p.street_leaders, 0) AS street_leaders, coalesce(p.secretaries, 0) AS secretaries,
+       coalesce(g.grids_staffed, 0) AS grids_staffed, coalesce(g.grids, 0) AS grids,
+       coalesce(b.buildings_led, 0) AS buildings_led, coalesce(b.buildings, 0) AS buildings,
+       coalesce(b.households_contacted, 0)::int AS households_contacted, coalesce(b.households, 0)::int AS households
+FROM communities c LEFT JOIN posts p ON p.community = c.code LEFT JOIN grids g ON g.community = c.code
+LEFT JOIN buildings b ON b.community = c.code ORDER BY c.code"""
 
 # (level, covered column, total column or None for "at least one", gap message)
 LEVELS = (

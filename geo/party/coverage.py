@@ -4,7 +4,6 @@ Compounds count in the grid of their grid_code and the community of their commun
 their assignment; households and members in the area of their building's grid.
 """
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 from sqlalchemy import text
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from geo.core.errors import InvalidInput
 from geo.core.i18n import msg
 from geo.core.time import china_today
-from geo.party.compound_coverage import compound_coverage
+from geo.party.compound_coverage import COMPOUND_COVERAGE_SQL, required_activities
 
 LEVELS = ("grid", "community", "street")
 DEFAULT_DAYS = 90
@@ -78,17 +77,14 @@ def _by_area(session: Session, sql: str, level: str, column: str, params: dict) 
 
 
 def _compounds(session: Session, level: str, pattern: str, since: date, until: date) -> dict[str, dict]:
-    """Compounds, 组织覆盖 and 工作覆盖 counted per area from each compound's coverage."""
-    counts: dict[str, dict] = defaultdict(lambda: {"compounds": 0, "org_covered": 0, "work_covered": 0})
-    for row in compound_coverage(session, pattern, since, until):
-        code = row["grid_code"] if level == "grid" else row["community_code"]
-        if code is None:
-            continue
-        key = {"grid": code, "community": code[:12], "street": code[:9] + "000"}[level]
-        counts[key]["compounds"] += 1
-        counts[key]["org_covered"] += row["org_covered"]
-        counts[key]["work_covered"] += row["work_covered"]
-    return counts
+    """Compounds, 组织覆盖 and 工作覆盖 per area: each compound's coverage (COMPOUND_COVERAGE_SQL) counted up."""
+    column = "x.grid_code" if level == "grid" else "x.community_code"
+    sql = (f"SELECT {area_key(level, column)} AS area, count(*) AS compounds, "
+           "count(*) FILTER (WHERE cardinality(x.orgs) > 0) AS org_covered, "
+           "count(*) FILTER (WHERE x.activities >= :required) AS work_covered "
+           f"FROM ({COMPOUND_COVERAGE_SQL}) x WHERE {column} IS NOT NULL GROUP BY 1")
+    params = {"pattern": pattern, "start": since, "end": until, "required": required_activities(since, until)}
+    return {row["area"]: dict(row) for row in session.execute(text(sql), params).mappings()}
 
 
 def coverage(session: Session, pattern: str, level: str, since: date, until: date) -> list[dict]:
