@@ -206,8 +206,8 @@ def main(grids: int = typer.Option(50_000, help="Grids in the generated city (3 
         chain_s, _ = timed(lambda: chains(session, communities, END))
         table.add_row("community: five-level chain (geo.party.chain)", f"{len(communities):,}", f"{chain_s:.2f}",
                       "", "", "")
-        report(table, "Ours aggregates each compound's coverage (geo.party.compound_coverage) in Python and asks the "
-                      "staff, household and member figures in three grouped queries; the peer is one statement.")
+        report(table, "Ours counts up each compound's coverage (geo.party.compound_coverage's SQL) and asks the staff, "
+                      "household and member figures in three more grouped queries; the peer is one statement.")
 
 
 if __name__ == "__main__":
