@@ -23,21 +23,23 @@ WITH communities AS (
     FROM staff_assignments sa WHERE sa.area_code = ANY(:codes) AND {IN_FORCE}
       AND sa.duty IN ('street_staff', 'community_secretary') GROUP BY 1
 ), grids AS (
-    SELECT left(g.code, 12) AS community, count(*) AS grids, count(*) FILTER (WHERE EXISTS (
-               SELECT 1 FROM staff_assignments sa WHERE sa.area_code = g.code
-               AND sa.duty IN ('grid_leader', 'fulltime_worker') AND {IN_FORCE})) AS grids_staffed
-    FROM area_records g WHERE g.level = 'grid' AND g.valid_to IS NULL AND left(g.code, 12) = ANY(:codes) GROUP BY 1
+    SELECT left(g.code, 12) AS community, count(*) AS grids, count(s.area_code) AS grids_staffed
+    FROM area_records g LEFT JOIN (
+        SELECT DISTINCT sa.area_code FROM staff_assignments sa
+        WHERE sa.duty IN ('grid_leader', 'fulltime_worker') AND {IN_FORCE}) s ON s.area_code = g.code
+    WHERE g.level = 'grid' AND g.valid_to IS NULL AND left(g.code, 12) = ANY(:codes) GROUP BY 1
 ), homes AS (  -- residential buildings: those with households
-    SELECT left(b.grid_code, 12) AS community, b.id, count(*) AS households,
-           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM party_contacts pc WHERE pc.household_id = h.id)) AS contacted
-    FROM households h JOIN buildings b ON b.id = h.building_id WHERE left(b.grid_code, 12) = ANY(:codes)
-    GROUP BY 1, 2
+    SELECT left(b.grid_code, 12) AS community, b.id, count(*) AS households, count(c.household_id) AS contacted
+    FROM households h JOIN buildings b ON b.id = h.building_id
+    LEFT JOIN (SELECT DISTINCT household_id FROM party_contacts) c ON c.household_id = h.id
+    WHERE left(b.grid_code, 12) = ANY(:codes) GROUP BY 1, 2
 ), buildings AS (
     SELECT community, count(*) AS buildings, sum(households) AS households, sum(contacted) AS households_contacted,
-           count(*) FILTER (WHERE EXISTS (
-               SELECT 1 FROM party_orgs o JOIN party_org_posts p ON p.org_id = o.id AND p.post = 'secretary'
-               WHERE o.level = 'building_group' AND o.building_id = homes.id)) AS buildings_led
-    FROM homes GROUP BY 1
+           count(l.building_id) AS buildings_led
+    FROM homes LEFT JOIN (
+        SELECT DISTINCT o.building_id FROM party_orgs o JOIN party_org_posts p ON p.org_id = o.id
+        WHERE o.level = 'building_group' AND p.post = 'secretary') l ON l.building_id = homes.id
+    GROUP BY 1
 )
 SELECT c.code, coalesce(p.street_leaders, 0) AS street_leaders, coalesce(p.secretaries, 0) AS secretaries,
        coalesce(g.grids_staffed, 0) AS grids_staffed, coalesce(g.grids, 0) AS grids,

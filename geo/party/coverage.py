@@ -56,18 +56,19 @@ WHERE sa.duty IN ('grid_leader', 'fulltime_worker', 'parttime_worker') AND sa.ar
   AND sa.start_date <= :until AND (sa.end_date IS NULL OR sa.end_date >= :until)
 GROUP BY 1"""
 
+# Joins to distinct sets rather than EXISTS per row: the planner costs those subplans so high that JIT compiles
+# for a second (bench/party.py).
 HOUSEHOLDS_SQL = """
-SELECT {key} AS area, count(*) AS households,
-       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM party_contacts pc WHERE pc.household_id = h.id)) AS contacted
+SELECT {key} AS area, count(*) AS households, count(c.household_id) AS contacted
 FROM households h JOIN buildings b ON b.id = h.building_id
+LEFT JOIN (SELECT DISTINCT household_id FROM party_contacts) c ON c.household_id = h.id
 WHERE b.grid_code LIKE :pattern GROUP BY 1"""
 
 MEMBERS_SQL = """
-SELECT {key} AS area, count(*) AS members,
-       count(*) FILTER (WHERE m.kind = 'in_service') AS in_service,
-       count(*) FILTER (WHERE m.kind = 'in_service' AND EXISTS (
-           SELECT 1 FROM party_report_ins r WHERE r.member_id = m.id AND r.reported_on <= :until)) AS reported_in
+SELECT {key} AS area, count(*) AS members, count(*) FILTER (WHERE m.kind = 'in_service') AS in_service,
+       count(r.member_id) FILTER (WHERE m.kind = 'in_service') AS reported_in
 FROM party_members m JOIN households h ON h.id = m.household_id JOIN buildings b ON b.id = h.building_id
+LEFT JOIN (SELECT DISTINCT member_id FROM party_report_ins WHERE reported_on <= :until) r ON r.member_id = m.id
 WHERE b.grid_code LIKE :pattern GROUP BY 1"""
 
 
