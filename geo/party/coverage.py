@@ -73,6 +73,7 @@ WHERE b.grid_code LIKE :pattern GROUP BY 1"""
 
 
 def _by_area(session: Session, sql: str, level: str, column: str, params: dict) -> dict[str, dict]:
+    """The rows of a grouped query by area code, the area taken from `column` at `level`."""
     rows = session.execute(text(sql.format(key=area_key(level, column))), params).mappings()
     return {row["area"]: dict(row) for row in rows}
 

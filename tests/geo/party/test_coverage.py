@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from geo.core.errors import InvalidInput
+from geo.party.compound_coverage import compound_coverage
 from geo.party.coverage import coverage, period
 from tests.city import A1, A5, COMM_A, COMM_B, STREET
 from tests.party_city import PERIOD, build_party_city
@@ -79,3 +80,12 @@ def test_the_period_defaults_and_its_limits():
     assert period(date(2023, 1, 1), date(2025, 12, 31))[0] == date(2023, 1, 1)  # three years exactly
     with pytest.raises(InvalidInput):
         period(date(2022, 12, 1), date(2025, 12, 31))
+
+
+def test_the_counts_are_those_of_each_compound(session):
+    build_party_city(session)
+    each = compound_coverage(session, "110105%", *PERIOD)
+    for row in coverage(session, "110105%", "community", *PERIOD):
+        mine = [c for c in each if c["community_code"] == row["code"]]
+        assert (row["org_covered"], row["work_covered"]) == (sum(c["org_covered"] for c in mine),
+                                                            sum(c["work_covered"] for c in mine))
