@@ -31,6 +31,7 @@ from api.routers import (
     maps,
     open311,
     party,
+    party_coverage,
     party_tree,
     plans,
     residents,
@@ -52,7 +53,8 @@ STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
-                                          residents, audit, compounds, party, party_tree, areas, departments)),
+                                          residents, audit, compounds, party, party_tree, party_coverage, areas,
+                                          departments)),
            (open311, ""), (tiles, ""), (maps, ""))
 
 

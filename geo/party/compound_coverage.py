@@ -25,11 +25,13 @@ WITH scoped AS (
     JOIN party_orgs o ON o.id = c.org_id OR (o.parent_id = c.org_id AND o.level = 'building_group')
     JOIN party_activities a ON a.org_id = o.id AND a.held_on BETWEEN :start AND :end
 )
-SELECT s.id, s.code, s.name, s.community_code, s.grid_code,
-       coalesce((SELECT array_agg(org_id ORDER BY org_id) FROM covering c WHERE c.compound_id = s.id), '{}') AS orgs,
-       coalesce((SELECT count(*) FROM working w WHERE w.compound_id = s.id), 0) AS activities,
-       (SELECT max(held_on) FROM working w WHERE w.compound_id = s.id) AS last_activity
-FROM scoped s
+SELECT s.id, s.code, s.name, s.community_code, s.grid_code, coalesce(c.orgs, '{}') AS orgs,
+       coalesce(w.activities, 0) AS activities, w.last_activity
+FROM scoped s  -- grouped joins, not a subquery per compound: that scanned both CTEs once per compound (quadratic)
+LEFT JOIN (SELECT compound_id, array_agg(org_id ORDER BY org_id) AS orgs FROM covering GROUP BY 1) c
+    ON c.compound_id = s.id
+LEFT JOIN (SELECT compound_id, count(*) AS activities, max(held_on) AS last_activity FROM working GROUP BY 1) w
+    ON w.compound_id = s.id
 """
 
 
