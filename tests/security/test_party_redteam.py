@@ -185,6 +185,23 @@ def test_writes_outside_the_scope_are_refused(client, session, party):
     assert tuple(after) == tuple(before)
 
 
+def test_an_id_of_a_member_outside_the_scope_resolves_to_nothing(client, session, party):
+    """HELD: an activity the admin recorded naming B's member m4 shows A's party staff only the id; reading it is a
+    404 with nothing audited. The street committee, a bare ancestor in A's tree, takes no activity from A's staff."""
+    _activity(client, headers(client, "p-admin"), party, member_ids=[party["m1"], party["m4"]], participants=2)
+    h = headers(client, "p-party_staff")
+    named = [a["member_ids"] for a in client.get("/api/v1/party/activities", headers=h).json()["items"]]
+    assert [party["m1"], party["m4"]] in named
+    before = member_reads(session)
+    r = client.get(f"/api/v1/party/members/{party['m4']}", headers=h)
+    assert r.status_code == 404 and "党员丁" not in r.text and member_reads(session) == before
+    tree = client.get(f"/api/v1/party/orgs?root={party['S']}", headers=h).json()["roots"][0]
+    assert tree["in_scope"] is False and tree["code"] is None and tree["members"] is None
+    base = {"kind": "visit", "held_on": "2026-11-20", "place": "街道", "participants": 1, "summary": "走访"}
+    assert client.post("/api/v1/party/activities", json=base | {"org_id": party["S"]}, headers=h).status_code == 404
+    assert client.get(f"/api/v1/party/orgs/{party['S']}", headers=h).status_code == 404
+
+
 # --- Audit and masking -----------------------------------------------------------------------------------------------
 
 def test_every_path_to_a_members_name_is_audited_and_phones_stay_masked(client, session, party):
@@ -263,6 +280,9 @@ def test_bad_input_is_a_4xx_never_a_500(client, party):
         r = client.get(url, headers=h)
         assert 400 <= r.status_code < 500, (url[:80], r.status_code, r.text)
     assert client.get("/api/v1/party/compounds?grid=%00", headers=h).json()["features"] == []
+    for url in ("/api/v1/party/orgs?lang=%3Cscript%3E", "/api/v1/party/coverage?lang=xx",
+                "/api/v1/party/orgs?lang=%ED%A0%80"):
+        assert client.get(url, headers=h | {"Accept-Language": "<b>;q=x"}).status_code == 200, url
     base = {"org_id": party["BA12"], "kind": "visit", "held_on": "2026-11-20", "place": "b1", "participants": 1,
             "summary": "走访"}
     for body in (base | {"summary": "\ud800"}, base | {"summary": "a\x00b"}, base | {"org_id": 2**70},
