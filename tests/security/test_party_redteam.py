@@ -72,7 +72,8 @@ def _activity(client, h, party, **extra) -> dict:
 def _aggregate_urls(party, activity: int) -> list[str]:
     """Every read open to roles without read_party_members that touches party data."""
     orgs = [party[k] for k in ("S", "CA", "BA12", "BA3", "U1", "G1")]
-    return ([f"/api/v1/compounds/{c}" for c in ("PA1", "PA2", "PA3")] + ["/api/v1/compounds", "/api/v1/compounds/PA1/meetings"]
+    return ([f"/api/v1/compounds/{c}" for c in ("PA1", "PA2", "PA3")]
+            + ["/api/v1/compounds", "/api/v1/compounds/PA1/meetings"]
             + [f"/api/v1/party/orgs/{o}" for o in orgs] + [f"/api/v1/party/orgs?root={o}" for o in orgs]
             + ["/api/v1/party/orgs", "/api/v1/party/compounds", f"/api/v1/party/compounds?grid={A1}",
                "/api/v1/party/activities", f"/api/v1/party/activities/{activity}"]
@@ -225,7 +226,7 @@ def test_every_path_to_a_members_name_is_audited_and_phones_stay_masked(client, 
 
 # --- Uploads ---------------------------------------------------------------------------------------------------------
 
-def test_forms_are_pdf_jpeg_or_png_within_the_limit_under_a_harmless_name(client, session, party, monkeypatch):
+def test_forms_are_pdf_jpeg_or_png_within_the_limit_under_a_harmless_name(client, session, party):
     """HELD: HTML called a PDF, SVG, a PDF called a PNG, a type with parameters, oversize: 422/413; a hostile name is
     cut to its last component without control characters; a name in broken UTF-8 is no 500."""
     from geo.core.settings import get_settings
@@ -295,7 +296,7 @@ def test_bad_input_is_a_4xx_never_a_500(client, party):
         assert 400 <= r.status_code < 500, (str(body)[:120], r.status_code, r.text)
     meeting = {"kind": "daily", "held_on": "2026-11-20", "attendees": "三方", "outcome": "议定"}
     report = {"community": COMM_A, "reported_on": "2026-11-02", "pledge": "承诺"}
-    for url, body in ((f"/api/v1/compounds/PA1/meetings", meeting | {"outcome": "\udfff"}),
+    for url, body in (("/api/v1/compounds/PA1/meetings", meeting | {"outcome": "\udfff"}),
                       ("/api/v1/compounds/PA1/meetings", meeting | {"held_on": "2026-13-01"}),
                       ("/api/v1/compounds/PA1/meetings", meeting | {"kind": "hourly"}),
                       (f"/api/v1/party/members/{party['m2']}/report-in", report | {"pledge": "\ud800"}),
@@ -324,7 +325,8 @@ def test_party_pages_put_data_into_the_dom_as_text_only():
 def test_hostile_names_and_summaries_come_back_as_json_text_and_no_page_embeds_them(client, session, party):
     """HELD: a branch, compound, place, summary, outcome and pledge full of markup come back verbatim in JSON, and the
     pages (/maps/party, the grid page, the command center) carry none of it: their data comes through the API."""
-    session.execute(text("UPDATE party_orgs SET name = :n WHERE id = :id"), {"n": "支部" + HOSTILE, "id": party["BA12"]})
+    session.execute(text("UPDATE party_orgs SET name = :n WHERE id = :id"),
+                    {"n": "支部" + HOSTILE, "id": party["BA12"]})
     session.execute(text("UPDATE compounds SET name = :n WHERE code = 'PA1'"), {"n": "小区" + HOSTILE})
     h = headers(client, "p-party_staff")
     activity = _activity(client, h, party, place=HOSTILE, summary=HOSTILE)
@@ -368,7 +370,8 @@ def test_the_export_neutralises_formulas_in_every_column(cli_database, tmp_path)
                 "door": "-2+3"}
     with Session(open_database()) as session:
         ids = build_party_city(session)
-        session.execute(text("UPDATE party_orgs SET name = :n WHERE id = :id"), {"n": formulas["org"], "id": ids["BB1"]})
+        session.execute(text("UPDATE party_orgs SET name = :n WHERE id = :id"),
+                        {"n": formulas["org"], "id": ids["BB1"]})
         session.execute(text("UPDATE party_members SET work_unit = :u WHERE id = :id"), {"u": formulas["unit"],
                                                                                          "id": ids["m4"]})
         session.execute(text("UPDATE buildings SET name = :n WHERE id = :id"), {"n": formulas["building"],
@@ -411,3 +414,8 @@ def test_the_export_of_another_scope_holds_none_of_a(cli_database, tmp_path):
         assert result.exit_code == 0, result.output
         names = {r[0] for r in list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))[1:]}
         assert names == expected, scope
+    for args in (["--scope", "999999999999"], ["--scope", "<b>"]):
+        result = runner.invoke(app, ["export", "party-members", str(tmp_path / "x.csv"), *args])
+        assert result.exit_code == 2 and "Traceback" not in result.output, (args, result.output)
+    result = runner.invoke(app, ["export", "party-members", str(tmp_path / "x.html")])
+    assert result.exit_code == 2 and not (tmp_path / "x.html").exists()
