@@ -8,13 +8,14 @@ from api.deps import ActorDep, ReadSessionDep
 from api.errors import request_lang
 from api.params import IsoDate
 from api.schemas.party_coverage import Coverage
+from geo.access.permissions import Permission, may
 from geo.access.scope import like_pattern
 from geo.core.errors import InvalidInput
 from geo.core.i18n import LABELS, msg
 from geo.core.models import Level
 from geo.party.chain import chains, gap_words
 from geo.party.compound_coverage import required_activities
-from geo.party.coverage import LEVELS, coverage, period
+from geo.party.coverage import LEVELS, coverage, period, without_staff_membership
 
 router = APIRouter(prefix="/party", tags=["party"])
 
@@ -28,12 +29,15 @@ def party_coverage(
     until: Annotated[IsoDate | None, Query(alias="to", description="Default: today (Beijing)")] = None,
 ) -> dict:
     """Every grid, community or street in your scope with its coverage figures (docs/party.md); at level=community
-    each row carries its five-level chain (五级下沉) and the chain's gaps."""
+    each row carries its five-level chain (五级下沉) and the chain's gaps. Members among grid staff (named people)
+    only for read_party_members."""
     start, end = period(since, until)
     scope = actor.scope
     if scope.area_level is not None and LEVELS.index(level) > LEVELS.index(_as_level(scope.area_level)):
         raise InvalidInput(msg("level {level} is wider than your scope: ask for a narrower level", level=Level(level)))
     rows = coverage(session, like_pattern(scope), level, start, end)
+    if not may(actor.role, Permission.read_party_members):
+        rows = without_staff_membership(rows)
     if level == "community":
         lang = request_lang(request)
         found = chains(session, [row["code"] for row in rows], end)

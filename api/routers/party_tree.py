@@ -1,12 +1,12 @@
 """The party organisation tree and the compounds of the 党建 map layer: counts and coverage, never members."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from api.deps import ScopeDep, SessionDep
 from api.errors import request_lang
+from api.params import IsoDate
 from api.schemas.common import GeoJSONResponse, geojson
 from api.schemas.party_tree import OrgTree, PartyCompounds
 from geo.core.i18n import LABELS
@@ -32,9 +32,9 @@ def party_orgs(request: Request, session: SessionDep, scope: ScopeDep,
 
 @router.get("/compounds", response_class=GeoJSONResponse, responses=geojson(PartyCompounds))
 def party_compound_layer(session: SessionDep, scope: ScopeDep,
-                         since: Annotated[date | None, Query(alias="from", description="Default: 90 days to `to`")]
+                         since: Annotated[IsoDate | None, Query(alias="from", description="Default: 90 days to `to`")]
                          = None,
-                         until: Annotated[date | None, Query(alias="to", description="Default: today")] = None,
+                         until: Annotated[IsoDate | None, Query(alias="to", description="Default: today")] = None,
                          grid: Annotated[str | None, Query(max_length=15, description="Only this grid's")] = None):
     """The compounds you may see (GeoJSON) with organisation and work coverage and their branches' names."""
     start, end = period(since, until, china_today())

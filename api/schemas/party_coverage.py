@@ -36,10 +36,11 @@ class CoverageRow(BaseModel):
     work_covered: int = Field(description="Compounds whose organisation worked in the period (工作覆盖)")
     work_share: float | None
     leaders: int = Field(description="Grid leaders on duty on `to`")
-    leader_members: int = Field(description="Of them, party members")
+    leader_members: int | None = Field(description="Of them, party members (null without read_party_members: the "
+                                                   "leaders are named people)")
     leader_member_share: float | None
     workers: int = Field(description="Full-time and part-time grid workers on duty on `to`")
-    worker_members: int
+    worker_members: int | None = Field(description="Of them, party members (null without read_party_members)")
     worker_member_share: float | None
     households: int
     members: int = Field(description="Party members living in the area")

@@ -18,6 +18,9 @@ LEVELS = ("grid", "community", "street")
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 365 + 1  # three years, one of them a leap year
 GRID_DUTIES = ("grid_leader", "fulltime_worker", "parttime_worker")
+# How many of the named grid staff of an area are members: whoever can list the staff (grid page, staff layer) learns
+# from "1 of 1" (or by differencing two areas) who is a member, so only readers who may know members get these.
+STAFF_MEMBERSHIP = ("leader_members", "leader_member_share", "worker_members", "worker_member_share")
 
 
 def area_key(level: str, column: str) -> str:
@@ -101,6 +104,11 @@ def coverage(session: Session, pattern: str, level: str, since: date, until: dat
     members = _by_area(session, MEMBERS_SQL, level, "b.grid_code", params)
     return [_row(code, name, compounds.get(code, {}), staff.get(code, {}), households.get(code, {}),
                  members.get(code, {})) for code, name in areas]
+
+
+def without_staff_membership(rows: list[dict]) -> list[dict]:
+    """The rows with the members among grid staff left out (None), for readers without read_party_members."""
+    return [{**row, **dict.fromkeys(STAFF_MEMBERSHIP)} for row in rows]
 
 
 def _row(code: str, name: str, compounds: dict, staff: dict, households: dict, members: dict) -> dict:

@@ -30,9 +30,10 @@ def test_a_grid_worker_sees_only_their_grid(client, session):
     build_party_city(session)
     w1 = _as(client, "w1")
     rows = client.get(URL + "&level=grid", headers=w1).json()["rows"]
-    # A1: PA1, PA2; 9 households (b1 3, b2 2, b3 4); leader is m1 → 1 of 1; w1, w2 → 0 of 2.
+    # A1: PA1, PA2; 9 households (b1 3, b2 2, b3 4); 1 leader, w1 and w2. Which of these named people are members
+    # (the leader, m1) a grid worker may not know: null (tests/security/test_party_redteam.py).
     assert [(r["code"], r["compounds"], r["households"], r["leader_members"], r["workers"]) for r in rows] == [
-        (A1, 2, 9, 1, 2)]
+        (A1, 2, 9, None, 2)]
     assert all(r["chain"] is None for r in rows)
     r = client.get(URL + "&level=community", headers=w1)
     assert r.status_code == 422 and "大于你的权限范围" in r.json()["detail"]
