@@ -11,7 +11,8 @@ from api.schemas.common import GeoJSONResponse, geojson
 from api.schemas.party_tree import OrgTree, PartyCompounds
 from geo.core.i18n import LABELS
 from geo.core.time import china_today
-from geo.party.tree import org_tree, party_compounds, period
+from geo.party.coverage import period
+from geo.party.tree import org_tree, party_compounds
 
 router = APIRouter(prefix="/party", tags=["party"])
 

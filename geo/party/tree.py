@@ -4,16 +4,16 @@ An organisation is in scope when its area is; the ancestors of those are added a
 the tree hangs together. Who is a member is personal data: a node carries counts and `has_secretary`, never names.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.access.scope import Scope, like_pattern
-from geo.core.errors import InvalidInput, NotFound
+from geo.core.errors import NotFound
 from geo.core.i18n import msg
-from geo.core.settings import get_settings
 from geo.party.compound_coverage import compound_coverage, required_activities
+from geo.party.coverage import period
 
 BUILDING_PAD_M = 30  # a building group's anchor: its building, buffered so the map has something to fly to
 
@@ -48,15 +48,6 @@ JOIN party_orgs o ON o.id = oc.org_id OR (o.parent_id = oc.org_id AND o.level = 
 JOIN party_activities a ON a.org_id = o.id AND a.held_on <= :end
 WHERE oc.compound_id = ANY(:ids) GROUP BY oc.compound_id
 """
-
-
-def period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
-    """[start, end] of a coverage question: by default the `party_active_days` up to today."""
-    end = end or today
-    start = start or end - timedelta(days=get_settings().party_active_days - 1)
-    if start > end:
-        raise InvalidInput(msg("from {start} is after to {end}", start=start.isoformat(), end=end.isoformat()))
-    return start, end
 
 
 def org_tree(session: Session, scope: Scope, today: date, root: int | None = None) -> list[dict]:
