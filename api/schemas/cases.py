@@ -44,6 +44,8 @@ class CaseView(BaseModel):
     rating: str | None = Field(description="satisfied, basically_satisfied or dissatisfied")
     duplicate_of: int | None
     merged_into: int | None
+    patrol_id: int | None = Field(default=None, description="Found on this patrol (channel patrol)")
+    visit_id: int | None = Field(default=None, description="Found on this household visit (channel patrol)")
     category: CategoryRef
     grid: AreaRef | None
     assignee: Person | None

@@ -34,6 +34,10 @@ class Permission(StrEnum):
     read_party_members = "read_party_members"
     record_party_work = "record_party_work"
     record_compound_meetings = "record_compound_meetings"
+    record_field_work = "record_field_work"
+    read_field_work = "read_field_work"
+    read_tracks = "read_tracks"
+    manage_checkpoints = "manage_checkpoints"
 
 
 R = Role
@@ -62,6 +66,12 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.read_party_members: PARTY,
     Permission.record_party_work: PARTY,
     Permission.record_compound_meetings: PARTY | {R.community_staff},
+    # patrols and visits are made by staff with a staff record (geo/field); the rest read them within their scope
+    Permission.record_field_work: NEAR,
+    Permission.read_field_work: HANDLERS,
+    # where a worker was (PIPL Art. 28): the worker themself and their supervisors, never departments or planners
+    Permission.read_tracks: HANDLERS,
+    Permission.manage_checkpoints: frozenset({R.admin, R.street_staff, R.community_staff}),
 }
 
 # What each action covers, for the generated documentation (English, then Chinese).
@@ -90,6 +100,14 @@ MEANING: dict[Permission, tuple[str, str]] = {
     Permission.record_party_work: ("party activities with their forms, 双报到 report-ins", "组织生活与服务活动及其表单、双报到登记"),
     Permission.record_compound_meetings: ("a compound's joint meetings (日联、周会、月商、季研、年总)",
                                           "小区联席会议（日联、周会、月商、季研、年总）"),
+    Permission.record_field_work: ("patrols (tracks, check-ins), household visits and care visits, and the cases "
+                                   "found on them (a staff record is needed)",
+                                   "巡查（轨迹、打卡）、入户走访与关爱走访及其发现的事件（须有网格人员档案）"),
+    Permission.read_field_work: ("visits and care lists (names and groups masked by role), field figures",
+                                 "走访记录与关爱名单（姓名、人群按角色脱敏）、网格工作指标"),
+    Permission.read_tracks: ("patrol tracks: a grid worker their own, supervisors those of their area; each read is "
+                             "audited", "巡查轨迹：网格员只见本人，上级只见辖区内；每次查看记入审计日志"),
+    Permission.manage_checkpoints: ("a grid's key points (关键点位)", "网格关键点位的维护"),
 }
 
 

@@ -45,6 +45,8 @@ class NewCase:
     reporter_name: str | None = None
     reporter_phone: str | None = None
     occurred_at: datetime | None = None
+    patrol_id: int | None = None  # found on this patrol or visit: geo/field checks it is the reporter's own
+    visit_id: int | None = None
 
 
 def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key: str | None = None,
@@ -74,7 +76,7 @@ def create_case(session: Session, new: NewCase, actor: Actor, *, idempotency_key
         "department": route.department, "assignee": route.assignee_id, "now": now,
         "dispatched_at": now if dispatched else None, "due": due_at(category, now) if dispatched else None,
         "duplicate": _duplicate_of(session, category.code, lon, lat, now), "user": actor.user_id,
-        "key": idempotency_key,
+        "key": idempotency_key, "patrol": new.patrol_id, "visit": new.visit_id,
     }
     if idempotency_key and not _claim_key(session, actor, idempotency_key):
         return _by_key(session, actor, idempotency_key), False  # a concurrent retry with the same key won the race
@@ -115,10 +117,10 @@ def preview(session: Session, actor: Actor, category_code: str, lon: float, lat:
 INSERT = text("""
 INSERT INTO cases (category, status, channel, description, geom, grid_code, located_match, urgency, address,
                    building_id, handler_level, handler_area, department, assignee_id, reported_at, dispatched_at,
-                   due_at, first_due_at, duplicate_of, created_by, idempotency_key)
+                   due_at, first_due_at, duplicate_of, created_by, idempotency_key, patrol_id, visit_id)
 VALUES (:category, :status, :channel, :description, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :grid, :match,
         :urgency, :address, :building, :level, :area, :department, :assignee, :now, :dispatched_at, :due, :due,
-        :duplicate, :user, :key)
+        :duplicate, :user, :key, :patrol, :visit)
 RETURNING id
 """)
 

@@ -26,6 +26,7 @@ SELECT c.id, c.version, c.status, c.category, c.channel, c.urgency, c.descriptio
        c.handler_level, c.handler_area, c.department, c.assignee_id, s.name AS assignee_name,
        c.reported_at, c.dispatched_at, c.due_at, c.closed_at, c.overdue, c.escalations, c.extension_requested,
        c.rework_count, c.return_count, c.rating, c.resumes_to, c.duplicate_of, c.merged_into, c.first_due_at,
+       c.patrol_id, c.visit_id,
        greatest(c.dispatched_at, c.escalated_at) AS deadline_from, {EXTRAS}
 FROM cases c LEFT JOIN areas g ON g.code = c.grid_code LEFT JOIN staff s ON s.id = c.assignee_id
 """
@@ -37,7 +38,8 @@ def case_view(row, actor: Actor) -> dict:
     view = {k: row[k] for k in ("id", "version", "status", "channel", "urgency", "description", "address", "lon", "lat",
                                 "located_match", "handler_level", "handler_area", "department", "reported_at",
                                 "dispatched_at", "due_at", "closed_at", "overdue", "escalations", "extension_requested",
-                                "rework_count", "return_count", "rating", "duplicate_of", "merged_into")}
+                                "rework_count", "return_count", "rating", "duplicate_of", "merged_into",
+                                "patrol_id", "visit_id")}
     view["category"] = {"code": row["category"], "name": category.name_zh if category else None,
                         "name_en": category.name_en if category else None}
     view["grid"] = {"code": row["grid_code"], "name": row["grid_name"]} if row["grid_code"] else None

@@ -98,6 +98,16 @@ class Settings(BaseSettings):
     upload_max_seconds: float = Field(default=60.0, gt=0, description="Longest a file may take to read: the process "
                                       "reading it is killed then.")
     upload_max_memory_mb: int = Field(default=2048, ge=1024, description="Address space of the process reading a file.")
+    # the field app (geo/field, docs/field.md)
+    patrol_seconds: int = Field(default=15, ge=1, le=600, description="巡查: how often the phone records a position "
+                                "while a patrol is open.")
+    checkin_metres: float = Field(default=30.0, gt=0, le=1000, description="巡查: how close to a key point (关键点位) "
+                                  "a check-in must be made.")
+    track_days: int = Field(default=180, ge=1, description="Patrol tracks older than this many days are reduced to "
+                            "their per-day totals (PIPL Art. 28: where a worker was is sensitive).")
+    care_tiers_file: Path | None = Field(default=None, description="CSV of the care tiers of special groups "
+                                         "(group,tier,tier_en,days); default data/care_tiers.csv.")
+    patrol_batch_points: int = Field(default=2000, ge=1, description="Most positions one request may send.")
     host: str = "127.0.0.1"
     port: int = 8000
 

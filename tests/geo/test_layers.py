@@ -13,7 +13,7 @@ LAYERS = [
     {"people"},
     {"territory"},
     {"cases"},
-    {"planning", "analytics", "party"},
+    {"planning", "analytics", "party", "field"},
     {"synth"},
     {"rounds", "migrations"},
 ]

@@ -38,6 +38,16 @@ from geo.core.models.enums import (
     Role,
     SpecialGroup,
     UnitKind,
+    VisitKind,
+)
+from geo.core.models.field import (
+    Checkpoint,
+    Patrol,
+    PatrolCheckin,
+    PatrolDay,
+    PatrolPoint,
+    Visit,
+    VisitAttachment,
 )
 from geo.core.models.party import (
     PartyActivity,
@@ -61,5 +71,6 @@ __all__ = [
     "PlanGrid", "PlanEdit", "CalendarDay", "Compound", "CompoundMeeting", "MeetingKind", "OrgLevel", "ORG_PARENTS",
     "UnitKind", "OrgPost", "MemberStatus", "MemberKind", "ActivityKind", "ActivityForm", "PartyOrg",
     "PartyOrgCompound", "PartyOrgPost", "PartyMember", "PartyContact", "PartyReportIn", "PartyActivity",
-    "PartyActivityForm",
+    "PartyActivityForm", "VisitKind", "Checkpoint", "Patrol", "PatrolPoint", "PatrolCheckin", "PatrolDay", "Visit",
+    "VisitAttachment",
 ]

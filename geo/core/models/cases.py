@@ -69,6 +69,9 @@ class Case(Base):
     merged_into: Mapped[int | None] = mapped_column(BigInteger)
     created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
     idempotency_key: Mapped[str | None] = mapped_column(Text)
+    # Found in the field (geo/field): the patrol or the household visit the grid worker reported it from.
+    patrol_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("patrols.id", ondelete="SET NULL"))
+    visit_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("visits.id", ondelete="SET NULL"))
     __table_args__ = (
         Index("ix_cases_idempotency", "created_by", "idempotency_key"),
         Index("ix_cases_assignee_id", "assignee_id"),
@@ -78,6 +81,8 @@ class Case(Base):
         Index("ix_cases_grid_code", "grid_code"),
         Index("ix_cases_building_id", "building_id"),
         Index("ix_cases_status", "status"),
+        Index("ix_cases_patrol_id", "patrol_id", postgresql_where=text("patrol_id IS NOT NULL")),
+        Index("ix_cases_visit_id", "visit_id", postgresql_where=text("visit_id IS NOT NULL")),
         {"postgresql_partition_by": "RANGE (reported_at)"},
     )
     __mapper_args__ = {"primary_key": [id]}

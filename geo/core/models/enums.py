@@ -99,6 +99,16 @@ class GridKind(StrEnum):
     dedicated = "dedicated"
 
 
+class VisitKind(StrEnum):
+    """What a household visit was for."""
+
+    home = "home"        # 入户走访
+    return_ = "return"   # 回访
+    help = "help"        # 帮扶
+    safety = "safety"    # 安全检查
+    care = "care"        # 关爱: a special-group resident at their tier's frequency (data/care_tiers.csv)
+
+
 class PlanStatus(StrEnum):
     """Where a boundary plan stands."""
 
