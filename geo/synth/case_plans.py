@@ -92,4 +92,7 @@ def _bisect(category: Category, low: datetime, high: datetime, early, *, latest:
     for _ in range(30):
         middle = low + (high - low) / 2
         low, high = (middle, high) if early(due_at(category, middle)) else (low, middle)
-    return (low if latest else high).replace(microsecond=0)
+    if latest:
+        return low.replace(microsecond=0)
+    # Rounded up: the first time past a jump of the deadline, rounded down, would fall back before the jump.
+    return (high + timedelta(seconds=1)).replace(microsecond=0) if high.microsecond else high

@@ -26,6 +26,7 @@ from geo.synth.demo_activities import add_activities, add_compound_meetings
 from geo.synth.demo_areas import import_areas
 from geo.synth.demo_cases import add_cases
 from geo.synth.demo_departments import add_department_story
+from geo.synth.demo_field import add_field, clearing_indexes
 from geo.synth.demo_members import add_members
 from geo.synth.demo_party import add_five_levels, build_tree, write_tree
 from geo.synth.demo_people import add_people, add_staff
@@ -94,6 +95,7 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
     if layout.SCALES[scale].people:
         first = next((i for i, name in crew.usernames.items() if name == "gridworker"), None)
         add_cases(session, streets, names, metric, rng, now, crew, maker, first)
+        add_field(session, streets, metric, np.random.default_rng([seed, 20]), now, track)  # apart, like the party
     logins = _logins(session, district, names, password)
     if layout.SCALES[scale].people:
         street = next(scope for username, _, scope in logins if username == "street")
@@ -125,9 +127,12 @@ def _refuse_real_below(session: Session, district: str) -> None:
 def clear_demo(session: Session) -> None:
     """Delete every generated row (households and residents go with their buildings)."""
     # Compounds after the buildings: deleting them first would re-derive every building's compound (SET NULL).
+    indexes = clearing_indexes(session)
     for statement in ("DELETE FROM party_activities WHERE synthetic", "DELETE FROM party_members WHERE synthetic",
                       "DELETE FROM party_orgs WHERE synthetic",
-                      "DELETE FROM cases WHERE synthetic", "DELETE FROM staff WHERE synthetic",
+                      "DELETE FROM cases WHERE synthetic", "DELETE FROM visits WHERE synthetic",
+                      "DELETE FROM patrols WHERE synthetic", "DELETE FROM patrol_days WHERE synthetic",
+                      "DELETE FROM checkpoints WHERE synthetic", "DELETE FROM staff WHERE synthetic",
                       "DELETE FROM users WHERE synthetic", "DELETE FROM buildings WHERE synthetic",
                       "DELETE FROM compounds WHERE synthetic",
                       "DELETE FROM area_records WHERE synthetic AND level = 'grid'",
@@ -135,6 +140,8 @@ def clear_demo(session: Session) -> None:
                       "DELETE FROM area_records WHERE synthetic AND level = 'street'",
                       "DELETE FROM area_records WHERE synthetic AND level = 'district'"):
         session.execute(text(statement))
+    for index in indexes:
+        session.execute(text(f"DROP INDEX {index}"))
 
 
 def _district_outline(session: Session, district: str, track):
@@ -178,7 +185,8 @@ def counts(session: Session) -> dict[str, int]:
                (SELECT count(*) FROM buildings), (SELECT count(*) FROM households), (SELECT count(*) FROM residents),
                (SELECT count(*) FROM staff), (SELECT count(*) FROM cases), (SELECT count(*) FROM compounds),
                (SELECT count(*) FROM party_orgs), (SELECT count(*) FROM party_members),
-               (SELECT count(*) FROM party_activities), (SELECT count(*) FROM compound_meetings)""")).one()
+               (SELECT count(*) FROM party_activities), (SELECT count(*) FROM compound_meetings),
+               (SELECT count(*) FROM visits), (SELECT count(*) FROM patrols)""")).one()
     keys = ("streets", "communities", "grids", "dedicated_grids", "buildings", "households", "residents", "staff", "cases",
-            "compounds", "party_orgs", "party_members", "party_activities", "compound_meetings")
+            "compounds", "party_orgs", "party_members", "party_activities", "compound_meetings", "visits", "patrols")
     return dict(zip(keys, row))
