@@ -138,9 +138,10 @@ def record_points(session: Session, actor: Actor, patrol_id: int, points: list[d
         check_moment(where, p["t"], patrol.started_at, now)
         check_position(where, p["lon"], p["lat"])
         check_accuracy(where, p.get("accuracy"))
+    accuracies = [None if p.get("accuracy") is None else float(p["accuracy"]) for p in points]
     stored = session.execute(INSERT_POINTS, {
-        "patrol": patrol_id, "ts": [p["t"] for p in points], "lons": [p["lon"] for p in points],
-        "lats": [p["lat"] for p in points], "accuracies": [p.get("accuracy") for p in points]}).scalars().all()
+        "patrol": patrol_id, "ts": [p["t"] for p in points], "lons": [float(p["lon"]) for p in points],
+        "lats": [float(p["lat"]) for p in points], "accuracies": accuracies}).scalars().all()
     session.execute(TOTALS, {"id": patrol_id, "max": MAX_ACCURACY_M})
     if patrol.grid_code is None and points:  # community staff who started without a position: the first one decides
         first = min(points, key=lambda p: p["t"])
