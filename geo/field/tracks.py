@@ -57,7 +57,7 @@ def list_tracks(session: Session, actor: Actor, *, staff: int | None = None, gri
                   params | {"limit": limit, "offset": offset})
     features = _features(session, found)
     filters = {k: v for k, v in (("staff", staff), ("grid", grid), ("from", since), ("to", until)) if v is not None}
-    _audit(session, actor, [f["id"] for f in features], filters | {"offset": offset})
+    _audit(session, actor, features, filters | {"offset": offset})
     return {"type": "FeatureCollection", "features": features, "numberMatched": total,
             "numberReturned": len(features)}
 
@@ -68,9 +68,9 @@ def get_track(session: Session, actor: Actor, patrol_id: int) -> dict:
     found = views(session, where + " AND p.id = :id", params | {"id": patrol_id})
     if not found:
         raise NotFound(msg("no patrol {id}", id=patrol_id))
-    feature = _features(session, found)[0]
-    _audit(session, actor, [patrol_id], {})
-    return feature
+    features = _features(session, found)
+    _audit(session, actor, features, {})
+    return features[0]
 
 
 def _features(session: Session, patrols: list[dict]) -> list[dict]:
@@ -80,11 +80,13 @@ def _features(session: Session, patrols: list[dict]) -> list[dict]:
              "properties": p} for p in patrols]
 
 
-def _audit(session: Session, actor: Actor, ids: list[int], detail: dict) -> None:
-    """Every read that shows a track is recorded, whoever's it is (one's own too: the log says who saw what)."""
-    if ids:
+def _audit(session: Session, actor: Actor, features: list[dict], detail: dict) -> None:
+    """Every read that shows a track is recorded with whose it was, one's own too: the log says who saw what."""
+    if features:
+        ids = [f["id"] for f in features]
+        staff = sorted({f["properties"]["staff"]["id"] for f in features})
         audit.record(session, actor.username, actor.role, "read_tracks", "patrols:" + ",".join(map(str, ids[:50])),
-                     detail | {"count": len(ids), "ids": ids})
+                     detail | {"count": len(ids), "ids": ids, "staff": staff})
 
 
 def _start_of(day: date) -> datetime:

@@ -172,6 +172,7 @@ def test_every_read_of_tracks_is_audited(client, as_user, session):
     assert [(r.actor, r.role, r.object) for r in rows] == [("comm", "community_staff", f"patrols:{patrol['id']}"),
                                                            ("w1", "grid_worker", f"patrols:{patrol['id']}")]
     assert rows[0].detail["ids"] == [patrol["id"]] and rows[0].detail["count"] == 1
+    assert rows[0].detail["staff"] == [patrol["staff"]["id"]]
 
 
 def test_a_check_in_at_25_metres_is_taken_at_40_refused(client, as_user, field, spec):
