@@ -24,6 +24,7 @@ from api.routers import (
     buildings,
     cases,
     categories,
+    checkpoints,
     compounds,
     departments,
     health,
@@ -33,6 +34,7 @@ from api.routers import (
     party,
     party_coverage,
     party_tree,
+    patrols,
     plans,
     residents,
     staff,
@@ -53,7 +55,8 @@ STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
-                                          residents, audit, compounds, party, party_tree, party_coverage, areas,
+                                          residents, audit, compounds, party, party_tree, party_coverage, patrols,
+                                          checkpoints, areas,
                                           departments)),
            (open311, ""), (tiles, ""), (maps, ""))
 
