@@ -15,7 +15,7 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import analytics, maps, party, scale  # noqa: E402
+from bench import analytics, field, maps, party, scale  # noqa: E402
 from bench.harness import RESULTS, console, markdown  # noqa: E402
 
 OUT = Path(__file__).parent / "RESULTS.md"
@@ -32,13 +32,15 @@ def machine() -> str:
 
 
 def main(quick: bool = typer.Option(False, "--quick", help="Small sizes: checks the suite, not the figures")) -> None:
-    """Run the scale, analytics, map and party benchmarks and write bench/RESULTS.md."""
+    """Run the scale, analytics, map, party and field benchmarks and write bench/RESULTS.md."""
     t0 = time.perf_counter()
     stages = [("scale", lambda: scale.main(grids=5_000 if quick else 50_000, cases=50_000 if quick else 1_000_000,
                                            queries=300 if quick else 1_000, clients="1,16,64")),
               ("analytics", lambda: analytics.main(grids=5_000 if quick else 50_000, per_grid=20)),
               ("maps", lambda: maps.main(scale=["street" if quick else "district"], naive_runs=1)),
-              ("party", lambda: party.main(grids=5_000 if quick else 50_000))]
+              ("party", lambda: party.main(grids=5_000 if quick else 50_000)),
+              ("field", lambda: field.main(quick=quick, workers=600, hours=4.0, batch=40, clients=16, scale="district",
+                                           runs=3, part="both"))]
     durations = {}
     for name, run in stages:
         started = time.perf_counter()
