@@ -22,11 +22,13 @@ from api.routers import (
     audit,
     auth,
     buildings,
+    care,
     cases,
     categories,
     compounds,
     departments,
     health,
+    households,
     locate,
     maps,
     open311,
@@ -37,6 +39,7 @@ from api.routers import (
     residents,
     staff,
     tiles,
+    visits,
 )
 from api.security_headers import SecurityHeaders
 from geo.access import audit_anchor
@@ -54,7 +57,7 @@ log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
                                           residents, audit, compounds, party, party_tree, party_coverage, areas,
-                                          departments)),
+                                          departments, visits, households, care)),
            (open311, ""), (tiles, ""), (maps, ""))
 
 
