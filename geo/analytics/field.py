@@ -182,3 +182,64 @@ def field(session: Session, actor: Actor, level: str, first: date | None = None,
     return {"level": level, "from": per.first.isoformat(), "to": per.last.isoformat(), "area": area,
             "rows": [{"code": code, "name": name, "parent_code": parent} | field_row(found.get(code[:digits]))
                      for code, name, parent in areas]}
+
+
+# The field columns of the league table.
+LEAGUE_FIELD = ("visit_coverage", "care_on_time", "proactive_share", "patrol_hours_per_worker", "checkpoint_coverage")
+
+
+def window_period(win) -> Period:
+    """The Beijing days a case window [since, until) touches."""
+    return Period(win.since.astimezone(CHINA).date(), (win.until - timedelta(microseconds=1)).astimezone(CHINA).date())
+
+
+def field_of_window(session: Session, pattern: str, digits: int, win):
+    """A lookup prefix → field figures over the days of a case window (for the league table)."""
+    found = figures_by_prefix(session, pattern, digits, window_period(win), datetime.now(CHINA).date())
+    return lambda prefix: field_row(found.get(prefix))
+
+
+# A worker's field work; a case found is theirs when made from their account on patrol, or on their patrol or visit.
+WORKER_FIELD = """
+SELECT s.id,
+       (SELECT count(*) FROM visits v WHERE v.staff_id = s.id AND v.visited_at >= :since AND v.visited_at < :until)
+           AS visits,
+       (SELECT count(DISTINCT v.household_id) FROM visits v WHERE v.staff_id = s.id AND v.visited_at >= :since
+           AND v.visited_at < :until) AS households_visited,
+       (SELECT count(*) FROM visits v WHERE v.staff_id = s.id AND v.kind = 'care' AND v.visited_at >= :since
+           AND v.visited_at < :until) AS care_visits,
+       coalesce((SELECT sum(extract(epoch FROM p.finished_at - p.started_at)) FROM patrols p WHERE p.staff_id = s.id
+           AND p.finished_at IS NOT NULL AND p.started_at >= :since AND p.started_at < :until), 0)
+       + coalesce((SELECT sum(d.seconds) FROM patrol_days d WHERE d.staff_id = s.id AND d.day BETWEEN :first
+           AND :last), 0) AS seconds,
+       coalesce((SELECT sum(p.length_m) FROM patrols p WHERE p.staff_id = s.id AND p.finished_at IS NOT NULL
+           AND p.started_at >= :since AND p.started_at < :until), 0)
+       + coalesce((SELECT sum(d.length_m) FROM patrol_days d WHERE d.staff_id = s.id AND d.day BETWEEN :first
+           AND :last), 0) AS length_m,
+       (SELECT count(*) FROM patrol_checkins pc JOIN patrols p ON p.id = pc.patrol_id WHERE p.staff_id = s.id
+           AND pc.at >= :since AND pc.at < :until)
+       + coalesce((SELECT sum(cardinality(d.checkpoint_ids)) FROM patrol_days d WHERE d.staff_id = s.id
+           AND d.day BETWEEN :first AND :last), 0) AS checkins,
+       (SELECT count(*) FROM cases c WHERE c.reported_at >= :since AND c.reported_at < :until
+           AND c.status <> 'merged' AND ((c.channel = 'patrol' AND c.created_by = s.user_id)
+            OR c.patrol_id IN (SELECT id FROM patrols WHERE staff_id = s.id)
+            OR c.visit_id IN (SELECT id FROM visits WHERE staff_id = s.id))) AS cases_found
+FROM staff s WHERE s.id IN (SELECT staff_id FROM staff_assignments WHERE area_code LIKE :pattern)
+"""
+
+
+def worker_field(session: Session, pattern: str, win):
+    """A lookup staff id → their visits, households visited, care visits, patrol hours, km, check-ins, cases found."""
+    per = window_period(win)
+    rows = {r["id"]: r for r in session.execute(text(WORKER_FIELD), {
+        "pattern": pattern, "since": win.since, "until": win.until, "first": per.first, "last": per.last}).mappings()}
+
+    def of(staff_id: int) -> dict:
+        r = rows.get(staff_id)
+        if r is None:
+            return {"visits": 0, "households_visited": 0, "care_visits": 0, "patrol_hours": 0.0, "patrol_km": 0.0,
+                    "checkins": 0, "cases_found": 0}
+        return {"visits": r["visits"], "households_visited": r["households_visited"], "care_visits": r["care_visits"],
+                "patrol_hours": round(float(r["seconds"]) / 3600, 2), "patrol_km": round(float(r["length_m"]) / 1000, 2),
+                "checkins": int(r["checkins"]), "cases_found": r["cases_found"]}
+    return of

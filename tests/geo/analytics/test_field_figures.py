@@ -94,3 +94,27 @@ def test_bad_level_and_long_periods_are_refused(session):
         field(session, SYSTEM, "district", *PERIOD)
     with pytest.raises(InvalidInput):
         field(session, SYSTEM, "grid", PERIOD[0].replace(year=2022), PERIOD[1])
+
+
+def test_league_and_worker_tables_carry_the_field_columns(session):
+    from datetime import datetime, time, timedelta
+
+    from geo.analytics.league import league, workers
+    from geo.analytics.window import window
+    from geo.core.time import CHINA
+    build_field_work(session)
+    win = window(datetime.combine(PERIOD[0], time(), CHINA), datetime.combine(PERIOD[1] + timedelta(days=1), time(),
+                                                                              CHINA))
+    a1 = next(r for r in league(session, SYSTEM, "grid", win)["rows"] if r["code"] == A1)
+    assert pick(a1, "visit_coverage", "proactive_share", "patrol_hours_per_worker", "checkpoint_coverage") == (
+        round(4 / 9, 4), 0.6667, 2.0, 0.6667)
+    staff = {r["name"]: r for r in workers(session, SYSTEM, win)["rows"]}
+    keys = ("visits", "households_visited", "care_visits", "patrol_hours", "patrol_km", "checkins", "cases_found")
+    # w1: care 11-01, 11-07, 11-03 and home b2/1, b4/1 → 5 visits of 4 households, 3 care; 2 h + 1.5 h (patrol day),
+    #     3 + 4.5 km; check-ins K1 and the retired point on 11-05, K2 on the patrol day; the case from their account
+    assert pick(staff["w1"], *keys) == (5, 4, 3, 3.5, 7.5, 3, 1)
+    # w2: care 11-22 and 11-10, home b1/1 → 3 visits, 2 households; 0.5 h 1.5 km; the case on their patrol
+    assert pick(staff["w2"], *keys) == (3, 2, 2, 0.5, 1.5, 0, 1)
+    # wb: home b6/3 (October's care visit out); 1 h 2 km; the case made on their visit
+    assert pick(staff["wb"], *keys) == (1, 1, 0, 1.0, 2.0, 0, 1)
+    assert pick(staff["leader"], *keys) == (0, 0, 0, 0.0, 0.0, 0, 0)
