@@ -22,12 +22,14 @@ from api.routers import (
     audit,
     auth,
     buildings,
+    care,
     cases,
     categories,
     checkpoints,
     compounds,
     departments,
     health,
+    households,
     locate,
     maps,
     open311,
@@ -39,6 +41,7 @@ from api.routers import (
     residents,
     staff,
     tiles,
+    visits,
 )
 from api.security_headers import SecurityHeaders
 from geo.access import audit_anchor
@@ -56,8 +59,7 @@ log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
                                           residents, audit, compounds, party, party_tree, party_coverage, patrols,
-                                          checkpoints, areas,
-                                          departments)),
+                                          checkpoints, visits, households, care, areas, departments)),
            (open311, ""), (tiles, ""), (maps, ""))
 
 

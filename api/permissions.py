@@ -21,12 +21,14 @@ from api.routers import (
     audit,
     auth,
     buildings,
+    care,
     cases,
     categories,
     checkpoints,
     compounds,
     departments,
     health,
+    households,
     locate,
     maps,
     open311,
@@ -38,6 +40,7 @@ from api.routers import (
     residents,
     staff,
     tiles,
+    visits,
 )
 from geo.access import accounts, throttle
 from geo.access.permissions import Permission, require
@@ -83,6 +86,7 @@ ROUTES: dict[Callable, Rule] = {
     analytics.worker_table: A.read_workload,
     analytics.density_png: A.read_aggregates,
     analytics.time_series: A.read_aggregates,
+    analytics.field_figures: A.read_aggregates,
     party_coverage.party_coverage: A.read_aggregates,
     **{endpoint: A.plan for endpoint in (
         plans.create_plan, plans.propose_plan, plans.get_plan, plans.validate, plans.split, plans.merge,
@@ -137,6 +141,12 @@ ROUTES: dict[Callable, Rule] = {
     maps.dispatch_screen: A.create_case,
     maps.plan_screen: A.plan,
     maps.party_screen: A.read_aggregates,
+    # household visits and the care list (geo/field): recorded by staff with a staff record, read within scope
+    visits.record_visit: A.record_field_work,
+    visits.attach_photo: A.record_field_work,
+    visits.list_visits: A.read_field_work,
+    households.households: A.read_residents,
+    care.due: A.read_field_work,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,
