@@ -26,7 +26,7 @@ from geo.synth.demo_activities import add_activities, add_compound_meetings
 from geo.synth.demo_areas import import_areas
 from geo.synth.demo_cases import add_cases
 from geo.synth.demo_departments import add_department_story
-from geo.synth.demo_field import add_field, clearing_indexes
+from geo.synth.demo_field import add_field
 from geo.synth.demo_members import add_members
 from geo.synth.demo_party import add_five_levels, build_tree, write_tree
 from geo.synth.demo_people import add_people, add_staff
@@ -127,7 +127,6 @@ def _refuse_real_below(session: Session, district: str) -> None:
 def clear_demo(session: Session) -> None:
     """Delete every generated row (households and residents go with their buildings)."""
     # Compounds after the buildings: deleting them first would re-derive every building's compound (SET NULL).
-    indexes = clearing_indexes(session)
     for statement in ("DELETE FROM party_activities WHERE synthetic", "DELETE FROM party_members WHERE synthetic",
                       "DELETE FROM party_orgs WHERE synthetic",
                       "DELETE FROM cases WHERE synthetic", "DELETE FROM visits WHERE synthetic",
@@ -140,8 +139,6 @@ def clear_demo(session: Session) -> None:
                       "DELETE FROM area_records WHERE synthetic AND level = 'street'",
                       "DELETE FROM area_records WHERE synthetic AND level = 'district'"):
         session.execute(text(statement))
-    for index in indexes:
-        session.execute(text(f"DROP INDEX {index}"))
 
 
 def _district_outline(session: Session, district: str, track):

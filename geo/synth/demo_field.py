@@ -32,10 +32,6 @@ PARTTIME_DAYS = 0.3             # the share of working days a part-time worker p
 CHECKIN_METRES = 30.0
 
 
-# Keys that point at a resident or a user with no index of their own (visits.resident_id has only the care
-# visits' partial one): every resident or user the demo deletes would scan these tables whole, dead rows too
-# (a reseed of the street took over 15 minutes). Made for the clearing while the schema lacks them.
-UNINDEXED = (("visits", "resident_id"), ("visits", "created_by"), ("patrols", "created_by"))
 
 
 @dataclass
@@ -188,18 +184,3 @@ def _track_rows(ids, tracks, metric):
         for t, geom, accuracy in zip(times.tolist(), hexes.tolist(), walk.accuracy.tolist()):
             yield patrol, t, geom, accuracy
 
-
-def clearing_indexes(session) -> list[str]:
-    """Indexes for the UNINDEXED keys the schema does not cover yet, for clear_demo to drop when it is done."""
-    made = []
-    for table, column in UNINDEXED:
-        covered = session.execute(text("""
-            SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid
-                           AND a.attnum = i.indkey[0]
-                           WHERE i.indrelid = CAST(:table AS regclass) AND a.attname = :column AND i.indpred IS NULL)"""),
-                                  {"table": table, "column": column}).scalar()
-        if not covered:
-            name = f"demo_clearing_{table}_{column}"
-            session.execute(text(f"CREATE INDEX {name} ON {table} ({column})"))
-            made.append(name)
-    return made
