@@ -22,11 +22,14 @@ from api.routers import (
     audit,
     auth,
     buildings,
+    care,
     cases,
     categories,
+    checkpoints,
     compounds,
     departments,
     health,
+    households,
     locate,
     maps,
     mobile,
@@ -34,10 +37,12 @@ from api.routers import (
     party,
     party_coverage,
     party_tree,
+    patrols,
     plans,
     residents,
     staff,
     tiles,
+    visits,
 )
 from api.security_headers import SecurityHeaders
 from geo.access import audit_anchor
@@ -54,8 +59,8 @@ STATIC = Path(__file__).resolve().parents[1] / "maps" / "static"
 log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
-                                          residents, audit, compounds, party, party_tree, party_coverage, areas,
-                                          departments)),
+                                          residents, audit, compounds, party, party_tree, party_coverage, patrols,
+                                          checkpoints, visits, households, care, areas, departments)),
            (open311, ""), (tiles, ""), (maps, ""), (mobile, ""))
 
 

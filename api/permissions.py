@@ -21,11 +21,14 @@ from api.routers import (
     audit,
     auth,
     buildings,
+    care,
     cases,
     categories,
+    checkpoints,
     compounds,
     departments,
     health,
+    households,
     locate,
     maps,
     mobile,
@@ -33,10 +36,12 @@ from api.routers import (
     party,
     party_coverage,
     party_tree,
+    patrols,
     plans,
     residents,
     staff,
     tiles,
+    visits,
 )
 from geo.access import accounts, throttle
 from geo.access.permissions import Permission, require
@@ -82,6 +87,7 @@ ROUTES: dict[Callable, Rule] = {
     analytics.worker_table: A.read_workload,
     analytics.density_png: A.read_aggregates,
     analytics.time_series: A.read_aggregates,
+    analytics.field_figures: A.read_aggregates,
     party_coverage.party_coverage: A.read_aggregates,
     **{endpoint: A.plan for endpoint in (
         plans.create_plan, plans.propose_plan, plans.get_plan, plans.validate, plans.split, plans.merge,
@@ -117,6 +123,17 @@ ROUTES: dict[Callable, Rule] = {
     party.list_activities: A.read_aggregates,
     party.get_activity: A.read_aggregates,
     party.add_form: A.record_party_work,
+    # field work: tracks are read within scope (geo/field/tracks.py), written only by their own worker
+    patrols.start: A.record_field_work,
+    patrols.current: A.record_field_work,
+    patrols.list_patrols: A.read_tracks,
+    patrols.get_patrol: A.read_tracks,
+    patrols.add_points: A.record_field_work,
+    patrols.check_in: A.record_field_work,
+    patrols.finish: A.record_field_work,
+    patrols.report_case: A.record_field_work,
+    checkpoints.list_checkpoints: A.read_boundaries,
+    checkpoints.replace_checkpoints: A.manage_checkpoints,
     maps.login_form: PUBLIC,
     maps.login: PUBLIC,
     maps.command_center_page: A.read_aggregates,
@@ -138,6 +155,12 @@ ROUTES: dict[Callable, Rule] = {
     mobile.m_visit: A.record_field_work,
     mobile.m_care: A.record_field_work,
     mobile.m_grid: A.read_case_map,
+    # household visits and the care list (geo/field): recorded by staff with a staff record, read within scope
+    visits.record_visit: A.record_field_work,
+    visits.attach_photo: A.record_field_work,
+    visits.list_visits: A.read_field_work,
+    households.households: A.read_residents,
+    care.due: A.read_field_work,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,

@@ -10,6 +10,7 @@ from cli import (
     cases,
     db,
     export,
+    field,
     imports,
     keys,
     plan,
@@ -42,5 +43,6 @@ def _settings_first(ctx: typer.Context) -> None:
 app.command()(serve.serve)
 app.command()(locate)
 for name, group in {"db": db, "import": imports, "export": export, "user": user, "seed": seed, "cases": cases,
-                    "analytics": analytics, "calendar": calendar, "keys": keys, "audit": audit, "plan": plan}.items():
+                    "analytics": analytics, "calendar": calendar, "keys": keys, "audit": audit, "plan": plan,
+                    "field": field}.items():
     app.add_typer(group.app, name=name)

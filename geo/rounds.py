@@ -9,6 +9,7 @@ from geo.cases import official_calendar
 from geo.cases.escalation import TickReport, tick
 from geo.cases.partitions import ensure_ahead
 from geo.core.time import china_today
+from geo.field.retention import Reduced, reduce_tracks
 from geo.planning.publish import apply_due
 
 
@@ -21,12 +22,15 @@ class Round:
     deadlines: TickReport = field(default_factory=TickReport)
     partitions: list[str] = field(default_factory=list)
     calendar_gap: date | None = None
+    tracks: Reduced | None = None  # patrols older than WANGGE_TRACK_DAYS reduced to per-day totals
 
 
 def run_round(session: Session, now: datetime | None = None) -> Round:
     """Apply the plans whose day has come, mark and escalate overdue cases (in the grids now in force), and make
-    the coming months' partitions of cases; deadlines are counted on the calendar as last loaded."""
+    the coming months' partitions of cases, and reduce patrol tracks older than WANGGE_TRACK_DAYS; deadlines are
+    counted on the calendar as last loaded."""
     today = china_today(now)
     official_calendar.refresh(session)
     plans = apply_due(session, today)
-    return Round(plans, tick(session, now), ensure_ahead(session, now), official_calendar.coverage_gap(session, today))
+    return Round(plans, tick(session, now), ensure_ahead(session, now), official_calendar.coverage_gap(session, today),
+                 reduce_tracks(session, now))

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import ActorDep, ReadSessionDep
 from api.errors import request_lang
 from api.params import IsoDate, IsoDateTime
-from api.schemas.analytics import Emerging, GridHotspots, Hexbins, Series, Warnings
+from api.schemas.analytics import Emerging, FieldFigures, GridHotspots, Hexbins, Series, Warnings
 from api.schemas.common import BINARY, GeoJSONResponse, files, geojson
 from api.schemas.league import League, Workers
 from geo.analytics import (
     density,
     emerging,
     export,
+    field,
     grid_layers,
     hexbins,
     league,
@@ -171,3 +172,17 @@ def time_series(
 ) -> dict:
     """Cases, closed and closed on time per day, week or month, empty periods included."""
     return series.series(session, actor, window(since, until, category, default_days=91), interval, area=area)
+
+
+@router.get("/field", response_model=FieldFigures)
+def field_figures(
+    session: ReadSessionDep, actor: ActorDep,
+    level: Annotated[str, Query(description="grid, community or street")] = "grid",
+    first: Annotated[IsoDate | None, Query(alias="from", description="First Beijing day (default: 29 days before `to`)")]
+    = None,
+    last: Annotated[IsoDate | None, Query(alias="to", description="Last Beijing day, included (default: today)")] = None,
+    area: Annotated[str | None, Query(description="A street, community or grid code (default: your scope)")] = None,
+) -> dict:
+    """Visit coverage, care on time, proactive finding, patrol hours and km per worker and key points covered, per
+    area, each with its numerator and denominator."""
+    return field.field(session, actor, level, first, last, area=area)

@@ -12,7 +12,7 @@ from api.schemas.cases import Attachment, Case, CaseList, Heat, Preview
 from geo.analytics import heat as heat_layer
 from geo.analytics.window import window
 from geo.cases import intake, reading, workflow
-from geo.cases.attachments import store_attachment
+from geo.cases.attachments import add_file
 from geo.cases.categories import categories
 from geo.core import geojson
 from geo.core.errors import InvalidInput
@@ -138,11 +138,18 @@ def transition(session: SessionDep, actor: ActorDep, case_id: int, body: Transit
     return reading.get_case(session, case_id, actor)
 
 
-@router.post("/{case_id}/attachments", status_code=201, response_model=Attachment)
-def attach(session: SessionDep, actor: ActorDep, case_id: int, file: UploadFile) -> dict:
-    """Add a photo or document (JPEG, PNG, WebP or PDF, at most WANGGE_ATTACHMENTS_MAX_BYTES)."""
+SAME_FILE = {200: {"model": Attachment, "description": "The same content was already attached: its first record"}}
+
+
+@router.post("/{case_id}/attachments", status_code=201, response_model=Attachment, responses=SAME_FILE)
+def attach(session: SessionDep, actor: ActorDep, case_id: int, file: UploadFile, response: Response) -> dict:
+    """Add a photo or document (JPEG, PNG, WebP or PDF, at most WANGGE_ATTACHMENTS_MAX_BYTES); the same file sent
+    again returns its first record (200)."""
     workflow.attachable_case(session, case_id, actor)
-    return store_attachment(session, case_id, file.filename, file.content_type or "", file.file)
+    record, created = add_file(session, "case_attachments", case_id, file.filename, file.content_type or "", file.file)
+    if not created:
+        response.status_code = 200
+    return record
 
 
 def _known(values: list[str] | None, allowed: list[str], template: str) -> None:

@@ -162,3 +162,39 @@ class Series(BaseModel):
     interval: str = Field(description="day, week or month")
     area: str | None
     periods: list[Period]
+
+
+class FieldRow(BaseModel):
+    """An area's field figures over the period, each share with its numerator and denominator (null when 0)."""
+
+    code: str
+    name: str
+    parent_code: str | None
+    households: int = Field(description="Households in the area's buildings now")
+    households_visited: int = Field(description="…of those, visited at least once (any kind) in the period")
+    visit_coverage: float | None = Field(description="入户走访覆盖率: households_visited ÷ households")
+    care_due: int = Field(description="Care dues (last care visit + tier days) in the period, decided")
+    care_met: int = Field(description="…of those, met by the next care visit on or before the due day")
+    care_on_time: float | None = Field(description="按期关爱率: care_met ÷ care_due")
+    cases: int = Field(description="Cases reported in the period (merged duplicates left out)")
+    patrol_cases: int = Field(description="…of those, found on patrol or visit (channel patrol)")
+    proactive_share: float | None = Field(description="主动发现率: patrol_cases ÷ cases")
+    patrols: int = Field(description="Finished patrols started in the period, and reduced ones")
+    patrol_hours: float
+    patrol_km: float
+    workers: int = Field(description="Grid workers (full- and part-time) assigned in the area on `to`")
+    patrol_hours_per_worker: float | None
+    patrol_km_per_worker: float | None
+    checkpoints: int = Field(description="Active key points of the area")
+    checkpoints_covered: int = Field(description="…of those, checked in at in the period")
+    checkpoint_coverage: float | None = Field(description="checkpoints_covered ÷ checkpoints")
+
+
+class FieldFigures(BaseModel):
+    """Every area of a level with its field figures over an inclusive period of Beijing dates."""
+
+    level: str = Field(description="grid, community or street")
+    since: str = Field(alias="from")
+    until: str = Field(alias="to")
+    area: str | None
+    rows: list[FieldRow]

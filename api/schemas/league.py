@@ -30,6 +30,11 @@ class LeagueRow(Figures, AreaName):
                                   "passed)")
     held_missed: int = Field(description="…of those, missed (the miss stays here after escalation)")
     own_on_time_rate: float | None = Field(description="Share of its own deadlines met, of those decided")
+    visit_coverage: float | None = Field(None, description="入户走访覆盖率 over the window's days (GET /analytics/field)")
+    care_on_time: float | None = Field(None, description="按期关爱率")
+    proactive_share: float | None = Field(None, description="主动发现率: cases found on patrol or visit ÷ all")
+    patrol_hours_per_worker: float | None = Field(None, description="Patrol hours per grid worker")
+    checkpoint_coverage: float | None = Field(None, description="Key points checked in at ÷ active key points")
 
 
 class League(BaseModel):
@@ -56,6 +61,13 @@ class WorkerRow(BaseModel):
     missed: int = Field(description="Their deadlines that fell due in the window and passed (kept after escalation)")
     avg_handling_hours: float | None = Field(description="Mean hours from their turn's start to their report")
     on_time_rate: float | None
+    visits: int = Field(0, description="Visits made in the window")
+    households_visited: int = Field(0, description="Different households visited")
+    care_visits: int = Field(0, description="Care visits (关爱走访)")
+    patrol_hours: float = Field(0, description="Finished patrols started in the window, and reduced days")
+    patrol_km: float = 0
+    checkins: int = Field(0, description="Key-point check-ins")
+    cases_found: int = Field(0, description="Cases found on their patrols or visits")
 
 
 class Workers(BaseModel):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from geo.access.actor import Actor
 from geo.access.scope import like_pattern
+from geo.analytics.field import LEAGUE_FIELD, field_of_window, worker_field
 from geo.analytics.window import Window
 from geo.cases.kpis import RATES, holds_by_area, kpis_by_area
 from geo.core.errors import InvalidInput
@@ -79,8 +80,10 @@ def league(session: Session, actor: Actor, level: str, win: Window, *, sort: str
     load = {r.prefix: r for r in session.execute(text(WORKLOAD), {
         "digits": digits, "pattern": pattern, "duties": GRID_DUTIES, "open": [s.value for s in OPEN_STATUSES]})}
     held = holds_by_area(session, actor.scope, lvl, win.since, win.until)
+    fieldwork = field_of_window(session, pattern, digits, win)
     rows = [_row(code, name, parent, now.get(code[:digits]), before.get(code[:digits]), load.get(code[:digits]))
-            | held.get(code[:digits], NOTHING_HELD) for code, name, parent in areas]
+            | held.get(code[:digits], NOTHING_HELD) | {k: fieldwork(code[:digits])[k] for k in LEAGUE_FIELD}
+            for code, name, parent in areas]
     rows.sort(key=lambda r: (r[sort] is None, -(r[sort] or 0), r["code"]))
     return {"level": level, "from": win.since.isoformat(), "to": win.until.isoformat(), "sort": sort,
             "rows": [{"rank": rank} | row for rank, row in enumerate(rows, 1)]}
@@ -101,7 +104,8 @@ def workers(session: Session, actor: Actor, win: Window) -> dict:
     rows = session.execute(text(WORKERS), {"duties": GRID_DUTIES, "pattern": like_pattern(actor.scope),
                                            "open": [s.value for s in OPEN_STATUSES], "since": win.since,
                                            "until": win.until}).mappings()
+    work = worker_field(session, like_pattern(actor.scope), win)
     return {"from": win.since.isoformat(), "to": win.until.isoformat(), "rows": [
-        dict(r) | {"on_time_rate": round(r["on_time"] / r["closed"], 4) if r["closed"] else None,
+        dict(r) | work(r["id"]) | {"on_time_rate": round(r["on_time"] / r["closed"], 4) if r["closed"] else None,
                    "avg_handling_hours": round(float(r["avg_handling_hours"]), 2)
                    if r["avg_handling_hours"] is not None else None} for r in rows]}

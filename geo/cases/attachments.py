@@ -1,4 +1,4 @@
-"""Case attachments: type, size and content checked, stored once per content under WANGGE_HOME/attachments.
+"""Case and visit attachments: type, size and content checked, stored once per content under WANGGE_HOME/attachments.
 
 The file is stored under its SHA-256, never under the name it came with; that name is kept only to be
 shown (its last component, without control characters, at most 100 characters).
@@ -58,20 +58,42 @@ def store_file(content: bytes) -> str:
     return digest
 
 
+PHOTOS = ("image/jpeg", "image/png", "image/webp")
+# The tables that hold files and the column naming their owner; names of this module only, never from a request.
+OWNERS = {"case_attachments": "case_id", "visit_attachments": "visit_id"}
+
+
 def store_attachment(session: Session, case_id: int, filename: str | None, content_type: str,
                      content: bytes | BinaryIO) -> dict:
     """Check and store one file (bytes, or a stream read no further than the limit); returns its record."""
-    if content_type in ACCEPTED:  # the type is checked first: a refused type is named before the count
-        held = session.execute(text("SELECT count(*) FROM case_attachments WHERE case_id = :case_id"),
-                               {"case_id": case_id}).scalar()
-        if held >= get_settings().attachments_per_case:
-            raise InvalidInput(msg("case {id} already holds {count} files, the most one case may hold", id=case_id,
-                                   count=held))
-    name, content = checked_file(filename, content_type, content)
-    digest = store_file(content)
-    row = session.execute(text("INSERT INTO case_attachments (case_id, filename, content_type, size, sha256) "
-                               "VALUES (:case_id, :filename, :content_type, :size, :sha256) "
-                               "RETURNING id, filename, content_type, size, uploaded_at"),
-                          {"case_id": case_id, "filename": name, "content_type": content_type, "size": len(content),
+    return add_file(session, "case_attachments", case_id, filename, content_type, content)[0]
+
+
+def add_file(session: Session, table: str, owner_id: int, filename: str | None, content_type: str,
+             content: bytes | BinaryIO, accepted: tuple[str, ...] = tuple(ACCEPTED),
+             kinds: Msg | None = None) -> tuple[dict, bool]:
+    """The record of this file on its case or visit, and whether it is new: the same content sent again (a retry
+    from a phone on a bad line) returns the first record instead of a copy."""
+    column = OWNERS[table]
+    name, content = checked_file(filename, content_type, content, accepted, kinds=kinds)
+    digest = hashlib.sha256(content).hexdigest()
+    # one upload at a time per owner: two racing copies of one file must not both find "not there yet"
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:table), CAST(:owner AS integer))"),
+                    {"table": table, "owner": owner_id % 2**31})
+    columns = "id, filename, content_type, size, uploaded_at"
+    existing = session.execute(text(f"SELECT {columns} FROM {table} WHERE {column} = :owner AND sha256 = :sha256 "
+                                     "ORDER BY id LIMIT 1"), {"owner": owner_id, "sha256": digest}).mappings().first()
+    if existing:
+        return dict(existing), False
+    held = session.execute(text(f"SELECT count(*) FROM {table} WHERE {column} = :owner"), {"owner": owner_id}).scalar()
+    if held >= get_settings().attachments_per_case:
+        raise InvalidInput(msg("case {id} already holds {count} files, the most one case may hold", id=owner_id,
+                               count=held) if column == "case_id" else
+                           msg("visit {id} already holds {count} photos, the most one visit may hold", id=owner_id,
+                               count=held))
+    store_file(content)
+    row = session.execute(text(f"INSERT INTO {table} ({column}, filename, content_type, size, sha256) "
+                               f"VALUES (:owner, :filename, :content_type, :size, :sha256) RETURNING {columns}"),
+                          {"owner": owner_id, "filename": name, "content_type": content_type, "size": len(content),
                            "sha256": digest})
-    return dict(row.mappings().one())
+    return dict(row.mappings().one()), True

@@ -133,6 +133,7 @@ class Visit(Base):
         Index("ix_visits_household_at", "household_id", "visited_at"),
         Index("ix_visits_building_at", "building_id", "visited_at"),
         Index("ix_visits_care", "resident_id", "visited_at", postgresql_where=text("kind = 'care'")),
+        Index("ix_visits_resident_id", "resident_id"),  # deleting a resident sets their visits' resident_id null
     )
 
 

@@ -102,6 +102,7 @@ def upgrade() -> None:
         op.create_index(name, "visits", columns)
     op.create_index("ix_visits_care", "visits", ["resident_id", "visited_at"],
                     postgresql_where=sa.text("kind = 'care'"))
+    op.create_index("ix_visits_resident_id", "visits", ["resident_id"])
     op.create_table(
         "visit_attachments", _id(),
         sa.Column("visit_id", sa.BigInteger(), sa.ForeignKey("visits.id", ondelete="CASCADE"), nullable=False),
