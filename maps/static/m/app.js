@@ -68,7 +68,13 @@ window.m = (function () {
   window.addEventListener('offline', banners);
   window.addEventListener('wangge-queue', banners);
 
-  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/m/sw.js', {scope: '/m/'}).catch(() => null);
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/m/sw.js', {scope: '/m/'}).catch(() => null);
+    // once per session: on a weak connection every page load must not fetch all the tabs again
+    if (!sessionStorage.getItem('wangge-warm' + q)) navigator.serviceWorker.ready.then(r => {
+      if (r.active) { r.active.postMessage({warm: q}); sessionStorage.setItem('wangge-warm' + q, '1'); }
+    }).catch(() => null);
+  }
 
   // Logging out keeps the outbox (it is sent after the next login) but drops the cached pages and data.
   const logout = $('logout-form');

@@ -59,3 +59,15 @@ self.addEventListener('fetch', event => {
     event.respondWith(networkFirst(request, url.href));
   }
 });
+
+// A signed-in page asks for the tabs to be kept, so each opens offline even if not visited yet.
+self.addEventListener('message', event => {
+  if (!event.data || event.data.warm === undefined) return;
+  const search = /^(\?lang=(zh|en))?$/.test(event.data.warm) ? event.data.warm : '';
+  event.waitUntil(caches.open(DATA).then(cache => Promise.all(PAGES.map(async page => {
+    try {
+      const response = await fetch(page + search, {credentials: 'same-origin'});
+      if (response.ok && !response.redirected) await cache.put(new URL(page + search, self.location.origin).href, response);
+    } catch (e) { /* offline: the next page load tries again */ }
+  }))));
+});
