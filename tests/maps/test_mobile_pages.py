@@ -104,3 +104,43 @@ def test_service_worker_and_manifest(client):
 def test_a_role_without_field_work_is_refused_the_patrol_page(client, login, city):
     client.cookies.set("wangge_token", login("planner", "110105")["Authorization"].removeprefix("Bearer "))
     assert client.get("/m/patrol").status_code == 403
+
+
+def test_the_writes_the_scripts_send_are_accepted_and_replays_make_nothing_new(client, session):
+    """The bodies and keys of maps/static/m/*.js (patrol.js, visit.js, report.js) as the outbox sends them, twice."""
+    from tests.city import PASSWORD as CITY_PASSWORD
+    from tests.field_city import build_field_city
+    ids = build_field_city(session)
+    token = client.post("/api/v1/auth/token", data={"username": "w1", "password": CITY_PASSWORD}).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    from datetime import UTC, datetime, timedelta
+    at = lambda minutes: (datetime.now(UTC) - timedelta(minutes=60 - minutes)).isoformat()
+    start = {"started_at": at(0), "lon": 116.4015, "lat": 39.9345}
+    first = client.post("/api/v1/patrols", json=start, headers={**auth, "Idempotency-Key": "k-start"})
+    assert first.status_code == 201, first.text
+    again = client.post("/api/v1/patrols", json=start, headers={**auth, "Idempotency-Key": "k-start"})
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    other = client.post("/api/v1/patrols", json=start, headers={**auth, "Idempotency-Key": "k-other"})
+    assert other.status_code == 409 and other.json()["patrol_id"] == first.json()["id"]  # queue.js `adopt`
+    pid = first.json()["id"]
+    points = {"points": [{"t": at(i + 1), "lon": 116.4015 + i * 0.0002, "lat": 39.935,
+                          "accuracy": 5} for i in range(4)]}
+    for _ in range(2):
+        r = client.post(f"/api/v1/patrols/{pid}/points", json=points, headers={**auth, "Idempotency-Key": "k-p"})
+        assert r.status_code in (200, 201), r.text
+    assert r.json()["patrol"]["points"] == 4
+    checkin = {"checkpoint_id": ids["K1"], "lon": 116.402, "lat": 39.935, "accuracy": 5, "t": at(6)}
+    assert client.post(f"/api/v1/patrols/{pid}/checkins", json=checkin, headers=auth).status_code in (200, 201)
+    case = {"category": "env_garbage", "lon": 116.402, "lat": 39.935, "description": "巡查发现"}
+    r = client.post(f"/api/v1/patrols/{pid}/cases", json=case, headers={**auth, "Idempotency-Key": "k-c"})
+    assert r.status_code == 201 and r.json()["patrol_id"] == pid, r.text
+    assert client.post(f"/api/v1/patrols/{pid}/finish", json={"finished_at": at(30)},
+                       headers=auth).status_code == 200
+    households = client.get(f"/api/v1/buildings/{ids['b1']}/households", headers=auth).json()["items"]
+    visit = {"kind": "home", "building_id": ids["b1"], "household_id": households[0]["id"], "findings": "楼道堆放杂物",
+             "need": None, "case": {"category": "env_garbage", "description": "楼道堆放杂物"}}
+    made = client.post("/api/v1/visits", json=visit, headers={**auth, "Idempotency-Key": "k-v"})
+    assert made.status_code == 201 and len(made.json()["case_ids"]) == 1, made.text
+    assert client.post("/api/v1/visits", json=visit, headers={**auth, "Idempotency-Key": "k-v"}).status_code == 200
+    due = client.get("/api/v1/care/due?within=7&grid=" + A1, headers=auth).json()
+    assert {"counts", "items"} <= set(due)
