@@ -87,10 +87,9 @@ def test_tasks_accept_and_report_back_with_a_photo(phone, field, tmp_path):
     phone.set_input_files("#photos", str(photo))
     shot(phone, "task-report")
     phone.click("#action-send")
-    phone.wait_for_function("() => document.querySelector('#task .status').textContent.includes('已反馈')"
-                            " || document.querySelector('#task .status').textContent.includes('反馈')", timeout=15_000)
+    phone.wait_for_function("() => document.querySelector('#task .status').textContent.includes('待核查')", timeout=15_000)
     assert count(engine, "SELECT status FROM cases WHERE id = :id", id=IDS["case"]) == "reported"
-    assert count(engine, "SELECT count(*) FROM attachments WHERE case_id = :id", id=IDS["case"]) == 1
+    assert count(engine, "SELECT count(*) FROM case_attachments WHERE case_id = :id", id=IDS["case"]) == 1
     phone.goto("/m/where?lon=116.403&lat=39.935")
     shot(phone, "where")
 
