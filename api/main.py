@@ -32,6 +32,7 @@ from api.routers import (
     households,
     locate,
     maps,
+    mobile,
     open311,
     party,
     party_coverage,
@@ -60,7 +61,7 @@ log = logging.getLogger("wangge")
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
                                           residents, audit, compounds, party, party_tree, party_coverage, patrols,
                                           checkpoints, visits, households, care, areas, departments)),
-           (open311, ""), (tiles, ""), (maps, ""))
+           (open311, ""), (tiles, ""), (maps, ""), (mobile, ""))
 
 
 async def deadline_watch(app: FastAPI) -> None:

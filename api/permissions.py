@@ -31,6 +31,7 @@ from api.routers import (
     households,
     locate,
     maps,
+    mobile,
     open311,
     party,
     party_coverage,
@@ -141,6 +142,19 @@ ROUTES: dict[Callable, Rule] = {
     maps.dispatch_screen: A.create_case,
     maps.plan_screen: A.plan,
     maps.party_screen: A.read_aggregates,
+    mobile.m_login_form: PUBLIC,
+    mobile.m_login: PUBLIC,
+    mobile.m_logout: PUBLIC,
+    mobile.m_service_worker: PUBLIC,
+    mobile.m_manifest: PUBLIC,
+    mobile.m_tasks: A.act_on_case,
+    mobile.m_task: A.act_on_case,
+    mobile.m_where: A.act_on_case,
+    mobile.m_report: A.create_case,
+    mobile.m_patrol: A.record_field_work,
+    mobile.m_visit: A.record_field_work,
+    mobile.m_care: A.record_field_work,
+    mobile.m_grid: A.read_case_map,
     # household visits and the care list (geo/field): recorded by staff with a staff record, read within scope
     visits.record_visit: A.record_field_work,
     visits.attach_photo: A.record_field_work,
@@ -150,7 +164,8 @@ ROUTES: dict[Callable, Rule] = {
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,
-         maps.party_screen}
+         maps.party_screen, mobile.m_tasks, mobile.m_task, mobile.m_where, mobile.m_report, mobile.m_patrol,
+         mobile.m_visit, mobile.m_care, mobile.m_grid}
 # Only GeoReport clients pass their token in the URL (`api_key`), where proxies and logs may keep it: nowhere else.
 OPEN311 = {open311.services, open311.list_requests, open311.create_request, open311.get_request}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

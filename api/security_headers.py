@@ -27,7 +27,7 @@ from geo.core.settings import get_settings
 from maps.basemaps import basemap, tile_origins
 
 ALWAYS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
-UNCACHED = ("/api/", "/open311/", "/maps/")  # per caller, often personal: never stored
+UNCACHED = ("/api/", "/open311/", "/maps/", "/m/")  # per caller, often personal: never stored
 NOT_A_PAGE = "default-src 'none'; frame-ancestors 'none'"
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")  # api/api_docs.py
 DOCS = "; ".join((
@@ -42,6 +42,7 @@ def page_policy(basemap_name: str, key: str | None) -> str:
     images = " ".join(["'self'", "data:", "blob:", *tile_origins(basemap(basemap_name, key))])
     return "; ".join((
         "default-src 'self'", "script-src 'self'", "style-src 'self'", f"img-src {images}", "connect-src 'self'",
+        "worker-src 'self'", "manifest-src 'self'",
         "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"))
 
 
