@@ -46,3 +46,4 @@ def seed_demo(district: Annotated[str, typer.Option(help="District code of a shi
     settings = get_settings()
     out.print(t("map: http://{host}:{port}/maps/command-center", host=settings.host, port=settings.port))
     out.print(t("party organisations: http://{host}:{port}/maps/party", host=settings.host, port=settings.port))
+    out.print(t("grid workers' phone app: http://{host}:{port}/m/", host=settings.host, port=settings.port))

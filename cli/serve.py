@@ -29,6 +29,7 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = None
     out.print(t("wangge API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", host=host, port=port))
     out.print(t("map: http://{host}:{port}/maps/command-center", host=host, port=port))
     out.print(t("party organisations: http://{host}:{port}/maps/party", host=host, port=port))
+    out.print(t("grid workers' phone app: http://{host}:{port}/m/", host=host, port=port))
     # X-Forwarded-For is believed only from WANGGE_TRUSTED_PROXIES (api.main), never by uvicorn's default
     uvicorn.run("api.main:app", host=host, port=port, log_level="info", proxy_headers=False)
 
