@@ -61,8 +61,11 @@ window.wanggeFieldLayers = function (map, C, W) {
       buildings.clearLayers();
       for (const f of fc.features) {
         const [lon, lat] = f.geometry.coordinates;
-        L.circleMarker([lat, lon], {radius: 7, color: '#fff', weight: 2, fillColor: dayColour(f.properties.days_since_visit),
-                                    fillOpacity: 0.95, className: 'building-visit-marker'})
+        // A small square, a building, so it is not taken for a case's round marker.
+        const square = h('span', {style: {display: 'block', width: '10px', height: '10px', border: '2px solid #fff',
+                                          boxShadow: '0 0 2px #000', background: dayColour(f.properties.days_since_visit)}});
+        L.marker([lat, lon], {icon: L.divIcon({className: 'building-visit-marker', html: square, iconSize: [14, 14]}),
+                              keyboard: false})
           .bindPopup(() => buildingPopup(f.properties)).addTo(buildings);
       }
       W.buildingVisits = fc.features.length;
@@ -100,8 +103,8 @@ window.wanggeFieldLayers = function (map, C, W) {
   }
 
   // The legend of the field layers shown: bottom left, where it leaves the layer list and the case legend
-  // (right) alone; above the scale.
-  const legend = L.control({position: 'bottomleft'});
+  // (right) alone; on a phone the bottom is full (case legend, notice), so top left under the warnings.
+  const legend = L.control({position: window.wanggeUtil.narrow() ? 'topleft' : 'bottomleft'});
   legend.onAdd = () => { const d = L.DomUtil.create('div', 'wangge-legend field-legend'); L.DomEvent.disableClickPropagation(d); return d; };
   legend.addTo(map);
   const swatch = (colour, words) => h('div', null, h('i', {style: {background: colour}}), ' ' + words);

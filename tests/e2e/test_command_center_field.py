@@ -80,8 +80,9 @@ def test_the_three_field_layers_draw(page, field_server):
     # Zoomed in: one dot per building, coloured by the days since the last visit.
     page.evaluate("window.wangge.map.setView([39.945, 116.415], 15)")
     page.wait_for_function("() => window.wangge.buildingVisits >= 3", timeout=10_000)
-    colours = page.evaluate("[...document.querySelectorAll('path.building-visit-marker')].map(p => p.getAttribute('fill'))")
-    assert {"#1a9641", "#a6d96a", "#d7191c"} <= set(colours)
+    colours = page.evaluate("[...document.querySelectorAll('.building-visit-marker span')]"
+                            ".map(e => getComputedStyle(e).backgroundColor)")
+    assert {"rgb(26, 150, 65)", "rgb(166, 217, 106)", "rgb(215, 25, 28)"} <= set(colours)  # ≤7, ≤30 days, never
     assert "放大地图后显示楼栋" not in page.inner_text(".field-legend")
     page.screenshot(path=str(SHOTS / "command-center-field.png"))
 
@@ -102,7 +103,7 @@ def test_screenshots_with_the_field_layers_on(browser, field_server, width, heig
         page.wait_for_function("() => window.wangge && window.wangge.kpis !== null", timeout=20_000)
         page.evaluate("window.wangge.map.setView([39.947, 116.412], 15)")
         if width < 600:
-            page.click(".leaflet-control-layers-toggle")  # collapsed on a phone
+            page.hover(".leaflet-control-layers")  # collapsed on a phone: it opens under the finger
         switch_on(page, "走访覆盖率", "楼栋走访", "今日巡查轨迹")
         if width < 600:
             page.mouse.click(width // 2, height // 2)  # the map: the list folds again
