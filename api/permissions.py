@@ -88,6 +88,7 @@ ROUTES: dict[Callable, Rule] = {
     analytics.density_png: A.read_aggregates,
     analytics.time_series: A.read_aggregates,
     analytics.field_figures: A.read_aggregates,
+    analytics.building_visit_days: A.read_aggregates,
     party_coverage.party_coverage: A.read_aggregates,
     **{endpoint: A.plan for endpoint in (
         plans.create_plan, plans.propose_plan, plans.get_plan, plans.validate, plans.split, plans.merge,

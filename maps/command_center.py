@@ -33,7 +33,14 @@ STATUS_COLOURS = {"intake": "#969696", "registered": "#6a51a3", "dispatched": "#
                   "reported": "#fd8d3c", "verified": "#e6550d", "returned": "#de2d26", "suspended": "#636363"}
 # Below these zooms a layer is not requested: a tile of 50,000 grids helps nobody and costs the server seconds.
 HEAT_PERIODS = (7, 30, 90, 365)  # days; labels days_N
-MIN_ZOOM = {"districts": 0, "streets": 9, "communities": 11, "grids": 13, "staff": 15}
+MIN_ZOOM = {"districts": 0, "streets": 9, "communities": 11, "grids": 13, "staff": 15, "buildings": 15}
+# The field layers (maps/static/field-layers.js): grids by visit coverage of the last 30 days (share of households
+# visited, lower bounds), buildings by days since their last visit (upper bounds; beyond the last, or never: "more").
+FIELD = {
+    # red to blue, pale in the middle: the building dots' saturated red and green stay readable on any grid
+    "coverage": [(0, "#ef8a62"), (0.3, "#fddbc7"), (0.6, "#d1e5f0"), (0.9, "#67a9cf")], "noHouseholds": "#bdbdbd",
+    "days": [(7, "#1a9641"), (30, "#a6d96a"), (90, "#fdae61")], "stale": "#d7191c", "track": "#6a3d9a",
+}
 
 
 def scope_bounds(session: Session, scope: Scope) -> list[list[float]]:
@@ -53,9 +60,10 @@ def command_center(session: Session, scope: Scope, lang: str = "zh", heat_days: 
     if heat_days not in HEAT_PERIODS:
         raise InvalidInput(msg("days must be one of {periods}", periods=", ".join(map(str, HEAT_PERIODS))))
     # Layers the role may not read (geo/access/permissions.py) are left off rather than asked for and refused.
-    can = {"cases": may(scope.role, Permission.read_cases), "staff": may(scope.role, Permission.read_staff)}
+    can = {"cases": may(scope.role, Permission.read_cases), "staff": may(scope.role, Permission.read_staff),
+           "tracks": may(scope.role, Permission.read_tracks)}
     page = map_page("command_center.html", LABELS[lang]["title"], scope_bounds(session, scope), lang,
                     steps=STEPS, hotspotColours=HOTSPOT_COLOURS, status=STATUS_COLOURS, can=can, minZoom=MIN_ZOOM,
-                    heatDays=heat_days, heatPeriods=HEAT_PERIODS, partyColours=COVERAGE_COLOURS)
+                    heatDays=heat_days, heatPeriods=HEAT_PERIODS, partyColours=COVERAGE_COLOURS, field=FIELD)
     gap = official_calendar.coverage_gap(session, china_today())
     return replace(page, fields={"notice": render(official_calendar.gap_warning(gap), lang) if gap else None})

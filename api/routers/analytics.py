@@ -8,10 +8,19 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import ActorDep, ReadSessionDep
 from api.errors import request_lang
 from api.params import IsoDate, IsoDateTime
-from api.schemas.analytics import Emerging, FieldFigures, GridHotspots, Hexbins, Series, Warnings
+from api.schemas.analytics import (
+    BuildingVisits,
+    Emerging,
+    FieldFigures,
+    GridHotspots,
+    Hexbins,
+    Series,
+    Warnings,
+)
 from api.schemas.common import BINARY, GeoJSONResponse, files, geojson
 from api.schemas.league import League, Workers
 from geo.analytics import (
+    building_visits,
     density,
     emerging,
     export,
@@ -186,3 +195,15 @@ def field_figures(
     """Visit coverage, care on time, proactive finding, patrol hours and km per worker and key points covered, per
     area, each with its numerator and denominator."""
     return field.field(session, actor, level, first, last, area=area)
+
+
+@router.get("/building-visits", response_class=GeoJSONResponse, responses=geojson(BuildingVisits))
+def building_visit_days(
+    session: ReadSessionDep, actor: ActorDep,
+    bbox: Annotated[str, Query(description="minlon,minlat,maxlon,maxlat: the view")],
+    limit: Annotated[int, Query(ge=1, le=building_visits.MAX_LIMIT)] = building_visits.MAX_LIMIT,
+):
+    """Buildings in the view within your scope as points, each with its households and the day of its last visit
+    and the days since (null: never visited); no personal data."""
+    box = parse_bbox(bbox)
+    return _geojson(building_visits.building_visits(session, actor.scope, box, limit=limit))

@@ -198,3 +198,30 @@ class FieldFigures(BaseModel):
     until: str = Field(alias="to")
     area: str | None
     rows: list[FieldRow]
+
+
+class BuildingVisitProperties(BaseModel):
+    """A building and when its households were last visited: no personal data."""
+
+    id: int
+    name: str | None
+    households: int
+    last_visit_on: DayText | None = Field(description="Beijing day of its last visit (any kind); null: never")
+    days_since_visit: int | None = Field(description="Days from that day to today (Beijing); null: never visited")
+
+
+class BuildingVisitFeature(Feature):
+    """A point on the building's footprint."""
+
+    id: int
+    geometry: Geometry
+    properties: BuildingVisitProperties
+
+
+class BuildingVisits(FeatureCollection):
+    """Buildings in the view within your scope, by days since their last visit."""
+
+    features: list[BuildingVisitFeature]
+    numberReturned: int
+    truncated: bool = Field(description="More buildings lie in the view than `limit`: zoom in")
+    as_of: DayText = Field(description="Today in Beijing, from which the days are counted")

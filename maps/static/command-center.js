@@ -3,8 +3,8 @@
 // staff, the KPI panel, and the analysis layers of analysis.js. Cases, staff and KPIs reload every minute and on
 // every move; grid colours every 5 minutes.
 // Every text from the API goes into the DOM as text (wanggeUtil.h), popups included.
-// C: {labels, steps: {open, overdue, rate, hex}, hotspotColours, status, can: {cases, staff},
-//     minZoom: {streets, communities, grids, staff}, heatDays, heatPeriods, partyColours}
+// C: {labels, steps: {open, overdue, rate, hex}, hotspotColours, status, can: {cases, staff, tracks},
+//     minZoom: {streets, communities, grids, staff, buildings}, heatDays, heatPeriods, partyColours, field}
 window.wanggeUtil.start((leafletMap, C) => {
   const [map, T, W] = window.wanggeUtil.page(leafletMap, C.labels, {
     cases: 0, loads: 0, gridFeatures: 0, boundaryFeatures: 0, kpis: null, drilled: null, gridClicked: null, measure: 'open',
@@ -163,13 +163,17 @@ window.wanggeUtil.start((leafletMap, C) => {
   }
   W.party = null;
 
+  // 走访覆盖率, 楼栋走访, 巡查轨迹 (field-layers.js): off at first, each loaded when switched on.
+  const field = window.wanggeFieldLayers(map, C, W);
+
   districts.addTo(map); streets.addTo(map); grids.addTo(map); communities.addTo(map);
   const people = {};
   if (C.can.cases) { cluster.addTo(map); people[T.cases] = cluster; }
   if (C.can.staff) { staff.addTo(map); people[T.grid_staff] = staff; }
   // Leaflet writes layer names as HTML: ours are our own words, escaped all the same.
   const overlays = Object.assign({[T.districts]: districts, [T.streets]: streets, [T.communities]: communities,
-                                  [T.grids]: grids}, people, analysis.overlays, {[T.party_map_layer]: party});
+                                  [T.grids]: grids}, people, analysis.overlays, {[T.party_map_layer]: party},
+                                field.overlays);
   L.control.layers(null, Object.fromEntries(Object.entries(overlays).map(([name, layer]) => [esc(name), layer])),
                    {collapsed: narrow()}).addTo(map);
   map.on('overlayadd', e => { if (e.layer === staff) loadStaff(); if (e.layer === party) loadParty(); });
