@@ -23,6 +23,7 @@ from geo.core.errors import Forbidden, InvalidInput, NotFound
 from geo.core.i18n import msg
 from geo.core.models import VisitKind
 from geo.core.query import check_page
+from geo.field.patrols import check_position
 from geo.core.time import CHINA
 from geo.people.care_tiers import tier_of
 
@@ -67,6 +68,10 @@ def record_visit(session: Session, actor: Actor, new: NewVisit, *, idempotency_k
     now = now or datetime.now(UTC)
     kind = _kind(new.kind)
     at = _visited_at(new.visited_at, now)
+    if (new.lon is None) != (new.lat is None):
+        raise InvalidInput(msg("give both lon and lat, or neither"))
+    if new.lon is not None:  # a visit's position is a doorstep of the service area, not wherever a broken fix says
+        check_position(msg("the visit"), new.lon, new.lat)
     place = _place(session, actor, new, kind)
     point = ("ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)" if new.lon is not None and new.lat is not None
              else "(SELECT ST_PointOnSurface(geom) FROM buildings WHERE id = :building)")

@@ -395,7 +395,6 @@ def test_bad_positions_and_times_are_refused_not_500(client, h, field):
                  {"kind": "safety", "building_id": 2**63}, {"kind": "home", "household_id": field["b1_households"][0],
                                                            "visited_at": "9999-01-01T00:00:00+08:00"},
                  {"kind": "home", "household_id": field["b1_households"][0], "findings": "a\x00b"},
-                 {"kind": "home", "household_id": field["b1_households"][0], "lon": 116.4},
                  {"kind": "nope"}, {"kind": "care"}):
         r = client.post("/api/v1/visits", json=body, headers=h("w1"))
         assert r.status_code in (201, 403, 404, 422), (body, r.text)
@@ -439,3 +438,24 @@ def test_field_figures_stay_inside_the_scope(client, h, field):
     for params in ({"level": "household"}, {"level": "grid", "from": "2030-01-01", "to": "2020-01-01"},
                    {"level": "grid", "from": "1900-01-01", "to": "2200-01-01"}):
         assert client.get("/api/v1/analytics/field", params=params, headers=h("command")).status_code == 422
+
+
+def test_league_and_worker_tables_with_field_columns_stay_inside_the_scope(client, h, field):
+    patrol = start(client, h("wb"))
+    client.post(f"/api/v1/patrols/{patrol['id']}/finish", json={}, headers=h("wb"))
+    visit(client, h("wb"), kind="home", household_id=field["b6_households"][0])
+    league = client.get("/api/v1/analytics/league", params={"level": "grid"}, headers=h("comm"))
+    assert league.status_code == 200, league.text
+    assert A1 in league.text and B1 not in league.text and COMM_B not in league.text
+    workers = client.get("/api/v1/analytics/workers", headers=h("comm"))
+    assert workers.status_code == 200, workers.text
+    assert '"wb"' not in workers.text and B1 not in workers.text
+    assert client.get("/api/v1/analytics/workers", headers=h("w1")).status_code == 403
+
+
+@pytest.mark.parametrize("where", [{"lon": 0.0, "lat": 0.0}, {"lon": 116.4}, {"lat": 39.94}, {"lon": 180, "lat": 90}])
+def test_a_visit_is_not_placed_off_the_map(client, h, field, where):
+    """A visit's position was stored wherever the phone said (null island, one coordinate silently dropped)."""
+    r = client.post("/api/v1/visits", json={"kind": "home", "household_id": field["b1_households"][0]} | where,
+                    headers=h("w1"))
+    assert r.status_code == 422, r.text
