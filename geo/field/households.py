@@ -15,7 +15,8 @@ HOUSEHOLDS = """
 SELECT h.id, h.door, v.last_visit_at, coalesce(v.visits, 0) AS visits
 FROM households h
 LEFT JOIN (SELECT household_id, max(visited_at) AS last_visit_at, count(*) AS visits FROM visits
-           WHERE household_id IS NOT NULL GROUP BY household_id) v ON v.household_id = h.id
+           WHERE household_id IS NOT NULL AND (:care OR kind <> 'care') GROUP BY household_id) v
+       ON v.household_id = h.id
 WHERE h.building_id = :building
 ORDER BY length(h.door), h.door, h.id
 """
@@ -29,7 +30,9 @@ def building_households(session: Session, actor: Actor, building_id: int) -> dic
                                {"id": building_id, "scope": like_pattern(actor.scope)}).mappings().first()
     if building is None:  # outside the scope looks like missing: the list would say who lives where
         raise NotFound(msg("no building {id}", id=building_id))
-    households = session.execute(text(HOUSEHOLDS), {"building": building_id}).mappings().all()
+    # care visits counted only for roles that may know who is on the care list (a door's care visit says so)
+    households = session.execute(text(HOUSEHOLDS), {"building": building_id, "care": may(
+        actor.role, Permission.read_special_groups)}).mappings().all()
     members: dict[int, list[dict]] = {}
     full = may(actor.role, Permission.read_full_names)
     for r in session.execute(text("SELECT r.id, r.name, r.household_id FROM residents r JOIN households h "

@@ -209,7 +209,14 @@ def report_case(session: Session, actor: Actor, patrol_id: int, new: intake.NewC
     """A case found on the caller's patrol: channel patrol, patrol_id set; (case id, created now)."""
     own_patrol(session, actor, patrol_id)
     new.channel, new.patrol_id = "patrol", patrol_id
-    return intake.create_case(session, new, actor, idempotency_key=idempotency_key)
+    case_id, created = intake.create_case(session, new, actor, idempotency_key=idempotency_key)
+    if not created:  # the caller's case keys are one namespace: the key may have made a case of another patrol's
+        made_on = session.execute(text("SELECT patrol_id FROM cases WHERE id = :id"), {"id": case_id}).scalar()
+        if made_on != patrol_id:
+            raise Conflict(msg("Idempotency-Key {key} already made case {case}, which is not a finding of patrol {id}: "
+                               "use a new key", key=idempotency_key, case=case_id, id=patrol_id),
+                           extra={"case_id": case_id})
+    return case_id, created
 
 
 def own_patrol(session: Session, actor: Actor, patrol_id: int, *, lock: bool = False):

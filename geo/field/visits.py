@@ -23,6 +23,7 @@ from geo.core.errors import Forbidden, InvalidInput, NotFound
 from geo.core.i18n import msg
 from geo.core.models import VisitKind
 from geo.core.query import check_page
+from geo.field.patrols import check_position
 from geo.core.time import CHINA
 from geo.people.care_tiers import tier_of
 
@@ -67,6 +68,10 @@ def record_visit(session: Session, actor: Actor, new: NewVisit, *, idempotency_k
     now = now or datetime.now(UTC)
     kind = _kind(new.kind)
     at = _visited_at(new.visited_at, now)
+    if (new.lon is None) != (new.lat is None):
+        raise InvalidInput(msg("give both lon and lat, or neither"))
+    if new.lon is not None:  # a visit's position is a doorstep of the service area, not wherever a broken fix says
+        check_position(msg("the visit"), new.lon, new.lat)
     place = _place(session, actor, new, kind)
     point = ("ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)" if new.lon is not None and new.lat is not None
              else "(SELECT ST_PointOnSurface(geom) FROM buildings WHERE id = :building)")
@@ -82,8 +87,10 @@ def record_visit(session: Session, actor: Actor, new: NewVisit, *, idempotency_k
         found = NewCase(new.case.category, new.case.description, new.lon, new.lat, building_id=place["building"],
                         channel="patrol", urgency=new.case.urgency, occurred_at=at, visit_id=visit_id)
         # the case's key follows the visit's: a replay that reaches here (the visit was rolled back) makes it once
-        create_case(session, found, actor, idempotency_key=f"visit:{idempotency_key}" if idempotency_key else None,
-                    now=now)
+        # no key of its own: the visit's key already makes it once (a replay returns above, a racing one waits on the
+        # visit's row and returns below), and a derived key ('visit:<key>') shared the namespace of the caller's own
+        # case keys, so a case reported with that key would have been handed back as this finding
+        create_case(session, found, actor, now=now)
     return visit_id, True
 
 
@@ -142,6 +149,9 @@ def _place(session: Session, actor: Actor, new: NewVisit, kind: str) -> dict:
     if row is None:
         raise NotFound(msg("no building {id}", id=new.building_id) if new.building_id is not None
                        else msg("no household {id}", id=new.household_id))
+    # scope first: a mismatch reported for a building outside it would say which households and residents it holds
+    if not actor.scope.covers_code(row["grid"]):
+        raise Forbidden(msg("building {id} lies outside your area", id=row["building"]))
     if new.household_id is not None and row["household"] is None:
         raise InvalidInput(msg("household {id} is not in building {building}", id=new.household_id,
                                building=row["building"]))
@@ -149,8 +159,6 @@ def _place(session: Session, actor: Actor, new: NewVisit, kind: str) -> dict:
         raise InvalidInput(msg("resident {id} does not live in household {household}", id=new.resident_id,
                                household=new.household_id) if row["resident"] else
                            msg("no resident {id}", id=new.resident_id))
-    if not actor.scope.covers_code(row["grid"]):
-        raise Forbidden(msg("building {id} lies outside your area", id=row["building"]))
     if kind == VisitKind.care and tier_of(list(row["special_groups"] or [])) is None:
         raise InvalidInput(msg("resident {id} is not on the care list: a care visit is for residents of a cared-for "
                                "special group", id=new.resident_id))
@@ -200,6 +208,8 @@ def list_visits(session: Session, actor: Actor, *, grid: str | None = None, staf
         if value is not None:
             where.append(condition)
             params[name] = value
+    if household is not None and not may(actor.role, Permission.read_special_groups):
+        where.append("v.kind <> 'care'")  # the door's care visits, counted, would say the same as shown
     sql = LIST + "".join(f" AND {w}" for w in where)
     rows = session.execute(text(sql + " ORDER BY v.visited_at DESC, v.id DESC LIMIT :limit OFFSET :offset"),
                            params).mappings().all()
@@ -241,7 +251,10 @@ def views(session: Session, actor: Actor, rows) -> list[dict]:
     shown, items = [], []
     for r in rows:
         resident = None
-        if r["resident_id"] is not None and (groups or r["kind"] != VisitKind.care):
+        # a care visit says someone of the household is in a special group: roles that may not know that see that
+        # a care visit was made in the building, not to which door, for whom, nor what was found
+        hidden = r["kind"] == VisitKind.care and not groups
+        if r["resident_id"] is not None and not hidden:
             resident = {"id": r["resident_id"], "name": r["resident_name"] if full else mask_name(r["resident_name"])}
             shown.append(r["resident_id"])
         items.append({
@@ -250,8 +263,8 @@ def views(session: Session, actor: Actor, rows) -> list[dict]:
             "grid": {"code": r["grid_code"], "name": r["grid_name"]} if r["grid_code"] else None,
             "building": {"id": r["building_id"], "name": r["building_name"], "address": r["address"]}
             if r["building_id"] else None,
-            "household": {"id": r["household_id"], "door": r["door"]} if r["household_id"] else None,
-            "resident": resident, "findings": r["findings"], "need": r["need"],
+            "household": {"id": r["household_id"], "door": r["door"]} if r["household_id"] and not hidden else None,
+            "resident": resident, "findings": None if hidden else r["findings"], "need": None if hidden else r["need"],
             "photos": photos.get(r["id"], []), "case_ids": cases.get(r["id"], []),
         })
     if shown:
