@@ -1,6 +1,7 @@
 """网格通 in Chromium at 390×844 with a set geolocation, as grid worker w1 of the field city uses it: a task accepted
 and reported back with a photo, a report made offline sent exactly once, a patrol with a track and a check-in, a
-visit whose finding becomes a case, and a case step whose answer was lost. Screenshots go to /work/notes/shots/mobile/ when that folder can be made."""
+visit whose finding becomes a case, and a case step whose answer was lost. Screenshots go to /work/notes/shots/mobile/
+when that folder can be made."""
 
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def phone(browser, field):
                                   "accuracy": 8}, permissions=["geolocation"], base_url=field[0])
     page = context.new_page()
     page.goto("/m/login")
+    shot(page, "login")
     page.fill("#username", "w1")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
