@@ -1,6 +1,7 @@
 """网格通 in Chromium at 390×844 with a set geolocation, as grid worker w1 of the field city uses it: a task accepted
-and reported back with a photo, a report made offline sent exactly once, a patrol with a track and a check-in, and a
-visit whose finding becomes a case. Screenshots go to /work/notes/shots/mobile/ when that folder can be made."""
+and reported back with a photo, a report made offline sent exactly once, a patrol with a track and a check-in, a
+visit whose finding becomes a case, and a case step whose answer was lost. Screenshots go to /work/notes/shots/mobile/
+when that folder can be made."""
 
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def phone(browser, field):
                                   "accuracy": 8}, permissions=["geolocation"], base_url=field[0])
     page = context.new_page()
     page.goto("/m/login")
+    shot(page, "login")
     page.fill("#username", "w1")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
@@ -166,3 +168,34 @@ def test_a_visit_with_a_finding_becomes_a_case(phone, field):
     assert not phone.inner_text("#refusals").strip(), phone.inner_text("#refusals")
     assert count(engine, "SELECT count(*) FROM visits WHERE findings = '楼道堆放杂物'") == 1
     assert count(engine, "SELECT count(*) FROM cases WHERE visit_id IS NOT NULL") == 1
+
+
+def test_a_step_whose_answer_was_lost_is_not_shown_as_refused(phone, field):
+    """The accept reaches the server but its answer is lost; the replay gets 409 and the queue sees it was made."""
+    _, engine = field
+    with db.session_factory(engine).begin() as s:
+        w1 = actor_for(s, s.scalar(select(User).where(User.username == "w1")))
+        case_id, _ = intake.create_case(s, intake.NewCase("env_garbage", "回复丢失的任务", K1[0], K1[1] + 0.001), SYSTEM)
+        s.execute(text("UPDATE cases SET assignee_id = :a WHERE id = :id"), {"a": w1.staff_id, "id": case_id})
+    lost = []
+
+    def lose(route):
+        if lost:
+            return route.continue_()
+        route.fetch()
+        lost.append(1)
+        route.abort()
+
+    phone.route("**/api/v1/cases/*/transitions", lose)
+    phone.goto(f"/m/tasks/{case_id}")
+    phone.click("[data-action=accept]")
+    for _ in range(100):
+        if lost:
+            break
+        phone.wait_for_timeout(100)
+    assert not phone.is_hidden("#queue-banner")
+    assert count(engine, "SELECT status FROM cases WHERE id = :id", id=case_id) == "handling"
+    phone.reload()
+    phone.wait_for_function("() => document.getElementById('queue-banner').hidden", timeout=20_000)
+    assert lost and not phone.inner_text("#refusals").strip(), phone.inner_text("#refusals")
+    assert count(engine, "SELECT count(*) FROM case_events WHERE case_id = :id AND action = 'accept'", id=case_id) == 1

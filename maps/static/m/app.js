@@ -2,9 +2,9 @@
 // to the service worker's copy, the offline and outbox banners, the photo picker and the category picker.
 window.m = (function () {
   const config = JSON.parse(document.getElementById('page-config').textContent);
-  const L = config.labels;
+  const LABELS = config.labels;
   const q = config.lang === 'en' ? '?lang=en' : '';
-  const T = (key, vars) => String(L[key] === undefined ? key : L[key])
+  const T = (key, vars) => String(LABELS[key] === undefined ? key : LABELS[key])
     .replace(/\{(\w+)\}/g, (all, name) => (vars && vars[name] !== undefined ? vars[name] : all));
 
   function h(tag, attrs, ...children) {
@@ -119,7 +119,7 @@ window.m = (function () {
 
   // Leaflet map on OpenStreetMap-free empty background (the service's basemap is the desktop pages' choice).
   function map(el, center, zoom) {
-    const view = L.map(el, {zoomControl: true, attributionControl: false}).setView([center[1], center[0]], zoom || 17);
+    const view = window.L.map(el, {zoomControl: true, attributionControl: false}).setView([center[1], center[0]], zoom || 17);
     return view;
   }
 

@@ -66,7 +66,10 @@
   }
 
   function record(fix) {
-    const point = {t: fix.t.toISOString(), lon: fix.lon, lat: fix.lat, accuracy: fix.accuracy};
+    // A fix taken before the start (the phone's last position) is the start's: the server refuses a whole batch
+    // with a point before the patrol began.
+    const t = fix.t < new Date(state.started) ? new Date(state.started) : fix.t;
+    const point = {t: t.toISOString(), lon: fix.lon, lat: fix.lat, accuracy: fix.accuracy};
     // The length counts only fixes good to 100 m, as the server's does.
     if (state.last && fix.accuracy <= 100) state.distance += metres(state.last, [fix.lon, fix.lat]);
     if (fix.accuracy <= 100) state.last = [fix.lon, fix.lat];
@@ -96,7 +99,7 @@
     const body = {started_at: state.started};
     if (here) Object.assign(body, {lon: here.lon, lat: here.lat});
     await wanggeQueue.add({label: T('m_patrol_start'), ref, requests: [{method: 'POST', url: '/api/v1/patrols', json: body, adopt: 'patrol_id'}]});
-    if (here) record(here);
+    if (here) record(Object.assign({}, here, {t: new Date(state.started)}));
     learnId();
     render();
   }

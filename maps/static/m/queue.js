@@ -2,8 +2,10 @@
 // in the order made whenever the phone is online. An item leaves the outbox only after the server answered 2xx, or a
 // 4xx that retrying cannot change (then the refusal is shown). A network error, 5xx, 401, 408 or 429 stops the round;
 // the next round (page load, `online`, every 20 s) sends the same requests with the same keys again, so the server
-// makes each record once. Photos are stored as Blobs. A request may use the id another item's first request
-// created (`{ref:NAME}` in its URL), e.g. the points of a patrol started offline.
+// makes each record once. A case step carries the version it was made on, so when its answer was lost the replay
+// gets 409: if a fresh read of the case shows the step in its history, it counts as sent (no refusal is shown).
+// Photos are stored as Blobs. A request may use the id another item's first request created (`{ref:NAME}` in its
+// URL), e.g. the points of a patrol started offline.
 window.wanggeQueue = (function () {
   const DB = 'wangge-m', ITEMS = 'outbox', REFS = 'refs', REFUSED = 'wangge-refusals';
   let opened = null, running = null;
@@ -88,6 +90,19 @@ window.wanggeQueue = (function () {
   }
   const clearRefusals = () => localStorage.removeItem(REFUSED);
 
+  // Whether a step refused with 409 is already on the case: check = {url (the case), action}; true when the case's
+  // history holds that action since the item was made (5 minutes' grace for the phone's clock).
+  async function happened(check, item) {
+    try {
+      const response = await fetch(check.url, {credentials: 'same-origin', cache: 'no-store',
+                                               headers: {Accept: 'application/json'}});
+      if (!response.ok) return false;
+      const data = await response.json();
+      const since = Date.parse(item.made) - 300000;
+      return (data.history || []).some(e => e.action === check.action && Date.parse(e.at) >= since);
+    } catch (e) { return false; }
+  }
+
   // Send one item from where it stopped; true when it is finished (sent or refused), false to stop the round.
   async function send(item) {
     for (let i = item.done; i < item.requests.length; i++) {
@@ -106,6 +121,12 @@ window.wanggeQueue = (function () {
       if (response.ok || adopted) {
         if (i === 0 && item.ref) await setRef(item.ref, adopted ? data[request.adopt] : data && data.id);
         if (i === 0 && item.onCreated) item.created = data && data.id;
+        item.done = i + 1;
+        await put(item);
+        continue;
+      }
+      if (response.status === 409 && request.check && await happened(request.check, item)) {
+        // A replayed step whose first answer was lost: the version moved because the step itself was made.
         item.done = i + 1;
         await put(item);
         continue;

@@ -57,7 +57,8 @@
     const label = '#' + id + ' ' + T(action === 'request_extension' ? 'm_extension' : 'action_' + action);
     // Photos first (a report's evidence must be there when it is checked), then the step itself.
     const requests = [...m.photoRequests(files, '/api/v1/cases/' + id + '/attachments'),
-      {method: 'POST', url: '/api/v1/cases/' + id + '/transitions', json: {action, version: current.version, note}}];
+      {method: 'POST', url: '/api/v1/cases/' + id + '/transitions', json: {action, version: current.version, note},
+       check: {url: '/api/v1/cases/' + id, action}}];
     await wanggeQueue.add({label, requests});
     $('task-form').hidden = true;
     clear($('task-actions'));
