@@ -91,16 +91,25 @@ def engine(cluster):
     eng.dispose()
 
 
-@pytest.fixture
-def session(engine):
-    """A session whose work is rolled back after the test, commits included (they become savepoints)."""
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Session]:
+    """A session on `engine` whose work is rolled back at the end, commits included (they become savepoints)."""
     connection = engine.connect()
     outer = connection.begin()
     s = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    yield s
-    s.close()
-    outer.rollback()
-    connection.close()
+    try:
+        yield s
+    finally:
+        s.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def session(engine):
+    """A session on the test database whose work is rolled back after the test."""
+    with rolled_back(engine) as s:
+        yield s
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from geo.access.actor import SYSTEM
+from geo.core import db, migrate
 from geo.core.errors import InvalidInput
 from geo.core.models import OPEN_STATUSES
 from geo.core.time import china_today
@@ -12,11 +13,30 @@ from geo.planning.proposal import propose
 from geo.planning.publish import apply
 from geo.planning.validation import validate_plan
 from geo.synth import seed_demo
+from tests.conftest import fresh_database, rolled_back
+
+
+@pytest.fixture(scope="module")
+def demo_engine(cluster, tmp_path_factory):
+    """The street demo (without its field work, which planning does not read), seeded once for the module."""
+    engine = db.make_engine(fresh_database(cluster, "wangge_plan_demo"))
+    migrate.upgrade(engine)
+    with db.session_factory(engine).begin() as s:
+        seed_demo(s, "620302", "street", 1, workdir=tmp_path_factory.mktemp("demo"), field_work=False)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
-def demo(session, tmp_path):
-    seed_demo(session, "620302", "street", 1, workdir=tmp_path)
+def session(demo_engine):
+    """Each test's work on the demo is rolled back."""
+    with rolled_back(demo_engine) as s:
+        yield s
+
+
+@pytest.fixture
+def demo(session):
+    """The demo's first community."""
     return session.execute(text("SELECT code FROM areas WHERE level = 'community' ORDER BY code LIMIT 1")).scalar()
 
 

@@ -88,7 +88,7 @@ def test_same_seed_same_city_other_seed_other_city(session, tmp_path):
 
 
 def _fingerprint(session, seed, tmp_path):
-    seed_demo(session, "120105", "street", seed, workdir=tmp_path, now=NOW)
+    seed_demo(session, "120105", "street", seed, workdir=tmp_path, now=NOW, field_work=False)
     # One row of three columns: the rows of a UNION ALL come in no promised order (a parallel plan swaps them).
     return list(session.execute(text("""
         SELECT (SELECT md5(string_agg(code || ST_AsText(geom), ',' ORDER BY code)) FROM areas WHERE level = 'grid'),
@@ -99,12 +99,12 @@ def _fingerprint(session, seed, tmp_path):
 
 
 def test_reseeding_replaces_the_demo_and_keeps_real_data(session, tmp_path):
-    seed_demo(session, "120105", "street", 2, workdir=tmp_path, now=NOW)
+    seed_demo(session, "120105", "street", 2, workdir=tmp_path, now=NOW, field_work=False)
     real = write(tmp_path, "real.geojson", collection(feature("110105", "朝阳区", box(116.40, 39.90, 116.50, 39.96))))
     import_boundaries(session, real, "district")
     session.execute(text("INSERT INTO users (username, password_hash, role) VALUES ('real', 'x', 'admin')"))
     before = session.execute(text("SELECT count(*) FROM residents")).scalar()
-    seed_demo(session, "120105", "street", 2, workdir=tmp_path, now=NOW)
+    seed_demo(session, "120105", "street", 2, workdir=tmp_path, now=NOW, field_work=False)
     assert session.execute(text("SELECT count(*) FROM residents")).scalar() == before
     assert session.execute(text("SELECT count(*) FROM areas WHERE code = '110105' AND NOT synthetic")).scalar() == 1
     assert session.execute(text("SELECT count(*) FROM users WHERE username = 'real'")).scalar() == 1
@@ -117,4 +117,4 @@ def test_refuses_to_mix_with_real_areas(session, tmp_path):
     street = write(tmp_path, "s.geojson", collection(feature("120105001000", "真实街道", box(x - 0.001, y - 0.001, x + 0.001, y + 0.001))))
     import_boundaries(session, street, "street")
     with pytest.raises(Conflict, match="already holds imported areas"):
-        seed_demo(session, "120105", "street", 1, workdir=tmp_path, now=NOW)
+        seed_demo(session, "120105", "street", 1, workdir=tmp_path, now=NOW, field_work=False)
