@@ -120,7 +120,7 @@ window.wanggeUtil.start((leafletMap, C) => {
   const analysis = window.wanggeAnalysis(map, C, W, () => grids.redraw());
   const legend = L.control({position: 'bottomright'});
   legend.onAdd = () => {
-    const d = L.DomUtil.create('div', 'wangge-legend');
+    const d = L.DomUtil.create('div', 'wangge-legend grid-legend');
     L.DomEvent.disableClickPropagation(d);
     d.addEventListener('change', e => {
       W.measure = e.target.value;

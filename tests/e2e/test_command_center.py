@@ -17,7 +17,7 @@ def test_command_center_draws_boundaries_cases_and_kpis(page, server):
     page.wait_for_function("() => window.wangge && window.wangge.cases === 3 && window.wangge.gridFeatures > 0 "
                            "&& window.wangge.kpis !== null", timeout=20_000)
     assert page.title() == "社会治理综合指挥中心"
-    legend = page.inner_text(".wangge-legend")
+    legend = page.inner_text(".grid-legend")
     assert "网格未结案件" in legend and "10+" in legend
     assert "响应率" in page.inner_text("#kpis")
     assert page.locator("path.leaflet-interactive").count() >= 7  # grid and community shapes drawn as SVG
@@ -42,7 +42,7 @@ def test_case_popup_and_drill_down(page, server):
 def test_english_labels(page, server):
     login(page, server, path="/maps/command-center?lang=en")
     page.wait_for_function("() => window.wangge && window.wangge.kpis !== null", timeout=20_000)
-    assert page.title() == "Command center" and "Open cases per grid" in page.inner_text(".wangge-legend")
+    assert page.title() == "Command center" and "Open cases per grid" in page.inner_text(".grid-legend")
 
 
 def test_click_a_community_to_drill_down_to_its_grids(page, server):
@@ -129,7 +129,7 @@ def test_grids_coloured_by_overdue_cases(page, server):
     fills = grid_fills(page)
     # Only A1's case is overdue (a grid crossing tile edges is drawn once per tile).
     assert "#fcbba1" in fills and "#fff5f0" in fills and "#c6dbef" not in fills
-    legend = page.inner_text(".wangge-legend")
+    legend = page.inner_text(".grid-legend")
     assert "网格逾期案件" in legend and "7+" in legend
     page.screenshot(path=str(ARTIFACTS / "command-center-overdue.png"))
 

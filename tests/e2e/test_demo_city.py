@@ -107,7 +107,7 @@ def test_analysis_layers_on_the_demo_city(page, demo_server):
     assert hot >= 1
     page.wait_for_timeout(800)
     fills = page.evaluate("[...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getAttribute('fill'))")
-    assert "#d7301f" in fills and "热点（显著）" in page.inner_text(".wangge-legend")
+    assert "#d7301f" in fills and "热点（显著）" in page.inner_text(".grid-legend")
     page.screenshot(path=str(ARTIFACTS / "demo-hotspots.png"))
 
     page.get_by_label("六边形分箱").check()
