@@ -91,6 +91,12 @@ async def _domain(request: Request, exc: WanggeError):
     page = _page_error(request, status_of(exc), exc.detail)
     if page is not None:
         return page
+    return refusal(request, exc)
+
+
+def refusal(request: Request, exc: WanggeError) -> JSONResponse:
+    """The answer to a domain error. An endpoint returns it instead of raising when what the refused request did
+    must still be committed (a wrong sign-in code spends a try)."""
     lang = request_lang(request)
     extra = dict(exc.extra)
     if exc.problems:

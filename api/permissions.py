@@ -63,6 +63,8 @@ Rule = Permission | str | Callable[[dict], Permission]
 ROUTES: dict[Callable, Rule] = {
     health.health: PUBLIC,
     auth.token: PUBLIC,
+    auth.resident_code: PUBLIC,
+    auth.resident_token: PUBLIC,
     auth.me: SIGNED_IN,
     auth.logout: SIGNED_IN,
     locate.locate: A.read_boundaries,

@@ -92,6 +92,8 @@ def create_user(session: Session, *, username: str, password: str, role: str, sc
     its department and a district."""
     if Role.__members__.get(role) is None:
         raise InvalidInput(msg("unknown role {role!r}; one of {roles}", role=role, roles=", ".join(Role)))
+    if role == Role.resident:
+        raise InvalidInput(msg("resident accounts are made when a resident signs in with a code sent to their phone"))
     check_password(password, username, role)
     scope = scope_for(session, role, scope_code)
     _check_department(role, department, scope)

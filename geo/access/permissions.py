@@ -41,15 +41,17 @@ class Permission(StrEnum):
 
 
 R = Role
-ALL = frozenset(Role)
+# Every staff role. Residents see no area, not even its boundaries or counts: what they reach is their own (their
+# reports, household, needs and points), and what the public sees is the public pages.
+STAFF = frozenset(Role) - {R.resident}
 HANDLERS = frozenset({R.admin, R.command_center, R.street_staff, R.community_staff, R.grid_worker})
 CASE_WORK = HANDLERS | {R.department}  # departments see and act on the cases they lead, assist or were whistled for
 NEAR = frozenset({R.admin, R.community_staff, R.grid_worker})  # the people who visit residents
 PARTY = frozenset({R.admin, R.party_staff})  # who is a member is personal data (DOMAIN.md, "Privacy")
 
 MATRIX: dict[Permission, frozenset[Role]] = {
-    Permission.read_boundaries: ALL,
-    Permission.read_aggregates: ALL,
+    Permission.read_boundaries: STAFF,
+    Permission.read_aggregates: STAFF,
     Permission.read_cases: CASE_WORK,
     Permission.read_case_map: HANDLERS,
     Permission.create_case: HANDLERS,

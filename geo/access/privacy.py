@@ -49,6 +49,7 @@ FULL_STAFF_PHONE: dict[Role, frozenset[Duty]] = {
     Role.planner: frozenset(),
     Role.department: OFFICE_DUTIES,  # an office reaching the office staff it works a case with
     Role.party_staff: OFFICE_DUTIES,
+    Role.resident: frozenset(),
 }
 
 

@@ -27,6 +27,8 @@ class Scope:
         """The code prefix every visible area code starts with."""
         if self.area_code is None:
             return None
+        if self.area_level is None:  # NOWHERE
+            return self.area_code
         return self.area_code[:SCOPE_PREFIX[self.area_level]]
 
     def covers_code(self, code: str | None) -> bool:
@@ -35,10 +37,15 @@ class Scope:
 
 
 EVERYTHING = Scope(Role.admin)
+# No area code starts with "-": a resident's scope holds no area. They reach their own reports, household and needs
+# through their account, never through an area, so a filter that forgot them would show nothing rather than all.
+NOWHERE = "-"
 
 
 def scope_for(session: Session, role: str, area_code: str | None) -> Scope:
     """The Scope of a role over an area, checking that the area exists."""
+    if Role(role) == Role.resident:
+        return Scope(Role.resident, NOWHERE)
     if area_code is None:
         if Role(role) != Role.admin:
             raise InvalidInput(msg("role {role} needs a scope (a district, street, community or grid code)", role=role))

@@ -108,6 +108,18 @@ class Settings(BaseSettings):
     care_tiers_file: Path | None = Field(default=None, description="CSV of the care tiers of special groups "
                                          "(group,tier,tier_en,days); default data/care_tiers.csv.")
     patrol_batch_points: int = Field(default=2000, ge=1, description="Most positions one request may send.")
+    # residents (geo/residents, docs/residents.md)
+    sms: str = Field(default="log", pattern="^(log|webhook)$", description="How texts reach phones: log (the server "
+                     "log, for development) or webhook (POSTed, signed, to WANGGE_SMS_WEBHOOK_URL: the 政务短信平台).")
+    sms_webhook_url: str | None = Field(default=None, description="The SMS gateway's URL when WANGGE_SMS=webhook.")
+    sms_webhook_secret: str | None = Field(default=None, description="Key of the HMAC-SHA256 signature of every "
+                                           "webhook body (header X-Wangge-Signature).")
+    resident_code_minutes: int = Field(default=5, ge=1, le=60, description="How long a sign-in code lives.")
+    resident_code_tries: int = Field(default=5, ge=1, le=20, description="Wrong codes allowed before a code is spent.")
+    resident_code_gap_seconds: int = Field(default=60, ge=0, description="Least time between two codes to one phone.")
+    resident_codes_per_phone_hour: int = Field(default=5, ge=1, description="Most codes sent to one phone an hour.")
+    resident_codes_per_address_hour: int = Field(default=20, ge=1, description="Most codes asked from one address "
+                                                 "an hour (over all phones).")
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -142,6 +154,13 @@ class Settings(BaseSettings):
                                  "(`wangge keys new`)")
             if weak_data_key(self.data_key):
                 raise ValueError("WANGGE_DATA_KEY is not 32 random bytes in urlsafe base64 (`wangge keys new`)")
+        return self
+
+    @model_validator(mode="after")
+    def _webhook_has_its_gateway(self) -> "Settings":
+        """A webhook sender with nowhere to send, or unsigned, would lose every code quietly."""
+        if self.sms == "webhook" and not (self.sms_webhook_url and self.sms_webhook_secret):
+            raise ValueError("WANGGE_SMS=webhook needs WANGGE_SMS_WEBHOOK_URL and WANGGE_SMS_WEBHOOK_SECRET")
         return self
 
     @model_validator(mode="after")

@@ -1,4 +1,4 @@
-"""Every endpoint but health, docs and token needs a bearer token; tokens expire; passwords are argon2."""
+"""Every endpoint but health, docs and the sign-ins needs a bearer token; tokens expire; passwords are argon2."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -12,7 +12,7 @@ from geo.core.errors import Conflict, InvalidInput
 from geo.core.models import User
 from tests.conftest import PASSWORD
 
-OPEN = {"/api/v1/health", "/api/v1/auth/token", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+OPEN = {"/api/v1/health", "/api/v1/auth/token", "/api/v1/auth/resident-code", "/api/v1/auth/resident-token", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 
 
 def protected_routes(app):

@@ -15,7 +15,7 @@ from tests.api.test_scope import add_staff
 from tests.city import A1, B1, COMM_A, DISTRICT, STREET
 
 SCOPES = {Role.admin: None, Role.command_center: DISTRICT, Role.street_staff: STREET, Role.community_staff: COMM_A,
-          Role.grid_worker: A1, Role.planner: DISTRICT}
+          Role.grid_worker: A1, Role.planner: DISTRICT, Role.resident: None}
 # Path parameters of a request the matrix is asked about; the object behind them need not exist.
 PARAMS = {"case_id": "1", "plan_id": "1", "other_id": "2", "collection": "grids", "code": A1, "layer": "grids",
           "z": "7", "x": "105", "y": "48", "request_id": "1", "resident_id": "1",

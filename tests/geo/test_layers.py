@@ -14,6 +14,7 @@ LAYERS = [
     {"territory"},
     {"cases"},
     {"planning", "analytics", "party", "field"},
+    {"residents"},
     {"synth"},
     {"rounds", "migrations"},
 ]

@@ -10,6 +10,8 @@ from sqlalchemy import (
     ForeignKey,
     Identity,
     Index,
+    Integer,
+    LargeBinary,
     String,
     Text,
     func,
@@ -39,7 +41,7 @@ class User(Base):
     token_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
     __table_args__ = (
         CheckConstraint(_in("role", Role), name="ck_users_role"),
-        CheckConstraint("role = 'admin' OR scope_code IS NOT NULL", name="ck_users_scope"),
+        CheckConstraint("role IN ('admin', 'resident') OR scope_code IS NOT NULL", name="ck_users_scope"),
         CheckConstraint("(role = 'department') = (department IS NOT NULL)", name="ck_users_department"),
     )
 
@@ -61,4 +63,34 @@ class AuditEntry(Base):
         Index("ix_audit_log_at", "at"),
         Index("ix_audit_log_actor", "actor", "id"),
         Index("ix_audit_log_action", "action", "id"),
+    )
+
+
+class ResidentAccount(Base):
+    """A resident's account (role resident): the phone it signs in with, and the household that phone is on file for."""
+
+    __tablename__ = "resident_accounts"
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    phone_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    phone_hmac: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    resident_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("residents.id", ondelete="SET NULL"))
+    household_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("households.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ResidentCode(Base):
+    """A sign-in code sent to a phone: only its keyed hash is kept, with its expiry and the tries spent on it."""
+
+    __tablename__ = "resident_codes"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    phone_hmac: Mapped[bytes] = mapped_column(LargeBinary)
+    code_hmac: Mapped[bytes] = mapped_column(LargeBinary)
+    address_hmac: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tries: Mapped[int] = mapped_column(Integer, server_default="0")
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        Index("ix_resident_codes_phone", "phone_hmac", "sent_at"),
+        Index("ix_resident_codes_address", "address_hmac", "sent_at"),
     )

@@ -36,6 +36,7 @@ class Role(StrEnum):
     planner = "planner"
     department = "department"    # a functional department (城管, 公安…) within a district
     party_staff = "party_staff"  # 组织委员 / 党建指导员: the only role besides admin that sees who is a member
+    resident = "resident"        # a resident signed in by phone code: sees their own reports, never an area
 
 
 class Duty(StrEnum):
