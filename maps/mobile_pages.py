@@ -8,12 +8,13 @@ from geo.access.actor import Actor
 from geo.core.i18n import LABELS
 from geo.core.models import Level
 from geo.core.settings import get_settings
+from maps.basemaps import basemap, page_basemap
 from maps.page import Page
 
 # The app's own words and the shared ones its scripts show (actions, lights, statuses, channels).
 PREFIXES = ("m_", "action_", "light_", "status_", "channel_", "urgency_", "level_")
 SHARED = ("fulltime_worker", "parttime_worker", "grid_leader", "building_head", "metres", "category_search",
-          "category_no_match", "description", "households", "due", "address", "status", "history")
+          "category_no_match", "description", "households", "due", "address", "status", "history", "cancel")
 TABS = ("tasks", "report", "patrol", "visit", "grid")
 
 
@@ -29,7 +30,9 @@ def mobile_page(template: str, tab: str, actor: Actor | None, lang: str, **confi
     labels = LABELS[lang]
     scope = actor.scope if actor else None
     grid = scope.area_code if scope and scope.area_level == Level.grid else None
-    base = {"labels": words(lang), "lang": lang, "grid": grid, "patrolSeconds": settings.patrol_seconds,
+    background = basemap(settings.basemap, settings.tianditu_key)
+    view = {"basemap": page_basemap(background), "crs": "GCJ02" if background and background.datum == "gcj02" else "EPSG3857"}
+    base = {"labels": words(lang), "lang": lang, "grid": grid, "map": view, "patrolSeconds": settings.patrol_seconds,
             "checkinMetres": settings.checkin_metres, "user": actor.username if actor else None}
     title = f"{labels['m_tab_' + tab] if tab else labels['login']} · {labels['m_app']}"
     return Page(f"m/{template}", title, {**base, **config}, fields={"tab": tab})

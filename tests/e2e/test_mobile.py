@@ -4,6 +4,7 @@ visit whose finding becomes a case, and a case step whose answer was lost. Scree
 when that folder can be made."""
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import select, text
@@ -148,10 +149,17 @@ def test_a_visit_with_a_finding_becomes_a_case(phone, field):
     phone.goto("/m/care")
     phone.wait_for_selector(".care a")
     shot(phone, "care")
+    care_links = phone.eval_on_selector_all(".care a", "links => links.map(a => a.href)")
+    names = phone.eval_on_selector_all(".care b", "bs => bs.map(b => b.textContent)")
+    assert names and not any(name in unquote(link) or "&name=" in link for name in names for link in care_links)
     phone.goto("/m/grid")
     phone.wait_for_selector("#staff-list .card")
+    phone.wait_for_selector("#map path.leaflet-interactive, #map .leaflet-overlay-pane path")  # the grid's outline
+    assert phone.inner_text("#grid-name").strip()
     phone.wait_for_timeout(500)
     shot(phone, "grid")
+    phone.goto("/m/report")
+    phone.wait_for_function("() => document.querySelectorAll('#map .leaflet-overlay-pane path').length >= 2")
     phone.goto("/m/visit")
     phone.wait_for_selector("[data-building]")
     phone.click("[data-building] >> nth=0")

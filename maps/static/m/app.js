@@ -117,10 +117,37 @@ window.m = (function () {
             reset: () => { chosen = null; search.value = ''; show(); }};
   }
 
-  // Leaflet map on OpenStreetMap-free empty background (the service's basemap is the desktop pages' choice).
-  function map(el, center, zoom) {
-    const view = window.L.map(el, {zoomControl: true, attributionControl: false}).setView([center[1], center[0]], zoom || 17);
+  // A Leaflet map on the configured basemap (none by default: then our own data is the map), with the caller's grid
+  // outlined and its buildings drawn, so a worker can find the place without any other map. `own: false` leaves the
+  // buildings to a page that draws them itself. Returns the map; `map.grid` resolves to the grid's feature (or null).
+  function map(el, center, zoom, options) {
+    const V = config.map || {};
+    const view = window.L.map(el, {crs: V.crs === 'GCJ02' ? L.CRS.GCJ02 : L.CRS.EPSG3857, maxZoom: 19,
+                                   zoomControl: true, attributionControl: !!V.basemap}).setView([center[1], center[0]], zoom || 17);
+    if (V.basemap) {
+      view.attributionControl.setPrefix(false);
+      for (const url of [V.basemap.url, V.basemap.overlay_url].filter(Boolean)) {
+        L.tileLayer(url, {subdomains: V.basemap.subdomains, maxZoom: 19, maxNativeZoom: 18,
+                          attribution: V.basemap.attribution.replace(/[&<>"']/g, c => '&#' + c.charCodeAt(0) + ';')}).addTo(view);
+      }
+    }
+    view.grid = context(view, !(options && options.own === false));
     return view;
+  }
+
+  async function context(view, buildings) {
+    if (!config.grid) return null;
+    const g = encodeURIComponent(config.grid);
+    const [grid, houses] = await Promise.all([get('/api/v1/grids/' + g).catch(() => null),
+      buildings ? get('/api/v1/buildings?grid=' + g + '&limit=1000').catch(() => null) : null]);
+    if (grid) L.geoJSON(grid.data, {interactive: false, style: {color: '#1565c0', weight: 3, opacity: 0.8, fill: true,
+      fillColor: '#1565c0', fillOpacity: 0.04, dashArray: '8 6'}}).addTo(view);
+    if (houses) L.geoJSON(houses.data, {
+      style: {color: '#78909c', weight: 1, fillColor: '#cfd8dc', fillOpacity: 0.7},
+      pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 5, color: '#78909c', weight: 1, fillColor: '#cfd8dc', fillOpacity: 0.9}),
+      onEachFeature: (f, layer) => { if (f.properties.name) layer.bindTooltip(h('span', {}, f.properties.name)); },
+    }).addTo(view);
+    return grid ? grid.data : null;
   }
 
   wanggeQueue.flush().then(banners);

@@ -7,6 +7,7 @@
   const view = m.map($('map'), [116.4, 39.9], 16);
   const photos = m.photoPicker($('photos'), $('photo-list'));
   $('patrol-flag').hidden = !patrol;
+  view.grid.then(g => { if (g && !point) view.fitBounds(L.geoJSON(g).getBounds(), {padding: [10, 10]}); });
 
   function place(lon, lat, acc) {
     point = [lon, lat];

@@ -1,12 +1,12 @@
 // The service worker of the phone app (scope /m/): the app shell (tab pages, scripts, styles, Leaflet, icons) is
 // kept at install; pages and API reads go to the network first and fall back to the last copy when offline. Writes
 // are never touched here: queue.js keeps them in IndexedDB until the server has them.
-const SHELL = 'wangge-m-shell-v1', DATA = 'wangge-m-data-v1';
+const SHELL = 'wangge-m-shell-v2', DATA = 'wangge-m-data-v1';
 const PAGES = ['/m/', '/m/report', '/m/patrol', '/m/visit', '/m/care', '/m/grid', '/m/where'];
 const FILES = ['/static/m/app.css', '/static/m/app.js', '/static/m/queue.js', '/static/m/login.js', '/static/m/tasks.js',
   '/static/m/task.js', '/static/m/report.js', '/static/m/patrol.js', '/static/m/visit.js', '/static/m/care.js',
   '/static/m/grid.js', '/static/m/where.js', '/static/m/icon-192.png', '/static/m/icon-512.png',
-  '/static/vendor/leaflet/leaflet.js', '/static/vendor/leaflet/leaflet.css', '/static/vendor/leaflet/images/marker-icon.png',
+  '/static/vendor/leaflet/leaflet.js', '/static/wangge.js', '/static/vendor/leaflet/leaflet.css', '/static/vendor/leaflet/images/marker-icon.png',
   '/static/vendor/leaflet/images/marker-shadow.png', '/m/manifest.webmanifest'];
 
 self.addEventListener('install', event => {

@@ -48,7 +48,11 @@
     chooseBuilding({id: Number(params.get('building')), name: params.get('building_name') || '', address: ''},
                    params.get('household') ? Number(params.get('household')) : null);
   }
-  if (resident) { $('resident-line').hidden = false; $('resident-line').textContent = T('m_resident') + '：' + (params.get('name') || ''); }
+  if (resident) {
+    const [id, name] = JSON.parse(sessionStorage.getItem('wangge-care-name') || '[null, ""]');
+    $('resident-line').hidden = false;
+    $('resident-line').textContent = T('m_resident') + '：' + (id === resident ? name : '#' + resident);
+  }
   else searchBuildings();
 
   $('visit-form').addEventListener('submit', async event => {
