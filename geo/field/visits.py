@@ -134,6 +134,7 @@ WHERE b.id = coalesce(:building, (SELECT building_id FROM households WHERE id = 
 
 def _place(session: Session, actor: Actor, new: NewVisit, kind: str) -> dict:
     """Building, grid, household and resident of the visit, checked against each other and the actor's scope."""
+    sent = _named(new)  # before the resident's household is filled in: a refusal names only what the caller sent
     if new.household_id is None and new.resident_id is not None:
         new.household_id = session.execute(text("SELECT household_id FROM residents WHERE id = :r"),
                                            {"r": new.resident_id}).scalar()
@@ -149,9 +150,10 @@ def _place(session: Session, actor: Actor, new: NewVisit, kind: str) -> dict:
     if row is None:
         raise NotFound(msg("no building {id}", id=new.building_id) if new.building_id is not None
                        else msg("no household {id}", id=new.household_id))
-    # scope first: a mismatch reported for a building outside it would say which households and residents it holds
+    # scope first: a mismatch reported for a building outside it would say which households and residents it holds;
+    # and the refusal names the id sent, never the building found for it (that would say where the household lives)
     if not actor.scope.covers_code(row["grid"]):
-        raise Forbidden(msg("building {id} lies outside your area", id=row["building"]))
+        raise Forbidden(sent)
     if new.household_id is not None and row["household"] is None:
         raise InvalidInput(msg("household {id} is not in building {building}", id=new.household_id,
                                building=row["building"]))
@@ -164,6 +166,15 @@ def _place(session: Session, actor: Actor, new: NewVisit, kind: str) -> dict:
                                "special group", id=new.resident_id))
     return {"building": row["building"], "grid": row["grid"], "household": new.household_id,
             "resident": new.resident_id}
+
+
+def _named(new: NewVisit):
+    """The refusal for an object outside the caller's area, naming the first id the caller sent."""
+    if new.building_id is not None:
+        return msg("building {id} lies outside your area", id=new.building_id)
+    if new.household_id is not None:
+        return msg("household {id} lies outside your area", id=new.household_id)
+    return msg("resident {id} lies outside your area", id=new.resident_id)
 
 
 def add_photo(session: Session, actor: Actor, visit_id: int, filename: str | None, content_type: str,

@@ -459,3 +459,19 @@ def test_a_visit_is_not_placed_off_the_map(client, h, field, where):
     r = client.post("/api/v1/visits", json={"kind": "home", "household_id": field["b1_households"][0]} | where,
                     headers=h("w1"))
     assert r.status_code == 422, r.text
+
+
+# --- red team of issue 20, second round ------------------------------------------------------------------------
+
+def test_a_refused_visit_outside_scope_names_only_the_id_sent(client, h, field):
+    """The refusal named the building found for a household or resident sent: where someone of another grid lives."""
+    for body, named in (({"kind": "home", "household_id": field["b1_households"][0]}, "household"),
+                        ({"kind": "return", "resident_id": field["r_b1_1"]}, "resident"),
+                        ({"kind": "care", "resident_id": field["r_b1_2"]}, "resident")):
+        r = client.post("/api/v1/visits", json=body, headers=h("wb"))
+        detail = r.json()["detail"]
+        assert r.status_code == 403 and detail == f"{named} {body[named + '_id']} lies outside your area", r.text
+        assert str(field["b1"]) not in detail
+    zh = client.post("/api/v1/visits", json={"kind": "home", "household_id": field["b1_households"][0]},
+                     headers=h("wb") | {"Accept-Language": "zh-CN"})
+    assert zh.json()["detail"] == f"住户 {field['b1_households'][0]} 不在您的辖区内", zh.text
