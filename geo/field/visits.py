@@ -19,7 +19,7 @@ from geo.access.privacy import mask_name
 from geo.access.scope import like_pattern
 from geo.cases.attachments import PHOTOS, add_file
 from geo.cases.intake import NewCase, create_case
-from geo.core.errors import Forbidden, InvalidInput, NotFound
+from geo.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geo.core.i18n import msg
 from geo.core.models import VisitKind
 from geo.core.query import check_page
@@ -64,7 +64,7 @@ def record_visit(session: Session, actor: Actor, new: NewVisit, *, idempotency_k
     if idempotency_key:
         existing = _by_key(session, actor, idempotency_key)
         if existing:
-            return existing, False
+            return _retried(session, existing, new, idempotency_key), False
     now = now or datetime.now(UTC)
     kind = _kind(new.kind)
     at = _visited_at(new.visited_at, now)
@@ -82,7 +82,7 @@ def record_visit(session: Session, actor: Actor, new: NewVisit, *, idempotency_k
         place | {"staff": actor.staff_id, "kind": kind, "at": at, "findings": new.findings, "need": new.need,
                  "lon": new.lon, "lat": new.lat, "user": actor.user_id, "key": idempotency_key}).scalar()
     if visit_id is None:  # a concurrent retry with the same key committed first: its visit is the one
-        return _by_key(session, actor, idempotency_key), False
+        return _retried(session, _by_key(session, actor, idempotency_key), new, idempotency_key), False
     if new.case:
         found = NewCase(new.case.category, new.case.description, new.lon, new.lat, building_id=place["building"],
                         channel="patrol", urgency=new.case.urgency, occurred_at=at, visit_id=visit_id)
@@ -97,6 +97,21 @@ def record_visit(session: Session, actor: Actor, new: NewVisit, *, idempotency_k
 def _by_key(session: Session, actor: Actor, key: str) -> int | None:
     return session.execute(text("SELECT id FROM visits WHERE created_by IS NOT DISTINCT FROM :user "
                                 "AND idempotency_key = :key"), {"user": actor.user_id, "key": key}).scalar()
+
+
+def _retried(session: Session, visit_id: int, new: NewVisit, key: str) -> int:
+    """The visit `key` recorded, when this request is its retry; Conflict when it says another visit (the phone
+    would take the first visit's answer for this one, and this one would be lost unseen)."""
+    row = session.execute(text("SELECT kind, household_id, resident_id, building_id, findings, need FROM visits "
+                               "WHERE id = :id"), {"id": visit_id}).mappings().one()
+    sent = {"kind": new.kind, "household_id": new.household_id, "resident_id": new.resident_id,
+            "building_id": new.building_id, "findings": new.findings, "need": new.need}
+    differ = [k for k, v in sent.items() if v != row[k] and (v is not None or k not in ("household_id", "building_id"))]
+    if differ:
+        raise Conflict(msg("Idempotency-Key {key} already recorded visit {id}, whose {fields} differ from this "
+                           "request's: use a new key", key=key, id=visit_id, fields=", ".join(differ)),
+                       extra={"visit_id": visit_id})
+    return visit_id
 
 
 def _kind(value: str) -> str:

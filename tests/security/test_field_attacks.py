@@ -475,3 +475,22 @@ def test_a_refused_visit_outside_scope_names_only_the_id_sent(client, h, field):
     zh = client.post("/api/v1/visits", json={"kind": "home", "household_id": field["b1_households"][0]},
                      headers=h("wb") | {"Accept-Language": "zh-CN"})
     assert zh.json()["detail"] == f"住户 {field['b1_households'][0]} 不在您的辖区内", zh.text
+
+
+def test_one_idempotency_key_for_two_different_visits_is_refused(client, h, field):
+    """A key reused with another body answered 200 with the first visit: the phone took the second visit for sent."""
+    first = visit(client, h("w1"), key="reused", kind="home", household_id=field["b1_households"][0], findings="甲")
+    for change in ({"findings": "乙"}, {"kind": "help"}, {"household_id": field["b2_households"][0]},
+                   {"findings": None}, {"need": "送药"}):
+        body = {"kind": "home", "household_id": field["b1_households"][0], "findings": "甲"} | change
+        r = client.post("/api/v1/visits", json=body, headers=h("w1") | {"Idempotency-Key": "reused"})
+        assert r.status_code == 409 and r.json()["visit_id"] == first["id"], (change, r.text)
+        assert f"visit {first['id']}" in r.json()["detail"] and next(iter(change)) in r.json()["detail"]
+    same = client.post("/api/v1/visits", json={"kind": "home", "household_id": field["b1_households"][0],
+                                               "findings": "甲", "visited_at": START.isoformat()},
+                       headers=h("w1") | {"Idempotency-Key": "reused"})
+    assert same.status_code == 200 and same.json()["id"] == first["id"], same.text  # a true retry still replays
+    zh = client.post("/api/v1/visits", json={"kind": "help", "household_id": field["b1_households"][0]},
+                     headers=h("w1") | {"Idempotency-Key": "reused", "Accept-Language": "zh-CN"})
+    assert zh.status_code == 409 and f"幂等键 reused 已用于走访 {first['id']}" in zh.json()["detail"]
+    assert client.get("/api/v1/visits", headers=h("w1")).json()["total"] == 1
