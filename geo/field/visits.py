@@ -263,8 +263,7 @@ def get_visit(session: Session, actor: Actor, visit_id: int) -> dict:
 
 
 def views(session: Session, actor: Actor, rows) -> list[dict]:
-    """Visits as the API shows them: the resident's name masked by role; whom a care visit was for only to roles
-    that may see special-group membership (it says the resident is on the care list)."""
+    """Visits as the API shows them: names masked by role; a care visit's whom and what only to read_special_groups."""
     ids = [r["id"] for r in rows]
     photos, cases = {}, {}
     for p in session.execute(text("SELECT visit_id, id, filename, content_type, size, uploaded_at FROM "
@@ -291,7 +290,8 @@ def views(session: Session, actor: Actor, rows) -> list[dict]:
             if r["building_id"] else None,
             "household": {"id": r["household_id"], "door": r["door"]} if r["household_id"] and not hidden else None,
             "resident": resident, "findings": None if hidden else r["findings"], "need": None if hidden else r["need"],
-            "photos": photos.get(r["id"], []), "case_ids": cases.get(r["id"], []),
+            # the photos (their names) and the cases found are findings too
+            "photos": [] if hidden else photos.get(r["id"], []), "case_ids": [] if hidden else cases.get(r["id"], []),
         })
     if shown:
         audit.record_shown(session, actor.username, actor.role, "residents", shown)

@@ -494,3 +494,17 @@ def test_one_idempotency_key_for_two_different_visits_is_refused(client, h, fiel
                      headers=h("w1") | {"Idempotency-Key": "reused", "Accept-Language": "zh-CN"})
     assert zh.status_code == 409 and f"幂等键 reused 已用于走访 {first['id']}" in zh.json()["detail"]
     assert client.get("/api/v1/visits", headers=h("w1")).json()["total"] == 1
+
+
+def test_a_care_visit_shows_no_photo_names_nor_cases_to_roles_without_special_groups(client, h, field):
+    """Findings were hidden, but the photos' names and the cases found on a care visit were listed to everyone."""
+    care = visit(client, h("w1"), kind="care", resident_id=field["r_b1_1"],
+                 case={"category": "env_garbage", "description": "未按时服药"})
+    r = client.post(f"/api/v1/visits/{care['id']}/attachments",
+                    files={"file": ("住户服药记录.png", PNG, "image/png")}, headers=h("w1"))
+    assert r.status_code == 201, r.text
+    for who in ("street", "command"):
+        shown = {i["id"]: i for i in client.get("/api/v1/visits", headers=h(who)).json()["items"]}[care["id"]]
+        assert shown["photos"] == [] and shown["case_ids"] == [], (who, shown)
+    own = {i["id"]: i for i in client.get("/api/v1/visits", headers=h("comm")).json()["items"]}[care["id"]]
+    assert [p["filename"] for p in own["photos"]] == ["住户服药记录.png"] and len(own["case_ids"]) == 1
