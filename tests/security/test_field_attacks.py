@@ -508,3 +508,17 @@ def test_a_care_visit_shows_no_photo_names_nor_cases_to_roles_without_special_gr
         assert shown["photos"] == [] and shown["case_ids"] == [], (who, shown)
     own = {i["id"]: i for i in client.get("/api/v1/visits", headers=h("comm")).json()["items"]}[care["id"]]
     assert [p["filename"] for p in own["photos"]] == ["住户服药记录.png"] and len(own["case_ids"]) == 1
+
+
+def test_a_backdated_start_cannot_overlap_a_finished_patrol(client, h, field):
+    """A start backdated up to a day was taken even over one's finished patrol: its hours counted twice."""
+    first = start(client, h("w1"))
+    done = client.post(f"/api/v1/patrols/{first['id']}/finish", json={}, headers=h("w1")).json()
+    r = client.post("/api/v1/patrols", json={"started_at": (START - timedelta(hours=2)).isoformat()}, headers=h("w1"))
+    assert r.status_code == 422 and f"before the end of your patrol {first['id']}" in r.json()["detail"], r.text
+    zh = client.post("/api/v1/patrols", json={"started_at": START.isoformat()},
+                     headers=h("w1") | {"Accept-Language": "zh-CN"})
+    assert zh.status_code == 422 and f"早于您的巡查 {first['id']} 的结束时间" in zh.json()["detail"], zh.text
+    assert client.get("/api/v1/patrols/current", headers=h("w1")).json() is None
+    after = client.post("/api/v1/patrols", json={"started_at": done["finished_at"]}, headers=h("w1"))
+    assert after.status_code == 201, after.text  # from the end of the last one on, a start is taken
