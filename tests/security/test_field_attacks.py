@@ -522,3 +522,18 @@ def test_a_backdated_start_cannot_overlap_a_finished_patrol(client, h, field):
     assert client.get("/api/v1/patrols/current", headers=h("w1")).json() is None
     after = client.post("/api/v1/patrols", json={"started_at": done["finished_at"]}, headers=h("w1"))
     assert after.status_code == 201, after.text  # from the end of the last one on, a start is taken
+
+
+def test_the_app_login_and_logout_refuse_forms_from_another_site(client, field):
+    """/m/login took a form posted from any page: a sibling site could sign the worker's phone in as its own
+    account (login CSRF), and everything recorded after went to that account."""
+    form = {"username": "w1", "password": PASSWORD}
+    for origin in ("https://evil.example", "http://testserver.evil.example", "http://testserver:8443", "null"):
+        for url in ("/m/login", "/maps/login"):
+            r = client.post(url, data=form, headers={"Origin": origin}, follow_redirects=False)
+            assert r.status_code == 403 and "set-cookie" not in r.headers, (url, origin, r.text)
+        out = client.post("/m/logout", headers={"Origin": origin}, follow_redirects=False)
+        assert out.status_code == 403 and "set-cookie" not in out.headers, (origin, out.text)
+    for headers in ({"Origin": "http://testserver"}, {}):  # our own page, or no browser at all
+        r = client.post("/m/login", data=form, headers=headers, follow_redirects=False)
+        assert r.status_code == 303 and "wangge_token=" in r.headers["set-cookie"], r.text
