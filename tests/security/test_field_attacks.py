@@ -537,3 +537,15 @@ def test_the_app_login_and_logout_refuse_forms_from_another_site(client, field):
     for headers in ({"Origin": "http://testserver"}, {}):  # our own page, or no browser at all
         r = client.post("/m/login", data=form, headers=headers, follow_redirects=False)
         assert r.status_code == 303 and "wangge_token=" in r.headers["set-cookie"], r.text
+
+
+def test_the_care_list_names_the_resident_in_the_fragment_never_in_the_query():
+    """The care list opened /m/visit?kind=care&resident=…&name=…: the full name of someone on the care list went to
+    the server's access log, proxies and the service worker's cache keys. After '#' it stays on the phone."""
+    from pathlib import Path
+    static = Path(__file__).parents[2] / "maps" / "static" / "m"
+    care, form = (static / "care.js").read_text(), (static / "visit.js").read_text()
+    link = re.search(r"const link = (.*?)\.toString\(\);", care, re.DOTALL).group(1)
+    assert "'#' + new URLSearchParams({kind: 'care'" in link and "name: item.resident.name" in link, link
+    assert "'?'" not in link and "'&'" not in link
+    assert "location.hash" in form  # the form reads them back from there

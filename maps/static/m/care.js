@@ -7,7 +7,8 @@
       $('care-counts').textContent = T('m_counts', {o: data.counts.overdue, d: data.counts.due}) + (cached ? ' · ' + T('m_cached') : '');
       if (data.masked) { clear($('care-list'), h('li', {class: 'empty'}, T('m_care_masked'))); return; }
       clear($('care-list'), data.items.length ? data.items.map(item => {
-        const link = '/m/visit' + (q ? q + '&' : '?') + new URLSearchParams({kind: 'care', resident: item.resident.id,
+        // whom the visit is for goes after '#': a fragment never reaches the server, its access log or a cache key
+        const link = '/m/visit' + q + '#' + new URLSearchParams({kind: 'care', resident: item.resident.id,
           name: item.resident.name, household: item.household.id, building: item.building.id,
           building_name: item.building.name || ''}).toString();
         return h('li', {class: 'card care ' + item.status}, h('a', {href: link, class: 'task-link'},

@@ -1,8 +1,9 @@
 // 走访: a building (search), a household (names masked by the API), the kind, findings, a residents' request, photos,
-// and optionally a case made with the visit. ?resident=&household=&building=&kind=care come from the care list.
+// and optionally a case made with the visit. #resident=&household=&building=&kind=care come from the care list.
 (function () {
   const {T, h, $, clear, get, config} = m;
-  const params = new URLSearchParams(location.search);
+  // the care list names the resident after '#' (never sent to the server); ?kind= works too
+  const params = new URLSearchParams(location.search.slice(1) + '&' + location.hash.slice(1));
   let building = null, household = null, resident = params.get('resident') ? Number(params.get('resident')) : null;
   const photos = m.photoPicker($('photos'), $('photo-list'));
   let categories = null;
