@@ -549,3 +549,25 @@ def test_the_care_list_names_the_resident_in_the_fragment_never_in_the_query():
     assert "'#' + new URLSearchParams({kind: 'care'" in link and "name: item.resident.name" in link, link
     assert "'?'" not in link and "'&'" not in link
     assert "location.hash" in form  # the form reads them back from there
+
+
+def test_attacks_that_fail_a_grid_worker_asking_wider_figures_and_writes_outside_the_patrol_time(client, h, field):
+    """Refused already (kept so they stay refused): a grid worker's street or community figures are empty, not the
+    street's; positions, check-ins and a finish before the patrol's start are 422 naming the point and the start."""
+    for level in ("street", "community"):
+        r = client.get("/api/v1/analytics/field", params={"level": level}, headers=h("w1"))
+        assert r.status_code == 200 and r.json()["rows"] == [], (level, r.text)
+    layer = client.get("/api/v1/analytics/building-visits", params={"bbox": "116.3,39.8,116.6,40.1"}, headers=h("wb"))
+    assert layer.status_code == 200 and field["b1"] not in [f["id"] for f in layer.json()["features"]]
+    own = client.get("/api/v1/analytics/building-visits", params={"bbox": "116.3,39.8,116.6,40.1"}, headers=h("w1"))
+    assert field["b1"] in [f["id"] for f in own.json()["features"]]  # the view does hold b1
+    patrol = start(client, h("w1"))
+    early = (START - timedelta(minutes=10)).isoformat()
+    r = client.post(f"/api/v1/patrols/{patrol['id']}/points", json={"points": fixes(1, start=START - timedelta(hours=1))},
+                    headers=h("w1"))
+    assert r.status_code == 422 and "point 0" in r.json()["detail"] and "before the patrol's start" in r.json()["detail"]
+    r = client.post(f"/api/v1/patrols/{patrol['id']}/checkins", headers=h("w1"),
+                    json={"checkpoint_id": field["K1"], "lon": K1_AT[0], "lat": K1_AT[1], "t": early})
+    assert r.status_code == 422 and "before the patrol's start" in r.json()["detail"], r.text
+    r = client.post(f"/api/v1/patrols/{patrol['id']}/finish", json={"finished_at": early}, headers=h("w1"))
+    assert r.status_code == 422 and "before the patrol's start" in r.json()["detail"], r.text
