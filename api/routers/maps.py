@@ -61,6 +61,14 @@ def _safe_next(value: str | None) -> str:
     return value if not parts.scheme and not parts.netloc else HOME
 
 
+def check_form_origin(request: Request) -> None:
+    """Forbidden when the browser says a login or logout form came from another site's page (login CSRF: the phone
+    would work on as the attacker's account); callers without `Origin` (not a browser form) are let through."""
+    if "origin" in request.headers:
+        from api.permissions import check_origin  # api.permissions imports the routers
+        check_origin(request)
+
+
 def _login_page(request: Request, next_path: str, error: str = "", status: int = 200) -> HTMLResponse:
     words = LABELS[request_lang(request)]
     page = Page("login.html", f"{words['login']} · {words['title']}", fields={"next": next_path, "error": error})
@@ -77,6 +85,7 @@ def login_form(request: Request, next: Annotated[str | None, Query()] = None) ->
 def login(request: Request, session: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
           next: Annotated[str | None, Form()] = None):
     """Check the credentials and set the session cookie the pages and their API calls use."""
+    check_form_origin(request)
     try:
         user = accounts.authenticate(session, username, password, client_address(request))
     except (AuthenticationFailed, RateLimited) as exc:

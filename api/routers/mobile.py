@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 import maps
 from api.deps import COOKIE, PageActorDep, SessionDep, client_address
 from api.errors import request_lang
-from api.routers.maps import _safe_next, render
+from api.routers.maps import _safe_next, check_form_origin, render
 from geo.access import accounts
 from geo.access.actor import Actor
 from geo.core.errors import AuthenticationFailed, RateLimited
@@ -58,6 +58,7 @@ def m_login_form(request: Request, next: Annotated[str | None, Query()] = None) 
 def m_login(request: Request, session: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
             next: Annotated[str | None, Form()] = None):
     """Check the credentials and set the cookie for a shift (WANGGE_TOKEN_MINUTES)."""
+    check_form_origin(request)
     try:
         user = accounts.authenticate(session, username, password, client_address(request))
     except (AuthenticationFailed, RateLimited) as exc:
@@ -75,6 +76,7 @@ def m_login(request: Request, session: SessionDep, username: Annotated[str, Form
 @router.post("/logout")
 def m_logout(request: Request) -> RedirectResponse:
     """Drop this phone's cookie. Unlike POST /api/v1/auth/logout it leaves the account's other devices signed in."""
+    check_form_origin(request)
     lang = "?lang=en" if request.query_params.get("lang") == "en" else ""
     response = RedirectResponse("/m/login" + lang, status_code=303)
     response.delete_cookie(COOKIE, path="/")

@@ -103,6 +103,11 @@ def start_patrol(session: Session, actor: Actor, *, started_at: datetime | None 
         return view(session, earlier), False
     started = started_at or now
     check_moment(msg("started_at"), started, now - BACKDATE, now, msg("a day ago"))
+    last = session.execute(text("SELECT id, finished_at FROM patrols WHERE staff_id = :s AND finished_at IS NOT NULL "
+                                "ORDER BY finished_at DESC LIMIT 1"), {"s": staff}).first()
+    if last and started < min(last.finished_at, now):  # overlapping patrols would count the same hours twice
+        raise InvalidInput(msg("started_at: {t} is before the end of your patrol {id} ({at}): patrols do not overlap",
+                               t=started.isoformat(), id=last.id, at=last.finished_at.isoformat()))
     if (lon is None) != (lat is None):
         raise InvalidInput(msg("give both lon and lat, or neither"))
     if lon is not None:

@@ -19,7 +19,7 @@ from geo.access.privacy import mask_name
 from geo.access.scope import like_pattern
 from geo.cases.attachments import PHOTOS, add_file
 from geo.cases.intake import NewCase, create_case
-from geo.core.errors import Forbidden, InvalidInput, NotFound
+from geo.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geo.core.i18n import msg
 from geo.core.models import VisitKind
 from geo.core.query import check_page
@@ -64,7 +64,7 @@ def record_visit(session: Session, actor: Actor, new: NewVisit, *, idempotency_k
     if idempotency_key:
         existing = _by_key(session, actor, idempotency_key)
         if existing:
-            return existing, False
+            return _retried(session, existing, new, idempotency_key), False
     now = now or datetime.now(UTC)
     kind = _kind(new.kind)
     at = _visited_at(new.visited_at, now)
@@ -82,7 +82,7 @@ def record_visit(session: Session, actor: Actor, new: NewVisit, *, idempotency_k
         place | {"staff": actor.staff_id, "kind": kind, "at": at, "findings": new.findings, "need": new.need,
                  "lon": new.lon, "lat": new.lat, "user": actor.user_id, "key": idempotency_key}).scalar()
     if visit_id is None:  # a concurrent retry with the same key committed first: its visit is the one
-        return _by_key(session, actor, idempotency_key), False
+        return _retried(session, _by_key(session, actor, idempotency_key), new, idempotency_key), False
     if new.case:
         found = NewCase(new.case.category, new.case.description, new.lon, new.lat, building_id=place["building"],
                         channel="patrol", urgency=new.case.urgency, occurred_at=at, visit_id=visit_id)
@@ -97,6 +97,21 @@ def record_visit(session: Session, actor: Actor, new: NewVisit, *, idempotency_k
 def _by_key(session: Session, actor: Actor, key: str) -> int | None:
     return session.execute(text("SELECT id FROM visits WHERE created_by IS NOT DISTINCT FROM :user "
                                 "AND idempotency_key = :key"), {"user": actor.user_id, "key": key}).scalar()
+
+
+def _retried(session: Session, visit_id: int, new: NewVisit, key: str) -> int:
+    """The visit `key` recorded, when this request is its retry; Conflict when it says another visit (the phone
+    would take the first visit's answer for this one, and this one would be lost unseen)."""
+    row = session.execute(text("SELECT kind, household_id, resident_id, building_id, findings, need FROM visits "
+                               "WHERE id = :id"), {"id": visit_id}).mappings().one()
+    sent = {"kind": new.kind, "household_id": new.household_id, "resident_id": new.resident_id,
+            "building_id": new.building_id, "findings": new.findings, "need": new.need}
+    differ = [k for k, v in sent.items() if v != row[k] and (v is not None or k not in ("household_id", "building_id"))]
+    if differ:
+        raise Conflict(msg("Idempotency-Key {key} already recorded visit {id}, whose {fields} differ from this "
+                           "request's: use a new key", key=key, id=visit_id, fields=", ".join(differ)),
+                       extra={"visit_id": visit_id})
+    return visit_id
 
 
 def _kind(value: str) -> str:
@@ -134,6 +149,7 @@ WHERE b.id = coalesce(:building, (SELECT building_id FROM households WHERE id = 
 
 def _place(session: Session, actor: Actor, new: NewVisit, kind: str) -> dict:
     """Building, grid, household and resident of the visit, checked against each other and the actor's scope."""
+    sent = _named(new)  # before the resident's household is filled in: a refusal names only what the caller sent
     if new.household_id is None and new.resident_id is not None:
         new.household_id = session.execute(text("SELECT household_id FROM residents WHERE id = :r"),
                                            {"r": new.resident_id}).scalar()
@@ -149,9 +165,10 @@ def _place(session: Session, actor: Actor, new: NewVisit, kind: str) -> dict:
     if row is None:
         raise NotFound(msg("no building {id}", id=new.building_id) if new.building_id is not None
                        else msg("no household {id}", id=new.household_id))
-    # scope first: a mismatch reported for a building outside it would say which households and residents it holds
+    # scope first: a mismatch reported for a building outside it would say which households and residents it holds;
+    # and the refusal names the id sent, never the building found for it (that would say where the household lives)
     if not actor.scope.covers_code(row["grid"]):
-        raise Forbidden(msg("building {id} lies outside your area", id=row["building"]))
+        raise Forbidden(sent)
     if new.household_id is not None and row["household"] is None:
         raise InvalidInput(msg("household {id} is not in building {building}", id=new.household_id,
                                building=row["building"]))
@@ -164,6 +181,15 @@ def _place(session: Session, actor: Actor, new: NewVisit, kind: str) -> dict:
                                "special group", id=new.resident_id))
     return {"building": row["building"], "grid": row["grid"], "household": new.household_id,
             "resident": new.resident_id}
+
+
+def _named(new: NewVisit):
+    """The refusal for an object outside the caller's area, naming the first id the caller sent."""
+    if new.building_id is not None:
+        return msg("building {id} lies outside your area", id=new.building_id)
+    if new.household_id is not None:
+        return msg("household {id} lies outside your area", id=new.household_id)
+    return msg("resident {id} lies outside your area", id=new.resident_id)
 
 
 def add_photo(session: Session, actor: Actor, visit_id: int, filename: str | None, content_type: str,
@@ -237,8 +263,7 @@ def get_visit(session: Session, actor: Actor, visit_id: int) -> dict:
 
 
 def views(session: Session, actor: Actor, rows) -> list[dict]:
-    """Visits as the API shows them: the resident's name masked by role; whom a care visit was for only to roles
-    that may see special-group membership (it says the resident is on the care list)."""
+    """Visits as the API shows them: names masked by role; a care visit's whom and what only to read_special_groups."""
     ids = [r["id"] for r in rows]
     photos, cases = {}, {}
     for p in session.execute(text("SELECT visit_id, id, filename, content_type, size, uploaded_at FROM "
@@ -265,7 +290,8 @@ def views(session: Session, actor: Actor, rows) -> list[dict]:
             if r["building_id"] else None,
             "household": {"id": r["household_id"], "door": r["door"]} if r["household_id"] and not hidden else None,
             "resident": resident, "findings": None if hidden else r["findings"], "need": None if hidden else r["need"],
-            "photos": photos.get(r["id"], []), "case_ids": cases.get(r["id"], []),
+            # the photos (their names) and the cases found are findings too
+            "photos": [] if hidden else photos.get(r["id"], []), "case_ids": [] if hidden else cases.get(r["id"], []),
         })
     if shown:
         audit.record_shown(session, actor.username, actor.role, "residents", shown)

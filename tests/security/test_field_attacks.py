@@ -459,3 +459,115 @@ def test_a_visit_is_not_placed_off_the_map(client, h, field, where):
     r = client.post("/api/v1/visits", json={"kind": "home", "household_id": field["b1_households"][0]} | where,
                     headers=h("w1"))
     assert r.status_code == 422, r.text
+
+
+# --- red team of issue 20, second round ------------------------------------------------------------------------
+
+def test_a_refused_visit_outside_scope_names_only_the_id_sent(client, h, field):
+    """The refusal named the building found for a household or resident sent: where someone of another grid lives."""
+    for body, named in (({"kind": "home", "household_id": field["b1_households"][0]}, "household"),
+                        ({"kind": "return", "resident_id": field["r_b1_1"]}, "resident"),
+                        ({"kind": "care", "resident_id": field["r_b1_2"]}, "resident")):
+        r = client.post("/api/v1/visits", json=body, headers=h("wb"))
+        detail = r.json()["detail"]
+        assert r.status_code == 403 and detail == f"{named} {body[named + '_id']} lies outside your area", r.text
+        assert str(field["b1"]) not in detail
+    zh = client.post("/api/v1/visits", json={"kind": "home", "household_id": field["b1_households"][0]},
+                     headers=h("wb") | {"Accept-Language": "zh-CN"})
+    assert zh.json()["detail"] == f"住户 {field['b1_households'][0]} 不在您的辖区内", zh.text
+
+
+def test_one_idempotency_key_for_two_different_visits_is_refused(client, h, field):
+    """A key reused with another body answered 200 with the first visit: the phone took the second visit for sent."""
+    first = visit(client, h("w1"), key="reused", kind="home", household_id=field["b1_households"][0], findings="甲")
+    for change in ({"findings": "乙"}, {"kind": "help"}, {"household_id": field["b2_households"][0]},
+                   {"findings": None}, {"need": "送药"}):
+        body = {"kind": "home", "household_id": field["b1_households"][0], "findings": "甲"} | change
+        r = client.post("/api/v1/visits", json=body, headers=h("w1") | {"Idempotency-Key": "reused"})
+        assert r.status_code == 409 and r.json()["visit_id"] == first["id"], (change, r.text)
+        assert f"visit {first['id']}" in r.json()["detail"] and next(iter(change)) in r.json()["detail"]
+    same = client.post("/api/v1/visits", json={"kind": "home", "household_id": field["b1_households"][0],
+                                               "findings": "甲", "visited_at": START.isoformat()},
+                       headers=h("w1") | {"Idempotency-Key": "reused"})
+    assert same.status_code == 200 and same.json()["id"] == first["id"], same.text  # a true retry still replays
+    zh = client.post("/api/v1/visits", json={"kind": "help", "household_id": field["b1_households"][0]},
+                     headers=h("w1") | {"Idempotency-Key": "reused", "Accept-Language": "zh-CN"})
+    assert zh.status_code == 409 and f"幂等键 reused 已用于走访 {first['id']}" in zh.json()["detail"]
+    assert client.get("/api/v1/visits", headers=h("w1")).json()["total"] == 1
+
+
+def test_a_care_visit_shows_no_photo_names_nor_cases_to_roles_without_special_groups(client, h, field):
+    """Findings were hidden, but the photos' names and the cases found on a care visit were listed to everyone."""
+    care = visit(client, h("w1"), kind="care", resident_id=field["r_b1_1"],
+                 case={"category": "env_garbage", "description": "未按时服药"})
+    r = client.post(f"/api/v1/visits/{care['id']}/attachments",
+                    files={"file": ("住户服药记录.png", PNG, "image/png")}, headers=h("w1"))
+    assert r.status_code == 201, r.text
+    for who in ("street", "command"):
+        shown = {i["id"]: i for i in client.get("/api/v1/visits", headers=h(who)).json()["items"]}[care["id"]]
+        assert shown["photos"] == [] and shown["case_ids"] == [], (who, shown)
+    own = {i["id"]: i for i in client.get("/api/v1/visits", headers=h("comm")).json()["items"]}[care["id"]]
+    assert [p["filename"] for p in own["photos"]] == ["住户服药记录.png"] and len(own["case_ids"]) == 1
+
+
+def test_a_backdated_start_cannot_overlap_a_finished_patrol(client, h, field):
+    """A start backdated up to a day was taken even over one's finished patrol: its hours counted twice."""
+    first = start(client, h("w1"))
+    done = client.post(f"/api/v1/patrols/{first['id']}/finish", json={}, headers=h("w1")).json()
+    r = client.post("/api/v1/patrols", json={"started_at": (START - timedelta(hours=2)).isoformat()}, headers=h("w1"))
+    assert r.status_code == 422 and f"before the end of your patrol {first['id']}" in r.json()["detail"], r.text
+    zh = client.post("/api/v1/patrols", json={"started_at": START.isoformat()},
+                     headers=h("w1") | {"Accept-Language": "zh-CN"})
+    assert zh.status_code == 422 and f"早于您的巡查 {first['id']} 的结束时间" in zh.json()["detail"], zh.text
+    assert client.get("/api/v1/patrols/current", headers=h("w1")).json() is None
+    after = client.post("/api/v1/patrols", json={"started_at": done["finished_at"]}, headers=h("w1"))
+    assert after.status_code == 201, after.text  # from the end of the last one on, a start is taken
+
+
+def test_the_app_login_and_logout_refuse_forms_from_another_site(client, field):
+    """/m/login took a form posted from any page: a sibling site could sign the worker's phone in as its own
+    account (login CSRF), and everything recorded after went to that account."""
+    form = {"username": "w1", "password": PASSWORD}
+    for origin in ("https://evil.example", "http://testserver.evil.example", "http://testserver:8443", "null"):
+        for url in ("/m/login", "/maps/login"):
+            r = client.post(url, data=form, headers={"Origin": origin}, follow_redirects=False)
+            assert r.status_code == 403 and "set-cookie" not in r.headers, (url, origin, r.text)
+        out = client.post("/m/logout", headers={"Origin": origin}, follow_redirects=False)
+        assert out.status_code == 403 and "set-cookie" not in out.headers, (origin, out.text)
+    for headers in ({"Origin": "http://testserver"}, {}):  # our own page, or no browser at all
+        r = client.post("/m/login", data=form, headers=headers, follow_redirects=False)
+        assert r.status_code == 303 and "wangge_token=" in r.headers["set-cookie"], r.text
+
+
+def test_the_care_list_names_the_resident_in_the_fragment_never_in_the_query():
+    """The care list opened /m/visit?kind=care&resident=…&name=…: the full name of someone on the care list went to
+    the server's access log, proxies and the service worker's cache keys. After '#' it stays on the phone."""
+    from pathlib import Path
+    static = Path(__file__).parents[2] / "maps" / "static" / "m"
+    care, form = (static / "care.js").read_text(), (static / "visit.js").read_text()
+    link = re.search(r"const link = (.*?)\.toString\(\);", care, re.DOTALL).group(1)
+    assert "'#' + new URLSearchParams({kind: 'care'" in link and "name: item.resident.name" in link, link
+    assert "'?'" not in link and "'&'" not in link
+    assert "location.hash" in form  # the form reads them back from there
+
+
+def test_attacks_that_fail_a_grid_worker_asking_wider_figures_and_writes_outside_the_patrol_time(client, h, field):
+    """Refused already (kept so they stay refused): a grid worker's street or community figures are empty, not the
+    street's; positions, check-ins and a finish before the patrol's start are 422 naming the point and the start."""
+    for level in ("street", "community"):
+        r = client.get("/api/v1/analytics/field", params={"level": level}, headers=h("w1"))
+        assert r.status_code == 200 and r.json()["rows"] == [], (level, r.text)
+    layer = client.get("/api/v1/analytics/building-visits", params={"bbox": "116.3,39.8,116.6,40.1"}, headers=h("wb"))
+    assert layer.status_code == 200 and field["b1"] not in [f["id"] for f in layer.json()["features"]]
+    own = client.get("/api/v1/analytics/building-visits", params={"bbox": "116.3,39.8,116.6,40.1"}, headers=h("w1"))
+    assert field["b1"] in [f["id"] for f in own.json()["features"]]  # the view does hold b1
+    patrol = start(client, h("w1"))
+    early = (START - timedelta(minutes=10)).isoformat()
+    r = client.post(f"/api/v1/patrols/{patrol['id']}/points", json={"points": fixes(1, start=START - timedelta(hours=1))},
+                    headers=h("w1"))
+    assert r.status_code == 422 and "point 0" in r.json()["detail"] and "before the patrol's start" in r.json()["detail"]
+    r = client.post(f"/api/v1/patrols/{patrol['id']}/checkins", headers=h("w1"),
+                    json={"checkpoint_id": field["K1"], "lon": K1_AT[0], "lat": K1_AT[1], "t": early})
+    assert r.status_code == 422 and "before the patrol's start" in r.json()["detail"], r.text
+    r = client.post(f"/api/v1/patrols/{patrol['id']}/finish", json={"finished_at": early}, headers=h("w1"))
+    assert r.status_code == 422 and "before the patrol's start" in r.json()["detail"], r.text

@@ -7,11 +7,11 @@
       $('care-counts').textContent = T('m_counts', {o: data.counts.overdue, d: data.counts.due}) + (cached ? ' · ' + T('m_cached') : '');
       if (data.masked) { clear($('care-list'), h('li', {class: 'empty'}, T('m_care_masked'))); return; }
       clear($('care-list'), data.items.length ? data.items.map(item => {
-        // the name stays on the phone (sessionStorage), out of the URL, the server's log and the history
-        const link = '/m/visit' + (q ? q + '&' : '?') + new URLSearchParams({kind: 'care', resident: item.resident.id,
-          household: item.household.id, building: item.building.id, building_name: item.building.name || ''}).toString();
-        const remember = () => sessionStorage.setItem('wangge-care-name', JSON.stringify([item.resident.id, item.resident.name]));
-        return h('li', {class: 'card care ' + item.status}, h('a', {href: link, class: 'task-link', onclick: remember},
+        // whom the visit is for goes after '#': a fragment never reaches the server, its access log or a cache key
+        const link = '/m/visit' + q + '#' + new URLSearchParams({kind: 'care', resident: item.resident.id,
+          name: item.resident.name, household: item.household.id, building: item.building.id,
+          building_name: item.building.name || ''}).toString();
+        return h('li', {class: 'card care ' + item.status}, h('a', {href: link, class: 'task-link'},
           h('div', {class: 'row'}, item.status === 'overdue'
             ? h('span', {class: 'badge red'}, item.last_visit_at ? T('m_overdue_days', {n: item.days_overdue}) : T('m_never_care'))
             : h('span', {class: 'badge yellow'}, T('m_due_on', {d: m.day(item.due_on)})),

@@ -1,8 +1,9 @@
 // 走访: a building (search), a household (names masked by the API), the kind, findings, a residents' request, photos,
-// and optionally a case made with the visit. ?resident=&household=&building=&kind=care come from the care list.
+// and optionally a case made with the visit. #resident=&household=&building=&kind=care come from the care list.
 (function () {
   const {T, h, $, clear, get, config} = m;
-  const params = new URLSearchParams(location.search);
+  // the care list names the resident after '#' (never sent to the server); ?kind= works too
+  const params = new URLSearchParams(location.search.slice(1) + '&' + location.hash.slice(1));
   let building = null, household = null, resident = params.get('resident') ? Number(params.get('resident')) : null;
   const photos = m.photoPicker($('photos'), $('photo-list'));
   let categories = null;
@@ -48,11 +49,7 @@
     chooseBuilding({id: Number(params.get('building')), name: params.get('building_name') || '', address: ''},
                    params.get('household') ? Number(params.get('household')) : null);
   }
-  if (resident) {
-    const [id, name] = JSON.parse(sessionStorage.getItem('wangge-care-name') || '[null, ""]');
-    $('resident-line').hidden = false;
-    $('resident-line').textContent = T('m_resident') + '：' + (id === resident ? name : '#' + resident);
-  }
+  if (resident) { $('resident-line').hidden = false; $('resident-line').textContent = T('m_resident') + '：' + (params.get('name') || ''); }
   else searchBuildings();
 
   $('visit-form').addEventListener('submit', async event => {
