@@ -120,6 +120,39 @@ def test_a_report_made_offline_is_sent_once_when_back_online(phone, field):
     assert count(engine, "SELECT count(*) FROM cases") == before + 1
 
 
+def sign_in(page, username: str) -> None:
+    """A new login on the same phone (the last one's cookie gone, as when it runs out)."""
+    page.context.clear_cookies()
+    page.goto("/m/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/m/")
+
+
+def test_a_shared_phone_sends_each_write_as_its_maker(phone, field):
+    """w1 reports offline and hands the phone to w2: the report waits for w1 and is never sent with w2's cookie."""
+    _, engine = field
+    phone.goto("/m/report")
+    phone.wait_for_selector("#cat-list .chip")
+    phone.wait_for_function("() => document.getElementById('loc-text').textContent.includes('±')")
+    phone.context.set_offline(True)
+    phone.click("#cat-list .chip >> nth=0")
+    phone.fill("#desc", "换手机前的上报")
+    phone.click("#send")
+    phone.wait_for_function("() => document.getElementById('queue-banner').textContent.includes('待上传 1 条')")
+    phone.context.set_offline(False)
+    sign_in(phone, "w2")
+    phone.wait_for_timeout(2500)
+    assert phone.is_hidden("#queue-banner"), "w2 is not shown w1's outbox"
+    assert count(engine, "SELECT count(*) FROM cases WHERE description = '换手机前的上报'") == 0
+    sign_in(phone, "w1")
+    phone.wait_for_function("() => document.getElementById('queue-banner').hidden", timeout=20_000)
+    made_by = count(engine, "SELECT u.username FROM cases c JOIN users u ON u.id = c.created_by "
+                            "WHERE c.description = '换手机前的上报'")
+    assert made_by == "w1"
+
+
 def test_a_patrol_records_a_track_and_a_check_in(phone, field):
     _, engine = field
     phone.context.set_geolocation({"longitude": 116.4015, "latitude": 39.9345, "accuracy": 5})

@@ -68,6 +68,15 @@ window.m = (function () {
   window.addEventListener('offline', banners);
   window.addEventListener('wangge-queue', banners);
 
+  // Another account on this phone (a shared phone, or a login after the cookie ran out): what the service worker
+  // kept of the last one's data is not this one's to see offline.
+  if (config.user && localStorage.getItem('wangge-user') !== config.user) {
+    if (window.caches) caches.keys().then(names => names.filter(n => n.startsWith('wangge-m-data'))
+      .forEach(n => caches.delete(n))).catch(() => null);
+    sessionStorage.removeItem('wangge-warm' + q);
+    localStorage.setItem('wangge-user', config.user);
+  }
+
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/m/sw.js', {scope: '/m/'}).catch(() => null);
     // once per session: on a weak connection every page load must not fetch all the tabs again

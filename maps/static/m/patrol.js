@@ -1,9 +1,10 @@
 // 巡查: start and finish a patrol; while it is open, a position every WANGGE_PATROL_SECONDS from watchPosition,
 // sent in batches through the outbox (the server keeps each (patrol, time) once). The grid's key points with their
-// distance, and 打卡 within WANGGE_CHECKIN_METRES. The open patrol lives in localStorage so a reload keeps it.
+// distance, and 打卡 within WANGGE_CHECKIN_METRES. The open patrol lives in localStorage (per account: a shared phone
+// keeps each worker's own) so a reload keeps it.
 (function () {
   const {T, h, $, clear, get, metres, config, q} = m;
-  const KEY = 'wangge-patrol', EVERY = config.patrolSeconds * 1000, BATCH = 10, FLUSH_MS = 30000;
+  const KEY = 'wangge-patrol:' + config.user, EVERY = config.patrolSeconds * 1000, BATCH = 10, FLUSH_MS = 30000;
   let state = JSON.parse(localStorage.getItem(KEY) || 'null');
   let here = null, watch = null, checkpoints = [], pending = [], lastFlush = Date.now();
   const save = () => (state ? localStorage.setItem(KEY, JSON.stringify(state)) : localStorage.removeItem(KEY));

@@ -5,9 +5,12 @@
 // makes each record once. A case step carries the version it was made on, so when its answer was lost the replay
 // gets 409: if a fresh read of the case shows the step in its history, it counts as sent (no refusal is shown).
 // Photos are stored as Blobs. A request may use the id another item's first request created (`{ref:NAME}` in its
-// URL), e.g. the points of a patrol started offline.
+// URL), e.g. the points of a patrol started offline. Each item is its maker's: on a phone shared between workers
+// it waits until they sign in again, and is never sent with someone else's cookie.
 window.wanggeQueue = (function () {
   const DB = 'wangge-m', ITEMS = 'outbox', REFS = 'refs', REFUSED = 'wangge-refusals';
+  const USER = JSON.parse(document.getElementById('page-config').textContent).user;
+  const mine = item => !item.user || item.user === USER;
   let opened = null, running = null;
 
   function db() {
@@ -46,7 +49,7 @@ window.wanggeQueue = (function () {
   // Store a write: {label (what the person sees), ref (name for the id the first request creates), requests:
   // [{method, url, json | file: {blob, name}}]}. Returns the stored item; sending starts at once when online.
   async function add(item) {
-    const stored = Object.assign({key: uuid(), made: new Date().toISOString(), done: 0}, item);
+    const stored = Object.assign({key: uuid(), made: new Date().toISOString(), done: 0, user: USER}, item);
     stored.seq = await put(stored);
     changed();
     flush();
@@ -143,7 +146,9 @@ window.wanggeQueue = (function () {
   }
 
   async function round() {
+    if (!USER) return;  // the login page: nobody to send as
     for (const item of await all()) {
+      if (!mine(item)) continue;
       if (!(await send(item))) break;
       await drop(item.seq);
       changed();
@@ -160,7 +165,7 @@ window.wanggeQueue = (function () {
     return running;
   }
 
-  const count = () => run(ITEMS, 'readonly', s => s.count());
+  const count = async () => (await all()).filter(mine).length;
   window.addEventListener('online', () => flush());
   setInterval(() => flush(), 20000);
   return {add, flush, count, all, ref, setRef, refusals, clearRefusals, uuid};

@@ -2,7 +2,7 @@
 // photos; a preview names the grid and the handler before sending. On an open patrol the case is the patrol's.
 (function () {
   const {T, h, $, clear, get} = m;
-  const patrol = JSON.parse(localStorage.getItem('wangge-patrol') || 'null');
+  const patrol = JSON.parse(localStorage.getItem('wangge-patrol:' + m.config.user) || 'null');
   let point = null, accuracy = null, pin = null, previewSeq = 0;
   const view = m.map($('map'), [116.4, 39.9], 16);
   const photos = m.photoPicker($('photos'), $('photo-list'));
