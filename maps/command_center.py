@@ -38,7 +38,8 @@ MIN_ZOOM = {"districts": 0, "streets": 9, "communities": 11, "grids": 13, "staff
 # visited, lower bounds), buildings by days since their last visit (upper bounds; beyond the last, or never: "more").
 FIELD = {
     # red to blue, pale in the middle: the building dots' saturated red and green stay readable on any grid
-    "coverage": [(0, "#ef8a62"), (0.3, "#fddbc7"), (0.6, "#d1e5f0"), (0.9, "#67a9cf")], "noHouseholds": "#bdbdbd",
+    # red to green, not the blues of the open-case fill underneath
+    "coverage": [(0, "#d73027"), (0.3, "#fc8d59"), (0.6, "#fee08b"), (0.9, "#1a9850")], "noHouseholds": "#bdbdbd",
     "days": [(7, "#1a9641"), (30, "#a6d96a"), (90, "#fdae61")], "stale": "#d7191c", "track": "#6a3d9a",
 }
 
@@ -66,4 +67,4 @@ def command_center(session: Session, scope: Scope, lang: str = "zh", heat_days: 
                     steps=STEPS, hotspotColours=HOTSPOT_COLOURS, status=STATUS_COLOURS, can=can, minZoom=MIN_ZOOM,
                     heatDays=heat_days, heatPeriods=HEAT_PERIODS, partyColours=COVERAGE_COLOURS, field=FIELD)
     gap = official_calendar.coverage_gap(session, china_today())
-    return replace(page, fields={"notice": render(official_calendar.gap_warning(gap), lang) if gap else None})
+    return replace(page, fields={"notice": render(official_calendar.gap_warning(gap, for_operator=False), lang) if gap else None})

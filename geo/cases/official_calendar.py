@@ -111,8 +111,12 @@ def coverage_gap(session: Session, today: date, horizon: int = HORIZON_DAYS) -> 
     return None
 
 
-def gap_warning(gap: date) -> Msg:
-    """What the health check, the command center and the round say about a missing calendar."""
+def gap_warning(gap: date, *, for_operator: bool = True) -> Msg:
+    """What the health check, the server's log and the round say about a missing calendar (with the command that
+    loads it); `for_operator=False` is the command center's words, for people who do not run commands."""
+    if not for_operator:
+        return msg("no official holiday calendar covers {day} onwards: deadlines count Monday to Friday until an "
+                   "administrator loads the State Council's holiday notice", day=gap.isoformat())
     return msg("no official holiday calendar covers {day} onwards: deadlines count Monday to Friday; load the "
                "State Council's notice with `wangge calendar import FILE`", day=gap.isoformat())
 

@@ -62,9 +62,9 @@ window.wanggeFieldLayers = function (map, C, W) {
       for (const f of fc.features) {
         const [lon, lat] = f.geometry.coordinates;
         // A small square, a building, so it is not taken for a case's round marker.
-        const square = h('span', {style: {display: 'block', width: '10px', height: '10px', border: '2px solid #fff',
-                                          boxShadow: '0 0 2px #000', background: dayColour(f.properties.days_since_visit)}});
-        L.marker([lat, lon], {icon: L.divIcon({className: 'building-visit-marker', html: square, iconSize: [14, 14]}),
+        const square = h('span', {style: {display: 'block', width: '7px', height: '7px', border: '1px solid #fff',
+                                          boxShadow: '0 0 1px #000', background: dayColour(f.properties.days_since_visit)}});
+        L.marker([lat, lon], {icon: L.divIcon({className: 'building-visit-marker', html: square, iconSize: [9, 9]}),
                               keyboard: false})
           .bindPopup(() => buildingPopup(f.properties)).addTo(buildings);
       }
@@ -86,7 +86,7 @@ window.wanggeFieldLayers = function (map, C, W) {
     h('div', null, T.cc_duration + ': ' + duration(p.duration_s)),
     h('div', null, T.cc_length + ': ' + ((p.length_m || 0) / 1000).toFixed(2) + ' km'));
   const tracks = L.geoJSON(null, {filter: f => f.geometry !== null,
-                                  style: () => ({color: F.track, weight: 4, opacity: 0.85, className: 'patrol-track'}),
+                                  style: () => ({color: F.track, weight: 2, opacity: 0.6, className: 'patrol-track'}),
                                   onEachFeature: (f, l) => l.bindPopup(() => trackPopup(f.properties))});
   function loadTracks() {
     if (!C.can.tracks) { W.tracks = 0; return null; }

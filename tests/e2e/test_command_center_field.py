@@ -64,7 +64,7 @@ def test_the_three_field_layers_draw(page, field_server):
     assert (coverage[A1]["households"], coverage[A1]["households_visited"]) == (9, 2)
     assert coverage[A2]["visit_coverage"] == 0
     fills = page.evaluate("[...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getAttribute('fill'))")
-    assert "#ef8a62" in fills and "#bdbdbd" in fills  # under 30%, and grids without households
+    assert "#d73027" in fills and "#bdbdbd" in fills  # under 30%, and grids without households
     legend = page.inner_text(".field-legend")
     assert "入户走访覆盖率" in legend and "≥ 90%" in legend and "无住户" in legend
     # Zoomed out the buildings wait, and the legend says why.
