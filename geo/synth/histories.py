@@ -256,5 +256,8 @@ def _finish(w: CaseWalk, now: datetime) -> Walk:
     """Escalations due up to now for a case still open, then the walk."""
     w.watch(now)
     if w.hold and w.c["due_at"] is not None and w.c["due_at"] < now:
+        # Red in the worker's own queue: the watch has seen this deadline (escalated_at = due_at), so the server's
+        # first round does not move the case up and out of the queue a demo user opens minutes later.
         w.c["overdue"] = True
+        w.c["escalated_at"] = w.c["due_at"]
     return w.walk

@@ -14,7 +14,7 @@
           h('span', {class: 'status'}, T('status_' + c.status))),
         c.description ? h('p', {class: 'desc'}, c.description) : null,
         h('div', {class: 'row small'}, h('span', {class: 'grow'}, c.address || (c.grid && c.grid.name) || ''),
-          left === null ? null : h('span', {class: left < 0 ? 'late' : 'left'}, T(left < 0 ? 'm_time_over' : 'm_time_left', {t: span(left)})))));
+          left === null ? null : h('span', {class: left < 0 ? 'late' : 'left ' + (c.light || '')}, T(left < 0 ? 'm_time_over' : 'm_time_left', {t: span(left)})))));
   }
 
   async function load() {

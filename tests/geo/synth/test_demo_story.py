@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from sqlalchemy import text
+
 from geo.access.actor import SYSTEM
 from geo.access.crypto import lookup, reveal
 from geo.analytics.grid_layers import grid_hotspots
@@ -10,6 +12,8 @@ from geo.analytics.window import window
 from geo.cases.kpis import kpis
 from geo.core import db
 from geo.core.time import CHINA
+from geo.rounds import run_round
+from tests.conftest import rolled_back
 from tests.geo.synth.conftest import NOW, q
 
 HANDLER_STEPS = ("accept", "return", "report", "request_extension")
@@ -94,19 +98,30 @@ def test_cases_lie_in_the_grid_postgis_finds_for_them(demo_engine):
     assert q(demo_engine, "SELECT count(*) FROM cases WHERE grid_code IS DISTINCT FROM wangge_grid_at(geom)")[0][0] == 0
 
 
-def test_every_grid_worker_login_has_a_queue(demo_engine):
-    rows = q(demo_engine, """
+QUEUES = """
         SELECT u.username, count(c.id), count(c.id) FILTER (WHERE c.overdue AND c.due_at < :now),
                count(c.id) FILTER (WHERE c.due_at BETWEEN :now AND :now + interval '24 hours')
         FROM users u JOIN staff s ON s.user_id = u.id
         LEFT JOIN cases c ON c.assignee_id = s.id AND c.status NOT IN ('closed', 'rated', 'merged')
-        WHERE u.role = 'grid_worker' GROUP BY 1""", now=NOW)
+        WHERE u.role = 'grid_worker' GROUP BY 1"""
+
+
+def test_every_grid_worker_login_has_a_queue(demo_engine):
+    rows = q(demo_engine, QUEUES, now=NOW)
     queues = {name: (open_, overdue, soon) for name, open_, overdue, soon in rows}
     assert len(queues) > 50
     assert all(open_ >= 2 and overdue >= 1 for open_, overdue, _ in queues.values()), queues
     assert sum(soon >= 1 for _, _, soon in queues.values()) > 0.9 * len(queues)
     open_, overdue, soon = queues["gridworker"]
     assert open_ >= 4 and overdue == 2 and soon >= 1
+
+
+def test_the_servers_first_round_leaves_the_red_tasks_in_the_queues(demo_engine):
+    """`make demo` serves at once, and the server's round runs: the queues' overdue cases stay where they are."""
+    with rolled_back(demo_engine) as s:
+        run_round(s, NOW + timedelta(minutes=5))
+        rows = s.execute(text(QUEUES), {"now": NOW}).all()
+    assert all(overdue >= 1 for _, _, overdue, _ in rows), rows
 
 
 def test_the_default_hot_spot_view_finds_hot_spots(demo_engine):
