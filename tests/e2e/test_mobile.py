@@ -120,6 +120,20 @@ def test_a_report_made_offline_is_sent_once_when_back_online(phone, field):
     assert count(engine, "SELECT count(*) FROM cases") == before + 1
 
 
+def test_a_report_names_its_case_and_handler_once_sent(phone, field):
+    _, engine = field
+    phone.goto("/m/report")
+    phone.wait_for_selector("#cat-list .chip")
+    phone.wait_for_function("() => document.getElementById('loc-text').textContent.includes('±')")
+    phone.click("#cat-list .chip >> nth=0")
+    phone.wait_for_selector("#preview p")
+    phone.fill("#desc", "在线上报的问题")
+    phone.click("#send")
+    phone.wait_for_function("() => document.getElementById('report-message').textContent.includes('事件编号')")
+    case_id = count(engine, "SELECT id FROM cases WHERE description = '在线上报的问题'")
+    assert f"#{case_id}" in phone.inner_text("#report-message") and "处理人" in phone.inner_text("#report-message")
+
+
 def sign_in(page, username: str) -> None:
     """A new login on the same phone (the last one's cookie gone, as when it runs out)."""
     page.context.clear_cookies()
@@ -141,6 +155,7 @@ def test_a_shared_phone_sends_each_write_as_its_maker(phone, field):
     phone.fill("#desc", "换手机前的上报")
     phone.click("#send")
     phone.wait_for_function("() => document.getElementById('queue-banner').textContent.includes('待上传 1 条')")
+    phone.context.clear_cookies()  # w1's shift is over before the phone is back online
     phone.context.set_offline(False)
     sign_in(phone, "w2")
     phone.wait_for_timeout(2500)
@@ -169,8 +184,12 @@ def test_a_patrol_records_a_track_and_a_check_in(phone, field):
     button.click()
     phone.wait_for_timeout(500)
     shot(phone, "patrol")
+    asked = []
+    phone.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     phone.click("#patrol-toggle")
     phone.wait_for_function("() => !document.getElementById('patrol-status').classList.contains('on')")
+    assert "确认结束本次巡查" in asked[0] and "打卡 1 处" in asked[0]
+    assert "打卡 1 处" in phone.inner_text("#patrol-message")
     phone.wait_for_function("() => document.getElementById('queue-banner').hidden", timeout=20_000)
     assert count(engine, "SELECT count(*) FROM patrol_checkins WHERE checkpoint_id = :k", k=IDS["K1"]) == 1
     assert count(engine, "SELECT count(*) FROM patrol_points") >= 3

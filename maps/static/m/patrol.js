@@ -106,13 +106,16 @@
   }
 
   async function finish() {
+    const minutes = Math.round((Date.now() - Date.parse(state.started)) / 60000);
+    const summary = T('m_patrol_summary', {min: minutes, m: Math.round(state.distance), n: (state.checked || []).length});
+    if (!confirm(T('m_patrol_confirm') + '\n' + summary)) return;
     if (here) record(Object.assign({}, here, {t: new Date()}));
     await sendPoints();
     await wanggeQueue.add({label: T('m_patrol_finish'), requests: [{method: 'POST', url: patrolUrl('/finish'),
       json: {finished_at: new Date().toISOString()}}]});
     state = null;
     save();
-    $('patrol-message').textContent = navigator.onLine ? T('m_sent') : T('m_saved');
+    $('patrol-message').textContent = summary + ' · ' + (navigator.onLine ? T('m_sent') : T('m_saved'));
     render();
   }
 

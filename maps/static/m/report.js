@@ -68,6 +68,11 @@
     await wanggeQueue.add({label: T('m_tab_report') + ' ' + categories.label(), ref, requests: [
       {method: 'POST', url, json: body}, ...m.photoRequests(photos.files, '/api/v1/cases/{ref:' + ref + '}/attachments')]});
     message.textContent = navigator.onLine ? T('m_sent') : T('m_saved');
+    const handler = $('preview').textContent ? $('preview').querySelectorAll('p')[2] : null;
+    const who = handler ? handler.textContent : '';
+    if (navigator.onLine) wanggeQueue.flush().then(() => wanggeQueue.ref(ref)).then(id => {
+      if (typeof id === 'number') message.textContent = T('m_reported_as', {id}) + (who ? ' · ' + who : '');
+    }).catch(() => null);
     photos.reset();
     categories.reset();
     $('desc').value = '';

@@ -3,7 +3,7 @@
 (function () {
   const {T, h, $, clear, get, span, when, q} = m;
   const id = Number(location.pathname.split('/').pop());
-  const FORMS = {return: 'm_reason', report: 'm_note', request_extension: 'm_reason'};
+  const FORMS = {return: 'm_return_reason', report: 'm_note', request_extension: 'm_extension_reason'};
   const SHOWN = ['accept', 'return', 'report', 'request_extension'];
   let current = null;
 
@@ -26,6 +26,7 @@
       h('p', {class: 'small'}, T('m_reported_at') + '：', when(c.reported_at)),
       left === null ? null : h('p', {class: left < 0 ? 'late' : 'left'}, T('due') + '：' + when(c.due_at) + ' · ' +
         T(left < 0 ? 'm_time_over' : 'm_time_left', {t: span(left)})),
+      c.extension_requested ? h('p', {class: 'note'}, T('m_extension_pending')) : null,
       navLinks(c));
     $('task').removeAttribute('aria-busy');
     $('task-note').hidden = !cached;
