@@ -39,6 +39,7 @@ from api.routers import (
     party_tree,
     patrols,
     plans,
+    reports,
     residents,
     staff,
     tiles,
@@ -60,7 +61,7 @@ log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
                                           residents, audit, compounds, party, party_tree, party_coverage, patrols,
-                                          checkpoints, visits, households, care, areas, departments)),
+                                          checkpoints, visits, households, care, reports, areas, departments)),
            (open311, ""), (tiles, ""), (maps, ""), (mobile, ""))
 
 

@@ -38,6 +38,7 @@ from api.routers import (
     party_tree,
     patrols,
     plans,
+    reports,
     residents,
     staff,
     tiles,
@@ -164,6 +165,13 @@ ROUTES: dict[Callable, Rule] = {
     visits.list_visits: A.read_field_work,
     households.households: A.read_residents,
     care.due: A.read_field_work,
+    # a resident's own reports (geo/residents/reports.py): only their own, by the workflow's reporter check
+    reports.report_topics: PUBLIC,
+    reports.submit_report: A.own_reports,
+    reports.my_reports: A.own_reports,
+    reports.my_report: A.own_reports,
+    reports.report_step: A.own_reports,
+    reports.report_photo: A.own_reports,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,

@@ -11,6 +11,7 @@ from geo.cases.partitions import ensure_ahead
 from geo.core.time import china_today
 from geo.field.retention import Reduced, reduce_tracks
 from geo.planning.publish import apply_due
+from geo.residents.notices import Noticed, send_notices
 
 
 @dataclass
@@ -23,14 +24,15 @@ class Round:
     partitions: list[str] = field(default_factory=list)
     calendar_gap: date | None = None
     tracks: Reduced | None = None  # patrols older than WANGGE_TRACK_DAYS reduced to per-day totals
+    notices: Noticed | None = None  # texts to residents whose reports moved
 
 
 def run_round(session: Session, now: datetime | None = None) -> Round:
     """Apply the plans whose day has come, mark and escalate overdue cases (in the grids now in force), and make
-    the coming months' partitions of cases, and reduce patrol tracks older than WANGGE_TRACK_DAYS; deadlines are
-    counted on the calendar as last loaded."""
+    the coming months' partitions of cases, reduce patrol tracks older than WANGGE_TRACK_DAYS and text residents
+    whose reports moved; deadlines are counted on the calendar as last loaded."""
     today = china_today(now)
     official_calendar.refresh(session)
     plans = apply_due(session, today)
     return Round(plans, tick(session, now), ensure_ahead(session, now), official_calendar.coverage_gap(session, today),
-                 reduce_tracks(session, now))
+                 reduce_tracks(session, now), send_notices(session, now))

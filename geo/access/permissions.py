@@ -38,6 +38,7 @@ class Permission(StrEnum):
     read_field_work = "read_field_work"
     read_tracks = "read_tracks"
     manage_checkpoints = "manage_checkpoints"
+    own_reports = "own_reports"
 
 
 R = Role
@@ -74,6 +75,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # where a worker was (PIPL Art. 28): the worker themself and their supervisors, never departments or planners
     Permission.read_tracks: HANDLERS,
     Permission.manage_checkpoints: frozenset({R.admin, R.street_staff, R.community_staff}),
+    # a resident's own reports: the workflow lets them see and act only on those they made (geo/residents)
+    Permission.own_reports: frozenset({R.resident}),
 }
 
 # What each action covers, for the generated documentation (English, then Chinese).
@@ -110,6 +113,8 @@ MEANING: dict[Permission, tuple[str, str]] = {
     Permission.read_tracks: ("patrol tracks: a grid worker their own, supervisors those of their area; each read is "
                              "audited", "巡查轨迹：网格员只见本人，上级只见辖区内；每次查看记入审计日志"),
     Permission.manage_checkpoints: ("a grid's key points (关键点位)", "网格关键点位的维护"),
+    Permission.own_reports: ("a resident's own reports: make them, follow them, add photos, rate, reopen",
+                             "居民本人的诉求：上报、查看进度、补充照片、评价、重新办理"),
 }
 
 

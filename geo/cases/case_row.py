@@ -11,18 +11,21 @@ from geo.core.i18n import msg
 from geo.core.models import Role
 
 # What the workflow needs besides the case's own columns: whether a supervision awaits the handler's reply, the
-# side holds open now (kind:department) and every department that ever held the case (who may see it).
+# side holds open now (kind:department), every department that ever held the case (who may see it), whether a
+# resident reported it (then only they rate it) and whether a 回访 awaits an operator.
 EXTRAS = """
        EXISTS (SELECT 1 FROM case_supervisions p WHERE p.case_id = c.id AND p.replied_at IS NULL) AS supervision_pending,
        ARRAY(SELECT h.kind || ':' || h.department FROM case_holds h WHERE h.case_id = c.id AND h.ended_at IS NULL
              AND h.kind IN ('assist', 'whistle')) AS side_open,
        ARRAY(SELECT DISTINCT h.department FROM case_holds h WHERE h.case_id = c.id AND h.department IS NOT NULL)
-           AS departments_involved"""
+           AS departments_involved,
+       EXISTS (SELECT 1 FROM users u WHERE u.id = c.created_by AND u.role = 'resident') AS resident_reported,
+       EXISTS (SELECT 1 FROM case_revisits r WHERE r.case_id = c.id AND r.done_at IS NULL) AS revisit_pending"""
 
 CASE_ROW = text(f"""
 SELECT c.id, c.version, c.status, c.category, c.grid_code, c.handler_level, c.handler_area, c.department,
        c.assignee_id, c.due_at, c.first_due_at, c.extension_requested, c.resumes_to, c.rework_count, c.return_count,
-       c.escalations, c.created_by, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, {EXTRAS}
+       c.escalations, c.created_by, c.closed_at, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, {EXTRAS}
 FROM cases c WHERE c.id = :id
 """)
 
@@ -41,7 +44,9 @@ class StepInput:
 
 def in_scope(actor: Actor, row) -> bool:
     """Whether the case lies in the actor's area, by its grid or the area handling it; a department sees the cases
-    of its district that it leads, assists or was whistled for."""
+    of its district that it leads, assists or was whistled for; a resident sees the cases they reported."""
+    if actor.role == Role.resident:
+        return actor.user_id is not None and row["created_by"] == actor.user_id
     if actor.scope.prefix is not None and not (actor.scope.covers_code(row["grid_code"])
                                                or actor.scope.covers_code(row["handler_area"])):
         return False

@@ -29,7 +29,9 @@ def effects(session: Session, name: str, row, request: StepInput, now: datetime,
         "report": lambda: _reported(session, row, now),
         "rework": lambda: _rework(session, row),
         "close": lambda: _closed(session, row, now),
-        "rate": lambda: _rating(request.rating),
+        "rate": lambda: _rating(session, row, request.rating, now),
+        "reopen": lambda: _reopen(session, row, now),
+        "revisit": lambda: _revisited(session, row, request.note, actor, now),
         "request_extension": lambda: {"extension_requested": True},
         "approve_extension": lambda: _extend(session, row, now),
         "reject_extension": lambda: {"extension_requested": False},
@@ -89,10 +91,31 @@ def _handed_back(session: Session, row, now: datetime) -> dict:
     return {"assignee_id": None, "return_count": row["return_count"] + 1}
 
 
-def _rating(rating: str | None) -> dict:
+def _rating(session: Session, row, rating: str | None, now: datetime) -> dict:
+    """评价; a resident's 不满意 opens the 回访 an operator owes them within WANGGE_REVISIT_DAYS."""
     if rating not in RATINGS:
         raise InvalidInput(msg("rating must be one of {ratings}", ratings=", ".join(RATINGS)))
+    if rating == "dissatisfied" and row["resident_reported"] and not row["revisit_pending"]:
+        session.execute(text("INSERT INTO case_revisits (case_id, opened_at, due_at) VALUES (:id, :now, :due)"),
+                        {"id": row["id"], "now": now, "due": now + timedelta(days=get_settings().revisit_days)})
     return {"rating": rating}
+
+
+def _reopen(session: Session, row, now: datetime) -> dict:
+    """重新办理: the reporter reopens a closed case; back to its last handler with a fresh deadline."""
+    due = due_at(categories()[row["category"]], now)
+    department = row["handler_level"] == "department"
+    holds.open_hold(session, row["id"], "lead" if department else "dispatch", row["handler_level"] or "district",
+                    row["handler_area"], due, now, department=row["department"], staff_id=row["assignee_id"])
+    return {"closed_at": None, "rating": None, "dispatched_at": now, "due_at": due, "overdue": False}
+
+
+def _revisited(session: Session, row, note: str, actor: Actor, now: datetime) -> dict:
+    """回访 made: the operator's call is written on the revisit the 不满意 opened."""
+    session.execute(text("UPDATE case_revisits SET done_at = :now, done_by = :by, note = :note "
+                         "WHERE case_id = :id AND done_at IS NULL"),
+                    {"now": now, "by": actor.username, "note": note, "id": row["id"]})
+    return {}
 
 
 def _extend(session: Session, row, now: datetime) -> dict:

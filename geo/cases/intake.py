@@ -127,12 +127,13 @@ RETURNING id
 
 def _located(session: Session, actor: Actor, lon: float, lat: float, day):
     """The grid answering for the point on `day`, which must lie in the actor's area: a case reported elsewhere
-    belongs to other people, who register it themselves (the command center can, for anywhere in its district)."""
+    belongs to other people, who register it themselves (the command center can, for anywhere in its district).
+    A resident has no area: they report what they see anywhere the service covers."""
     try:
         located = locate(session, lon, lat, at=day)
     except OutsideService as exc:
         raise InvalidInput(exc.detail, extra=exc.extra) from None
-    if not actor.scope.covers_code(located.grid.code):
+    if actor.role != Role.resident and not actor.scope.covers_code(located.grid.code):
         # 403, naming neither the grid nor its staff: who answers for a place outside the caller's area is not theirs
         # to see (preview and create refuse alike, before anything is written).
         raise Forbidden(msg("this location is outside your area"))

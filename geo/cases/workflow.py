@@ -9,7 +9,7 @@ version changes nothing and the caller gets 409.
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from geo.core.errors import Conflict, Forbidden, InvalidInput
 from geo.core.i18n import msg, term
 from geo.core.models import OPEN_STATUSES, Role
 from geo.core.models import CaseStatus as S
+from geo.core.settings import get_settings
 
 __all__ = ["ACTIONS", "CASE_ROW", "RATINGS", "StepInput", "Step", "allowed_actions", "attachable_case", "record",
            "transition", "visible_case"]
@@ -56,7 +57,9 @@ ACTIONS = {step.name: step for step in [  # by the action name the API and the c
     Step("verify", frozenset({S.reported}), S.verified, "operator"),
     Step("rework", frozenset({S.reported}), S.handling, "operator", ("note",)),
     Step("close", frozenset({S.verified}), S.closed, "operator"),
-    Step("rate", frozenset({S.closed}), S.rated, "operator", ("rating",)),
+    Step("rate", frozenset({S.closed}), S.rated, "rater", ("rating",)),
+    Step("reopen", frozenset({S.closed, S.rated}), S.dispatched, "reporter", ("note",)),
+    Step("revisit", frozenset({S.closed, S.rated}), None, "operator", ("note",)),
     Step("request_extension", frozenset({S.dispatched, S.handling}), None, "handler", ("note",)),
     Step("approve_extension", frozenset({S.dispatched, S.handling}), None, "supervisor"),
     Step("reject_extension", frozenset({S.dispatched, S.handling}), None, "supervisor", ("note",)),
@@ -76,6 +79,9 @@ ONLY_IF = {
     "reject_extension": lambda row: row["extension_requested"],
     "request_extension": lambda row: not row["extension_requested"],
     "reply_supervision": lambda row: row["supervision_pending"],
+    "reopen": lambda row: row["closed_at"] is not None
+                          and datetime.now(UTC) - row["closed_at"] <= timedelta(days=get_settings().reopen_days),
+    "revisit": lambda row: row["revisit_pending"],
 }
 
 
@@ -91,6 +97,10 @@ def attachable_case(session: Session, case_id: int, actor: Actor):
 def _permitted(actor: Actor, who: str, row) -> bool:
     """Whether the actor's role (or, for a handler step, being the assignee or the lead department) allows a
     step of `who`."""
+    if actor.role == Role.resident or who == "reporter":  # a resident takes only the reporter's steps on their own
+        return who in ("reporter", "rater") and actor.role == Role.resident and row["created_by"] == actor.user_id
+    if who == "rater":  # 评价: the resident who reported it rates it; for the others an operator records the call
+        return actor.role in OPERATORS and not row["resident_reported"]
     if who == "supervisor":
         return actor.role in SUPERVISORS
     if who == "operator":

@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     resident_codes_per_phone_hour: int = Field(default=5, ge=1, description="Most codes sent to one phone an hour.")
     resident_codes_per_address_hour: int = Field(default=20, ge=1, description="Most codes asked from one address "
                                                  "an hour (over all phones).")
+    revisit_days: int = Field(default=3, ge=1, le=30, description="回访: days an operator has to call back a resident "
+                              "who rated a case 不满意.")
+    reopen_days: int = Field(default=7, ge=1, le=90, description="Days after closure a resident may reopen their case.")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -12,7 +12,8 @@ from geo.core.errors import Conflict, InvalidInput
 from geo.core.models import User
 from tests.conftest import PASSWORD
 
-OPEN = {"/api/v1/health", "/api/v1/auth/token", "/api/v1/auth/resident-code", "/api/v1/auth/resident-token", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+OPEN = {"/api/v1/health", "/api/v1/auth/token", "/api/v1/auth/resident-code", "/api/v1/auth/resident-token", "/api/v1/reports/topics",
+        "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 
 
 def protected_routes(app):

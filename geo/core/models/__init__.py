@@ -2,7 +2,14 @@
 
 Every table shares one metadata (`Base`), so the ORM lives below every area (geo.core) and is imported from here."""
 
-from geo.core.models.access import AuditEntry, ResidentAccount, ResidentCode, User
+from geo.core.models.access import (
+    AuditEntry,
+    ResidentAccount,
+    ResidentCode,
+    ResidentNotice,
+    ResidentNoticeMark,
+    User,
+)
 from geo.core.models.base import Base, DataVersion
 from geo.core.models.cases import (
     CalendarDay,
@@ -12,6 +19,7 @@ from geo.core.models.cases import (
     CaseHold,
     CaseKey,
     CaseReporter,
+    CaseRevisit,
     CaseSupervision,
     GridOpenCount,
 )
@@ -66,7 +74,7 @@ from geo.core.models.territory import Area, AreaHistory, Building, Compound, Com
 __all__ = [
     "Level", "PARENT_LEVEL", "CHILD_LEVEL", "CODE_LENGTH", "SCOPE_PREFIX", "Role", "Duty", "SpecialGroup",
     "SPECIAL_GROUP_ZH", "CaseStatus", "OPEN_STATUSES", "GridKind", "PlanStatus", "Base", "DataVersion",
-    "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User", "ResidentAccount", "ResidentCode",
+    "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User", "ResidentAccount", "ResidentCode", "ResidentNotice", "ResidentNoticeMark", "CaseRevisit",
     "AuditEntry", "Case", "GridOpenCount", "CaseKey", "CaseEvent", "CaseReporter", "CaseAttachment", "CaseHold", "CaseSupervision", "Plan",
     "PlanGrid", "PlanEdit", "CalendarDay", "Compound", "CompoundMeeting", "MeetingKind", "OrgLevel", "ORG_PARENTS",
     "UnitKind", "OrgPost", "MemberStatus", "MemberKind", "ActivityKind", "ActivityForm", "PartyOrg",

@@ -94,3 +94,21 @@ class ResidentCode(Base):
         Index("ix_resident_codes_phone", "phone_hmac", "sent_at"),
         Index("ix_resident_codes_address", "address_hmac", "sent_at"),
     )
+
+
+class ResidentNotice(Base):
+    """A text sent to the resident who reported a case, for one event of its history (sent once)."""
+
+    __tablename__ = "resident_notices"
+    event_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    case_id: Mapped[int] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ResidentNoticeMark(Base):
+    """The last case event the notice round has read (one row)."""
+
+    __tablename__ = "resident_notice_marks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event_id: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (CheckConstraint("id = 1", name="ck_resident_notice_marks_one"),)

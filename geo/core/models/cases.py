@@ -173,6 +173,19 @@ class CaseSupervision(Base):
     __table_args__ = (Index("ix_case_supervisions_case_id", "case_id"),)
 
 
+class CaseRevisit(Base):
+    """回访: the follow-up call a resident's 不满意 opens; an operator makes it within WANGGE_REVISIT_DAYS."""
+
+    __tablename__ = "case_revisits"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    case_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_by: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class CaseReporter(Base):
     """Who reported a case (kept private); merged cases hand their reporters to the surviving case."""
 
