@@ -40,6 +40,7 @@ from api.routers import (
     patrols,
     plans,
     reports,
+    resident_pages,
     residents,
     staff,
     tiles,
@@ -62,7 +63,7 @@ log = logging.getLogger("wangge")
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
                                           residents, audit, compounds, party, party_tree, party_coverage, patrols,
                                           checkpoints, visits, households, care, reports, areas, departments)),
-           (open311, ""), (tiles, ""), (maps, ""), (mobile, ""))
+           (open311, ""), (tiles, ""), (maps, ""), (mobile, ""), (resident_pages, ""))
 
 
 async def deadline_watch(app: FastAPI) -> None:

@@ -39,6 +39,7 @@ from api.routers import (
     patrols,
     plans,
     reports,
+    resident_pages,
     residents,
     staff,
     tiles,
@@ -172,11 +173,20 @@ ROUTES: dict[Callable, Rule] = {
     reports.my_report: A.own_reports,
     reports.report_step: A.own_reports,
     reports.report_photo: A.own_reports,
+    # the residents' pages (/r/): their sign-in is open; the pages are a resident's own
+    resident_pages.r_login_form: PUBLIC,
+    resident_pages.r_send_code: PUBLIC,
+    resident_pages.r_login: PUBLIC,
+    resident_pages.r_logout: PUBLIC,
+    resident_pages.r_reports: A.own_reports,
+    resident_pages.r_new: A.own_reports,
+    resident_pages.r_report: A.own_reports,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,
          maps.party_screen, mobile.m_tasks, mobile.m_task, mobile.m_where, mobile.m_report, mobile.m_patrol,
-         mobile.m_visit, mobile.m_care, mobile.m_grid}
+         mobile.m_visit, mobile.m_care, mobile.m_grid, resident_pages.r_reports, resident_pages.r_new,
+         resident_pages.r_report}
 # Only GeoReport clients pass their token in the URL (`api_key`), where proxies and logs may keep it: nowhere else.
 OPEN311 = {open311.services, open311.list_requests, open311.create_request, open311.get_request}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

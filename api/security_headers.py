@@ -27,7 +27,7 @@ from geo.core.settings import get_settings
 from maps.basemaps import basemap, tile_origins
 
 ALWAYS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
-UNCACHED = ("/api/", "/open311/", "/maps/", "/m/")  # per caller, often personal: never stored
+UNCACHED = ("/api/", "/open311/", "/maps/", "/m/", "/r/")  # per caller, often personal: never stored
 NOT_A_PAGE = "default-src 'none'; frame-ancestors 'none'"
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")  # api/api_docs.py
 DOCS = "; ".join((

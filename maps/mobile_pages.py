@@ -24,15 +24,20 @@ def words(lang: str) -> dict:
     return {k: v for k, v in labels.items() if k.startswith(PREFIXES) or k in SHARED}
 
 
+def map_config() -> dict:
+    """The app's maps: the configured basemap and the CRS it is drawn in."""
+    settings = get_settings()
+    background = basemap(settings.basemap, settings.tianditu_key)
+    return {"basemap": page_basemap(background), "crs": "GCJ02" if background and background.datum == "gcj02" else "EPSG3857"}
+
+
 def mobile_page(template: str, tab: str, actor: Actor | None, lang: str, **config) -> Page:
     """One page of the app: its template under maps/templates/m/, its tab lit in the tab bar, and its config."""
     settings = get_settings()
     labels = LABELS[lang]
     scope = actor.scope if actor else None
     grid = scope.area_code if scope and scope.area_level == Level.grid else None
-    background = basemap(settings.basemap, settings.tianditu_key)
-    view = {"basemap": page_basemap(background), "crs": "GCJ02" if background and background.datum == "gcj02" else "EPSG3857"}
-    base = {"labels": words(lang), "lang": lang, "grid": grid, "map": view, "patrolSeconds": settings.patrol_seconds,
+    base = {"labels": words(lang), "lang": lang, "grid": grid, "map": map_config(), "patrolSeconds": settings.patrol_seconds,
             "checkinMetres": settings.checkin_metres, "user": actor.username if actor else None}
     title = f"{labels['m_tab_' + tab] if tab else labels['login']} · {labels['m_app']}"
     return Page(f"m/{template}", title, {**base, **config}, fields={"tab": tab})

@@ -62,6 +62,8 @@ def test_without_credentials_only_public_endpoints_answer(client, city):
             assert r.status_code == 303 and "/maps/login" in r.headers["location"], route.path
         elif route.path.startswith("/m/"):  # the phone app's pages: its own login form
             assert r.status_code == 303 and r.headers["location"].startswith("/m/login"), route.path
+        elif route.path.startswith("/r/"):  # the residents' pages: their sign-in by phone
+            assert r.status_code == 303 and r.headers["location"].startswith("/r/login"), route.path
         else:
             assert r.status_code == 401, (route.path, r.status_code)
 

@@ -4,9 +4,7 @@ to the household on file, the webhook sender, and what a resident's token may no
 import hashlib
 import hmac
 import json
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from sqlalchemy import text
@@ -17,6 +15,7 @@ from geo.core.settings import get_settings
 from geo.residents import signin
 from tests.city import A1
 from tests.conftest import sign_in_resident, texted_code, texts
+from tests.sms_gateway import running_gateway
 
 PHONE = "13812345678"
 ZH = {"Accept-Language": "zh-CN"}  # as a resident's phone asks
@@ -148,34 +147,15 @@ def test_a_resident_account_has_no_password_and_no_area(client, session, city, l
         create_user(session, username="r1", password="a-long-password", role="resident", scope_code=None)
 
 
-class Gateway(BaseHTTPRequestHandler):
-    """A stand-in 政务短信平台 on localhost: keeps each request, answers `status`."""
-
-    received: list = []
-    status = 200
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append((dict(self.headers), body))
-        self.send_response(self.status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def gateway(monkeypatch):
     """A real HTTP server the webhook sender posts to."""
-    Gateway.received, Gateway.status = [], 200
-    server = HTTPServer(("127.0.0.1", 0), Gateway)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings = get_settings()
-    monkeypatch.setattr(settings, "sms", "webhook")
-    monkeypatch.setattr(settings, "sms_webhook_url", f"http://127.0.0.1:{server.server_port}/sms")
-    monkeypatch.setattr(settings, "sms_webhook_secret", "gateway-secret")
-    yield Gateway
-    server.shutdown()
+    with running_gateway() as (Gateway, url):
+        settings = get_settings()
+        monkeypatch.setattr(settings, "sms", "webhook")
+        monkeypatch.setattr(settings, "sms_webhook_url", url)
+        monkeypatch.setattr(settings, "sms_webhook_secret", "gateway-secret")
+        yield Gateway
 
 
 def test_the_webhook_sender_posts_a_signed_text(client, city, gateway):

@@ -1,0 +1,103 @@
+"""The residents' pages under /r/ (phone first): sign in with a texted code, 随手拍, 我的诉求 and one report's
+timeline with 评价 and 重新办理. The pages are shells; their scripts (maps/static/r/) read /api/v1/reports with the
+login cookie and send writes through the same offline queue as the field app (maps/static/m/queue.js)."""
+
+from typing import Annotated
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.deps import COOKIE, PageActorDep, SessionDep, client_address
+from api.errors import request_lang
+from api.routers.maps import check_form_origin, render
+from geo.access import accounts
+from geo.access.actor import Actor
+from geo.core.errors import RateLimited, WanggeError
+from geo.core.i18n import render as words
+from geo.core.models import Role
+from geo.core.settings import get_settings
+from geo.residents import signin
+from maps.resident_pages import resident_page
+
+router = APIRouter(prefix="/r", tags=["resident pages"], include_in_schema=False)
+HOME = "/r/"
+
+
+def _suffix(request: Request) -> str:
+    return "?lang=en" if request.query_params.get("lang") == "en" else ""
+
+
+def _login_page(request: Request, phone: str = "", error: str = "", sent: bool = False, status: int = 200):
+    page = resident_page("login.html", "", None, request_lang(request))
+    page.fields.update({"phone": phone, "error": error, "sent": sent})
+    return render(request, page, status)
+
+
+def _page(request: Request, actor: Actor | None, template: str, tab: str) -> Response:
+    """The page for a signed-in resident; anyone else goes to the residents' sign-in."""
+    if actor is None or actor.role != Role.resident:
+        return RedirectResponse("/r/login" + _suffix(request), status_code=303)
+    return render(request, resident_page(template, tab, actor, request_lang(request)))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def r_login_form(request: Request) -> HTMLResponse:
+    """Sign in: a phone number, then the code texted to it."""
+    return _login_page(request)
+
+
+@router.post("/login/code", response_class=HTMLResponse)
+def r_send_code(request: Request, session: SessionDep, phone: Annotated[str, Form(max_length=20)]):
+    """Text a code to the phone and ask for it."""
+    check_form_origin(request)
+    try:
+        signin.send_code(session, phone, client_address(request), lang=request_lang(request))
+    except WanggeError as exc:
+        return _login_page(request, phone, words(exc.detail, request_lang(request)),
+                           status=429 if isinstance(exc, RateLimited) else 422)
+    return _login_page(request, phone, sent=True)
+
+
+@router.post("/login")
+def r_login(request: Request, session: SessionDep, phone: Annotated[str, Form(max_length=20)],
+            code: Annotated[str, Form(max_length=6)]):
+    """Exchange the code for the cookie; a wrong code shows the form again (the try it spent is kept)."""
+    check_form_origin(request)
+    try:
+        user = signin.redeem(session, phone, code.strip())
+    except WanggeError as exc:
+        return _login_page(request, phone, words(exc.detail, request_lang(request)), sent=True, status=422)
+    if isinstance(user, WanggeError):  # returned, not raised: the try it spent is committed with this answer
+        return _login_page(request, phone, words(user.detail, request_lang(request)), sent=True,
+                           status=429 if isinstance(user, RateLimited) else 200)
+    settings = get_settings()
+    response = RedirectResponse(HOME + _suffix(request), status_code=303)
+    response.set_cookie(COOKIE, accounts.issue_token(user), httponly=True, samesite="lax",
+                        secure=(settings.public_url or "").startswith("https://"), max_age=settings.token_minutes * 60)
+    return response
+
+
+@router.post("/logout")
+def r_logout(request: Request) -> RedirectResponse:
+    """Drop this phone's cookie."""
+    check_form_origin(request)
+    response = RedirectResponse("/r/login" + _suffix(request), status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def r_reports(request: Request, actor: PageActorDep):
+    """我的诉求: the resident's reports and where each stands."""
+    return _page(request, actor, "reports.html", "reports")
+
+
+@router.get("/new", response_class=HTMLResponse)
+def r_new(request: Request, actor: PageActorDep):
+    """随手拍: a photo, the place, a topic in plain words, a description."""
+    return _page(request, actor, "new.html", "new")
+
+
+@router.get("/reports/{case_id:int}", response_class=HTMLResponse)
+def r_report(request: Request, actor: PageActorDep, case_id: int):
+    """One report: its timeline, the reply, 评价 and 重新办理 (the script reads the id from the address)."""
+    return _page(request, actor, "report.html", "reports")
