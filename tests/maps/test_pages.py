@@ -148,7 +148,8 @@ def test_the_command_center_warns_while_no_official_calendar_covers_the_next_60_
 
     monkeypatch.setattr(command_center, "china_today", lambda: date(2026, 12, 1))
     html = pages.get("/maps/command-center", headers={"Accept-Language": "zh-CN"}).text
-    assert '<div class="wangge-notice" role="status">从 2027-01-01 起没有官方节假日安排' in html
+    assert '<div class="wangge-notice" role="status">从 2027-01-01 起尚无官方节假日安排' in html
+    assert "wangge calendar" not in html, "the screen names no command"
     official_calendar.load_notice(session, [official_calendar.NoticeDay(date(2027, 1, 1), "holiday", "元旦")])
     assert "wangge-notice" not in pages.get("/maps/command-center").text
 
