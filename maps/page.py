@@ -31,4 +31,9 @@ def map_page(template: str, title: str, bounds, lang: str, **config) -> Page:
     background = basemap(settings.basemap, settings.tianditu_key)
     view = {"bounds": bounds, "maxZoom": MAX_ZOOM, "basemap": page_basemap(background),
             "crs": "GCJ02" if background and background.datum == "gcj02" else "EPSG3857"}
-    return Page(template, title, {"map": view, "labels": LABELS[lang], **config})
+    return Page(template, title, {"map": view, "labels": desktop_words(lang), **config})
+
+
+def desktop_words(lang: str) -> dict:
+    """The labels of the desktop pages: all but the phone apps' own (m_, r_), which they never show."""
+    return {k: v for k, v in LABELS[lang].items() if not k.startswith(("m_", "r_"))}
