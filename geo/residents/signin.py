@@ -52,6 +52,7 @@ def send_code(session: Session, phone: str, address: str | None, now: datetime |
     phone = mobile(phone)
     settings = get_settings()
     phone_hash, address_hash = crypto.lookup(phone), crypto.lookup(address) if address else None
+    _take_turn(session, phone_hash, address_hash)
     _check_limits(session, phone_hash, address_hash, now)
     code = f"{secrets.randbelow(10 ** 6):06d}"
     expires = now + timedelta(minutes=settings.resident_code_minutes)
@@ -121,6 +122,14 @@ def _new_account(session: Session, phone: str, phone_hash: bytes) -> int:
                     {"user": user_id, "enc": crypto.seal(phone), "phone": phone_hash,
                      "resident": on_file.id if on_file else None, "household": on_file.household_id if on_file else None})
     return user_id
+
+
+def _take_turn(session: Session, phone_hash: bytes, address_hash: bytes | None) -> None:
+    """Wait for the senders before us to this phone, then from this address, until their transactions end: requests
+    in parallel must not all count the same rows and all pass. Always phone first, so no two wait on each other."""
+    keys = [f"phone:{phone_hash.hex()}"] + ([f"address:{address_hash.hex()}"] if address_hash else [])
+    for key in keys:
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": "resident_code:" + key})
 
 
 def _check_limits(session: Session, phone_hash: bytes, address_hash: bytes | None, now: datetime) -> None:

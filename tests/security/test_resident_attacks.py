@@ -1,0 +1,116 @@
+"""Red team of the residents' side (docs/residents.md): sign-in by a texted code, a resident's own reports, the
+workflow's reporter steps, the texts and the /r/ pages, attacked as a resident, another resident, a stranger and
+each staff role. Server errors come back as 500 here (not raised), so "never a 500" is asserted, not assumed."""
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from api.deps import get_read_session, get_session
+from api.main import create_app
+from geo.access.actor import SYSTEM
+from geo.cases.workflow import StepInput, transition
+from geo.core import db
+from geo.core.errors import RateLimited
+from geo.core.settings import get_settings
+from geo.residents import signin
+from tests.city import PASSWORD, staff_the_city
+from tests.conftest import committed_city, sign_in_resident, texted_code, texts
+from tests.security.hostile import IMG, PNG, SVG
+from tests.sms_gateway import running_gateway
+
+ZH = {"Accept-Language": "zh-CN"}
+ALICE, BOB = "13812345678", "13900002222"
+
+
+@pytest.fixture
+def client(engine, session):
+    """The API on the test session, a savepoint per request (a refused request's writes are rolled back, as in
+    production), and server errors answered as 500 rather than raised."""
+    application = create_app(engine)
+
+    def test_session():
+        savepoint = session.begin_nested()
+        try:
+            yield session
+            session.flush()
+            savepoint.commit()
+        except BaseException:
+            savepoint.rollback()
+            raise
+
+    application.dependency_overrides[get_session] = test_session
+    application.dependency_overrides[get_read_session] = test_session
+    with TestClient(application, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def people(client, session, city):
+    """Alice and Bob (residents) each with a report, and a bearer token per staff role."""
+    staff_the_city(session)
+    alice, bob = sign_in_resident(client, ALICE) | ZH, sign_in_resident(client, BOB) | ZH
+    staff = {name: _token(client, name) for name in ("w1", "comm", "street", "command", "planner")}
+    return {"alice": alice, "bob": bob, **staff,
+            "alice_case": _report(client, alice).json()["id"], "bob_case": _report(client, bob).json()["id"]}
+
+
+def _token(client, username):
+    r = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"} | ZH
+
+
+def _report(client, headers, **fields):
+    body = {"topic": "garbage", "lon": 116.41, "lat": 39.95, "description": "小区门口垃圾没人清"} | fields
+    r = client.post("/api/v1/reports", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    return r
+
+
+def _walk(session, case_id, *steps, note="已清运"):
+    for action in steps:
+        version = session.execute(text("SELECT version FROM cases WHERE id = :id"), {"id": case_id}).scalar()
+        transition(session, case_id, action, version, SYSTEM, StepInput(note=note))
+
+
+def _version(session, case_id):
+    return session.execute(text("SELECT version FROM cases WHERE id = :id"), {"id": case_id}).scalar()
+
+
+# --- SMS bombing ---------------------------------------------------------------------------------------------------
+
+def test_codes_asked_in_parallel_send_one_text(cluster):
+    """Eight requests for one phone at the same instant (from eight addresses) must not all find the phone unused:
+    the limits are counted one sender at a time."""
+    with committed_city(cluster, "wangge_resident_sms_race") as eng:
+        sessions = db.session_factory(eng)
+        barrier, answers = threading.Barrier(8), []
+
+        def ask(i):
+            barrier.wait()
+            try:
+                with sessions.begin() as s:
+                    signin.send_code(s, ALICE, f"203.0.113.{i}")
+                answers.append("sent")
+            except RateLimited:
+                answers.append("refused")
+        with texts() as sent:
+            threads = [threading.Thread(target=ask, args=(i,)) for i in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        assert sorted(answers) == ["refused"] * 7 + ["sent"] and len(sent) == 1
+
+
+def test_a_forwarded_address_is_nobodys_word(client, session, city, monkeypatch):
+    """Without WANGGE_TRUSTED_PROXIES, X-Forwarded-For does not get a caller a fresh address limit."""
+    monkeypatch.setattr(get_settings(), "resident_codes_per_address_hour", 2)
+    answers = [client.post("/api/v1/auth/resident-code", json={"phone": f"1370000000{i}"},
+                           headers=ZH | {"X-Forwarded-For": f"198.51.100.{i}"}).status_code for i in range(3)]
+    assert answers == [202, 202, 429]
