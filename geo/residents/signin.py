@@ -56,15 +56,16 @@ def send_code(session: Session, phone: str, address: str | None, now: datetime |
     _check_limits(session, phone_hash, address_hash, now)
     code = f"{secrets.randbelow(10 ** 6):06d}"
     expires = now + timedelta(minutes=settings.resident_code_minutes)
-    session.execute(text("UPDATE resident_codes SET used_at = :now WHERE phone_hmac = :phone AND used_at IS NULL"),
-                    {"now": now, "phone": phone_hash})
-    session.execute(text("INSERT INTO resident_codes (phone_hmac, code_hmac, address_hmac, sent_at, expires_at) "
-                         "VALUES (:phone, :code, :address, :now, :expires)"),
-                    {"phone": phone_hash, "code": _code_hash(phone, code), "address": address_hash, "now": now,
-                     "expires": expires})
-    text_zh = render(msg("Your wangge sign-in code is {code}, valid for {minutes} minutes. Do not tell anyone.",
-                         code=code, minutes=settings.resident_code_minutes), lang)
-    sms.send(phone, text_zh, "sign_in_code")
+    with session.begin_nested():  # a text the gateway refused leaves no code, whoever catches the error
+        session.execute(text("UPDATE resident_codes SET used_at = :now WHERE phone_hmac = :phone AND used_at IS NULL"),
+                        {"now": now, "phone": phone_hash})
+        session.execute(text("INSERT INTO resident_codes (phone_hmac, code_hmac, address_hmac, sent_at, expires_at) "
+                             "VALUES (:phone, :code, :address, :now, :expires)"),
+                        {"phone": phone_hash, "code": _code_hash(phone, code), "address": address_hash, "now": now,
+                         "expires": expires})
+        text_zh = render(msg("Your wangge sign-in code is {code}, valid for {minutes} minutes. Do not tell anyone.",
+                             code=code, minutes=settings.resident_code_minutes), lang)
+        sms.send(phone, text_zh, "sign_in_code")
     return Sent(expires, settings.resident_code_gap_seconds)
 
 

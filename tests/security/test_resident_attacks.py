@@ -108,6 +108,23 @@ def test_codes_asked_in_parallel_send_one_text(cluster):
         assert sorted(answers) == ["refused"] * 7 + ["sent"] and len(sent) == 1
 
 
+def test_a_refused_text_on_the_sign_in_page_leaves_no_code(client, session, city, monkeypatch):
+    """The page catches the gateway's failure to show it on the form: the code it did not send must not be kept
+    (it would hold the phone's next try for a minute and count against its hour), and the answer is 503, not 422."""
+    with running_gateway() as (gateway, url):
+        settings = get_settings()
+        monkeypatch.setattr(settings, "sms", "webhook")
+        monkeypatch.setattr(settings, "sms_webhook_url", url)
+        monkeypatch.setattr(settings, "sms_webhook_secret", "gateway-secret")
+        gateway.status = 500
+        r = client.post("/r/login/code", data={"phone": ALICE}, headers=ZH)
+        assert r.status_code == 503 and "短信平台未能发送" in r.text
+        assert session.execute(text("SELECT count(*) FROM resident_codes")).scalar() == 0
+        gateway.status = 200
+        again = client.post("/r/login/code", data={"phone": ALICE}, headers=ZH)
+        assert again.status_code == 200 and 'name="code"' in again.text
+
+
 def test_a_forwarded_address_is_nobodys_word(client, session, city, monkeypatch):
     """Without WANGGE_TRUSTED_PROXIES, X-Forwarded-For does not get a caller a fresh address limit."""
     monkeypatch.setattr(get_settings(), "resident_codes_per_address_hour", 2)
