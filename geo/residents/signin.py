@@ -7,6 +7,7 @@ file for a registered resident (the register's lookup hash) links the account to
 """
 
 import hmac
+import ipaddress
 import re
 import secrets
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ def send_code(session: Session, phone: str, address: str | None, now: datetime |
     now = now or datetime.now(UTC)
     phone = mobile(phone)
     settings = get_settings()
-    phone_hash, address_hash = crypto.lookup(phone), crypto.lookup(address) if address else None
+    phone_hash, address_hash = crypto.lookup(phone), crypto.lookup(_sender(address)) if address else None
     _take_turn(session, phone_hash, address_hash)
     _check_limits(session, phone_hash, address_hash, now)
     code = f"{secrets.randbelow(10 ** 6):06d}"
@@ -123,6 +124,20 @@ def _new_account(session: Session, phone: str, phone_hash: bytes) -> int:
                     {"user": user_id, "enc": crypto.seal(phone), "phone": phone_hash,
                      "resident": on_file.id if on_file else None, "household": on_file.household_id if on_file else None})
     return user_id
+
+
+def _sender(address: str) -> str:
+    """Who asks, as the address limit counts them: an IPv6 address by its /64, the block one subscriber line gets
+    (else a phone could ask from a new address of its own block every time), an IPv4 one (or mapped) as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 def _take_turn(session: Session, phone_hash: bytes, address_hash: bytes | None) -> None:

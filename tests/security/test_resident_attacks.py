@@ -131,3 +131,19 @@ def test_a_forwarded_address_is_nobodys_word(client, session, city, monkeypatch)
     answers = [client.post("/api/v1/auth/resident-code", json={"phone": f"1370000000{i}"},
                            headers=ZH | {"X-Forwarded-For": f"198.51.100.{i}"}).status_code for i in range(3)]
     assert answers == [202, 202, 429]
+
+
+def test_an_ipv6_block_is_one_address_for_the_limit(session, city, monkeypatch):
+    """A phone line gets a whole /64: asking from a new address of it each time must not reset the address limit
+    (SMS pumping across many phones)."""
+    monkeypatch.setattr(get_settings(), "resident_codes_per_address_hour", 2)
+    t0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    for k in range(2):
+        signin.send_code(session, f"1370000001{k}", f"2001:db8:1:2::{k + 1}", now=t0)
+    with pytest.raises(RateLimited):
+        signin.send_code(session, "13700000019", "2001:db8:1:2:ffff::9", now=t0)
+    signin.send_code(session, "13700000019", "2001:db8:1:3::1", now=t0)  # another line's block
+    for k in range(2):
+        signin.send_code(session, f"1370000002{k}", "::ffff:203.0.113.7" if k else "203.0.113.7", now=t0)
+    with pytest.raises(RateLimited):
+        signin.send_code(session, "13700000029", "203.0.113.7", now=t0)
