@@ -12,12 +12,13 @@ from sqlalchemy import text
 
 from api.deps import get_read_session, get_session
 from api.main import create_app
-from geo.access.actor import SYSTEM
+from geo.access.actor import SYSTEM, actor_for
 from geo.cases.workflow import StepInput, transition
 from geo.core import db
 from geo.core.errors import RateLimited
 from geo.core.settings import get_settings
-from geo.residents import signin
+from geo.residents import reports, signin
+from geo.residents.notices import send_notices
 from tests.city import PASSWORD, staff_the_city
 from tests.conftest import committed_city, sign_in_resident, texted_code, texts
 from tests.security.hostile import IMG, PNG, SVG
@@ -147,3 +148,30 @@ def test_an_ipv6_block_is_one_address_for_the_limit(session, city, monkeypatch):
         signin.send_code(session, f"1370000002{k}", "::ffff:203.0.113.7" if k else "203.0.113.7", now=t0)
     with pytest.raises(RateLimited):
         signin.send_code(session, "13700000029", "203.0.113.7", now=t0)
+
+
+# --- texts ---------------------------------------------------------------------------------------------------------
+
+def test_a_phone_the_gateway_refuses_does_not_hold_up_everyone_elses_texts(session, city, monkeypatch):
+    """A resident whose number opted out of texts (the gateway answers 400 for it, for good) must not stop the round
+    at their event every time: nobody after them would ever be texted again."""
+    send_notices(session)  # the first round starts after what is there
+    cases = []
+    for phone in (ALICE, BOB):
+        actor = actor_for(session, signin.account(session, phone))
+        cases.append(reports.submit(session, actor, reports.NewReport("garbage", 116.41, 39.95, "垃圾没人清"))[0])
+    for case_id in cases:
+        _walk(session, case_id, "register", "dispatch")
+    with running_gateway() as (gateway, url):
+        settings = get_settings()
+        monkeypatch.setattr(settings, "sms", "webhook")
+        monkeypatch.setattr(settings, "sms_webhook_url", url)
+        monkeypatch.setattr(settings, "sms_webhook_secret", "gateway-secret")
+        gateway.refused = {ALICE}
+        first = send_notices(session)
+        assert (first.stopped, first.sent, first.refused) == (False, 1, 1)
+        assert json.loads(gateway.received[-1][1])["phone"] == BOB
+        assert send_notices(session).sent == 0, "the refused text is not retried every round"
+        gateway.status = 503  # the gateway down: the round stops and tries again next time
+        _walk(session, cases[1], "accept", "report", "verify", "close")
+        assert send_notices(session).stopped
