@@ -16,6 +16,7 @@ from geo.access.actor import SYSTEM, actor_for
 from geo.cases.workflow import StepInput, transition
 from geo.core import db
 from geo.core.errors import RateLimited
+from geo.core.models import User
 from geo.core.settings import get_settings
 from geo.residents import reports, signin
 from geo.residents.notices import send_notices
@@ -175,3 +176,39 @@ def test_a_phone_the_gateway_refuses_does_not_hold_up_everyone_elses_texts(sessi
         gateway.status = 503  # the gateway down: the round stops and tries again next time
         _walk(session, cases[1], "accept", "report", "verify", "close")
         assert send_notices(session).stopped
+
+
+# --- what the resident sees of the office's inside -----------------------------------------------------------------
+
+def test_the_office_inside_never_reaches_the_resident(client, session, people):
+    """Returns, extensions, supervisions, suspensions and reworks with their notes, and who did them: none of it is
+    in the resident's view (not in the timeline, and not as a raw status of 回退 either)."""
+    case_id, alice = people["alice_case"], people["alice"]
+    command, w1 = (actor_for(session, session.query(User).filter_by(username=name).one()) for name in ("command", "w1"))
+
+    def step(actor, action, **fields):
+        transition(session, case_id, action, _version(session, case_id), actor, StepInput(**fields))
+        return client.get(f"/api/v1/reports/{case_id}", headers=alice).json()
+
+    step(command, "register")
+    step(command, "dispatch")
+    seen = [step(w1, "return", note="SECRET-回退 张三说不归我们管")]
+    assert seen[0]["status"] != "returned" and seen[0]["stage"] == "received"
+    step(command, "dispatch")
+    step(w1, "accept")
+    seen.append(step(w1, "request_extension", note="SECRET-延期"))
+    seen.append(step(command, "supervise", note="SECRET-督办"))
+    seen.append(step(w1, "reply_supervision", note="SECRET-督办回复"))
+    seen.append(step(command, "suspend", note="SECRET-挂账"))
+    step(command, "resume")
+    step(w1, "report", note="已清运")
+    seen.append(step(command, "rework", note="SECRET-返工"))
+    step(w1, "report", note="再次清运")
+    step(command, "verify")
+    seen.append(step(command, "close"))
+    dumped = json.dumps(seen, ensure_ascii=False)
+    assert "SECRET" not in dumped and "张三" not in dumped
+    assert not any(name in dumped for name in ("w1", "command", "system", "leader"))
+    assert [s["stage"] for s in seen[-1]["timeline"]] == ["received", "dispatched", "handling", "replied", "handling",
+                                                          "replied", "closed"]
+    assert seen[-1]["reply"] == "再次清运"
