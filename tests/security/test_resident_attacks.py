@@ -212,3 +212,90 @@ def test_the_office_inside_never_reaches_the_resident(client, session, people):
     assert [s["stage"] for s in seen[-1]["timeline"]] == ["received", "dispatched", "handling", "replied", "handling",
                                                           "replied", "closed"]
     assert seen[-1]["reply"] == "再次清运"
+
+
+# --- attacks that fail (the code is safe): kept so they stay failed -------------------------------------------------
+
+def test_guesses_in_parallel_are_each_counted(cluster):
+    """Twelve wrong guesses at once: exactly five are compared, the sixth spends the code, the rest find none."""
+    with committed_city(cluster, "wangge_resident_guess_race") as eng:
+        sessions = db.session_factory(eng)
+        with texts() as sent, sessions.begin() as s:
+            signin.send_code(s, ALICE, None)
+        wrong = f"{(int(texted_code(sent)) + 1) % 10 ** 6:06d}"
+        barrier, answers = threading.Barrier(12), []
+
+        def guess(_):
+            barrier.wait()
+            with sessions.begin() as s:
+                answers.append(type(signin.redeem(s, ALICE, wrong)).__name__)
+        threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with sessions() as s:
+            tries, used = s.execute(text("SELECT tries, used_at IS NOT NULL FROM resident_codes")).one()
+        assert (tries, used) == (6, True) and answers.count("RateLimited") == 1
+
+
+def test_answers_do_not_tell_a_registered_phone_from_a_new_one(client, session, people):
+    """Asking for a code and a wrong code read the same for a phone with an account and one without."""
+    session.execute(text("UPDATE resident_codes SET sent_at = sent_at - interval '2 minutes'"))
+    known, unknown = (client.post("/api/v1/auth/resident-code", json={"phone": p}, headers=ZH) for p in (ALICE, "13600001111"))
+    assert (known.status_code, sorted(known.json())) == (unknown.status_code, sorted(unknown.json()))
+    known, unknown = (client.post("/api/v1/auth/resident-token", json={"phone": p, "code": "000000"}, headers=ZH)
+                      for p in (ALICE, "13600001111"))
+    assert known.status_code == unknown.status_code == 401 and known.json() == unknown.json()
+
+
+def test_nobody_but_the_reporter_reaches_a_report(client, session, people):
+    """Another resident gets 404 for every path of Alice's report; staff get 403 from the residents' endpoints and
+    a stranger 401; an operator may neither rate nor reopen a resident's report."""
+    case_id = people["alice_case"]
+    _walk(session, case_id, "register", "dispatch", "accept", "report", "verify", "close")
+    version = _version(session, case_id)
+    step = {"action": "rate", "version": version, "rating": "satisfied"}
+    for who, expected in [("bob", 404)] + [(role, 403) for role in ("w1", "comm", "street", "command", "planner")]:
+        assert client.get(f"/api/v1/reports/{case_id}", headers=people[who]).status_code == expected, who
+        assert client.post(f"/api/v1/reports/{case_id}/steps", headers=people[who], json=step).status_code == expected
+        photo = client.post(f"/api/v1/reports/{case_id}/photos", headers=people[who],
+                            files={"file": ("a.png", PNG, "image/png")})
+        assert photo.status_code == expected, who
+    assert client.get(f"/api/v1/reports/{case_id}", headers=ZH).status_code == 401
+    for action in ("rate", "reopen"):
+        r = client.post(f"/api/v1/cases/{case_id}/transitions", headers=people["command"],
+                        json=step | {"action": action, "note": "代为评价"})
+        assert r.status_code == 403, action
+    rated = client.post(f"/api/v1/reports/{case_id}/steps", headers=people["alice"], json=step)
+    assert rated.status_code == 200
+    replayed = client.post(f"/api/v1/reports/{case_id}/steps", headers=people["alice"], json=step)
+    assert replayed.status_code == 409 and "评价" in replayed.json()["detail"]
+
+
+def test_cookie_writes_and_sign_in_forms_from_another_site_are_refused(client, people):
+    """Login CSRF on the code form, the sign-in and the sign-out; and a cookie-carried API write without our Origin."""
+    evil = ZH | {"Origin": "https://evil.example"}
+    assert client.post("/r/login", data={"phone": BOB, "code": "123456"}, headers=evil).status_code == 403
+    assert client.post("/r/logout", headers=evil, follow_redirects=False).status_code == 403
+    client.cookies.set("wangge_token", people["alice"]["Authorization"].removeprefix("Bearer "))
+    body = {"topic": "garbage", "lon": 116.41, "lat": 39.95}
+    assert client.post("/api/v1/reports", json=body, headers=ZH).status_code == 403
+    assert client.post("/api/v1/reports", json=body, headers=evil).status_code == 403
+    assert client.post("/api/v1/reports", json=body, headers=ZH | {"Origin": "http://testserver"}).status_code == 201
+
+
+def test_hostile_input_is_text_and_bad_input_a_4xx(client, people):
+    """The echoed phone is escaped on the sign-in page; NUL bytes, huge ids and foreign digits are 4xx in Chinese."""
+    page = client.post("/r/login/code", data={"phone": SVG[:20]}, headers=ZH)
+    assert page.status_code == 422 and "<svg" not in page.text and "不是有效的大陆手机号码" in page.text
+    alice = people["alice"]
+    nul = client.post("/api/v1/reports", json={"topic": "garbage", "lon": 116.41, "lat": 39.95,
+                                               "description": "垃圾\x00" + IMG}, headers=alice)
+    assert nul.status_code == 422
+    huge = client.get("/api/v1/reports/99999999999999999999", headers=alice)
+    assert huge.status_code == 404 and "99999999999999999999" in huge.json()["detail"]
+    digits = client.post("/api/v1/auth/resident-token", json={"phone": ALICE, "code": "１２３４５６"}, headers=ZH)
+    assert digits.status_code == 422
+    made = _report(client, alice, description=IMG).json()
+    assert made["description"] == IMG, "kept as the resident wrote it; the pages show it as text"
