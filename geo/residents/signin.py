@@ -145,7 +145,8 @@ def _take_turn(session: Session, phone_hash: bytes, address_hash: bytes | None) 
     in parallel must not all count the same rows and all pass. Always phone first, so no two wait on each other."""
     keys = [f"phone:{phone_hash.hex()}"] + ([f"address:{address_hash.hex()}"] if address_hash else [])
     for key in keys:
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": "resident_code:" + key})
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                        {"key": "resident_code:" + key})
 
 
 def _check_limits(session: Session, phone_hash: bytes, address_hash: bytes | None, now: datetime) -> None:

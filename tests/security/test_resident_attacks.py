@@ -4,7 +4,7 @@ each staff role. Server errors come back as 500 here (not raised), so "never a 5
 
 import json
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -242,7 +242,8 @@ def test_guesses_in_parallel_are_each_counted(cluster):
 def test_answers_do_not_tell_a_registered_phone_from_a_new_one(client, session, people):
     """Asking for a code and a wrong code read the same for a phone with an account and one without."""
     session.execute(text("UPDATE resident_codes SET sent_at = sent_at - interval '2 minutes'"))
-    known, unknown = (client.post("/api/v1/auth/resident-code", json={"phone": p}, headers=ZH) for p in (ALICE, "13600001111"))
+    known, unknown = (client.post("/api/v1/auth/resident-code", json={"phone": p}, headers=ZH)
+                      for p in (ALICE, "13600001111"))
     assert (known.status_code, sorted(known.json())) == (unknown.status_code, sorted(unknown.json()))
     known, unknown = (client.post("/api/v1/auth/resident-token", json={"phone": p, "code": "000000"}, headers=ZH)
                       for p in (ALICE, "13600001111"))
