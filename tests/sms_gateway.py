@@ -8,15 +8,16 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 
 class Gateway(BaseHTTPRequestHandler):
-    """Keeps each request's headers and body; answers `status`."""
+    """Keeps each request's headers and body; answers `status` (400 for a phone in `refused`)."""
 
     received: list = []
     status = 200
+    refused: set = set()
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.received.append((dict(self.headers), body))
-        self.send_response(self.status)
+        self.send_response(400 if json.loads(body)["phone"] in self.refused else self.status)
         self.end_headers()
 
     def log_message(self, *args):
@@ -32,7 +33,7 @@ class Gateway(BaseHTTPRequestHandler):
 @contextmanager
 def running_gateway():
     """(the Gateway class, its URL) while a server runs on a free port."""
-    Gateway.received, Gateway.status = [], 200
+    Gateway.received, Gateway.status, Gateway.refused = [], 200, set()
     server = HTTPServer(("127.0.0.1", 0), Gateway)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import COOKIE, PageActorDep, SessionDep, client_address
-from api.errors import request_lang
+from api.errors import request_lang, status_of
 from api.routers.maps import check_form_origin, render
 from geo.access import accounts
 from geo.access.actor import Actor
@@ -52,8 +52,7 @@ def r_send_code(request: Request, session: SessionDep, phone: Annotated[str, For
     try:
         signin.send_code(session, phone, client_address(request), lang=request_lang(request))
     except WanggeError as exc:
-        return _login_page(request, phone, words(exc.detail, request_lang(request)),
-                           status=429 if isinstance(exc, RateLimited) else 422)
+        return _login_page(request, phone, words(exc.detail, request_lang(request)), status=status_of(exc))
     return _login_page(request, phone, sent=True)
 
 

@@ -3,10 +3,13 @@
 The round reads the case events written since its mark, in order; for a case a resident's account reported it
 texts that account's phone once per event (resident_notices) and moves the mark. Sending after the step's own
 commit keeps a failing gateway from undoing a step; when the gateway fails the round stops there and the next
-one carries on from the same event. A text is sent at least once: a round whose commit fails sends again. (An event whose step commits after a
-later one was read is passed over: case steps are short, the round runs minutes apart.)
+one carries on from the same event, but a text the gateway refuses for good (4xx: a number that opted out) is
+passed over, so one phone cannot hold up everyone's texts. A text is sent at least once: a round whose commit
+fails sends again. (An event whose step commits after a later one was read is passed over: case steps are short,
+the round runs minutes apart.)
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,6 +21,7 @@ from geo.core.errors import ClusterError
 from geo.core.i18n import msg, render
 from geo.residents import sms
 
+log = logging.getLogger("wangge.sms")
 BATCH = 500
 TEXTS = {
     "dispatch": "Your report (no. {id}) has been sent to {to}, who will handle it.",
@@ -43,6 +47,7 @@ class Noticed:
 
     sent: int = 0
     stopped: bool = False
+    refused: int = 0  # texts the gateway will never take (passed over, not retried)
 
 
 def send_notices(session: Session, now: datetime | None = None, lang: str = "zh") -> Noticed:
@@ -56,6 +61,10 @@ def send_notices(session: Session, now: datetime | None = None, lang: str = "zh"
         words = msg(TEXTS[row["action"]], id=row["case_id"], to=row["handled_by"] or "—")
         try:
             sms.send(crypto.reveal(row["phone_enc"]), render(words, lang), "report_status")
+        except sms.Refused:  # this phone will not take texts: the others must not wait behind it for ever
+            log.warning("text on case %s refused by the gateway; passed over", row["case_id"])
+            mark, done.refused = row["id"], done.refused + 1
+            continue
         except ClusterError:
             done.stopped = True
             break

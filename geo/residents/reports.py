@@ -27,6 +27,8 @@ STAGES = {"intake": "received", "register": "received", "dispatch": "dispatched"
           "accept": "handling", "rework": "handling", "report": "replied", "close": "closed", "rate": "rated",
           "reopen": "reopened", "revisit": "called_back"}
 RESIDENT_STEPS = ("rate", "reopen")
+# A status of the office's inside as the resident follows it: a returned dispatch (回退) waits to be dispatched again.
+SHOWN_STATUS = {"returned": "registered"}
 
 
 @dataclass
@@ -69,7 +71,9 @@ def view(session: Session, actor: Actor, case_id: int, *, timeline: bool = True)
         "FROM cases c LEFT JOIN areas g ON g.code = c.grid_code LEFT JOIN areas h ON h.code = c.handler_area "
         "WHERE c.id = :id"), {"id": case_id}).mappings().one()
     category = categories().get(case["category"])
-    out = {"id": case["id"], "status": case["status"], "stage": _stage(case["status"]), "version": case["version"],
+    status = case["status"]
+    out = {"id": case["id"], "status": SHOWN_STATUS.get(status, status), "stage": _stage(status),
+           "version": case["version"],
            "category": {"code": case["category"], "name": category.name_zh if category else case["category"],
                         "name_en": category.name_en if category else case["category"]},
            "description": case["description"], "address": case["address"], "reported_at": case["reported_at"],

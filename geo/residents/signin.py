@@ -7,6 +7,7 @@ file for a registered resident (the register's lookup hash) links the account to
 """
 
 import hmac
+import ipaddress
 import re
 import secrets
 from dataclasses import dataclass
@@ -51,19 +52,21 @@ def send_code(session: Session, phone: str, address: str | None, now: datetime |
     now = now or datetime.now(UTC)
     phone = mobile(phone)
     settings = get_settings()
-    phone_hash, address_hash = crypto.lookup(phone), crypto.lookup(address) if address else None
+    phone_hash, address_hash = crypto.lookup(phone), crypto.lookup(_sender(address)) if address else None
+    _take_turn(session, phone_hash, address_hash)
     _check_limits(session, phone_hash, address_hash, now)
     code = f"{secrets.randbelow(10 ** 6):06d}"
     expires = now + timedelta(minutes=settings.resident_code_minutes)
-    session.execute(text("UPDATE resident_codes SET used_at = :now WHERE phone_hmac = :phone AND used_at IS NULL"),
-                    {"now": now, "phone": phone_hash})
-    session.execute(text("INSERT INTO resident_codes (phone_hmac, code_hmac, address_hmac, sent_at, expires_at) "
-                         "VALUES (:phone, :code, :address, :now, :expires)"),
-                    {"phone": phone_hash, "code": _code_hash(phone, code), "address": address_hash, "now": now,
-                     "expires": expires})
-    text_zh = render(msg("Your wangge sign-in code is {code}, valid for {minutes} minutes. Do not tell anyone.",
-                         code=code, minutes=settings.resident_code_minutes), lang)
-    sms.send(phone, text_zh, "sign_in_code")
+    with session.begin_nested():  # a text the gateway refused leaves no code, whoever catches the error
+        session.execute(text("UPDATE resident_codes SET used_at = :now WHERE phone_hmac = :phone AND used_at IS NULL"),
+                        {"now": now, "phone": phone_hash})
+        session.execute(text("INSERT INTO resident_codes (phone_hmac, code_hmac, address_hmac, sent_at, expires_at) "
+                             "VALUES (:phone, :code, :address, :now, :expires)"),
+                        {"phone": phone_hash, "code": _code_hash(phone, code), "address": address_hash, "now": now,
+                         "expires": expires})
+        text_zh = render(msg("Your wangge sign-in code is {code}, valid for {minutes} minutes. Do not tell anyone.",
+                             code=code, minutes=settings.resident_code_minutes), lang)
+        sms.send(phone, text_zh, "sign_in_code")
     return Sent(expires, settings.resident_code_gap_seconds)
 
 
@@ -121,6 +124,29 @@ def _new_account(session: Session, phone: str, phone_hash: bytes) -> int:
                     {"user": user_id, "enc": crypto.seal(phone), "phone": phone_hash,
                      "resident": on_file.id if on_file else None, "household": on_file.household_id if on_file else None})
     return user_id
+
+
+def _sender(address: str) -> str:
+    """Who asks, as the address limit counts them: an IPv6 address by its /64, the block one subscriber line gets
+    (else a phone could ask from a new address of its own block every time), an IPv4 one (or mapped) as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
+def _take_turn(session: Session, phone_hash: bytes, address_hash: bytes | None) -> None:
+    """Wait for the senders before us to this phone, then from this address, until their transactions end: requests
+    in parallel must not all count the same rows and all pass. Always phone first, so no two wait on each other."""
+    keys = [f"phone:{phone_hash.hex()}"] + ([f"address:{address_hash.hex()}"] if address_hash else [])
+    for key in keys:
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                        {"key": "resident_code:" + key})
 
 
 def _check_limits(session: Session, phone_hash: bytes, address_hash: bytes | None, now: datetime) -> None:

@@ -22,8 +22,14 @@ log = logging.getLogger("wangge.sms")
 TIMEOUT_S = 5.0
 
 
+class Refused(ClusterError):
+    """The gateway answered that it will not take this text (4xx: a number it does not serve, one that opted out):
+    sending it again will not help, but the gateway still takes other texts."""
+
+
 def send(phone: str, text: str, kind: str) -> None:
-    """Send `text` to `phone` by the configured sender; ClusterError when the gateway does not take it."""
+    """Send `text` to `phone` by the configured sender; ClusterError when the gateway does not take it (Refused
+    when it will never take this one)."""
     settings = get_settings()
     if settings.sms == "webhook":
         _webhook(settings.sms_webhook_url, settings.sms_webhook_secret, phone, text, kind)
@@ -50,5 +56,6 @@ def _webhook(url: str, secret: str, phone: str, text: str, kind: str) -> None:
         raise ClusterError(msg("the SMS gateway could not be reached; try again shortly")) from exc
     if not answer.is_success:
         log.error("SMS gateway answered %s: %s", answer.status_code, answer.text[:200])
-        raise ClusterError(msg("the SMS gateway refused the text (HTTP {status}); try again shortly",
-                               status=answer.status_code))
+        refused = 400 <= answer.status_code < 500 and answer.status_code not in (408, 429)
+        raise (Refused if refused else ClusterError)(msg(
+            "the SMS gateway refused the text (HTTP {status}); try again shortly", status=answer.status_code))
