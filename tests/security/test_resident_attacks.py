@@ -300,3 +300,15 @@ def test_hostile_input_is_text_and_bad_input_a_4xx(client, people):
     assert digits.status_code == 422
     made = _report(client, alice, description=IMG).json()
     assert made["description"] == IMG, "kept as the resident wrote it; the pages show it as text"
+
+
+def test_a_staff_account_bearing_the_derived_name_is_not_handed_to_the_phone(client, session, city):
+    """An account named like the phone's resident account but of another role: the code does not open it."""
+    from geo.access.crypto import lookup
+    from geo.core.models import User
+    session.add(User(username="resident-" + lookup("13811112222").hex()[:20], password_hash="!", role="admin"))
+    session.flush()
+    with texts() as sent:
+        client.post("/api/v1/auth/resident-code", json={"phone": "13811112222"})
+    r = client.post("/api/v1/auth/resident-token", json={"phone": "13811112222", "code": texted_code(sent)})
+    assert r.status_code == 401

@@ -27,7 +27,11 @@ window.m = (function () {
   // GET JSON; `cached` is true when the service worker answered from its copy (offline).
   async function get(url) {
     const response = await fetch(url, {credentials: 'same-origin', headers: {Accept: 'application/json'}});
-    if (response.status === 401) { location.href = '/m/login?next=' + encodeURIComponent(location.pathname + location.search); throw new Error('401'); }
+    if (response.status === 401) {  // the residents' pages have their own sign-in
+      location.href = location.pathname.startsWith('/r/') ? '/r/login' + q
+        : '/m/login?next=' + encodeURIComponent(location.pathname + location.search);
+      throw new Error('401');
+    }
     const data = await response.json().catch(() => null);
     if (!response.ok) throw new Error(data && data.detail ? data.detail : String(response.status));
     return {data, cached: response.headers.get('X-Wangge-Cached') === '1'};
