@@ -108,7 +108,10 @@ ROUTES: dict[Callable, Rule] = {
     areas.get_area: A.read_boundaries,
     areas.children: A.read_boundaries,
     areas.history: A.read_boundaries,
-    open311.services: A.read_boundaries,
+    open311.services: PUBLIC,  # the categories, as civic-reporting clients list them before anything else
+    open311.services_xml: PUBLIC,
+    open311.service_definition: PUBLIC,
+    open311.service_definition_xml: PUBLIC,
     open311.list_requests: A.read_cases,
     open311.create_request: A.create_case,
     open311.get_request: A.read_cases,

@@ -1,15 +1,19 @@
 """Open311 GeoReport v2, so existing civic-reporting clients work: services, requests (GET/POST), one request.
 
-Authentication is the usual bearer token, or the token passed as `api_key` as GeoReport clients do.
+The services (the case categories) are public, in JSON and XML as clients ask, with `jurisdiction_id` accepted
+(this server answers for one jurisdiction). Requests need the usual bearer token, or the token passed as
+`api_key` as GeoReport clients do.
 """
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Query
+from xml.etree import ElementTree
+
+from fastapi import APIRouter, Form, Query, Response
 
 from api.deps import ActorDep, SessionDep
 from api.params import IsoDateTime
-from api.schemas.open311 import Receipt, Service, ServiceRequest
+from api.schemas.open311 import Receipt, Service, ServiceDefinition, ServiceRequest
 from geo.cases import intake, reading
 from geo.cases.categories import categories
 from geo.core.errors import NotFound
@@ -19,11 +23,57 @@ from geo.core.models import OPEN_STATUSES
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
 
-@router.get("/services.json")
-def services(actor: ActorDep) -> list[Service]:
+Jurisdiction = Annotated[str | None, Query(max_length=100, description="Accepted; this server has one")]
+XML = {200: {"content": {"application/xml": {"schema": {"type": "string", "description": "GeoReport v2 XML"}}},
+             "description": "The same, as GeoReport XML"}}
+
+
+def _services() -> list[Service]:
     """Every category as a GeoReport service."""
     return [Service(service_code=c.code, service_name=c.name_zh, description=c.name_en, metadata=False,
                     type="realtime", keywords=c.group, group=c.group) for c in categories().values()]
+
+
+def _xml(root: str, item: str, rows: list[dict]) -> Response:
+    """GeoReport XML: <root><item><field>…</field></item>…</root>, every value as text."""
+    top = ElementTree.Element(root)
+    for row in rows:
+        node = ElementTree.SubElement(top, item) if item else top
+        for key, value in row.items():
+            ElementTree.SubElement(node, key).text = str(value).lower() if isinstance(value, bool) else str(value)
+    body = ElementTree.tostring(top, encoding="utf-8", xml_declaration=True)
+    return Response(body, media_type="application/xml; charset=utf-8")
+
+
+def _definition(service_code: str) -> ServiceDefinition:
+    """The definition of one service; NotFound naming the code otherwise."""
+    if service_code not in categories():
+        raise NotFound(msg("no service {code}", code=service_code))
+    return ServiceDefinition(service_code=service_code)
+
+
+@router.get("/services.json")
+def services(jurisdiction_id: Jurisdiction = None) -> list[Service]:
+    """Every category as a GeoReport service (public)."""
+    return _services()
+
+
+@router.get("/services.xml", response_class=Response, responses=XML)
+def services_xml(jurisdiction_id: Jurisdiction = None) -> Response:
+    """The services as GeoReport XML (public)."""
+    return _xml("services", "service", [s.model_dump() for s in _services()])
+
+
+@router.get("/services/{service_code}.json")
+def service_definition(service_code: str, jurisdiction_id: Jurisdiction = None) -> ServiceDefinition:
+    """One service's definition: no extra attributes are asked (public)."""
+    return _definition(service_code)
+
+
+@router.get("/services/{service_code}.xml", response_class=Response, responses=XML)
+def service_definition_xml(service_code: str, jurisdiction_id: Jurisdiction = None) -> Response:
+    """One service's definition as GeoReport XML (public)."""
+    return _xml("service_definition", "", [{"service_code": _definition(service_code).service_code}])
 
 
 def _request(view: dict) -> ServiceRequest:

@@ -17,6 +17,13 @@ class Service(BaseModel):
     group: str
 
 
+class ServiceDefinition(BaseModel):
+    """A service's extra questions (GeoReport `services/{code}`): ours ask none."""
+
+    service_code: str
+    attributes: list[dict] = Field(default_factory=list)
+
+
 class ServiceRequest(BaseModel):
     """A case as a GeoReport service request."""
 

@@ -13,7 +13,8 @@ from geo.core.models import User
 from tests.conftest import PASSWORD
 
 OPEN = {"/api/v1/health", "/api/v1/auth/token", "/api/v1/auth/resident-code", "/api/v1/auth/resident-token", "/api/v1/reports/topics",
-        "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+        "/open311/v2/services.json", "/open311/v2/services.xml", "/open311/v2/services/{service_code}.json",
+        "/open311/v2/services/{service_code}.xml", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 
 
 def protected_routes(app):
