@@ -157,6 +157,9 @@ class Settings(BaseSettings):
                                  "(`wangge keys new`)")
             if weak_data_key(self.data_key):
                 raise ValueError("WANGGE_DATA_KEY is not 32 random bytes in urlsafe base64 (`wangge keys new`)")
+            if self.sms == "log":
+                raise ValueError("WANGGE_ENV=production needs WANGGE_SMS=webhook (with its URL and secret): the log "
+                                 "sender writes residents' phones and sign-in codes to the server log")
         return self
 
     @model_validator(mode="after")

@@ -60,7 +60,11 @@ def test_production_needs_its_secrets():
         Settings(env="production", secret_key=None, data_key=None)
     with pytest.raises(ValidationError, match="32 or more"):
         Settings(env="production", secret_key="short", data_key=crypto.new_key())
-    assert Settings(env="production", secret_key=secrets.token_urlsafe(48), data_key=crypto.new_key()).env == "production"
+    gateway = {"sms": "webhook", "sms_webhook_url": "https://sms.example/send", "sms_webhook_secret": "s" * 32}
+    assert Settings(env="production", secret_key=secrets.token_urlsafe(48), data_key=crypto.new_key(),
+                    **gateway).env == "production"
+    with pytest.raises(ValidationError, match="WANGGE_SMS=webhook"):
+        Settings(env="production", secret_key=secrets.token_urlsafe(48), data_key=crypto.new_key())
     for weak in ("k" * 40, "test-secret-key-" + "x" * 32):
         with pytest.raises(ValueError, match="too weak"):
             Settings(env="production", secret_key=weak, data_key=crypto.new_key())
