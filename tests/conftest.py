@@ -156,6 +156,29 @@ def app(engine, session):
     return application
 
 
+@contextmanager
+def savepoint_client(engine: Engine, session: Session) -> Iterator[TestClient]:
+    """A client of the API on the test session with a savepoint per request, so a refused request's writes (or a
+    statement PostgreSQL refuses) are rolled back as in production without spoiling the requests after it; server
+    errors come back as 500, not raised."""
+    application = create_app(engine)
+
+    def test_session():
+        savepoint = session.begin_nested()
+        try:
+            yield session
+            session.flush()
+            savepoint.commit()
+        except BaseException:
+            savepoint.rollback()
+            raise
+
+    application.dependency_overrides[get_session] = test_session
+    application.dependency_overrides[get_read_session] = test_session
+    with TestClient(application, raise_server_exceptions=False) as c:
+        yield c
+
+
 @pytest.fixture
 def client(app):
     with TestClient(app) as c:

@@ -91,9 +91,13 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form()
     except (AuthenticationFailed, RateLimited) as exc:
         return _login_page(request, _safe_next(next), str(exc.detail.render(request_lang(request))),
                            status=429 if isinstance(exc, RateLimited) else 200)
+    return signed_in(RedirectResponse(_safe_next(next), status_code=303), user)
+
+
+def signed_in(response: Response, user) -> Response:
+    """The response with the pages' login cookie for `user`, for a shift (WANGGE_TOKEN_MINUTES): HttpOnly, SameSite=Lax,
+    and Secure once the service is reached over https (WANGGE_PUBLIC_URL), so it never crosses plain http."""
     settings = get_settings()
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    # Secure once the service is reached over https (WANGGE_PUBLIC_URL): the cookie never crosses plain http.
     response.set_cookie(COOKIE, accounts.issue_token(user), httponly=True, samesite="lax",
                         secure=(settings.public_url or "").startswith("https://"), max_age=settings.token_minutes * 60)
     return response

@@ -14,11 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 import maps
 from api.deps import COOKIE, PageActorDep, SessionDep, client_address
 from api.errors import request_lang
-from api.routers.maps import _safe_next, check_form_origin, render
+from api.routers.maps import _safe_next, check_form_origin, render, signed_in
 from geo.access import accounts
 from geo.access.actor import Actor
 from geo.core.errors import AuthenticationFailed, RateLimited
-from geo.core.settings import get_settings
 from maps.mobile_pages import mobile_page
 
 router = APIRouter(prefix="/m", tags=["mobile"], include_in_schema=False)
@@ -64,13 +63,9 @@ def m_login(request: Request, session: SessionDep, username: Annotated[str, Form
     except (AuthenticationFailed, RateLimited) as exc:
         return _login_page(request, _next(next), str(exc.detail.render(request_lang(request))),
                            status=429 if isinstance(exc, RateLimited) else 200)
-    settings = get_settings()
     # the form posts to /m/login?lang=…: an English login stays English
     lang = "?lang=en" if request.query_params.get("lang") == "en" and "lang=" not in _next(next) else ""
-    response = RedirectResponse(_next(next) + lang, status_code=303)
-    response.set_cookie(COOKIE, accounts.issue_token(user), httponly=True, samesite="lax",
-                        secure=(settings.public_url or "").startswith("https://"), max_age=settings.token_minutes * 60)
-    return response
+    return signed_in(RedirectResponse(_next(next) + lang, status_code=303), user)
 
 
 @router.post("/logout")

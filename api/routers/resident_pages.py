@@ -8,13 +8,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import COOKIE, PageActorDep, SessionDep, client_address
 from api.errors import request_lang, status_of
-from api.routers.maps import check_form_origin, render
-from geo.access import accounts
+from api.routers.maps import check_form_origin, render, signed_in
 from geo.access.actor import Actor
 from geo.core.errors import RateLimited, WanggeError
 from geo.core.i18n import render as words
 from geo.core.models import Role
-from geo.core.settings import get_settings
 from geo.residents import signin
 from maps.resident_pages import resident_page
 
@@ -68,11 +66,7 @@ def r_login(request: Request, session: SessionDep, phone: Annotated[str, Form(ma
     if isinstance(user, WanggeError):  # returned, not raised: the try it spent is committed with this answer
         return _login_page(request, phone, words(user.detail, request_lang(request)), sent=True,
                            status=429 if isinstance(user, RateLimited) else 200)
-    settings = get_settings()
-    response = RedirectResponse(HOME + _suffix(request), status_code=303)
-    response.set_cookie(COOKIE, accounts.issue_token(user), httponly=True, samesite="lax",
-                        secure=(settings.public_url or "").startswith("https://"), max_age=settings.token_minutes * 60)
-    return response
+    return signed_in(RedirectResponse(HOME + _suffix(request), status_code=303), user)
 
 
 @router.post("/logout")

@@ -6,14 +6,12 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.deps import get_read_session, get_session
-from api.main import create_app
 from geo.access.accounts import create_user
 from geo.core.time import CHINA
 from tests.city import A1, B1, COMM_A, COMM_B, DISTRICT, PASSWORD
+from tests.conftest import savepoint_client
 from tests.field_city import build_field_city
 from tests.geo.field.test_patrols import person
 from tests.security.hostile import PNG
@@ -25,21 +23,7 @@ K1_AT = (116.402, 39.935)
 @pytest.fixture
 def client(engine, session):
     """The API on the test session, a savepoint per request (a refused statement spoils nothing after it)."""
-    application = create_app(engine)
-
-    def test_session():
-        savepoint = session.begin_nested()
-        try:
-            yield session
-            session.flush()
-            savepoint.commit()
-        except BaseException:
-            savepoint.rollback()
-            raise
-
-    application.dependency_overrides[get_session] = test_session
-    application.dependency_overrides[get_read_session] = test_session
-    with TestClient(application, raise_server_exceptions=False) as c:
+    with savepoint_client(engine, session) as c:
         yield c
 
 

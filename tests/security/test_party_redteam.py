@@ -9,14 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from api.deps import get_read_session, get_session
-from api.main import create_app
 from geo.access.accounts import create_user
 from tests.city import A1, B1, COMM_A, COMM_B, PASSWORD, build_neighbour
+from tests.conftest import savepoint_client
 from tests.security.hostile import HOSTILE, PNG
 from tests.security.test_party_privacy import ROLES, SEES_NAMES, headers, member_reads
 
@@ -29,21 +27,7 @@ STATIC = Path(__file__).resolve().parents[2] / "maps" / "static"
 def client(engine, session):
     """The API on the test session with a savepoint per request, so a statement PostgreSQL refuses (bigint out of
     range) answers its 4xx without spoiling the requests after it; server errors come back as 500, not raised."""
-    application = create_app(engine)
-
-    def test_session():
-        savepoint = session.begin_nested()
-        try:
-            yield session
-            session.flush()
-            savepoint.commit()
-        except BaseException:
-            savepoint.rollback()
-            raise
-
-    application.dependency_overrides[get_session] = test_session
-    application.dependency_overrides[get_read_session] = test_session
-    with TestClient(application, raise_server_exceptions=False) as c:
+    with savepoint_client(engine, session) as c:
         yield c
 
 

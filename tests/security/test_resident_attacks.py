@@ -7,11 +7,8 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.deps import get_read_session, get_session
-from api.main import create_app
 from geo.access.actor import SYSTEM, actor_for
 from geo.cases.workflow import StepInput, transition
 from geo.core import db
@@ -21,7 +18,7 @@ from geo.core.settings import get_settings
 from geo.residents import reports, signin
 from geo.residents.notices import send_notices
 from tests.city import PASSWORD, staff_the_city
-from tests.conftest import committed_city, sign_in_resident, texted_code, texts
+from tests.conftest import committed_city, savepoint_client, sign_in_resident, texted_code, texts
 from tests.security.hostile import IMG, PNG, SVG
 from tests.sms_gateway import running_gateway
 
@@ -33,21 +30,7 @@ ALICE, BOB = "13812345678", "13900002222"
 def client(engine, session):
     """The API on the test session, a savepoint per request (a refused request's writes are rolled back, as in
     production), and server errors answered as 500 rather than raised."""
-    application = create_app(engine)
-
-    def test_session():
-        savepoint = session.begin_nested()
-        try:
-            yield session
-            session.flush()
-            savepoint.commit()
-        except BaseException:
-            savepoint.rollback()
-            raise
-
-    application.dependency_overrides[get_session] = test_session
-    application.dependency_overrides[get_read_session] = test_session
-    with TestClient(application, raise_server_exceptions=False) as c:
+    with savepoint_client(engine, session) as c:
         yield c
 
 
