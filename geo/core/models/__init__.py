@@ -38,6 +38,10 @@ from geo.core.models.enums import (
     GridKind,
     Level,
     MeetingKind,
+    NeedKind,
+    NeedRating,
+    NeedSource,
+    NeedStatus,
     MemberKind,
     MemberStatus,
     OrgLevel,
@@ -57,6 +61,7 @@ from geo.core.models.field import (
     Visit,
     VisitAttachment,
 )
+from geo.core.models.needs import Need, NeedEvent, PointAward, PointEntry, PointHolder, PointsItem
 from geo.core.models.party import (
     PartyActivity,
     PartyActivityForm,
@@ -80,5 +85,6 @@ __all__ = [
     "UnitKind", "OrgPost", "MemberStatus", "MemberKind", "ActivityKind", "ActivityForm", "PartyOrg",
     "PartyOrgCompound", "PartyOrgPost", "PartyMember", "PartyContact", "PartyReportIn", "PartyActivity",
     "PartyActivityForm", "VisitKind", "Checkpoint", "Patrol", "PatrolPoint", "PatrolCheckin", "PatrolDay", "Visit",
-    "VisitAttachment",
+    "VisitAttachment", "NeedStatus", "NeedKind", "NeedSource", "NeedRating", "Need", "NeedEvent", "PointHolder",
+    "PointAward", "PointsItem", "PointEntry",
 ]

@@ -199,3 +199,38 @@ class ActivityForm(StrEnum):
     record = "record"
     guidance = "guidance"
     report = "report"
+
+
+class NeedStatus(StrEnum):
+    """Where a need stands in the 三单制 (居民点单、支部下单、党员接单)."""
+
+    raised = "raised"        # 已提出: waiting for the organisation to place the order
+    ordered = "ordered"      # 已下单: published for a claim, with a due date
+    claimed = "claimed"      # 已认领
+    done = "done"            # 已完成, with proof: waiting for the resident to confirm
+    confirmed = "confirmed"  # 已确认 and rated
+    declined = "declined"    # 不予受理, with a reason
+    cancelled = "cancelled"  # 已撤回 by whoever raised it
+
+
+class NeedKind(StrEnum):
+    """A need for one person or household (微心愿), or for everyone (a bench, a ramp)."""
+
+    personal = "personal"
+    public = "public"
+
+
+class NeedSource(StrEnum):
+    """Where a need was raised."""
+
+    resident = "resident"  # by the resident on /r/
+    visit = "visit"        # by a worker on a household visit
+    meeting = "meeting"    # at a meeting (联席会议, 议事会)
+
+
+class NeedRating(StrEnum):
+    """The resident's rating of a completed need (the same three words as a case)."""
+
+    satisfied = "satisfied"
+    basically_satisfied = "basically_satisfied"
+    dissatisfied = "dissatisfied"
