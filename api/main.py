@@ -33,12 +33,14 @@ from api.routers import (
     locate,
     maps,
     mobile,
+    needs,
     open311,
     party,
     party_coverage,
     party_tree,
     patrols,
     plans,
+    points,
     reports,
     resident_pages,
     residents,
@@ -62,7 +64,8 @@ log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
                                           residents, audit, compounds, party, party_tree, party_coverage, patrols,
-                                          checkpoints, visits, households, care, reports, areas, departments)),
+                                          checkpoints, visits, households, care, reports, needs, points, areas,
+                                          departments)),
            (open311, ""), (tiles, ""), (maps, ""), (mobile, ""), (resident_pages, ""))
 
 

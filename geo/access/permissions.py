@@ -39,6 +39,11 @@ class Permission(StrEnum):
     read_tracks = "read_tracks"
     manage_checkpoints = "manage_checkpoints"
     own_reports = "own_reports"
+    read_needs = "read_needs"
+    act_on_needs = "act_on_needs"
+    own_needs = "own_needs"
+    approve_points = "approve_points"
+    redeem_points = "redeem_points"
 
 
 R = Role
@@ -49,6 +54,10 @@ HANDLERS = frozenset({R.admin, R.command_center, R.street_staff, R.community_sta
 CASE_WORK = HANDLERS | {R.department}  # departments see and act on the cases they lead, assist or were whistled for
 NEAR = frozenset({R.admin, R.community_staff, R.grid_worker})  # the people who visit residents
 PARTY = frozenset({R.admin, R.party_staff})  # who is a member is personal data (DOMAIN.md, "Privacy")
+# 三单制: the organisers who order needs (party and community staff, street staff above them), the workers who meet
+# needs on visits, and the command center that follows them.
+NEED_WORK = frozenset({R.admin, R.party_staff, R.community_staff, R.street_staff, R.grid_worker, R.command_center})
+POINTS_STAFF = frozenset({R.admin, R.street_staff, R.community_staff})  # community staff approve points (积分制)
 
 MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.read_boundaries: STAFF,
@@ -77,6 +86,12 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.manage_checkpoints: frozenset({R.admin, R.street_staff, R.community_staff}),
     # a resident's own reports: the workflow lets them see and act only on those they made (geo/residents)
     Permission.own_reports: frozenset({R.resident}),
+    Permission.read_needs: NEED_WORK,
+    # the steps decide who takes which (geo/residents/need_steps.py): a resident claims, completes, confirms
+    Permission.act_on_needs: NEED_WORK | {R.resident},
+    Permission.own_needs: frozenset({R.resident}),
+    Permission.approve_points: POINTS_STAFF,
+    Permission.redeem_points: POINTS_STAFF | {R.resident},
 }
 
 # What each action covers, for the generated documentation (English, then Chinese).
@@ -115,6 +130,16 @@ MEANING: dict[Permission, tuple[str, str]] = {
     Permission.manage_checkpoints: ("a grid's key points (关键点位)", "网格关键点位的维护"),
     Permission.own_reports: ("a resident's own reports: make them, follow them, add photos, rate, reopen",
                              "居民本人的诉求：上报、查看进度、补充照片、评价、重新办理"),
+    Permission.read_needs: ("needs (三单制) of the scope, their figures and the monthly notice (月通报)",
+                            "辖区内的居民需求（三单制）、认领统计与月通报"),
+    Permission.act_on_needs: ("raise a need, read it, take its steps (order, claim, complete, confirm: the steps "
+                              "decide who), the claim board", "提出需求、查看需求、办理其环节（下单、认领、完成、确认，由环节决定谁可办理）、认领墙"),
+    Permission.own_needs: ("a resident's own needs and claims, their points balance and ledger, honours consent",
+                           "居民本人的需求与认领、积分余额与明细、上光荣榜的同意"),
+    Permission.approve_points: ("approve or reject points awards, a holder's ledger (audited), the points shop's "
+                                "items", "审核积分、查看积分明细（记入审计日志）、维护积分超市商品"),
+    Permission.redeem_points: ("redeem points at the 积分超市 (a resident their own; staff at the counter)",
+                               "积分超市兑换（居民本人；工作人员代为兑换）"),
 }
 
 

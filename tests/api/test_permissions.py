@@ -20,7 +20,8 @@ SCOPES = {Role.admin: None, Role.command_center: DISTRICT, Role.street_staff: ST
 PARAMS = {"case_id": "1", "plan_id": "1", "other_id": "2", "collection": "grids", "code": A1, "layer": "grids",
           "z": "7", "x": "105", "y": "48", "request_id": "1", "resident_id": "1",
           "org_id": "1", "member_id": "1", "activity_id": "1", "patrol_id": "1",
-          "visit_id": "1", "building_id": "1", "service_code": "env_garbage"}
+          "visit_id": "1", "building_id": "1", "service_code": "env_garbage", "need_id": "1", "holder_id": "1",
+          "award_id": "1"}
 ENDPOINTS = [(route, prefix) for module, prefix in ROUTERS for route in module.router.routes]
 
 
