@@ -141,12 +141,20 @@ def _update(session: Session, need, version: int, changes: dict) -> int:
     return updated
 
 
+# An organisation over the need: one of its community or above (an area covers the codes sharing its level's
+# prefix: street 9 digits, district 6), or the compound branch that covers its compound.
+ORG_OVER_NEED = text("""
+SELECT o.id FROM party_orgs o JOIN areas a ON a.code = o.area_code
+WHERE o.code = :code AND (
+    (a.level <> 'grid' AND left(:community, CASE a.level WHEN 'district' THEN 6 WHEN 'street' THEN 9 ELSE 12 END)
+                         = left(o.area_code, CASE a.level WHEN 'district' THEN 6 WHEN 'street' THEN 9 ELSE 12 END))
+    OR EXISTS (SELECT 1 FROM party_org_compounds oc WHERE oc.org_id = o.id AND oc.compound_id = :compound))""")
+
+
 def _order(session: Session, actor: Actor, need, step: NeedStep, now: datetime) -> dict:
     """The organisation placing the order must cover the need's community or compound; the due date lies ahead."""
-    org = session.execute(text(
-        "SELECT o.id FROM party_orgs o WHERE o.code = :code AND (:community LIKE o.area_code || '%' OR EXISTS "
-        "(SELECT 1 FROM party_org_compounds oc WHERE oc.org_id = o.id AND oc.compound_id = :compound))"),
-        {"code": step.org, "community": need["community_code"], "compound": need["compound_id"]}).scalar()
+    org = session.execute(ORG_OVER_NEED, {"code": step.org, "community": need["community_code"],
+                                          "compound": need["compound_id"]}).scalar()
     if org is None:
         raise NotFound(msg("need {id}: no party organisation {code} over its community or compound", id=need["id"],
                            code=step.org))

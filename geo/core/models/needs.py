@@ -51,7 +51,7 @@ class Need(Base):
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     proof: Mapped[str | None] = mapped_column(Text)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    rating: Mapped[str | None] = mapped_column(String(16))
+    rating: Mapped[str | None] = mapped_column(String(20))
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default="false")
     __table_args__ = (
         CheckConstraint(_in("status", NeedStatus), name="ck_needs_status"),

@@ -48,7 +48,7 @@ def _needs() -> None:
         sa.Column("done_at", sa.DateTime(timezone=True)),
         sa.Column("proof", sa.Text()),
         sa.Column("confirmed_at", sa.DateTime(timezone=True)),
-        sa.Column("rating", sa.String(16)),
+        sa.Column("rating", sa.String(20)),
         sa.Column("synthetic", sa.Boolean(), nullable=False, server_default="false"),
         sa.CheckConstraint(f"status IN ({NEED_STATUSES})", name="ck_needs_status"),
         sa.CheckConstraint("kind IN ('personal', 'public')", name="ck_needs_kind"),
