@@ -42,6 +42,7 @@ from api.routers import (
     plans,
     points,
     reports,
+    resident_need_pages,
     resident_pages,
     residents,
     staff,
@@ -66,7 +67,8 @@ ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings
                                           residents, audit, compounds, party, party_tree, party_coverage, patrols,
                                           checkpoints, visits, households, care, reports, needs, points, areas,
                                           departments)),
-           (open311, ""), (tiles, ""), (maps, ""), (mobile, ""), (resident_pages, ""))
+           (open311, ""), (tiles, ""), (maps, ""), (mobile, ""), (resident_pages, ""),
+           (resident_need_pages, ""))
 
 
 async def deadline_watch(app: FastAPI) -> None:

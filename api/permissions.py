@@ -41,6 +41,7 @@ from api.routers import (
     plans,
     points,
     reports,
+    resident_need_pages,
     resident_pages,
     residents,
     staff,
@@ -205,12 +206,17 @@ ROUTES: dict[Callable, Rule] = {
     points.awards: A.approve_points,
     points.decide_award: A.approve_points,
     points.activity_awards: A.approve_points,
+    resident_need_pages.r_needs: A.own_needs,
+    resident_need_pages.r_need_new: A.own_needs,
+    resident_need_pages.r_need: A.own_needs,
+    resident_need_pages.r_points: A.own_needs,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,
          maps.party_screen, mobile.m_tasks, mobile.m_task, mobile.m_where, mobile.m_report, mobile.m_patrol,
          mobile.m_visit, mobile.m_care, mobile.m_grid, resident_pages.r_reports, resident_pages.r_new,
-         resident_pages.r_report}
+         resident_pages.r_report, resident_need_pages.r_needs, resident_need_pages.r_need_new, resident_need_pages.r_need,
+         resident_need_pages.r_points}
 # Only GeoReport clients pass their token in the URL (`api_key`), where proxies and logs may keep it: nowhere else.
 OPEN311 = {open311.services, open311.list_requests, open311.create_request, open311.get_request}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

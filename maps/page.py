@@ -35,5 +35,6 @@ def map_page(template: str, title: str, bounds, lang: str, **config) -> Page:
 
 
 def desktop_words(lang: str) -> dict:
-    """The labels of the desktop pages: all but the phone apps' own (m_, r_), which they never show."""
-    return {k: v for k, v in LABELS[lang].items() if not k.startswith(("m_", "r_"))}
+    """The labels of the desktop pages: all but the phone apps' own (m_, r_, and the needs' need_) and the monthly
+    notice's sheet (nf_), which they never show."""
+    return {k: v for k, v in LABELS[lang].items() if not k.startswith(("m_", "r_", "need_", "nf_"))}

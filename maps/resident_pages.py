@@ -8,8 +8,8 @@ from geo.core.i18n import LABELS
 from maps.mobile_pages import map_config, words
 from maps.page import Page
 
-PREFIXES = ("r_",)
-TABS = ("new", "reports")
+PREFIXES = ("r_", "need_")
+TABS = ("new", "reports", "needs", "points")
 
 
 def resident_words(lang: str) -> dict:

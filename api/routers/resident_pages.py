@@ -30,7 +30,7 @@ def _login_page(request: Request, phone: str = "", error: str = "", sent: bool =
     return render(request, page, status)
 
 
-def _page(request: Request, actor: Actor | None, template: str, tab: str) -> Response:
+def resident_shell(request: Request, actor: Actor | None, template: str, tab: str) -> Response:
     """The page for a signed-in resident; anyone else goes to the residents' sign-in."""
     if actor is None or actor.role != Role.resident:
         return RedirectResponse("/r/login" + _suffix(request), status_code=303)
@@ -81,16 +81,16 @@ def r_logout(request: Request) -> RedirectResponse:
 @router.get("/", response_class=HTMLResponse)
 def r_reports(request: Request, actor: PageActorDep):
     """我的诉求: the resident's reports and where each stands."""
-    return _page(request, actor, "reports.html", "reports")
+    return resident_shell(request, actor, "reports.html", "reports")
 
 
 @router.get("/new", response_class=HTMLResponse)
 def r_new(request: Request, actor: PageActorDep):
     """随手拍: a photo, the place, a topic in plain words, a description."""
-    return _page(request, actor, "new.html", "new")
+    return resident_shell(request, actor, "new.html", "new")
 
 
 @router.get("/reports/{case_id:int}", response_class=HTMLResponse)
 def r_report(request: Request, actor: PageActorDep, case_id: int):
     """One report: its timeline, the reply, 评价 and 重新办理 (the script reads the id from the address)."""
-    return _page(request, actor, "report.html", "reports")
+    return resident_shell(request, actor, "report.html", "reports")

@@ -20,6 +20,8 @@ class NeedIn(Body):
     description: str | None = Field(default=None, max_length=2000)
     compound: str | None = Field(default=None, max_length=32)
     building_id: int | None = None
+    lon: float | None = Field(default=None, ge=-180, le=180, description="A point in the compound (WGS84)")
+    lat: float | None = Field(default=None, ge=-90, le=90)
     source: Literal["visit", "meeting"] | None = Field(
         default=None, description="Staff: where the need was raised (a resident's is always `resident`)")
 

@@ -42,6 +42,8 @@ class NewNeed:
     description: str | None = None
     compound: str | None = None
     building_id: int | None = None
+    lon: float | None = None
+    lat: float | None = None
     source: str | None = None
 
 
@@ -71,6 +73,13 @@ def _source(actor: Actor, source: str | None) -> str:
 
 def _place(session: Session, actor: Actor, need: NewNeed) -> dict:
     """The compound, building, community and grid of the need, checked against the actor's scope."""
+    if need.compound is None and need.building_id is None and need.lon is not None and need.lat is not None:
+        need.compound = session.execute(text(
+            "SELECT code FROM compounds WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) "
+            "ORDER BY area_m2 LIMIT 1"), {"lon": need.lon, "lat": need.lat}).scalar()
+        if need.compound is None:
+            raise NotFound(msg("need: no compound at {lon}, {lat}; put the pin inside your compound", lon=need.lon,
+                               lat=need.lat))
     if actor.role == Role.resident and need.building_id is None and need.compound is None:
         need.building_id = session.execute(text(
             "SELECT h.building_id FROM resident_accounts a JOIN households h ON h.id = a.household_id "
