@@ -10,7 +10,7 @@ from tests.conftest import sign_in_resident, texted_code, texts
 from tests.maps.test_mobile_pages import CODE_WORDS, shown_text
 from tests.maps.test_pages import page_config
 
-PAGES = ["/r/", "/r/new", "/r/reports/1"]
+PAGES = ["/r/", "/r/new", "/r/reports/1", "/r/needs", "/r/needs/new", "/r/needs/1", "/r/points"]
 PHONE = "13812345678"
 
 
