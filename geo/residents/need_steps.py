@@ -84,8 +84,8 @@ ACTIONS: dict[str, Action] = {
     "claim": Action(("ordered",), "claimed", lambda a, n: _volunteer(a, n) or _organiser(a, n)),
     "release": Action(("claimed",), "ordered", lambda a, n: _claimer(a, n) or _organiser(a, n), ("note",)),
     "complete": Action(("claimed",), "done", lambda a, n: _claimer(a, n) or _organiser(a, n), ("proof",)),
-    "redo": Action(("done",), "claimed", lambda a, n: _confirmer(a, n) or _organiser(a, n), ("note",)),
     "confirm": Action(("done",), "confirmed", _confirmer, ("rating",)),
+    "redo": Action(("done",), "claimed", lambda a, n: _confirmer(a, n) or _organiser(a, n), ("note",)),
 }
 
 

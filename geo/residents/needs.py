@@ -53,13 +53,17 @@ def raise_need(session: Session, actor: Actor, need: NewNeed, now: datetime | No
         raise InvalidInput(msg("need: kind must be personal or public, not {kind!r}", kind=need.kind))
     source = _source(actor, need.source)
     place = _place(session, actor, need)
-    return session.execute(text(
+    now = now or datetime.now(UTC)
+    need_id = session.execute(text(
         "INSERT INTO needs (status, kind, source, title, description, compound_id, building_id, community_code, "
         "grid_code, raised_by, resident_user_id, raised_at) VALUES ('raised', :kind, :source, :title, :description, "
         ":compound_id, :building_id, :community_code, :grid_code, :by, :resident, :now) RETURNING id"),
         {"kind": need.kind, "source": source, "title": need.title, "description": need.description, **place,
          "by": actor.username, "resident": actor.user_id if actor.role == Role.resident else None,
-         "now": now or datetime.now(UTC)}).scalar()
+         "now": now}).scalar()
+    session.execute(text("INSERT INTO need_events (need_id, action, to_status, actor, at) VALUES (:id, 'raise', "
+                         "'raised', :by, :now)"), {"id": need_id, "by": actor.username, "now": now})
+    return need_id
 
 
 def _source(actor: Actor, source: str | None) -> str:

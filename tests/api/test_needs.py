@@ -76,8 +76,8 @@ def test_a_need_from_raising_to_rating_earns_approved_points_spent_in_the_shop(c
     assert done.json()["status"] == "done"
 
     mine = client.get(f"/api/v1/needs/{need['id']}", headers=raiser).json()
-    assert mine["allowed_actions"] == ["redo", "confirm"] and mine["proof"] == "周六上午买菜送到老人家中"
-    assert [e["action"] for e in mine["timeline"]] == ["order", "claim", "complete"]
+    assert mine["allowed_actions"] == ["confirm", "redo"] and mine["proof"] == "周六上午买菜送到老人家中"
+    assert [e["action"] for e in mine["timeline"]] == ["raise", "order", "claim", "complete"]
     confirmed = step(client, raiser, mine, "confirm", rating="satisfied")
     assert confirmed.json()["status"] == "confirmed" and confirmed.json()["rating"] == "satisfied"
 

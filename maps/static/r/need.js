@@ -27,7 +27,7 @@
   function actions(n) {
     const box = $('need-actions');
     box.hidden = !n.allowed_actions.length;
-    clear(box, n.allowed_actions.map(action => {
+    clear(box, n.allowed_actions.flatMap(action => {
       if (action === 'confirm') {
         return [h('p', {}, h('b', {}, T('r_confirm_prompt'))), h('div', {class: 'row'}, RATINGS.map(v =>
           h('button', {type: 'button', class: 'big', 'data-rating': v,
