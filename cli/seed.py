@@ -47,3 +47,7 @@ def seed_demo(district: Annotated[str, typer.Option(help="District code of a shi
     out.print(t("map: http://{host}:{port}/maps/command-center", host=settings.host, port=settings.port))
     out.print(t("party organisations: http://{host}:{port}/maps/party", host=settings.host, port=settings.port))
     out.print(t("grid workers' phone app: http://{host}:{port}/m/", host=settings.host, port=settings.port))
+    if summary.resident_phones:
+        out.print(t("residents' pages: http://{host}:{port}/r/ — sign in with {phones}; the code is in the server's "
+                    "log (WANGGE_SMS=log)", host=settings.host, port=settings.port,
+                    phones=", ".join(summary.resident_phones)), highlight=False)

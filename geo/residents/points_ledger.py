@@ -92,7 +92,7 @@ def add_item(session: Session, actor: Actor, community: str, name: str, cost: in
                                                           "stock": stock}).scalar()
 
 
-def redeem(session: Session, actor: Actor, item_id: int, holder_id: int | None = None) -> dict:
+def redeem(session: Session, actor: Actor, item_id: int, holder_id: int | None = None, *, audited: bool = True) -> dict:
     """Spend points on an item of the holder's community: one off the stock, one line off the balance."""
     holder = holder_of(session, actor, holder_id)
     cost = session.execute(text(
@@ -104,7 +104,7 @@ def redeem(session: Session, actor: Actor, item_id: int, holder_id: int | None =
         if offered is None:
             raise NotFound(msg("no item {id} in your community's points shop", id=item_id))
         raise Conflict(msg("item {id} is out of stock", id=item_id))
-    return append(session, actor, holder["id"], -cost, "redeem", item_id=item_id)
+    return append(session, actor, holder["id"], -cost, "redeem", item_id=item_id, audited=audited)
 
 
 def set_consent(session: Session, actor: Actor, consent: bool, shown_name: str | None) -> dict:

@@ -8,6 +8,7 @@ office's inside: no staff names, no internal notes, no warnings or supervisions.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -42,7 +43,8 @@ class NewReport:
     address: str | None = None
 
 
-def submit(session: Session, actor: Actor, report: NewReport, idempotency_key: str | None = None) -> tuple[int, bool]:
+def submit(session: Session, actor: Actor, report: NewReport, idempotency_key: str | None = None, *,
+           now: datetime | None = None) -> tuple[int, bool]:
     """The case for this report (and whether it is new), filed under its topic's category with the account's phone."""
     _resident(actor)
     phone = crypto.reveal(session.execute(text("SELECT phone_enc FROM resident_accounts WHERE user_id = :id"),
@@ -50,7 +52,7 @@ def submit(session: Session, actor: Actor, report: NewReport, idempotency_key: s
     new = intake.NewCase(category=topic(report.topic).category, lon=report.lon, lat=report.lat,
                          description=report.description, address=report.address, channel="self_report",
                          reporter_phone=phone)
-    return intake.create_case(session, new, actor, idempotency_key=idempotency_key)
+    return intake.create_case(session, new, actor, idempotency_key=idempotency_key, now=now)
 
 
 def mine(session: Session, actor: Actor, limit: int = 50) -> list[dict]:

@@ -100,7 +100,7 @@ def account(session: Session, phone: str) -> User:
     user_id = session.execute(text("SELECT user_id FROM resident_accounts WHERE phone_hmac = :phone"),
                               {"phone": phone_hash}).scalar()
     if user_id is None:
-        user_id = _new_account(session, phone, phone_hash)
+        user_id = new_account(session, phone, phone_hash)
     user = session.get(User, user_id)
     # a staff account that happens to bear the derived name is never handed to whoever holds the phone
     if user is None or not user.active or user.role != Role.resident:
@@ -108,7 +108,7 @@ def account(session: Session, phone: str) -> User:
     return user
 
 
-def _new_account(session: Session, phone: str, phone_hash: bytes) -> int:
+def new_account(session: Session, phone: str, phone_hash: bytes) -> int:
     """A resident user for this phone; the username is derived from the hash, so it names no phone."""
     on_file = session.execute(text("SELECT id, household_id FROM residents WHERE phone_hmac = :phone ORDER BY id "
                                    "LIMIT 1"), {"phone": phone_hash}).first()

@@ -30,6 +30,7 @@ from geo.synth.demo_field import add_field
 from geo.synth.demo_members import add_members
 from geo.synth.demo_party import add_five_levels, build_tree, write_tree
 from geo.synth.demo_people import add_people, add_staff
+from geo.synth.demo_residents import add_resident_story
 from geo.synth.population import PeopleMaker
 from geo.territory.boundary_import import import_boundaries
 
@@ -59,6 +60,7 @@ class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str, str | None]] = field(default_factory=list)
     staff_accounts: int = 0  # staff accounts besides the printed logins (demo_accounts.py), same password
+    resident_phones: list[str] = field(default_factory=list)  # residents sign in on /r/ with a texted code
 
 
 def outline_path(district: str) -> Path:
@@ -99,12 +101,15 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
         if field_work:  # its own draws, like the party: the rest of the city is the same without it
             add_field(session, streets, metric, np.random.default_rng([seed, 20]), now, track)
     logins = _logins(session, district, names, password)
+    phones = []
     if layout.SCALES[scale].people:
         street = next(scope for username, _, scope in logins if username == "street")
         logins += add_department_story(session, district, street, password, now)
+        scopes = {username: scope for username, _, scope in logins}
+        phones = add_resident_story(session, scopes["community"], scopes["gridworker"], now)
     printed = {username for username, _, _ in logins}
     others = sum(1 for username in crew.usernames.values() if username not in printed)
-    return DemoSummary(district, scale, seed, counts(session), logins, others)
+    return DemoSummary(district, scale, seed, counts(session), logins, others, phones)
 
 
 def add_party(session: Session, streets, names: dict, staff, today, rng) -> None:
@@ -128,6 +133,7 @@ def _refuse_real_below(session: Session, district: str) -> None:
 
 def clear_demo(session: Session) -> None:
     """Delete every generated row (households and residents go with their buildings)."""
+    clear_demo_needs(session)
     # Compounds after the buildings: deleting them first would re-derive every building's compound (SET NULL).
     for statement in ("DELETE FROM party_activities WHERE synthetic", "DELETE FROM party_members WHERE synthetic",
                       "DELETE FROM party_orgs WHERE synthetic",
@@ -140,6 +146,21 @@ def clear_demo(session: Session) -> None:
                       "DELETE FROM area_records WHERE synthetic AND level = 'community'",
                       "DELETE FROM area_records WHERE synthetic AND level = 'street'",
                       "DELETE FROM area_records WHERE synthetic AND level = 'district'"):
+        session.execute(text(statement))
+
+
+def clear_demo_needs(session: Session) -> None:
+    """The demo's needs and points, and whatever was added to them on its areas (else their areas could not go).
+    The ledger is append-only; only a holder marked synthetic, under the flag, may lose its lines."""
+    demo_areas = "(SELECT code FROM area_records WHERE synthetic)"
+    for statement in (f"UPDATE point_holders SET synthetic = true WHERE community_code IN {demo_areas}",
+                      "SELECT set_config('wangge.removing_synthetic', 'on', true)",
+                      "DELETE FROM point_entries WHERE holder_id IN (SELECT id FROM point_holders WHERE synthetic)",
+                      "SELECT set_config('wangge.removing_synthetic', 'off', true)",
+                      "DELETE FROM point_awards WHERE holder_id IN (SELECT id FROM point_holders WHERE synthetic)",
+                      "DELETE FROM point_holders WHERE synthetic",
+                      f"DELETE FROM points_items WHERE synthetic OR community_code IN {demo_areas}",
+                      f"DELETE FROM needs WHERE synthetic OR community_code IN {demo_areas}"):
         session.execute(text(statement))
 
 
