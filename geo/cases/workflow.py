@@ -73,15 +73,15 @@ ACTIONS = {step.name: step for step in [  # by the action name the API and the c
     Step("whistle", WORKING, None, "whistler", ("department",)),
     Step("report_in", frozenset(OPEN_STATUSES), None, "whistled"),
 ]}
-# Steps whose turn depends on more than status and role.
+# Steps whose turn depends on more than status and role (and, for reopening, on the moment of the step).
 ONLY_IF = {
-    "approve_extension": lambda row: row["extension_requested"],
-    "reject_extension": lambda row: row["extension_requested"],
-    "request_extension": lambda row: not row["extension_requested"],
-    "reply_supervision": lambda row: row["supervision_pending"],
-    "reopen": lambda row: row["closed_at"] is not None
-                          and datetime.now(UTC) - row["closed_at"] <= timedelta(days=get_settings().reopen_days),
-    "revisit": lambda row: row["revisit_pending"],
+    "approve_extension": lambda row, now: row["extension_requested"],
+    "reject_extension": lambda row, now: row["extension_requested"],
+    "request_extension": lambda row, now: not row["extension_requested"],
+    "reply_supervision": lambda row, now: row["supervision_pending"],
+    "reopen": lambda row, now: row["closed_at"] is not None
+                               and now - row["closed_at"] <= timedelta(days=get_settings().reopen_days),
+    "revisit": lambda row, now: row["revisit_pending"],
 }
 
 
@@ -119,13 +119,14 @@ def _permitted(actor: Actor, who: str, row) -> bool:
     return actor.role in OPERATORS or (actor.staff_id is not None and actor.staff_id == row["assignee_id"])
 
 
-def allowed_actions(actor: Actor, row) -> list[str]:
-    """What `actor` may do next to the case in `row`."""
+def allowed_actions(actor: Actor, row, now: datetime | None = None) -> list[str]:
+    """What `actor` may do next to the case in `row` (at `now`, by default the present)."""
+    now = now or datetime.now(UTC)
     out = []
     for action in ACTIONS.values():
         if row["status"] not in action.sources or not _permitted(actor, action.who, row):
             continue
-        if action.name in ONLY_IF and not ONLY_IF[action.name](row):
+        if action.name in ONLY_IF and not ONLY_IF[action.name](row, now):
             continue
         out.append(action.name)
     return out
@@ -141,7 +142,7 @@ def transition(session: Session, case_id: int, action_name: str, version: int, a
         raise InvalidInput(msg("unknown action {action!r}; one of {actions}", action=action_name,
                                actions=term("action", *ACTIONS)))
     row = visible_case(session, case_id, actor)
-    allowed = allowed_actions(actor, row)
+    allowed = allowed_actions(actor, row, now)
     if action.name not in allowed:
         if row["status"] in action.sources and _permitted(actor, action.who, row) is False:
             raise Forbidden(msg("{role} may not {action} this case", role=actor.role, action=term("action", action.name)))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from geo.access import crypto
 from geo.access.actor import SYSTEM, actor_for
+from geo.cases.escalation import tick
 from geo.cases.workflow import StepInput, transition
 from geo.core.models import User
 from geo.core.time import china_today
@@ -34,6 +35,7 @@ REPORTS = (
      ("register", "dispatch", "accept", "report", "verify", "close"), (("reopen", None),), 5),
 )
 REPLY = "已到现场处理完毕，感谢您的反映"
+HANDLER_STEPS = ("accept", "report")
 # (title, kind, steps as (action, who)); who: resident (the one it is for), volunteer, member, staff
 NEEDS = (
     ("帮独居的老人每周买一次菜", "personal", ()),
@@ -68,8 +70,9 @@ def add_resident_story(session: Session, community: str, grid: str, now: datetim
         _report(session, accounts[resident], people[resident], topic, description, steps, own, now - timedelta(days=days))
     _needs(session, community, accounts, now)
     _shop(session, community, accounts[2])
-    session.execute(text("UPDATE cases SET synthetic = true WHERE created_by = ANY(:users)"),
-                    {"users": [a.user_id for a in accounts]})
+    made = session.execute(text("UPDATE cases SET synthetic = true WHERE created_by = ANY(:users) RETURNING id"),
+                           {"users": [a.user_id for a in accounts]}).scalars().all()
+    tick(session, now, only=list(made))  # the round, for these cases: passed deadlines are marked now
     session.execute(text("UPDATE users SET synthetic = true WHERE id = ANY(:users)"),
                     {"users": [a.user_id for a in accounts]})
     for table in ("needs", "point_holders", "points_items"):  # fixed names: the demo's rows of its community
@@ -90,11 +93,21 @@ def _report(session, actor, person, topic, description, steps, own, at: datetime
     version = session.execute(text("SELECT version FROM cases WHERE id = :id"), {"id": case_id}).scalar()
     for i, action in enumerate(steps, start=1):
         note = REPLY if action == "report" else None
-        version = transition(session, case_id, action, version, SYSTEM, StepInput(note=note), now=at + timedelta(hours=i))
+        version = transition(session, case_id, action, version, _doer(session, case_id, action), StepInput(note=note),
+                             now=at + timedelta(hours=i))
     for action, rating in own:
         note = "问题还在，请再看看" if action == "reopen" else None
         transition(session, case_id, action, version, actor, StepInput(rating=rating, note=note),
                    now=at + timedelta(hours=len(steps) + 2))
+
+
+def _doer(session: Session, case_id: int, action: str):
+    """Who takes the step: the assigned worker accepts and reports, the command center does the rest."""
+    if action not in HANDLER_STEPS:
+        return _login(session, "command")
+    user = session.execute(text("SELECT s.user_id FROM cases c JOIN staff s ON s.id = c.assignee_id WHERE c.id = :id"),
+                           {"id": case_id}).scalar()
+    return actor_for(session, session.get(User, user)) if user else SYSTEM
 
 
 def _needs(session: Session, community: str, accounts: list, now: datetime) -> None:

@@ -36,7 +36,11 @@ def test_every_case_has_the_chain_of_events_behind_its_status(demo_engine):
         SELECT c.id FROM cases c LEFT JOIN LATERAL (
             SELECT count(*) FILTER (WHERE action = 'return') AS returns, count(*) FILTER (WHERE action = 'rework') AS reworks,
                    count(*) FILTER (WHERE action = 'escalate' AND data ? 'to_level') AS moved,
-                   max(at) FILTER (WHERE action = 'close') AS closed, max(at) FILTER (WHERE action = 'dispatch') AS dispatched
+                   -- a resident's 重新办理 opens the case again: back with its handler, no longer closed
+                   CASE WHEN max(at) FILTER (WHERE action = 'close')
+                             > COALESCE(max(at) FILTER (WHERE action = 'reopen'), '-infinity')
+                        THEN max(at) FILTER (WHERE action = 'close') END AS closed,
+                   max(at) FILTER (WHERE action IN ('dispatch', 'reopen')) AS dispatched
             FROM case_events WHERE case_id = c.id) e ON true
         WHERE e.returns <> c.return_count OR e.reworks <> c.rework_count OR e.moved <> c.escalations
            OR e.closed IS DISTINCT FROM c.closed_at OR e.dispatched IS DISTINCT FROM c.dispatched_at""")
@@ -51,11 +55,12 @@ def test_returns_reworks_and_escalations_carry_their_reasons_and_actors(demo_eng
                           "case_events e WHERE e.case_id = c.id AND e.action = 'return' AND e.note <> '')")[0][0] == 0
     actors = dict(q(demo_engine, """
         SELECT e.action, array_agg(DISTINCT CASE WHEN u.role IS NOT NULL AND s.id IS NOT NULL THEN 'staff'
-                                               ELSE e.actor END)
+                                               WHEN u.role = 'resident' THEN 'resident' ELSE e.actor END)
         FROM case_events e LEFT JOIN users u ON u.username = e.actor LEFT JOIN staff s ON s.user_id = u.id
         GROUP BY 1"""))
     assert all(actors[a] == ["staff"] for a in HANDLER_STEPS)
-    assert all(actors[a] == ["command"] for a in OPERATOR_STEPS)
+    assert all(actors[a] == ["command"] for a in OPERATOR_STEPS if a != "rate")
+    assert actors["rate"] == ["command", "resident"]  # the demo residents rate their own reports
     assert actors["escalate"] == ["system"]
     # the handler steps are the assignee's own: whoever accepted holds the case unless it was returned or escalated
     assert q(demo_engine, """
@@ -84,10 +89,12 @@ def test_the_kpis_read_the_same_story(demo_engine):
 
 
 def test_reporters_are_sealed_as_intake_seals_them(demo_engine):
-    rows = q(demo_engine, "SELECT c.channel, r.name, r.phone_enc, r.phone_hmac, r.reported_at = c.reported_at FROM cases c "
+    rows = q(demo_engine, "SELECT c.channel, r.name, r.phone_enc, r.phone_hmac, r.reported_at = c.reported_at, "
+                          "EXISTS (SELECT 1 FROM resident_accounts a WHERE a.user_id = c.created_by) FROM cases c "
                           "LEFT JOIN case_reporters r ON r.case_id = c.id WHERE c.channel IN ('hotline', 'self_report', "
                           "'petition')")
-    assert rows and all(r[1] and r[4] for r in rows)
+    # a resident's own report from /r/ names no one: the account's phone is the reporter
+    assert rows and all((r[1] or r[5]) and r[4] for r in rows)
     phones = [reveal(r[2]) for r in rows]
     assert all(len(p) == 11 and p[0] == "1" and lookup(p) == bytes(r[3]) for p, r in zip(phones, rows))
     assert q(demo_engine, "SELECT count(*) FROM case_reporters r JOIN cases c ON c.id = r.case_id "
