@@ -39,6 +39,7 @@ class Permission(StrEnum):
     read_tracks = "read_tracks"
     manage_checkpoints = "manage_checkpoints"
     own_reports = "own_reports"
+    publish_results = "publish_results"
 
 
 R = Role
@@ -77,6 +78,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.manage_checkpoints: frozenset({R.admin, R.street_staff, R.community_staff}),
     # a resident's own reports: the workflow lets them see and act only on those they made (geo/residents)
     Permission.own_reports: frozenset({R.resident}),
+    # 居务公开: the operators who close cases approve what of them the public reads, each case within their scope
+    Permission.publish_results: frozenset({R.admin, R.command_center, R.street_staff, R.community_staff}),
 }
 
 # What each action covers, for the generated documentation (English, then Chinese).
@@ -115,6 +118,8 @@ MEANING: dict[Permission, tuple[str, str]] = {
     Permission.manage_checkpoints: ("a grid's key points (关键点位)", "网格关键点位的维护"),
     Permission.own_reports: ("a resident's own reports: make them, follow them, add photos, rate, reopen",
                              "居民本人的诉求：上报、查看进度、补充照片、评价、重新办理"),
+    Permission.publish_results: ("approve a closed case's reply (and a cleaned description) for the public pages, "
+                                 "or withdraw it", "审核发布已办结案件的答复（及脱敏后的描述）到居务公开页面，或撤回"),
 }
 
 
