@@ -125,7 +125,7 @@ def cell_centre(lon: float, lat: float, side_m: int | None = None) -> tuple[floa
 
 @lru_cache
 def _utm(zone: int, north: bool) -> Transformer:
-    return Transformer.from_crs("EPSG:4326", f"EPSG:{32600 if north else 32700}{zone:02d}", always_xy=True)
+    return Transformer.from_crs("EPSG:4326", f"EPSG:{(32600 if north else 32700) + zone}", always_xy=True)
 
 
 def _public_case(row) -> dict:
