@@ -8,7 +8,7 @@ The staff's own GET of the same paths (api/routers/open311.py, with a token or `
 routes match only callers who bring no credential, and anyone who brings one is routed on to the staff's.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.routing import APIRoute
@@ -37,7 +37,11 @@ class AnonymousRoute(APIRoute):
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=AnonymousRoute,
                    dependencies=[Depends(public.require_public)])
-Status = Literal["open", "closed"]
+# GeoReport lets status, service_code and service_request_id each name several, comma-delimited.
+Status = Annotated[str | None, Query(pattern=r"^(open|closed)(,(open|closed))?$", description="open, closed or both")]
+Codes = Annotated[str | None, Query(max_length=2000, description="One or more service codes, comma-delimited")]
+Ids = Annotated[str | None, Query(pattern=r"^[0-9]{1,18}(,[0-9]{1,18}){0,999}$",
+                                  description="Request ids, comma-delimited: overrides every other filter")]
 
 
 def _request(case: dict) -> PublicRequest:
@@ -49,8 +53,10 @@ def _request(case: dict) -> PublicRequest:
         address=case["grid_name"], lat=case["lat"], long=case["lon"])
 
 
-def _listed(session, service_code, status, start_date, end_date, limit, page) -> list[PublicRequest]:
-    found = public.requests(session, service_code=service_code, status=status, start=start_date, end=end_date,
+def _listed(session, service_code, status, start_date, end_date, limit, page, ids=None) -> list[PublicRequest]:
+    split = lambda value: [v.strip() for v in value.split(",") if v.strip()] if value else None  # noqa: E731
+    found = public.requests(session, service_codes=split(service_code), status=set(split(status) or ()),
+                            start=start_date, end=end_date, ids=[int(i) for i in split(ids)] if ids else None,
                             limit=limit, offset=(page - 1) * limit)
     return [_request(c) for c in found]
 
@@ -72,19 +78,20 @@ Page = Annotated[int, Query(ge=1, le=100_000, description="Which `limit` of them
 
 
 @router.get("/requests.json")
-def public_requests(session: SessionDep, jurisdiction_id: Jurisdiction = None, service_code: str | None = None,
-                    status: Status | None = None, start_date: IsoDateTime | None = None,
-                    end_date: IsoDateTime | None = None, limit: Limit = 100, page: Page = 1) -> list[PublicRequest]:
+def public_requests(session: SessionDep, jurisdiction_id: Jurisdiction = None, service_code: Codes = None,
+                    status: Status = None, start_date: IsoDateTime | None = None, end_date: IsoDateTime | None = None,
+                    service_request_id: Ids = None, limit: Limit = 100, page: Page = 1) -> list[PublicRequest]:
     """Public requests, newest first (service_code, status open|closed, reported from start_date to end_date)."""
-    return _listed(session, service_code, status, start_date, end_date, limit, page)
+    return _listed(session, service_code, status, start_date, end_date, limit, page, service_request_id)
 
 
 @router.get("/requests.xml", response_class=Response, responses=XML)
-def public_requests_xml(session: SessionDep, jurisdiction_id: Jurisdiction = None, service_code: str | None = None,
-                        status: Status | None = None, start_date: IsoDateTime | None = None,
-                        end_date: IsoDateTime | None = None, limit: Limit = 100, page: Page = 1) -> Response:
+def public_requests_xml(session: SessionDep, jurisdiction_id: Jurisdiction = None, service_code: Codes = None,
+                        status: Status = None, start_date: IsoDateTime | None = None,
+                        end_date: IsoDateTime | None = None, service_request_id: Ids = None, limit: Limit = 100,
+                        page: Page = 1) -> Response:
     """The public requests as GeoReport XML."""
-    return _as_xml(_listed(session, service_code, status, start_date, end_date, limit, page))
+    return _as_xml(_listed(session, service_code, status, start_date, end_date, limit, page, service_request_id))
 
 
 @router.get("/requests/{request_id}.json")

@@ -81,23 +81,28 @@ def closed_cases(session: Session, code: str, since: datetime, until: datetime, 
     return [_public_case(r) for r in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
 
 
-def requests(session: Session, *, service_code: str | None = None, status: str | None = None,
-             start: datetime | None = None, end: datetime | None = None, limit: int = 100,
-             offset: int = 0) -> list[dict]:
-    """Public cases as GeoReport filters them (category, open/closed, reported between), newest first."""
+def requests(session: Session, *, service_codes: list[str] | None = None, status: set[str] | None = None,
+             start: datetime | None = None, end: datetime | None = None, ids: list[int] | None = None,
+             limit: int = 100, offset: int = 0) -> list[dict]:
+    """Public cases as GeoReport filters them (categories, open and/or closed, reported between, or given ids),
+    newest first."""
     where, params = [SHOWN], {"n": limit, "skip": offset}
-    if service_code:
-        where.append("c.category = :category")
-        params["category"] = service_code
-    if status:
-        where.append(("" if status == "open" else "NOT ") + "c.status = ANY(:open)")
-        params["open"] = list(OPEN_STATUSES)
-    if start:
-        where.append("c.reported_at >= :start")
-        params["start"] = start
-    if end:
-        where.append("c.reported_at < :end")
-        params["end"] = end
+    if ids is not None:  # GeoReport: service_request_id overrides every other filter
+        where.append("c.id = ANY(:ids)")
+        params["ids"] = ids
+    else:
+        if service_codes:
+            where.append("c.category = ANY(:categories)")
+            params["categories"] = service_codes
+        if status and len(status) == 1:
+            where.append(("" if "open" in status else "NOT ") + "c.status = ANY(:open)")
+            params["open"] = list(OPEN_STATUSES)
+        if start:
+            where.append("c.reported_at >= :start")
+            params["start"] = start
+        if end:
+            where.append("c.reported_at < :end")
+            params["end"] = end
     rows = session.execute(text(CASE_COLUMNS + "WHERE " + " AND ".join(where) +
                                 " ORDER BY c.reported_at DESC, c.id DESC LIMIT :n OFFSET :skip"), params).mappings()
     return [_public_case(r) for r in rows]
