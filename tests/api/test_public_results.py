@@ -121,3 +121,18 @@ def test_the_cell_is_at_least_100_m_and_holds_the_point():
         clon, clat = cell_centre(lon, lat, 200)
         assert geod.inv(lon, lat, clon, clat)[2] <= 200 * 2 ** 0.5 / 2 + 15  # inside the 200 m square (+rounding)
     assert cell_centre(116.4100, 39.9500, 200) == cell_centre(116.41001, 39.95001, 200)
+
+
+HOSTILE = '</p><script>alert(1)</script><img src=x onerror=alert(2)>{{7*7}}'
+
+
+def test_approved_texts_are_text_on_the_page_and_in_xml(client, session, staffed, public_on):  # noqa: F811
+    case_id = closed_case(session)
+    body = {"reply": HOSTILE, "description": HOSTILE}
+    assert client.post(f"/api/v1/cases/{case_id}/publication", json=body, headers=staffed["comm"]).status_code == 200
+    html = client.get(f"/public/{COMM_A}", headers=ZH).text
+    assert "<script" not in html and "<img" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{7*7}}" in html and "49" not in html.split("{{7*7}}")[0][-5:]
+    xml = client.get(f"/open311/v2/requests/{case_id}.xml").text
+    assert "<script" not in xml and "&lt;script&gt;" in xml
+    assert client.get(f"/open311/v2/requests/{case_id}.json").headers["Content-Security-Policy"].startswith("default-src 'none'")

@@ -8,6 +8,7 @@ from georeport import GeoReport
 
 from geo.synth import seed_demo
 from tests.e2e.conftest import ARTIFACTS, filled_database, serve
+from tests.maps.test_chinese_everywhere import SEEN, code_words
 
 COMMUNITY = "620302001003"  # 龙首社区, the demo's busiest
 
@@ -38,6 +39,7 @@ def test_the_public_pages_fit_and_run_nothing(browser, public_server, width, hei
         page.goto(public_server + "/public/")
         assert page.locator("h1").inner_text() == "居务公开 · 办理结果"
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert set(code_words(page.evaluate(SEEN))) <= {"English"}
         page.screenshot(path=str(ARTIFACTS / f"public-index-{width}.png"), full_page=True)
         page.click(f'a[href="/public/{COMMUNITY}"]')
         page.wait_for_url(f"**/public/{COMMUNITY}")
@@ -45,6 +47,7 @@ def test_the_public_pages_fit_and_run_nothing(browser, public_server, width, hei
         assert page.locator("li.case").count() == 30 and page.locator("p.reply").count() > 0
         assert "按期结案率" in page.content() and "满意率" in page.content()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert set(code_words(page.evaluate(SEEN))) <= {"English"}  # the switch to English names itself so
         page.screenshot(path=str(ARTIFACTS / f"public-community-{width}.png"), full_page=True)
         page.click("a[rel=next]")
         assert page.locator("li.case").count() > 0
