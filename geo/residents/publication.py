@@ -2,7 +2,7 @@
 
 A case's free text (its description, the handler's reply) may name people, doors and phones, so none of it is
 public until an operator with `publish_results` approves a text for it: the reply as it should read, and if they
-like a cleaned description. Unapproved closed cases are public only as their category, dates and grid
+like a cleaned description. Each approval and withdrawal is audited. Unapproved closed cases are public only as their category, dates and grid
 (geo/residents/public.py). Every case is checked against the operator's scope, as every case endpoint is.
 """
 
@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.access import audit
 from geo.access.actor import Actor
 from geo.access.permissions import Permission, require
 from geo.cases.case_row import visible_case
@@ -39,13 +40,17 @@ def approve(session: Session, actor: Actor, case_id: int, reply: str, descriptio
               "description": _text(case_id, description) if description is not None else None,
               "by": actor.username, "at": datetime.now(UTC)}
     session.execute(UPSERT, values)
+    audit.record(session, actor.username, actor.role, "publish_results", f"case:{case_id}",
+                 {"description": values["description"] is not None})
     return published(session, case_id)
 
 
 def withdraw(session: Session, actor: Actor, case_id: int) -> None:
     """Take a case's texts off the public pages (it stays public as category, dates and grid)."""
     visible(session, actor, case_id)
-    session.execute(text("DELETE FROM case_publications WHERE case_id = :id"), {"id": case_id})
+    gone = session.execute(text("DELETE FROM case_publications WHERE case_id = :id"), {"id": case_id}).rowcount
+    if gone:
+        audit.record(session, actor.username, actor.role, "withdraw_results", f"case:{case_id}")
 
 
 def visible(session: Session, actor: Actor, case_id: int) -> None:

@@ -48,6 +48,10 @@ def test_an_operator_publishes_and_withdraws(client, session, staffed):
     assert client.delete(url, headers=staffed["command"]).status_code == 204
     assert client.get(url, headers=staffed["comm"]).json()["reply"] is None
     assert session.execute(text("SELECT count(*) FROM case_publications")).scalar() == 0
+    logged = session.execute(text("SELECT actor, action FROM audit_log WHERE object = :o ORDER BY id"),
+                             {"o": f"case:{case_id}"}).all()
+    assert [tuple(r) for r in logged] == [("comm", "publish_results"), ("street", "publish_results"),
+                                          ("command", "withdraw_results")]
 
 
 def test_another_streets_operator_finds_nothing(client, session, staffed):
