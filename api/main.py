@@ -35,12 +35,15 @@ from api.routers import (
     mobile,
     needs,
     open311,
+    open311_public,
     party,
     party_coverage,
     party_tree,
     patrols,
     plans,
     points,
+    public_pages,
+    publications,
     reports,
     resident_need_pages,
     resident_pages,
@@ -65,10 +68,11 @@ log = logging.getLogger("wangge")
 # The routers and where they are mounted; areas last among /api/v1: its /{collection} would shadow /staff, /cases, …
 ROUTERS = (*((module, API) for module in (health, auth, locate, staff, buildings, cases, categories, analytics, plans,
                                           residents, audit, compounds, party, party_tree, party_coverage, patrols,
-                                          checkpoints, visits, households, care, reports, needs, points, areas,
-                                          departments)),
-           (open311, ""), (tiles, ""), (maps, ""), (mobile, ""), (resident_pages, ""),
-           (resident_need_pages, ""))
+                                          checkpoints, visits, households, care, reports, needs, points, publications,
+                                          areas, departments)),
+           # the public requests first: they match only callers without a credential (open311_public.py)
+           (open311_public, ""), (open311, ""), (tiles, ""), (maps, ""), (mobile, ""), (resident_pages, ""),
+           (resident_need_pages, ""), (public_pages, ""))
 
 
 async def deadline_watch(app: FastAPI) -> None:

@@ -34,12 +34,15 @@ from api.routers import (
     mobile,
     needs,
     open311,
+    open311_public,
     party,
     party_coverage,
     party_tree,
     patrols,
     plans,
     points,
+    public_pages,
+    publications,
     reports,
     resident_need_pages,
     resident_pages,
@@ -210,6 +213,16 @@ ROUTES: dict[Callable, Rule] = {
     resident_need_pages.r_need_new: A.own_needs,
     resident_need_pages.r_need: A.own_needs,
     resident_need_pages.r_points: A.own_needs,
+    # 居务公开 (WANGGE_PUBLIC; off, 404): the approval is an operator's, within scope; the results are public
+    publications.get_publication: A.publish_results,
+    publications.publish: A.publish_results,
+    publications.withdraw: A.publish_results,
+    public_pages.public_index: PUBLIC,
+    public_pages.public_community: PUBLIC,
+    open311_public.public_requests: PUBLIC,  # only for callers without a credential (open311_public.AnonymousRoute)
+    open311_public.public_requests_xml: PUBLIC,
+    open311_public.public_request: PUBLIC,
+    open311_public.public_request_xml: PUBLIC,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,

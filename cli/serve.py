@@ -30,6 +30,10 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = None
     out.print(t("map: http://{host}:{port}/maps/command-center", host=host, port=port))
     out.print(t("party organisations: http://{host}:{port}/maps/party", host=host, port=port))
     out.print(t("grid workers' phone app: http://{host}:{port}/m/", host=host, port=port))
+    if settings.public:
+        out.print(t("public results: http://{host}:{port}/public/", host=host, port=port))
+    else:
+        out.print(t("public results (居务公开) are off: WANGGE_PUBLIC=true turns them on"))
     # X-Forwarded-For is believed only from WANGGE_TRUSTED_PROXIES (api.main), never by uvicorn's default
     uvicorn.run("api.main:app", host=host, port=port, log_level="info", proxy_headers=False)
 

@@ -44,6 +44,7 @@ class Permission(StrEnum):
     own_needs = "own_needs"
     approve_points = "approve_points"
     redeem_points = "redeem_points"
+    publish_results = "publish_results"
 
 
 R = Role
@@ -92,6 +93,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.own_needs: frozenset({R.resident}),
     Permission.approve_points: POINTS_STAFF,
     Permission.redeem_points: POINTS_STAFF | {R.resident},
+    # 居务公开: the operators who close cases approve what of them the public reads, each case within their scope
+    Permission.publish_results: frozenset({R.admin, R.command_center, R.street_staff, R.community_staff}),
 }
 
 # What each action covers, for the generated documentation (English, then Chinese).
@@ -140,6 +143,8 @@ MEANING: dict[Permission, tuple[str, str]] = {
                                 "items", "审核积分、查看积分明细（记入审计日志）、维护积分超市商品"),
     Permission.redeem_points: ("redeem points at the 积分超市 (a resident their own; staff at the counter)",
                                "积分超市兑换（居民本人；工作人员代为兑换）"),
+    Permission.publish_results: ("approve a closed case's reply (and a cleaned description) for the public pages, "
+                                 "or withdraw it", "审核发布已办结案件的答复（及脱敏后的描述）到居务公开页面，或撤回"),
 }
 
 

@@ -123,6 +123,11 @@ class Settings(BaseSettings):
     revisit_days: int = Field(default=3, ge=1, le=30, description="回访: days an operator has to call back a resident "
                               "who rated a case 不满意.")
     reopen_days: int = Field(default=7, ge=1, le=90, description="Days after closure a resident may reopen their case.")
+    # public results (居务公开: geo/residents/public.py, docs/residents.md)
+    public: bool = Field(default=False, description="居务公开: the public pages (/public/) and the public, "
+                         "de-identified Open311 requests. Off, every one of them answers 404.")
+    public_cell_m: int = Field(default=200, ge=100, le=5000, description="Side of the square (in metres, UTM) whose "
+                               "centre stands for a case's place in public answers: never the case's own point.")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -30,6 +30,7 @@ from geo.synth.demo_field import add_field
 from geo.synth.demo_members import add_members
 from geo.synth.demo_party import add_five_levels, build_tree, write_tree
 from geo.synth.demo_people import add_people, add_staff
+from geo.synth.demo_publications import add_publications
 from geo.synth.demo_residents import add_resident_story
 from geo.synth.population import PeopleMaker
 from geo.territory.boundary_import import import_boundaries
@@ -98,6 +99,7 @@ def seed_demo(session: Session, district: str = "620302", scale: str = "street",
     if layout.SCALES[scale].people:
         first = next((i for i, name in crew.usernames.items() if name == "gridworker"), None)
         add_cases(session, streets, names, metric, rng, now, crew, maker, first)
+        add_publications(session, now)  # no draws: the rest of the city is the same
         if field_work:  # its own draws, like the party: the rest of the city is the same without it
             add_field(session, streets, metric, np.random.default_rng([seed, 20]), now, track)
     logins = _logins(session, district, names, password)

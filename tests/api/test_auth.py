@@ -14,7 +14,10 @@ from tests.conftest import PASSWORD
 
 OPEN = {"/api/v1/health", "/api/v1/auth/token", "/api/v1/auth/resident-code", "/api/v1/auth/resident-token", "/api/v1/reports/topics",
         "/open311/v2/services.json", "/open311/v2/services.xml", "/open311/v2/services/{service_code}.json",
-        "/open311/v2/services/{service_code}.xml", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+        "/open311/v2/services/{service_code}.xml",
+        # the public requests (WANGGE_PUBLIC; off, 404) for callers without a credential: api/routers/open311_public.py
+        "/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/requests/{request_id}.json",
+        "/open311/v2/requests/{request_id}.xml", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 
 
 def protected_routes(app):

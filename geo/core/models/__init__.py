@@ -18,6 +18,7 @@ from geo.core.models.cases import (
     CaseEvent,
     CaseHold,
     CaseKey,
+    CasePublication,
     CaseReporter,
     CaseRevisit,
     CaseSupervision,
@@ -79,7 +80,7 @@ from geo.core.models.territory import Area, AreaHistory, Building, Compound, Com
 __all__ = [
     "Level", "PARENT_LEVEL", "CHILD_LEVEL", "CODE_LENGTH", "SCOPE_PREFIX", "Role", "Duty", "SpecialGroup",
     "SPECIAL_GROUP_ZH", "CaseStatus", "OPEN_STATUSES", "GridKind", "PlanStatus", "Base", "DataVersion",
-    "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User", "ResidentAccount", "ResidentCode", "ResidentNotice", "ResidentNoticeMark", "CaseRevisit",
+    "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User", "ResidentAccount", "ResidentCode", "ResidentNotice", "ResidentNoticeMark", "CaseRevisit", "CasePublication",
     "AuditEntry", "Case", "GridOpenCount", "CaseKey", "CaseEvent", "CaseReporter", "CaseAttachment", "CaseHold", "CaseSupervision", "Plan",
     "PlanGrid", "PlanEdit", "CalendarDay", "Compound", "CompoundMeeting", "MeetingKind", "OrgLevel", "ORG_PARENTS",
     "UnitKind", "OrgPost", "MemberStatus", "MemberKind", "ActivityKind", "ActivityForm", "PartyOrg",

@@ -186,6 +186,18 @@ class CaseRevisit(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class CasePublication(Base):
+    """居务公开: the reply (and optionally a cleaned description) of a closed case an operator approved for the public
+    pages; without a row, no free text of the case is public."""
+
+    __tablename__ = "case_publications"
+    case_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    reply: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(Text)
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class CaseReporter(Base):
     """Who reported a case (kept private); merged cases hand their reporters to the surviving case."""
 
