@@ -190,6 +190,7 @@ ROUTES: dict[Callable, Rule] = {
     resident_pages.r_reports: A.own_reports,
     resident_pages.r_new: A.own_reports,
     resident_pages.r_report: A.own_reports,
+    resident_pages.r_service_worker: PUBLIC,
     # 三单制 (geo/residents/need_steps.py decides who takes which step) and 积分制
     needs.raise_need: A.act_on_needs,
     needs.list_needs: A.read_needs,

@@ -126,12 +126,17 @@ def m_grid(request: Request, actor: PageActorDep):
     return _page(request, actor, "grid.html", "grid")
 
 
+def service_worker(scope: str) -> Response:
+    """The phone apps' one service worker, served from the app's own path so its scope is that app."""
+    return Response((STATIC / "sw.js").read_bytes(), media_type="text/javascript",
+                    headers={"Service-Worker-Allowed": scope, "Cache-Control": "no-cache",
+                             "Content-Security-Policy": WORKER_POLICY})
+
+
 @router.get("/sw.js")
 def m_service_worker() -> Response:
     """The service worker, served from /m/ so its scope is the app."""
-    return Response((STATIC / "sw.js").read_bytes(), media_type="text/javascript",
-                    headers={"Service-Worker-Allowed": "/m/", "Cache-Control": "no-cache",
-                             "Content-Security-Policy": WORKER_POLICY})
+    return service_worker("/m/")
 
 
 @router.get("/manifest.webmanifest")

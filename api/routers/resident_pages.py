@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.deps import COOKIE, PageActorDep, SessionDep, client_address
 from api.errors import request_lang, status_of
 from api.routers.maps import check_form_origin, render, signed_in
+from api.routers.mobile import service_worker
 from geo.access.actor import Actor
 from geo.core.errors import RateLimited, WanggeError
 from geo.core.i18n import render as words
@@ -94,3 +95,9 @@ def r_new(request: Request, actor: PageActorDep):
 def r_report(request: Request, actor: PageActorDep, case_id: int):
     """One report: its timeline, the reply, 评价 and 重新办理 (the script reads the id from the address)."""
     return resident_shell(request, actor, "report.html", "reports")
+
+
+@router.get("/sw.js")
+def r_service_worker() -> Response:
+    """The service worker, served from /r/ so its scope is the residents' pages (the pages open without signal)."""
+    return service_worker("/r/")

@@ -125,3 +125,13 @@ def test_a_need_from_the_phone_to_the_rating_and_its_points_spent(browser, site)
     assert one(engine, "SELECT string_agg(kind || points, ',' ORDER BY id) FROM point_entries") == "earn20,redeem-15"
     volunteer.set_viewport_size({"width": 390, "height": 844})
     assert volunteer.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+    # on a weak connection the pages open from the service worker's copy, marked as possibly old
+    volunteer.goto("/r/needs")
+    volunteer.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
+    volunteer.wait_for_selector("#my-needs .card")
+    volunteer.context.set_offline(True)
+    volunteer.goto("/r/needs")
+    volunteer.wait_for_selector("#my-needs .card")
+    assert "楼道里装一个扶手" in volunteer.inner_text("#my-needs")
+    volunteer.context.set_offline(False)

@@ -72,3 +72,12 @@ def test_the_forms_sign_in_with_the_texted_code(client, city):
 def test_a_form_posted_from_another_site_is_refused(client, city):
     r = client.post("/r/login/code", data={"phone": PHONE}, headers={"Origin": "https://evil.example"})
     assert r.status_code == 403
+
+
+def test_the_residents_service_worker_keeps_their_own_pages(client):
+    sw = client.get("/r/sw.js")
+    assert sw.status_code == 200 and sw.headers["content-type"].startswith("text/javascript")
+    assert sw.headers["service-worker-allowed"] == "/r/" and "connect-src 'self'" in sw.headers["content-security-policy"]
+    for path in re.findall(r"'(/static/[^']+)'", sw.text):  # the residents' files, as those of the field app
+        assert client.get(path).status_code == 200, path
+    assert "'/r/needs'" in sw.text and "'/static/r/points.js'" in sw.text

@@ -75,14 +75,15 @@ window.m = (function () {
   // Another account on this phone (a shared phone, or a login after the cookie ran out): what the service worker
   // kept of the last one's data is not this one's to see offline.
   if (config.user && localStorage.getItem('wangge-user') !== config.user) {
-    if (window.caches) caches.keys().then(names => names.filter(n => n.startsWith('wangge-m-data'))
+    if (window.caches) caches.keys().then(names => names.filter(n => /^wangge-[mr]-data/.test(n))
       .forEach(n => caches.delete(n))).catch(() => null);
     sessionStorage.removeItem('wangge-warm' + q);
     localStorage.setItem('wangge-user', config.user);
   }
 
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/m/sw.js', {scope: '/m/'}).catch(() => null);
+    const app = document.body.classList.contains('r') ? '/r/' : '/m/';  // the residents' pages or the field app
+    navigator.serviceWorker.register(app + 'sw.js', {scope: app}).catch(() => null);
     // once per session: on a weak connection every page load must not fetch all the tabs again
     if (!sessionStorage.getItem('wangge-warm' + q)) navigator.serviceWorker.ready.then(r => {
       if (r.active) { r.active.postMessage({warm: q}); sessionStorage.setItem('wangge-warm' + q, '1'); }
@@ -95,7 +96,7 @@ window.m = (function () {
     event.preventDefault();
     const n = await wanggeQueue.count().catch(() => 0);
     if (n && !confirm(T('m_logout_queued'))) return;
-    if (window.caches) for (const name of await caches.keys()) if (name.startsWith('wangge-m-data')) await caches.delete(name);
+    if (window.caches) for (const name of await caches.keys()) if (/^wangge-[mr]-data/.test(name)) await caches.delete(name);
     logout.submit();
   });
 

@@ -1,13 +1,24 @@
-// The service worker of the phone app (scope /m/): the app shell (tab pages, scripts, styles, Leaflet, icons) is
-// kept at install; pages and API reads go to the network first and fall back to the last copy when offline. Writes
-// are never touched here: queue.js keeps them in IndexedDB until the server has them.
-const SHELL = 'wangge-m-shell-v2', DATA = 'wangge-m-data-v1';
-const PAGES = ['/m/', '/m/report', '/m/patrol', '/m/visit', '/m/care', '/m/grid', '/m/where'];
-const FILES = ['/static/m/app.css', '/static/m/app.js', '/static/m/queue.js', '/static/m/login.js', '/static/m/tasks.js',
-  '/static/m/task.js', '/static/m/report.js', '/static/m/patrol.js', '/static/m/visit.js', '/static/m/care.js',
-  '/static/m/grid.js', '/static/m/where.js', '/static/m/icon-192.png', '/static/m/icon-512.png',
-  '/static/vendor/leaflet/leaflet.js', '/static/wangge.js', '/static/vendor/leaflet/leaflet.css', '/static/vendor/leaflet/images/marker-icon.png',
-  '/static/vendor/leaflet/images/marker-shadow.png', '/m/manifest.webmanifest'];
+// The service worker of the phone apps: the field app (served as /m/sw.js, scope /m/) and the residents' pages
+// (/r/sw.js, scope /r/), one file read by where it is served from. The app shell (tab pages, scripts, styles,
+// Leaflet, icons) is kept at install; pages and API reads go to the network first and fall back to the last copy
+// when offline. Writes are never touched here: queue.js keeps them in IndexedDB until the server has them.
+const APP = self.location.pathname.startsWith('/r/') ? 'r' : 'm';
+const SHELL = `wangge-${APP}-shell-v3`, DATA = `wangge-${APP}-data-v1`;
+const COMMON = ['/static/m/app.css', '/static/m/app.js', '/static/m/queue.js', '/static/m/icon-192.png',
+  '/static/vendor/leaflet/leaflet.js', '/static/wangge.js', '/static/vendor/leaflet/leaflet.css',
+  '/static/vendor/leaflet/images/marker-icon.png', '/static/vendor/leaflet/images/marker-shadow.png'];
+const APPS = {
+  m: {pages: ['/m/', '/m/report', '/m/patrol', '/m/visit', '/m/care', '/m/grid', '/m/where'],
+      files: ['/static/m/login.js', '/static/m/tasks.js', '/static/m/task.js', '/static/m/report.js',
+              '/static/m/patrol.js', '/static/m/visit.js', '/static/m/care.js', '/static/m/grid.js', '/static/m/where.js',
+              '/static/m/icon-512.png', '/m/manifest.webmanifest'],
+      shells: ['/m/tasks/']},
+  r: {pages: ['/r/', '/r/new', '/r/needs', '/r/needs/new', '/r/points'],
+      files: ['/static/r/r.css', '/static/r/reports.js', '/static/r/report.js', '/static/r/new.js', '/static/r/needs.js',
+              '/static/r/need.js', '/static/r/need_new.js', '/static/r/points.js'],
+      shells: ['/r/reports/', '/r/needs/']},
+};
+const PAGES = APPS[APP].pages, FILES = COMMON.concat(APPS[APP].files), SHELLS = APPS[APP].shells;
 
 self.addEventListener('install', event => {
   event.waitUntil(caches.open(SHELL).then(cache => cache.addAll(FILES)).then(() => self.skipWaiting()));
@@ -34,17 +45,19 @@ async function networkFirst(request, key) {
     const copy = await caches.match(key, {cacheName: DATA});
     if (copy) return marked(copy);
     if (request.mode === 'navigate') {
-      // Any task opens in the task page's shell (it reads the id from the address).
-      const shell = key.includes('/m/tasks/') ? await firstTaskPage() : await caches.match(new URL(key).pathname, {ignoreSearch: true});
+      // Any task, report or need opens in the shell of its kind's page (it reads the id from the address).
+      const prefix = SHELLS.find(p => new URL(key).pathname.startsWith(p) && /\d+$/.test(new URL(key).pathname));
+      const shell = prefix ? await firstPageUnder(prefix) : await caches.match(new URL(key).pathname, {ignoreSearch: true});
       if (shell) return shell;
     }
     throw e;
   }
 }
 
-async function firstTaskPage() {
+async function firstPageUnder(prefix) {
   const cache = await caches.open(DATA);
-  const pages = (await cache.keys()).filter(r => new URL(r.url).pathname.startsWith('/m/tasks/'));
+  const pages = (await cache.keys()).filter(r => new URL(r.url).pathname.startsWith(prefix)
+    && /\d+$/.test(new URL(r.url).pathname));
   return pages.length ? cache.match(pages[0]) : undefined;
 }
 
@@ -53,8 +66,8 @@ self.addEventListener('fetch', event => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;  // tiles and writes pass untouched
   if (url.pathname.startsWith('/static/')) {
     event.respondWith(caches.match(request, {cacheName: SHELL}).then(hit => hit || fetch(request)));
-  } else if (url.pathname.startsWith('/m/') && url.pathname !== '/m/sw.js') {
-    event.respondWith(networkFirst(request, url.pathname.startsWith('/m/tasks/') ? url.href : url.href));
+  } else if (url.pathname.startsWith(`/${APP}/`) && url.pathname !== `/${APP}/sw.js`) {
+    event.respondWith(networkFirst(request, url.href));
   } else if (url.pathname.startsWith('/api/v1/')) {
     event.respondWith(networkFirst(request, url.href));
   }
