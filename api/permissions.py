@@ -80,6 +80,7 @@ ROUTES: dict[Callable, Rule] = {
     staff.staff_points: A.read_staff,
     buildings.buildings: A.read_boundaries,
     cases.create: A.create_case,
+    cases.attachment: A.read_cases,
     cases.list_cases: A.read_cases,
     cases.heat: A.read_aggregates,
     cases.preview: A.create_case,
@@ -182,6 +183,7 @@ ROUTES: dict[Callable, Rule] = {
     reports.my_report: A.own_reports,
     reports.report_step: A.own_reports,
     reports.report_photo: A.own_reports,
+    reports.report_photo_file: A.own_reports,
     # the residents' pages (/r/): their sign-in is open; the pages are a resident's own
     resident_pages.r_login_form: PUBLIC,
     resident_pages.r_send_code: PUBLIC,

@@ -7,12 +7,13 @@ from fastapi import APIRouter, Header, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, ReadSessionDep, SessionDep
+from api.files import FILE_RESPONSE, file_response
 from api.params import IsoDateTime
 from api.schemas.cases import Attachment, Case, CaseList, Heat, Preview
 from geo.analytics import heat as heat_layer
 from geo.analytics.window import window
 from geo.cases import intake, reading, workflow
-from geo.cases.attachments import add_file
+from geo.cases.attachments import add_file, stored_file
 from geo.cases.categories import categories
 from geo.core import geojson
 from geo.core.errors import InvalidInput
@@ -150,6 +151,13 @@ def attach(session: SessionDep, actor: ActorDep, case_id: int, file: UploadFile,
     if not created:
         response.status_code = 200
     return record
+
+
+@router.get("/{case_id}/attachments/{attachment_id}", response_class=Response, responses=FILE_RESPONSE)
+def attachment(session: SessionDep, actor: ActorDep, case_id: int, attachment_id: int) -> Response:
+    """One photo or document of a case you may read."""
+    workflow.visible_case(session, case_id, actor)
+    return file_response(*stored_file(session, "case_attachments", case_id, attachment_id))
 
 
 def _known(values: list[str] | None, allowed: list[str], template: str) -> None:

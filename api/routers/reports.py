@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, UploadFile
 
 from api.deps import ActorDep, SessionDep
+from api.files import FILE_RESPONSE, file_response
 from api.schemas.cases import Attachment
 from api.schemas.reports import Report, ReportIn, Reports, ReportStep, Topic
-from geo.cases.attachments import PHOTOS, add_file
+from geo.cases.attachments import PHOTOS, add_file, stored_file
 from geo.core.i18n import msg
 from geo.residents import reports
 from geo.residents.topics import topics
@@ -60,3 +61,10 @@ def report_photo(session: SessionDep, actor: ActorDep, case_id: int, file: Uploa
     if not created:
         response.status_code = 200
     return record
+
+
+@router.get("/{case_id}/photos/{photo_id}", response_class=Response, responses=FILE_RESPONSE)
+def report_photo_file(session: SessionDep, actor: ActorDep, case_id: int, photo_id: int) -> Response:
+    """One photo of your report (yours or the handler's)."""
+    reports.view(session, actor, case_id, timeline=False)  # yours, or 404
+    return file_response(*stored_file(session, "case_attachments", case_id, photo_id))

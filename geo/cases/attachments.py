@@ -10,7 +10,7 @@ from typing import BinaryIO
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.core.errors import InvalidInput
+from geo.core.errors import InvalidInput, NotFound
 from geo.core.i18n import Msg, msg
 from geo.core.private_files import write_private
 from geo.core.settings import get_settings
@@ -97,3 +97,14 @@ def add_file(session: Session, table: str, owner_id: int, filename: str | None, 
                           {"owner": owner_id, "filename": name, "content_type": content_type, "size": len(content),
                            "sha256": digest})
     return dict(row.mappings().one()), True
+
+
+def stored_file(session: Session, table: str, owner_id: int, file_id: int) -> tuple[bytes, str, str]:
+    """The content, type and shown name of one file of this case or visit (the caller checked the owner is
+    visible); NotFound for a file of another owner, so ids cannot be walked across cases."""
+    row = session.execute(text(f"SELECT filename, content_type, sha256 FROM {table} WHERE id = :id "
+                               f"AND {OWNERS[table]} = :owner"), {"id": file_id, "owner": owner_id}).first()
+    path = get_settings().home / "attachments" / row.sha256 if row else None
+    if row is None or not path.exists():
+        raise NotFound(msg("no file {id} on case or visit {owner}", id=file_id, owner=owner_id))
+    return path.read_bytes(), row.content_type, row.filename

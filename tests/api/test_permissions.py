@@ -22,7 +22,7 @@ PARAMS = {"case_id": "1", "plan_id": "1", "other_id": "2", "collection": "grids"
           "z": "7", "x": "105", "y": "48", "request_id": "1", "resident_id": "1",
           "org_id": "1", "member_id": "1", "activity_id": "1", "patrol_id": "1",
           "visit_id": "1", "building_id": "1", "service_code": "env_garbage", "need_id": "1", "holder_id": "1",
-          "award_id": "1", "community_code": COMM_A}
+          "award_id": "1", "community_code": COMM_A, "attachment_id": "1", "photo_id": "1"}
 ENDPOINTS = [(route, prefix) for module, prefix in ROUTERS for route in module.router.routes]
 # Paths whose callers without a credential get the public answer (api/routers/open311_public.py): 404 while
 # WANGGE_PUBLIC is off; callers with one get the staff's route of the same path.

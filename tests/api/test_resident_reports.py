@@ -163,3 +163,22 @@ def test_photos_are_photos(client, resident):
 def test_the_topics_are_public_and_plain(client):
     topics = client.get("/api/v1/reports/topics").json()
     assert {"code": "garbage", "name": "垃圾没人清", "name_en": "Rubbish left lying"} in topics
+
+
+def test_a_photo_is_read_back_by_its_reporter_and_the_staff_of_its_grid_only(client, login, resident):
+    case_id = report(client, resident).json()["id"]
+    photo = client.post(f"/api/v1/reports/{case_id}/photos", headers=resident,
+                        files={"file": ("门口.png", PNG, "image/png")}).json()
+    mine = client.get(f"/api/v1/reports/{case_id}/photos/{photo['id']}", headers=resident)
+    assert mine.status_code == 200 and mine.content == PNG and mine.headers["content-type"] == "image/png"
+    assert mine.headers["x-content-type-options"] == "nosniff" and "sandbox" in mine.headers["content-security-policy"]
+    assert "UTF-8''%E9%97%A8%E5%8F%A3.png" in mine.headers["content-disposition"]
+    assert mine.headers["cache-control"].startswith("private")
+    other = sign_in_resident(client, "13900003333")
+    assert client.get(f"/api/v1/reports/{case_id}/photos/{photo['id']}", headers=other).status_code == 404
+    staff = client.get(f"/api/v1/cases/{case_id}/attachments/{photo['id']}", headers=login("admin"))
+    assert staff.status_code == 200 and staff.content == PNG
+    elsewhere = login("grid_worker", "110105001002001")  # B1: the report lies in A
+    assert client.get(f"/api/v1/cases/{case_id}/attachments/{photo['id']}", headers=elsewhere).status_code == 404
+    other_case = report(client, resident).json()["id"]  # the id of a file is read only on its own case
+    assert client.get(f"/api/v1/reports/{other_case}/photos/{photo['id']}", headers=resident).status_code == 404

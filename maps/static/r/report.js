@@ -13,7 +13,9 @@
       r.description ? h('p', {class: 'desc'}, r.description) : null,
       r.handled_by ? h('p', {class: 'small'}, T('r_handled_by') + '：', r.handled_by.name || '') : null,
       r.reply ? h('p', {class: 'reply'}, h('b', {}, T('r_reply') + '：'), r.reply) : null,
-      r.photos.length ? h('p', {class: 'small'}, T('m_photos_n', {n: r.photos.length})) : null,
+      r.photos.length ? h('div', {class: 'thumbs'}, r.photos.map(p => h('a', {href: '/api/v1/reports/' + r.id + '/photos/' + p.id,
+        target: '_blank', rel: 'noopener', class: 'thumb'}, h('img', {src: '/api/v1/reports/' + r.id + '/photos/' + p.id,
+        alt: T('m_photos_n', {n: 1}), loading: 'lazy'})))) : null,
       r.rating ? h('p', {class: 'small'}, T('r_your_rating') + '：', T('r_rating_' + r.rating)) : null);
     $('report').removeAttribute('aria-busy');
     clear($('timeline'), (r.timeline || []).map(s => h('li', {class: 'step stage-' + s.stage},
