@@ -5,8 +5,10 @@ from urllib.parse import quote
 
 from fastapi import Response
 
-FILE_RESPONSE = {200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}, "application/pdf": {}},
-                       "description": "The file as it was uploaded"}}
+from api.schemas.common import files
+
+FILE_RESPONSE = files("image/jpeg", "image/png", "image/webp", "application/pdf",
+                      description="The file as it was uploaded")
 
 
 def file_response(content: bytes, content_type: str, filename: str) -> Response:
