@@ -5,7 +5,7 @@ one need's steps, and their points (ledger, 积分超市, 光荣榜). Shells lik
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import PageActorDep
+from api.deps import PageActorDep, SessionDep
 from api.routers.resident_pages import resident_shell
 
 router = APIRouter(prefix="/r", tags=["resident pages"], include_in_schema=False)
@@ -18,9 +18,9 @@ def r_needs(request: Request, actor: PageActorDep):
 
 
 @router.get("/needs/new", response_class=HTMLResponse)
-def r_need_new(request: Request, actor: PageActorDep):
+def r_need_new(request: Request, session: SessionDep, actor: PageActorDep):
     """提出需求: what help, for whom, where."""
-    return resident_shell(request, actor, "need_new.html", "needs")
+    return resident_shell(request, actor, "need_new.html", "needs", session)
 
 
 @router.get("/needs/{need_id:int}", response_class=HTMLResponse)

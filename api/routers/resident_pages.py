@@ -5,6 +5,7 @@ login cookie and send writes through the same offline queue as the field app (ma
 from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
 from api.deps import COOKIE, PageActorDep, SessionDep, client_address
 from api.errors import request_lang, status_of
@@ -15,6 +16,7 @@ from geo.core.errors import RateLimited, WanggeError
 from geo.core.i18n import render as words
 from geo.core.models import Role
 from geo.residents import signin
+from geo.residents.home import home_of
 from maps.resident_pages import resident_page
 
 router = APIRouter(prefix="/r", tags=["resident pages"], include_in_schema=False)
@@ -31,11 +33,16 @@ def _login_page(request: Request, phone: str = "", error: str = "", sent: bool =
     return render(request, page, status)
 
 
-def resident_shell(request: Request, actor: Actor | None, template: str, tab: str) -> Response:
-    """The page for a signed-in resident; anyone else goes to the residents' sign-in."""
+def resident_shell(request: Request, actor: Actor | None, template: str, tab: str,
+                   session: Session | None = None) -> Response:
+    """The page for a signed-in resident (with a session, its map opens at their home); anyone else goes to the
+    residents' sign-in."""
     if actor is None or actor.role != Role.resident:
         return RedirectResponse("/r/login" + _suffix(request), status_code=303)
-    return render(request, resident_page(template, tab, actor, request_lang(request)))
+    page = resident_page(template, tab, actor, request_lang(request))
+    if session is not None:
+        page.config["home"] = home_of(session, actor)
+    return render(request, page)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -86,9 +93,9 @@ def r_reports(request: Request, actor: PageActorDep):
 
 
 @router.get("/new", response_class=HTMLResponse)
-def r_new(request: Request, actor: PageActorDep):
+def r_new(request: Request, session: SessionDep, actor: PageActorDep):
     """随手拍: a photo, the place, a topic in plain words, a description."""
-    return resident_shell(request, actor, "new.html", "new")
+    return resident_shell(request, actor, "new.html", "new", session)
 
 
 @router.get("/reports/{case_id:int}", response_class=HTMLResponse)

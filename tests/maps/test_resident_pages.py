@@ -81,3 +81,19 @@ def test_the_residents_service_worker_keeps_their_own_pages(client):
     for path in re.findall(r"'(/static/[^']+)'", sw.text):  # the residents' files, as those of the field app
         assert client.get(path).status_code == 200, path
     assert "'/r/needs'" in sw.text and "'/static/r/points.js'" in sw.text
+
+
+def test_a_residents_map_opens_at_their_compound_and_no_one_elses(client, session):
+    from sqlalchemy import text
+
+    from tests.party_city import build_party_city
+
+    ids = build_party_city(session)
+    token = sign_in_resident(client, "13812340001")["Authorization"].removeprefix("Bearer ")
+    client.cookies.set("wangge_token", token)
+    config = page_config(client.get("/r/needs/new").text)
+    assert config["home"]["compound"] is None and config["home"]["outline"] is None  # on no household's file
+    session.execute(text("UPDATE resident_accounts SET household_id = :h"), {"h": ids["b1_households"][0]})
+    home = page_config(client.get("/r/new").text)["home"]
+    assert home["compound"] == "甲一小区" and home["outline"]["type"] == "MultiPolygon"
+    assert 116.401 < home["lon"] < 116.404 and 39.931 < home["lat"] < 39.939

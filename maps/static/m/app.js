@@ -149,6 +149,15 @@ window.m = (function () {
     return view;
   }
 
+  // A resident's map: at their home with their compound outlined (config.home), else the service's middle.
+  function homeMap(el, zoom) {
+    const home = config.home || {lon: 116.4, lat: 39.9};
+    const view = map(el, [home.lon, home.lat], home.compound ? zoom : 12);
+    if (home.outline) L.geoJSON(home.outline, {interactive: false, style: {color: '#c62828', weight: 3, opacity: 0.8,
+      fill: true, fillColor: '#c62828', fillOpacity: 0.05, dashArray: '8 6'}}).addTo(view);
+    return view;
+  }
+
   async function context(view, buildings) {
     if (!config.grid) return null;
     const g = encodeURIComponent(config.grid);
@@ -166,5 +175,5 @@ window.m = (function () {
 
   wanggeQueue.flush().then(banners);
   banners();
-  return {config, T, h, $, clear, get, metres, span, when, day, q, banners, photoPicker, photoRequests, categoryPicker, map};
+  return {config, T, h, $, clear, get, metres, span, when, day, q, banners, photoPicker, photoRequests, categoryPicker, map, homeMap};
 })();

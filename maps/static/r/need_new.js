@@ -3,7 +3,7 @@
 (function () {
   const {T, h, $, clear} = m;
   let kind = 'personal', point = null, pin = null;
-  const view = m.map($('map'), [116.4, 39.9], 15);
+  const view = m.homeMap($('map'), 16);
 
   function place(lon, lat) {
     point = [lon, lat];

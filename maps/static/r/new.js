@@ -3,7 +3,7 @@
 (function () {
   const {T, h, $, clear, get, config} = m;
   let point = null, pin = null, chosen = null, topics = [];
-  const view = m.map($('map'), [116.4, 39.9], 16);
+  const view = m.homeMap($('map'), 16);
   const photos = m.photoPicker($('photos'), $('photo-list'));
 
   function place(lon, lat, acc) {
