@@ -195,6 +195,7 @@ ROUTES: dict[Callable, Rule] = {
     resident_pages.r_service_worker: PUBLIC,
     # 三单制 (geo/residents/need_steps.py decides who takes which step) and 积分制
     needs.raise_need: A.act_on_needs,
+    maps.needs_screen: A.read_needs,
     needs.list_needs: A.read_needs,
     needs.claim_board: A.act_on_needs,
     needs.my_needs: A.own_needs,
@@ -228,7 +229,7 @@ ROUTES: dict[Callable, Rule] = {
     open311_public.public_request_xml: PUBLIC,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
-PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,
+PAGES = {maps.command_center_page, maps.needs_screen, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,
          maps.party_screen, mobile.m_tasks, mobile.m_task, mobile.m_where, mobile.m_report, mobile.m_patrol,
          mobile.m_visit, mobile.m_care, mobile.m_grid, resident_pages.r_reports, resident_pages.r_new,
          resident_pages.r_report, resident_need_pages.r_needs, resident_need_pages.r_need_new, resident_need_pages.r_need,

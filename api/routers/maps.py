@@ -27,6 +27,7 @@ from maps.command_center import command_center
 from maps.dispatch_page import dispatch_page
 from maps.grid_page import grid_page
 from maps.page import Page
+from maps.needs_desk import needs_desk_page
 from maps.party_page import party_page
 from maps.plan_page import plan_page
 
@@ -157,3 +158,9 @@ def plan_screen(request: Request, session: SessionDep, actor: PageActorDep, plan
 def party_screen(request: Request, session: SessionDep, actor: PageActorDep):
     """The party organisations in your scope as a tree, beside the compounds and their two coverages."""
     return _page_or_login(request, actor, lambda lang: party_page(session, actor.scope, lang))
+
+
+@router.get("/needs", response_class=HTMLResponse)
+def needs_screen(request: Request, actor: PageActorDep):
+    """三单制需求台账: the needs of your scope with their steps, the month's figures and points to approve."""
+    return _page_or_login(request, actor, lambda lang: needs_desk_page(actor, lang))

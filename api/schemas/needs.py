@@ -91,6 +91,7 @@ class Need(BaseModel):
     proof: str | None
     rating: Rating | None
     allowed_actions: list[str]
+    orgs: list[Named] | None = Field(default=None, description="To order it: the organisations that may")
     timeline: list[NeedEvent] | None = None
 
 

@@ -20,7 +20,7 @@ from geo.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geo.core.i18n import msg, term
 from geo.core.models import NeedRating, Role
 from geo.core.time import china_today
-from geo.residents.needs import in_scope, need_row
+from geo.residents.needs import ORGS_OVER, in_scope, need_row
 
 ORGANISERS = frozenset({Role.admin, Role.party_staff, Role.community_staff, Role.street_staff})
 # Who may confirm a need raised on a visit or at a meeting, having asked the resident: the organisers and the
@@ -141,14 +141,7 @@ def _update(session: Session, need, version: int, changes: dict) -> int:
     return updated
 
 
-# An organisation over the need: one of its community or above (an area covers the codes sharing its level's
-# prefix: street 9 digits, district 6), or the compound branch that covers its compound.
-ORG_OVER_NEED = text("""
-SELECT o.id FROM party_orgs o JOIN areas a ON a.code = o.area_code
-WHERE o.code = :code AND (
-    (a.level <> 'grid' AND left(:community, CASE a.level WHEN 'district' THEN 6 WHEN 'street' THEN 9 ELSE 12 END)
-                         = left(o.area_code, CASE a.level WHEN 'district' THEN 6 WHEN 'street' THEN 9 ELSE 12 END))
-    OR EXISTS (SELECT 1 FROM party_org_compounds oc WHERE oc.org_id = o.id AND oc.compound_id = :compound))""")
+ORG_OVER_NEED = text(f"SELECT id FROM ({ORGS_OVER}) x WHERE code = :code")
 
 
 def _order(session: Session, actor: Actor, need, step: NeedStep, now: datetime) -> dict:

@@ -33,6 +33,17 @@ LEFT JOIN party_members m ON m.id = n.claimer_member_id
 WHERE n.id = :id""")
 
 
+# The organisations that may order a need: of its community or above (by their level's code prefix), or the
+# compound branch covering its compound; the nearest first. need_steps checks the one chosen the same way.
+ORGS_OVER = """
+SELECT o.id, o.code, o.name FROM party_orgs o JOIN areas a ON a.code = o.area_code
+WHERE (a.level <> 'grid' AND left(:community, CASE a.level WHEN 'district' THEN 6 WHEN 'street' THEN 9 ELSE 12 END)
+                         = left(o.area_code, CASE a.level WHEN 'district' THEN 6 WHEN 'street' THEN 9 ELSE 12 END))
+   OR EXISTS (SELECT 1 FROM party_org_compounds oc WHERE oc.org_id = o.id AND oc.compound_id = :compound)"""
+ORGS_OVER_NEED = text(f"""SELECT code, name FROM ({ORGS_OVER}) x ORDER BY
+    (SELECT count(*) FROM party_org_compounds oc WHERE oc.org_id = x.id AND oc.compound_id = :compound) DESC, code""")
+
+
 @dataclass
 class NewNeed:
     """What is asked for, for whom (personal or public), and where (a compound code or a building id)."""
@@ -149,6 +160,9 @@ def view(session: Session, actor: Actor, need) -> dict:
            "claimed_at": need["claimed_at"], "done_at": need["done_at"], "confirmed_at": need["confirmed_at"],
            "proof": need["proof"] if full or claimer else None, "rating": need["rating"],
            "source": need["source"], "allowed_actions": allowed_actions(actor, need)}
+    if "order" in out["allowed_actions"]:
+        out["orgs"] = session.execute(ORGS_OVER_NEED, {"community": need["community_code"],
+                                                       "compound": need["compound_id"]}).mappings().all()
     if full or claimer:
         out["timeline"] = session.execute(text(
             "SELECT action, to_status AS status, at, note FROM need_events WHERE need_id = :id ORDER BY at, id"),

@@ -82,7 +82,7 @@ def test_every_page_reads_in_chinese_for_every_role(page, case_server, username)
     login(page, case_server, username)
     found = {}
     paths = ["/maps/command-center", "/maps/dispatch", f"/maps/grids/{A1}", f"/maps/plans/{PLANS['draft']}",
-             "/maps/party"]
+             "/maps/party", "/maps/needs"]
     for path in paths:
         answer = page.goto(case_server + path)
         assert answer.headers["content-type"].startswith("text/html"), (path, answer.status)  # a page, never JSON

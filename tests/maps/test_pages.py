@@ -60,7 +60,7 @@ def test_pages_carry_no_inline_script(pages):
     case = pages.post("/api/v1/cases", json={"category": "env_garbage", "lon": 116.41, "lat": 39.95}).json()
     plan = pages.post("/api/v1/plans", json={"communities": ["110105001001"]}).json()
     for path in ("/maps/command-center", f"/maps/cases/{case['id']}", "/maps/grids/110105001001001", "/maps/dispatch",
-                 f"/maps/plans/{plan['id']}"):
+                 f"/maps/plans/{plan['id']}", "/maps/needs"):
         html = pages.get(path).text
         assert runnable(html) == [], path
         tags = Tags(html).tags
