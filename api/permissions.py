@@ -113,7 +113,7 @@ ROUTES: dict[Callable, Rule] = {
     open311.service_definition: PUBLIC,
     open311.service_definition_xml: PUBLIC,
     open311.list_requests: A.read_cases,
-    open311.create_request: A.create_case,
+    open311.create_request: PUBLIC,  # a client's own api_key, checked by the endpoint (geo/access/open311_clients.py)
     open311.get_request: A.read_cases,
     party_tree.party_orgs: A.read_aggregates,
     party_tree.party_compound_layer: A.read_aggregates,
@@ -191,7 +191,7 @@ PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.disp
          mobile.m_visit, mobile.m_care, mobile.m_grid, resident_pages.r_reports, resident_pages.r_new,
          resident_pages.r_report}
 # Only GeoReport clients pass their token in the URL (`api_key`), where proxies and logs may keep it: nowhere else.
-OPEN311 = {open311.services, open311.list_requests, open311.create_request, open311.get_request}
+OPEN311 = {open311.services, open311.list_requests, open311.get_request}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
