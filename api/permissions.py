@@ -171,6 +171,9 @@ ROUTES: dict[Callable, Rule] = {
     care.due: A.read_field_work,
     # a resident's own reports (geo/residents/reports.py): only their own, by the workflow's reporter check
     reports.report_topics: PUBLIC,
+    # without an account: a report answered with its 查询码, and the one report a code opens (geo/residents/anonymous.py)
+    reports.submit_anonymous: PUBLIC,
+    reports.lookup_report: PUBLIC,
     reports.submit_report: A.own_reports,
     reports.my_reports: A.own_reports,
     reports.my_report: A.own_reports,
