@@ -187,6 +187,8 @@ ROUTES: dict[Callable, Rule] = {
     resident_pages.r_reports: A.own_reports,
     resident_pages.r_new: A.own_reports,
     resident_pages.r_report: A.own_reports,
+    resident_pages.r_anonymous: PUBLIC,  # reporting and following with a 查询码 need no account
+    resident_pages.r_lookup: PUBLIC,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,

@@ -1,5 +1,5 @@
 """The residents' pages under /r/ (phone first): sign in with a texted code, 随手拍, 我的诉求 and one report's
-timeline with 评价 and 重新办理. The pages are shells; their scripts (maps/static/r/) read /api/v1/reports with the
+timeline with 评价 and 重新办理; without an account, 随手拍 answered with a 查询码 and 查询进度 with it. The pages are shells; their scripts (maps/static/r/) read /api/v1/reports with the
 login cookie and send writes through the same offline queue as the field app (maps/static/m/queue.js)."""
 
 from typing import Annotated
@@ -94,3 +94,20 @@ def r_new(request: Request, actor: PageActorDep):
 def r_report(request: Request, actor: PageActorDep, case_id: int):
     """One report: its timeline, the reply, 评价 and 重新办理 (the script reads the id from the address)."""
     return _page(request, actor, "report.html", "reports")
+
+
+@router.get("/anonymous", response_class=HTMLResponse)
+def r_anonymous(request: Request, actor: PageActorDep):
+    """随手拍 without signing in: the answer shows a 查询码 to follow the report with."""
+    return render(request, resident_page("anonymous.html", "anonymous", _resident_or_none(actor), request_lang(request)))
+
+
+@router.get("/lookup", response_class=HTMLResponse)
+def r_lookup(request: Request, actor: PageActorDep):
+    """查询进度: type a 查询码, see that report's timeline."""
+    return render(request, resident_page("lookup.html", "lookup", _resident_or_none(actor), request_lang(request)))
+
+
+def _resident_or_none(actor: Actor | None) -> Actor | None:
+    """The signed-in resident (their tabs are shown); anyone else sees the pages as a stranger does."""
+    return actor if actor is not None and actor.role == Role.resident else None
