@@ -96,18 +96,16 @@ def r_report(request: Request, actor: PageActorDep, case_id: int):
     return _page(request, actor, "report.html", "reports")
 
 
+
+# Public pages: the cookie is not read on them (api.permissions.authorize), so a signed-in resident sees them as a
+# stranger does, with the sign-in link and the two tabs of the pages without an account.
 @router.get("/anonymous", response_class=HTMLResponse)
-def r_anonymous(request: Request, actor: PageActorDep):
+def r_anonymous(request: Request):
     """随手拍 without signing in: the answer shows a 查询码 to follow the report with."""
-    return render(request, resident_page("anonymous.html", "anonymous", _resident_or_none(actor), request_lang(request)))
+    return render(request, resident_page("anonymous.html", "anonymous", None, request_lang(request)))
 
 
 @router.get("/lookup", response_class=HTMLResponse)
-def r_lookup(request: Request, actor: PageActorDep):
+def r_lookup(request: Request):
     """查询进度: type a 查询码, see that report's timeline."""
-    return render(request, resident_page("lookup.html", "lookup", _resident_or_none(actor), request_lang(request)))
-
-
-def _resident_or_none(actor: Actor | None) -> Actor | None:
-    """The signed-in resident (their tabs are shown); anyone else sees the pages as a stranger does."""
-    return actor if actor is not None and actor.role == Role.resident else None
+    return render(request, resident_page("lookup.html", "lookup", None, request_lang(request)))

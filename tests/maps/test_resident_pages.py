@@ -72,3 +72,20 @@ def test_the_forms_sign_in_with_the_texted_code(client, city):
 def test_a_form_posted_from_another_site_is_refused(client, city):
     r = client.post("/r/login/code", data={"phone": PHONE}, headers={"Origin": "https://evil.example"})
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/r/anonymous", "/r/lookup"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pages_without_an_account_render_for_a_stranger(client, city, path, lang):
+    r = client.get(path + "?lang=" + lang)
+    assert r.status_code == 200, r.text
+    assert "script-src 'self'" in r.headers["content-security-policy"] and r.headers["cache-control"] == "no-store"
+    html = r.text
+    assert re.search(r"<script(?![^>]*(src=|application/json))", html) is None, "no inline script"
+    assert 'id="logout-form"' not in html and 'href="/r/login' in html
+    text = shown_text(html)
+    for word in CODE_WORDS:
+        assert not re.search(r"\b" + word + r"\b", text), word
+    assert ("查询码" if lang == "zh" else "query code") in text
+    assert page_config(html)["user"] is None
+
