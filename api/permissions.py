@@ -120,7 +120,7 @@ ROUTES: dict[Callable, Rule] = {
     open311.service_definition: PUBLIC,
     open311.service_definition_xml: PUBLIC,
     open311.list_requests: A.read_cases,
-    open311.create_request: A.create_case,
+    open311.create_request: PUBLIC,  # a client's own api_key, checked by the endpoint (geo/access/open311_clients.py)
     open311.get_request: A.read_cases,
     party_tree.party_orgs: A.read_aggregates,
     party_tree.party_compound_layer: A.read_aggregates,
@@ -178,6 +178,9 @@ ROUTES: dict[Callable, Rule] = {
     care.due: A.read_field_work,
     # a resident's own reports (geo/residents/reports.py): only their own, by the workflow's reporter check
     reports.report_topics: PUBLIC,
+    # without an account: a report answered with its 查询码, and the one report a code opens (geo/residents/anonymous.py)
+    reports.submit_anonymous: PUBLIC,
+    reports.lookup_report: PUBLIC,
     reports.submit_report: A.own_reports,
     reports.my_reports: A.own_reports,
     reports.my_report: A.own_reports,
@@ -227,6 +230,8 @@ ROUTES: dict[Callable, Rule] = {
     open311_public.public_requests_xml: PUBLIC,
     open311_public.public_request: PUBLIC,
     open311_public.public_request_xml: PUBLIC,
+    resident_pages.r_anonymous: PUBLIC,  # reporting and following with a 查询码 need no account
+    resident_pages.r_lookup: PUBLIC,
 }
 # Pages send a caller without credentials to their login form instead of answering 401.
 PAGES = {maps.command_center_page, maps.needs_screen, maps.case_screen, maps.grid_screen, maps.dispatch_screen, maps.plan_screen,
@@ -235,7 +240,7 @@ PAGES = {maps.command_center_page, maps.needs_screen, maps.case_screen, maps.gri
          resident_pages.r_report, resident_need_pages.r_needs, resident_need_pages.r_need_new, resident_need_pages.r_need,
          resident_need_pages.r_points}
 # Only GeoReport clients pass their token in the URL (`api_key`), where proxies and logs may keep it: nowhere else.
-OPEN311 = {open311.services, open311.list_requests, open311.create_request, open311.get_request}
+OPEN311 = {open311.services, open311.list_requests, open311.get_request}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

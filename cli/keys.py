@@ -31,3 +31,26 @@ def keys_new(file: Annotated[Path, typer.Argument(help="Environment file to crea
         fail("{path}: no such file or folder", path=file.parent)
     write_private(file, f"WANGGE_SECRET_KEY={secrets.token_urlsafe(48)}\nWANGGE_DATA_KEY={new_key()}\n")
     out.print(t("keys written to {path} (readable by you only); load it into the service's environment", path=file))
+
+
+@app.command("open311")
+def keys_open311(
+    name: Annotated[str, typer.Argument(help="The client's name, e.g. 12345-app (lower-case letters, digits, . _ -)")],
+    revoke: Annotated[bool, typer.Option("--revoke", help="Revoke this client's key at once instead of issuing one")] = False,
+) -> None:
+    """Issue an Open311 client its api_key for posting requests (POST /open311/v2/requests.json), printed once: only
+    its keyed hash is stored, so a lost key is revoked and a new one issued under another name. With --revoke the
+    client's key stops working at once."""
+    from cli.common import session_scope
+    from geo.access import open311_clients
+
+    with session_scope() as session:
+        if revoke:
+            open311_clients.revoke(session, name)
+        else:
+            key = open311_clients.issue(session, name)
+    if revoke:
+        out.print(t("Open311 client {name}: key revoked", name=name))
+        return
+    out.print(t("Open311 client {name}: its api_key (shown only this once; give it to the client safely):", name=name))
+    print(key)

@@ -9,7 +9,7 @@ from maps.mobile_pages import map_config, words
 from maps.page import Page
 
 PREFIXES = ("r_", "need_")
-TABS = ("new", "reports", "needs", "points")
+TABS = ("new", "reports", "needs", "points", "anonymous", "lookup")
 
 
 def resident_words(lang: str) -> dict:
@@ -24,4 +24,4 @@ def resident_page(template: str, tab: str, actor: Actor | None, lang: str) -> Pa
     config = {"labels": resident_words(lang), "lang": lang, "grid": None, "map": map_config(),
               "user": actor.username if actor else None}
     title = f"{labels['r_tab_' + tab] if tab else labels['r_login']} · {labels['r_app']}"
-    return Page(f"r/{template}", title, config, fields={"tab": tab})
+    return Page(f"r/{template}", title, config, fields={"tab": tab, "signed_in": actor is not None})

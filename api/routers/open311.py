@@ -1,24 +1,29 @@
 """Open311 GeoReport v2, so existing civic-reporting clients work: services, requests (GET/POST), one request.
 
 The services (the case categories) are public, in JSON and XML as clients ask, with `jurisdiction_id` accepted
-(this server answers for one jurisdiction). Requests need the usual bearer token, or the token passed as
-`api_key` as GeoReport clients do.
+(this server answers for one jurisdiction). Reading requests needs the usual bearer token, or the token passed as
+`api_key` as GeoReport clients do; posting one needs a client's own api_key (`wangge keys open311 NAME`).
 """
 
 from typing import Annotated, Literal
 
 from xml.etree import ElementTree
 
-from fastapi import APIRouter, Form, Query, Response
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from api.deps import ActorDep, SessionDep
+from api.errors import request_lang, status_of
 from api.params import IsoDateTime
-from api.schemas.open311 import Receipt, Service, ServiceDefinition, ServiceRequest
-from geo.cases import intake, reading
+from api.schemas.open311 import GeoReportError, Receipt, Service, ServiceDefinition, ServiceRequest
+from geo.access import open311_clients, throttle
+from geo.residents import open311_posts
+from geo.cases import reading
 from geo.cases.categories import categories
-from geo.core.errors import NotFound
-from geo.core.i18n import msg
+from geo.core.errors import NotFound, RateLimited, WanggeError
+from geo.core.i18n import msg, render
 from geo.core.models import OPEN_STATUSES
+from geo.core.settings import get_settings
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
@@ -99,18 +104,42 @@ def list_requests(session: SessionDep, actor: ActorDep,
     return [i for i in items if status in (None, i.status)]
 
 
-@router.post("/requests.json", status_code=201)
-def create_request(session: SessionDep, actor: ActorDep,
-                   service_code: Annotated[str, Form()], lat: Annotated[float, Form()], long: Annotated[float, Form()],
-                   description: Annotated[str | None, Form(max_length=2000)] = None,
-                   address_string: Annotated[str | None, Form(max_length=200)] = None,
-                   first_name: Annotated[str | None, Form(max_length=50)] = None,
-                   phone: Annotated[str | None, Form(max_length=20, pattern=r"^[0-9+\-]{5,20}$")] = None) -> list[Receipt]:
-    """Create a request (a resident self-report): it waits at intake for an operator to register it."""
-    new = intake.NewCase(category=service_code, lon=long, lat=lat, description=description, address=address_string,
-                         channel="self_report", reporter_name=first_name, reporter_phone=phone)
-    case_id, _ = intake.create_case(session, new, actor)
-    return [Receipt(service_request_id=str(case_id), service_notice="已受理 received")]
+def _georeport_error(request: Request, exc: WanggeError) -> JSONResponse:
+    """A refusal as GeoReport clients read it: [{"code", "description"}]; bad input is 400, as the spec says."""
+    status = status_of(exc)
+    status = 400 if status == 422 else status
+    headers = {"Retry-After": str(exc.extra["retry_after"])} if isinstance(exc, RateLimited) else None
+    return JSONResponse([{"code": status, "description": render(exc.detail, request_lang(request))}], status,
+                        headers=headers)
+
+
+POSTED = {status: {"model": list[GeoReportError], "description": text} for status, text in (
+    (400, "Bad input: the description names the field"), (403, "No api_key, or one unknown or revoked"),
+    (429, "Too many requests with this api_key"))}
+Field = Annotated[str | None, Form()]
+
+
+@router.post("/requests.json", status_code=201, response_model=list[Receipt], responses=POSTED)
+def create_request(request: Request, session: SessionDep, service_code: Field = None, lat: Field = None,
+                   long: Field = None, description: Field = None, address_string: Field = None,
+                   email: Field = None, phone: Field = None, first_name: Field = None, last_name: Field = None,
+                   api_key: Annotated[str | None, Form(alias="api_key")] = None,
+                   api_key_query: Annotated[str | None, Query(alias="api_key")] = None,
+                   jurisdiction_id: Field = None):
+    """Post a request with your client's api_key (form field or query): a resident self-report that waits at intake
+    for an operator to register it. Refusals are GeoReport errors: [{"code", "description"}]."""
+    try:
+        with session.begin_nested():  # answered, not raised: nothing of a refused post may be committed
+            actor = open311_clients.client_actor(session, api_key or api_key_query)
+            # each client counts on its own, whatever address it posts from
+            throttle.check_request(actor.username, get_settings().open311_posts_per_key)
+            new = open311_posts.new_case(service_code, lat, long, description, address_string,
+                                         name=" ".join(n for n in (first_name, last_name) if n) or None, phone=phone)
+            case_id = open311_posts.create(session, new, actor)
+    except WanggeError as exc:
+        return _georeport_error(request, exc)
+    return [Receipt(service_request_id=str(case_id), service_notice=render(msg(
+        "received: an operator registers it soon"), request_lang(request)))]
 
 
 @router.get("/requests/{request_id}.json")

@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, UploadFile
+from fastapi import APIRouter, Header, Query, Request, Response, UploadFile
 
-from api.deps import ActorDep, SessionDep
+from api.deps import ActorDep, SessionDep, client_address
 from api.files import FILE_RESPONSE, file_response
+from api.routers.maps import check_form_origin
 from api.schemas.cases import Attachment
-from api.schemas.reports import Report, ReportIn, Reports, ReportStep, Topic
+from api.schemas.reports import AnonymousReport, LookupIn, Report, ReportIn, Reports, ReportStep, Topic
 from geo.cases.attachments import PHOTOS, add_file, stored_file
 from geo.core.i18n import msg
-from geo.residents import reports
+from geo.residents import anonymous, reports
 from geo.residents.topics import topics
 
 router = APIRouter(prefix="/reports", tags=["residents"])
@@ -32,6 +33,22 @@ def submit_report(session: SessionDep, actor: ActorDep, body: ReportIn, response
     if not created:
         response.status_code = 200
     return reports.view(session, actor, case_id)
+
+
+@router.post("/anonymous", status_code=201, response_model=AnonymousReport)
+def submit_anonymous(request: Request, session: SessionDep, body: ReportIn) -> dict:
+    """Report without signing in: the answer carries a 查询码, shown this once, to follow the report with (nothing
+    to rate or reopen: the operator calls back). Limited per address (WANGGE_ANONYMOUS_REPORTS_PER_ADDRESS)."""
+    check_form_origin(request)  # a browser's post from another site's page is refused: no one reports through us
+    case_id, code = anonymous.submit(session, reports.NewReport(**body.model_dump()), client_address(request))
+    return {"query_code": code, "report": reports.shown(session, case_id, [])}
+
+
+@router.post("/lookup", response_model=Report)
+def lookup_report(request: Request, session: SessionDep, body: LookupIn) -> dict:
+    """The report a 查询码 opens, as its reporter sees it (in the body, so codes stay out of access logs); wrong
+    codes are 404, and look-ups are limited per address (WANGGE_REPORT_LOOKUPS_PER_ADDRESS), right or wrong."""
+    return anonymous.lookup(session, body.code, client_address(request))
 
 
 @router.get("", response_model=Reports)

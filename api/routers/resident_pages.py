@@ -1,5 +1,5 @@
 """The residents' pages under /r/ (phone first): sign in with a texted code, 随手拍, 我的诉求 and one report's
-timeline with 评价 and 重新办理. The pages are shells; their scripts (maps/static/r/) read /api/v1/reports with the
+timeline with 评价 and 重新办理; without an account, 随手拍 answered with a 查询码 and 查询进度 with it. The pages are shells; their scripts (maps/static/r/) read /api/v1/reports with the
 login cookie and send writes through the same offline queue as the field app (maps/static/m/queue.js)."""
 
 from typing import Annotated
@@ -108,3 +108,19 @@ def r_report(request: Request, actor: PageActorDep, case_id: int):
 def r_service_worker() -> Response:
     """The service worker, served from /r/ so its scope is the residents' pages (the pages open without signal)."""
     return service_worker("/r/")
+
+
+# Public pages: the cookie is not read on them (api.permissions.authorize), so a signed-in resident sees them as a
+# stranger does, with the sign-in link and the two tabs of the pages without an account.
+@router.get("/anonymous", response_class=HTMLResponse)
+def r_anonymous(request: Request, session: SessionDep):
+    """随手拍 without signing in: the answer shows a 查询码 to follow the report with."""
+    page = resident_page("anonymous.html", "anonymous", None, request_lang(request))
+    page.config["home"] = home_of(session, None)  # the middle of the service: a stranger has no home on file
+    return render(request, page)
+
+
+@router.get("/lookup", response_class=HTMLResponse)
+def r_lookup(request: Request):
+    """查询进度: type a 查询码, see that report's timeline."""
+    return render(request, resident_page("lookup.html", "lookup", None, request_lang(request)))

@@ -47,3 +47,10 @@ class Receipt(BaseModel):
 
     service_request_id: str
     service_notice: str
+
+
+class GeoReportError(BaseModel):
+    """A refusal as GeoReport v2 words it (a list of these is the body)."""
+
+    code: int
+    description: str

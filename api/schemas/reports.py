@@ -86,3 +86,16 @@ class Report(BaseModel):
 
 class Reports(BaseModel):
     items: list[Report]
+
+
+class AnonymousReport(BaseModel):
+    """A report made without signing in, and its 查询码: shown this once, the only way to follow it."""
+
+    query_code: str = Field(description="Keep it: with it (POST /api/v1/reports/lookup) you follow the report")
+    report: Report
+
+
+class LookupIn(Body):
+    """A 查询码, as printed (XXXX-XXXX-XXXX) or typed without the dashes, in any case."""
+
+    code: str = Field(max_length=40)

@@ -82,13 +82,15 @@ def login_done(limits: list[tuple[RateLimitItem, str]], username: str, source: s
                 _limiter.hit(item, "login", key)
 
 
-def check_request(caller: str) -> None:
-    """Count one request of `caller` (an account or an address); RateLimited beyond WANGGE_RATE_LIMIT."""
-    item = _item(get_settings().rate_limit)
+def check_request(caller: str, limit: str | None = None) -> None:
+    """Count one request of `caller` (an account, an address, an Open311 key); RateLimited beyond `limit`
+    (WANGGE_RATE_LIMIT unless another of the settings' rates is given)."""
+    limit = limit or get_settings().rate_limit
+    item = _item(limit)
     if not _limiter.hit(item, "request", caller):
         seconds = _retry_after(item, "request", caller)
-        raise RateLimited(msg("too many requests ({limit}); try again in {seconds} s", limit=get_settings().rate_limit,
-                              seconds=seconds), extra={"retry_after": seconds})
+        raise RateLimited(msg("too many requests ({limit}); try again in {seconds} s", limit=limit, seconds=seconds),
+                          extra={"retry_after": seconds})
 
 
 def reset() -> None:

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
                                      "our layers are shifted to match) or tianditu (needs tianditu_key).")
     tianditu_key: str | None = Field(default=None, description="Tianditu (天地图) browser key, for basemap=tianditu.")
     rate_limit: str = Field(default="1200/minute", description="Requests per account (or address, when anonymous).")
+    open311_posts_per_key: str = Field(default="60/minute", description="Requests one Open311 client's api_key may "
+                                       "post (each key counts on its own, from whatever address).")
+    anonymous_reports_per_address: str = Field(default="10/hour", description="Reports without sign-in (with a 查询码) "
+                                               "from one address (an IPv6 address by its /64).")
+    report_lookups_per_address: str = Field(default="30/hour", description="查询码 look-ups from one address, right "
+                                            "or wrong (an IPv6 address by its /64), so codes cannot be guessed.")
     login_failures_per_user: str = Field(default="5/15 minutes",
                                          description="Failed logins of one account from one address before it waits.")
     login_failures_per_address: str = Field(default="30/15 minutes",
@@ -141,7 +147,8 @@ class Settings(BaseSettings):
         """DATABASE_REPLICA_URLS as a list."""
         return [u.strip() for u in self.database_replica_urls.split(",") if u.strip()]
 
-    @field_validator("rate_limit", "login_failures_per_user", "login_failures_per_address", "login_failures_per_account")
+    @field_validator("rate_limit", "login_failures_per_user", "login_failures_per_address", "login_failures_per_account",
+                     "open311_posts_per_key", "anonymous_reports_per_address", "report_lookups_per_address")
     @classmethod
     def _a_rate(cls, value: str) -> str:
         """A rate as the `limits` library reads it, e.g. 1200/minute or 5/15 minutes."""

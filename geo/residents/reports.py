@@ -67,6 +67,12 @@ def view(session: Session, actor: Actor, case_id: int, *, timeline: bool = True)
     """One report: status in the resident's words, where it went, the reply, photos, and what they may do now."""
     _resident(actor)
     row = workflow.visible_case(session, case_id, actor)
+    return shown(session, case_id, [a for a in workflow.allowed_actions(actor, row) if a in RESIDENT_STEPS],
+                 timeline=timeline)
+
+
+def shown(session: Session, case_id: int, allowed: list[str], *, timeline: bool = True) -> dict:
+    """The resident's view of a case whose caller was checked already (its reporter, or a 查询码's holder)."""
     case = session.execute(text(
         "SELECT c.id, c.status, c.category, c.description, c.address, c.reported_at, c.closed_at, c.rating, "
         "c.version, c.handler_level, c.department, g.name AS grid_name, h.name AS handler_area_name "
@@ -83,7 +89,7 @@ def view(session: Session, actor: Actor, case_id: int, *, timeline: bool = True)
            "reply": _reply(session, case_id),
            "photos": session.execute(text("SELECT id, content_type FROM case_attachments WHERE case_id = :id "
                                           "ORDER BY id"), {"id": case_id}).mappings().all(),
-           "allowed_actions": [a for a in workflow.allowed_actions(actor, row) if a in RESIDENT_STEPS]}
+           "allowed_actions": allowed}
     if timeline:
         out["timeline"] = _timeline(session, case_id, out["handled_by"])
     return out

@@ -52,7 +52,7 @@ def send_code(session: Session, phone: str, address: str | None, now: datetime |
     now = now or datetime.now(UTC)
     phone = mobile(phone)
     settings = get_settings()
-    phone_hash, address_hash = crypto.lookup(phone), crypto.lookup(_sender(address)) if address else None
+    phone_hash, address_hash = crypto.lookup(phone), crypto.lookup(sender(address)) if address else None
     _take_turn(session, phone_hash, address_hash)
     _check_limits(session, phone_hash, address_hash, now)
     code = f"{secrets.randbelow(10 ** 6):06d}"
@@ -127,7 +127,7 @@ def new_account(session: Session, phone: str, phone_hash: bytes) -> int:
     return user_id
 
 
-def _sender(address: str) -> str:
+def sender(address: str) -> str:
     """Who asks, as the address limit counts them: an IPv6 address by its /64, the block one subscriber line gets
     (else a phone could ask from a new address of its own block every time), an IPv4 one (or mapped) as it is."""
     try:

@@ -15,6 +15,7 @@ from tests.city import (
     build_neighbour,
     staff_the_city,
 )
+from tests.security.hostile import open311_client_key
 
 
 @pytest.fixture
@@ -227,11 +228,11 @@ def test_categories_and_kpis(client, as_user, staffed):
     assert client.get("/api/v1/kpis", params={"area": B1}, headers=as_user("w1")).status_code == 403
 
 
-def test_open311_round_trip(client, as_user):
+def test_open311_round_trip(client, session, as_user):
     token = as_user("command")["Authorization"].split()[1]
     services = client.get("/open311/v2/services.json").json()  # public: clients list them before signing up
     assert any(s["service_code"] == "noise" for s in services)
-    created = client.post("/open311/v2/requests.json", params={"api_key": token},
+    created = client.post("/open311/v2/requests.json", params={"api_key": open311_client_key(session)},
                           data={"service_code": "noise", "lat": 39.95, "long": 116.43, "description": "夜间施工"})
     assert created.status_code == 201, created.text
     request_id = created.json()[0]["service_request_id"]

@@ -97,3 +97,20 @@ def test_a_residents_map_opens_at_their_compound_and_no_one_elses(client, sessio
     home = page_config(client.get("/r/new").text)["home"]
     assert home["compound"] == "甲一小区" and home["outline"]["type"] == "MultiPolygon"
     assert 116.401 < home["lon"] < 116.404 and 39.931 < home["lat"] < 39.939
+
+
+@pytest.mark.parametrize("path", ["/r/anonymous", "/r/lookup"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pages_without_an_account_render_for_a_stranger(client, city, path, lang):
+    r = client.get(path + "?lang=" + lang)
+    assert r.status_code == 200, r.text
+    assert "script-src 'self'" in r.headers["content-security-policy"] and r.headers["cache-control"] == "no-store"
+    html = r.text
+    assert re.search(r"<script(?![^>]*(src=|application/json))", html) is None, "no inline script"
+    assert 'id="logout-form"' not in html and 'href="/r/login' in html
+    text = shown_text(html)
+    for word in CODE_WORDS:
+        assert not re.search(r"\b" + word + r"\b", text), word
+    assert ("查询码" if lang == "zh" else "query code") in text
+    assert page_config(html)["user"] is None
+

@@ -77,11 +77,17 @@ def hostile_categories_csv(folder: Path) -> Path:
     return path
 
 
+def open311_client_key(session, name: str = "hostile-client") -> str:
+    """An Open311 client's api_key (issued as `wangge keys open311` does), for posting requests."""
+    from geo.access import open311_clients
+    return open311_clients.issue(session, name)
+
+
 def report_hostile_cases(client, headers: dict, open311_key: str) -> dict:
     """Cases with payloads in every field, through the API as its clients send them; returns their ids.
 
-    `client` is an httpx or TestClient; `headers` authorise an admin; `open311_key` is a token, sent as Open311's
-    api_key query parameter.
+    `client` is an httpx or TestClient; `headers` authorise an admin; `open311_key` is an Open311 client's key
+    (`open311_client_key`), sent as the api_key query parameter.
     """
     body = {"category": "env_garbage", "lon": 116.41, "lat": 39.95, "description": hostile("描述"),
             "address": hostile("地址"), "reporter": {"name": "上报人" + SHORT, "phone": "13900000000"}}

@@ -28,6 +28,7 @@ from tests.security.hostile import (
     hostile_categories_csv,
     import_hostile_city,
     import_hostile_rosters,
+    open311_client_key,
     report_hostile_cases,
 )
 from tests.security.html import Tags, runnable
@@ -53,9 +54,9 @@ def intruder(client, session):
 
 
 @pytest.fixture
-def cases(client, intruder):
+def cases(client, session, intruder):
     """Hostile cases (API and Open311) and their stored views, as the API returns them."""
-    ids = report_hostile_cases(client, {}, intruder)
+    ids = report_hostile_cases(client, {}, open311_client_key(session))
     return {name: client.get(f"/api/v1/cases/{i}").json() for name, i in ids.items()}
 
 
@@ -102,13 +103,13 @@ def test_a_plan_name_is_text_in_the_title(client, intruder):
     assert runnable(html) == [] and "<script>alert" not in html
 
 
-def test_category_names_stay_out_of_the_pages(client, intruder, tmp_path, monkeypatch):
+def test_category_names_stay_out_of_the_pages(client, session, intruder, tmp_path, monkeypatch):
     monkeypatch.setattr(category_data, "CATEGORIES_CSV", hostile_categories_csv(tmp_path))
     category_data.categories.cache_clear()
     try:
         names = {c["code"]: c["name"] for c in client.get("/api/v1/categories").json()}
         assert names["env_garbage"] == "暴露垃圾" + SHORT
-        case = report_hostile_cases(client, {}, intruder)["case"]
+        case = report_hostile_cases(client, {}, open311_client_key(session))["case"]
         for path in (f"/maps/cases/{case}", "/maps/dispatch", "/maps/command-center", f"/maps/grids/{A1}"):
             html = client.get(path).text
             assert runnable(html) == [] and SHORT not in html and "暴露垃圾" not in html, path
@@ -116,16 +117,16 @@ def test_category_names_stay_out_of_the_pages(client, intruder, tmp_path, monkey
         category_data.categories.cache_clear()
 
 
-def page_paths(client) -> list[str]:
+def page_paths(client, session) -> list[str]:
     """Every page, the login form first."""
-    case = report_hostile_cases(client, {}, client.cookies["wangge_token"])["case"]
+    case = report_hostile_cases(client, {}, open311_client_key(session))["case"]
     plan = client.post("/api/v1/plans", json={"communities": [COMM_A]}).json()["id"]
     return ["/maps/login", "/maps/command-center", f"/maps/cases/{case}", f"/maps/grids/{A1}", "/maps/dispatch",
             f"/maps/plans/{plan}"]
 
 
-def test_every_page_sends_the_strict_policy(client, intruder):
-    for path in page_paths(client):
+def test_every_page_sends_the_strict_policy(client, session, intruder):
+    for path in page_paths(client, session):
         r = client.get(path)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), path
         csp = directives(r.headers["content-security-policy"])

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from geo.access.accounts import create_user
+from geo.core import db
 from tests.city import A1, A2, COMM_A, COMM_B
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import ARTIFACTS, filled_database, login, screen_point, serve
@@ -23,6 +24,7 @@ from tests.security.hostile import (
     hostile_categories_csv,
     import_hostile_city,
     import_hostile_rosters,
+    open311_client_key,
     report_hostile_cases,
 )
 
@@ -64,12 +66,16 @@ def fill_hostile(session) -> None:
 def site(cluster, tmp_path_factory):
     """uvicorn over the hostile city, with hostile cases, Open311 reports and plans made through its API."""
     url = filled_database(cluster, "wangge_hostile", fill_hostile)
+    engine = db.make_engine(url)
+    with db.session_factory(engine).begin() as session:
+        key = open311_client_key(session)
+    engine.dispose()
     categories = hostile_categories_csv(tmp_path_factory.mktemp("hostile-data"))
     with serve(url, tmp_path_factory.mktemp("hostile-home"), app="tests.security.hostile_app:app",
                WANGGE_TEST_CATEGORIES_CSV=str(categories)) as base, httpx.Client(base_url=base) as api:
         token = api.post("/api/v1/auth/token", data={"username": INTRUDER, "password": PASSWORD}).json()["access_token"]
         api.headers["Authorization"] = f"Bearer {token}"
-        cases = report_hostile_cases(api, {}, token)
+        cases = report_hostile_cases(api, {}, key)
         plan = api.post("/api/v1/plans", json={"communities": [COMM_A], "name": hostile("调整方案")}).json()["id"]
         north = next(b for b in api.get("/api/v1/buildings?limit=100").json()["features"]
                      if b["properties"]["name"].startswith("甲二北楼"))

@@ -4,10 +4,12 @@ Every table shares one metadata (`Base`), so the ORM lives below every area (geo
 
 from geo.core.models.access import (
     AuditEntry,
+    Open311Client,
     ResidentAccount,
     ResidentCode,
     ResidentNotice,
     ResidentNoticeMark,
+    ReportQueryCode,
     User,
 )
 from geo.core.models.base import Base, DataVersion
@@ -80,7 +82,7 @@ from geo.core.models.territory import Area, AreaHistory, Building, Compound, Com
 __all__ = [
     "Level", "PARENT_LEVEL", "CHILD_LEVEL", "CODE_LENGTH", "SCOPE_PREFIX", "Role", "Duty", "SpecialGroup",
     "SPECIAL_GROUP_ZH", "CaseStatus", "OPEN_STATUSES", "GridKind", "PlanStatus", "Base", "DataVersion",
-    "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User", "ResidentAccount", "ResidentCode", "ResidentNotice", "ResidentNoticeMark", "CaseRevisit", "CasePublication",
+    "Area", "AreaHistory", "Building", "Household", "Resident", "Staff", "StaffAssignment", "User", "ResidentAccount", "ResidentCode", "ResidentNotice", "ResidentNoticeMark", "CaseRevisit", "CasePublication", "Open311Client", "ReportQueryCode",
     "AuditEntry", "Case", "GridOpenCount", "CaseKey", "CaseEvent", "CaseReporter", "CaseAttachment", "CaseHold", "CaseSupervision", "Plan",
     "PlanGrid", "PlanEdit", "CalendarDay", "Compound", "CompoundMeeting", "MeetingKind", "OrgLevel", "ORG_PARENTS",
     "UnitKind", "OrgPost", "MemberStatus", "MemberKind", "ActivityKind", "ActivityForm", "PartyOrg",

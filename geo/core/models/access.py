@@ -112,3 +112,23 @@ class ResidentNoticeMark(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     event_id: Mapped[int] = mapped_column(BigInteger)
     __table_args__ = (CheckConstraint("id = 1", name="ck_resident_notice_marks_one"),)
+
+
+class Open311Client(Base):
+    """A GeoReport client allowed to post requests: its name and its api_key's keyed hash (the key is shown once)."""
+
+    __tablename__ = "open311_clients"
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    key_hmac: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReportQueryCode(Base):
+    """The 查询码 of an anonymous report: only its keyed hash, for the one case it opens."""
+
+    __tablename__ = "report_query_codes"
+    case_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    code_hmac: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -2,14 +2,14 @@
 pages. Nothing of a case's free text is public until it has a row here; withdrawing deletes the row.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -13,8 +13,9 @@ const APPS = {
               '/static/m/patrol.js', '/static/m/visit.js', '/static/m/care.js', '/static/m/grid.js', '/static/m/where.js',
               '/static/m/icon-512.png', '/m/manifest.webmanifest'],
       shells: ['/m/tasks/']},
-  r: {pages: ['/r/', '/r/new', '/r/needs', '/r/needs/new', '/r/points'],
-      files: ['/static/r/r.css', '/static/r/reports.js', '/static/r/report.js', '/static/r/new.js', '/static/r/needs.js',
+  r: {pages: ['/r/', '/r/new', '/r/needs', '/r/needs/new', '/r/points', '/r/anonymous', '/r/lookup'],
+      files: ['/static/r/r.css', '/static/r/view.js', '/static/r/reports.js', '/static/r/report.js', '/static/r/new.js',
+              '/static/r/anonymous.js', '/static/r/lookup.js', '/static/r/needs.js',
               '/static/r/need.js', '/static/r/need_new.js', '/static/r/points.js'],
       shells: ['/r/reports/', '/r/needs/']},
 };

@@ -1,26 +1,12 @@
 // One report: where it stands, where it went, the reply, the timeline; 评价 once closed (only by its reporter)
 // and 重新办理 within the days allowed. Steps go through the outbox with the version read.
 (function () {
-  const {T, h, $, clear, get, config, when} = m;
+  const {T, h, $, clear, get} = m;
   const id = Number(location.pathname.split('/').pop());
   const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'];
 
   function show(r) {
-    const name = config.lang === 'en' ? r.category.name_en : r.category.name;
-    clear($('report'),
-      h('div', {class: 'row'}, h('b', {class: 'grow'}, T('r_number', {id: r.id}) + ' ' + name),
-        h('span', {class: 'status'}, T('r_stage_' + r.stage))),
-      r.description ? h('p', {class: 'desc'}, r.description) : null,
-      r.handled_by ? h('p', {class: 'small'}, T('r_handled_by') + '：', r.handled_by.name || '') : null,
-      r.reply ? h('p', {class: 'reply'}, h('b', {}, T('r_reply') + '：'), r.reply) : null,
-      r.photos.length ? h('div', {class: 'thumbs'}, r.photos.map(p => h('a', {href: '/api/v1/reports/' + r.id + '/photos/' + p.id,
-        target: '_blank', rel: 'noopener', class: 'thumb'}, h('img', {src: '/api/v1/reports/' + r.id + '/photos/' + p.id,
-        alt: T('m_photos_n', {n: 1}), loading: 'lazy'})))) : null,
-      r.rating ? h('p', {class: 'small'}, T('r_your_rating') + '：', T('r_rating_' + r.rating)) : null);
-    $('report').removeAttribute('aria-busy');
-    clear($('timeline'), (r.timeline || []).map(s => h('li', {class: 'step stage-' + s.stage},
-      h('b', {}, T('r_step_' + s.stage, {to: s.to || ''})), ' ', h('span', {class: 'small'}, when(s.at)),
-      s.note ? h('p', {class: 'small'}, s.note) : null)));
+    rview.show(r);
     actions(r);
   }
 
