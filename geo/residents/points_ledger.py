@@ -83,7 +83,8 @@ def items(session: Session, community: str) -> list[dict]:
 
 def add_item(session: Session, actor: Actor, community: str, name: str, cost: int, stock: int) -> int:
     """Put an item on a community's shelf (staff of that community)."""
-    if not actor.scope.covers_code(community):
+    known = session.execute(text("SELECT 1 FROM areas WHERE code = :c AND level = 'community'"), {"c": community})
+    if not actor.scope.covers_code(community) or known.first() is None:
         raise NotFound(msg("no community {code} in your area", code=community))
     if cost <= 0 or stock < 0 or not name.strip():
         raise InvalidInput(msg("item {name!r}: a name, a cost above 0 and a stock of 0 or more", name=name))
@@ -94,6 +95,8 @@ def add_item(session: Session, actor: Actor, community: str, name: str, cost: in
 
 def redeem(session: Session, actor: Actor, item_id: int, holder_id: int | None = None, *, audited: bool = True) -> dict:
     """Spend points on an item of the holder's community: one off the stock, one line off the balance."""
+    if actor.role != Role.resident and holder_id is None:
+        raise InvalidInput(msg("points: at the counter, name the holder who redeems (holder_id)"))
     holder = holder_of(session, actor, holder_id)
     cost = session.execute(text(
         "UPDATE points_items SET stock = stock - 1 WHERE id = :i AND community_code = :c AND active AND stock > 0 "
