@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import ActorDep, SessionDep
 from api.errors import request_lang
+from api.schemas.common import BINARY
 from api.schemas.needs import Need, NeedFigures, NeedIn, Needs, NeedStatus, NeedStepIn
 from geo.residents import need_figures, needs
 from geo.residents.need_steps import NeedStep, transition
@@ -50,7 +51,7 @@ def figures(session: SessionDep, actor: ActorDep, month: Month,
 
 
 @router.get("/monthly.xlsx", response_class=Response,
-            responses={200: {"content": {XLSX: {}}, "description": "月通报 as an xlsx sheet"}})
+            responses={200: {"content": {XLSX: {"schema": BINARY}}, "description": "月通报 as an xlsx sheet"}})
 def monthly_notice(request: Request, session: SessionDep, actor: ActorDep, month: Month,
                    by: Annotated[str, Query(pattern="^(org|community)$")] = "org") -> Response:
     """月通报: the month's figures per organisation (or community) as a spreadsheet."""

@@ -147,12 +147,15 @@ def _propose(session: Session, award: dict) -> int:
 
 def awards(session: Session, actor: Actor, status: str = "pending", limit: int = 200) -> list[dict]:
     """The awards of the actor's communities in a status, oldest first (what waits longest is approved first)."""
-    return session.execute(text(
+    from geo.residents.points_ledger import holder_name  # the ledger is below the awards
+
+    rows = session.execute(text(
         "SELECT w.id, w.rule, w.points, w.status, w.need_id, w.activity_id, w.proposed_at, w.decided_by, "
-        "w.decided_at, w.community_code, h.name AS holder_name, h.id AS holder_id FROM point_awards w "
+        "w.decided_at, w.community_code, h.name, h.member_id, h.id AS holder_id FROM point_awards w "
         "JOIN point_holders h ON h.id = w.holder_id WHERE w.community_code LIKE :pattern AND w.status = :status "
         "ORDER BY w.proposed_at, w.id LIMIT :n"),
         {"pattern": like_pattern(actor.scope), "status": status, "n": limit}).mappings().all()
+    return [{**row, "holder_name": holder_name(actor, row)} for row in rows]
 
 
 def decide(session: Session, actor: Actor, award_id: int, approve: bool, now: datetime | None = None, *,

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from geo.access import audit
 from geo.access.actor import Actor
+from geo.access.permissions import Permission, may
+from geo.access.privacy import mask_name
 from geo.access.scope import like_pattern
 from geo.core.errors import Conflict, InvalidInput, NotFound
 from geo.core.i18n import msg
@@ -57,6 +59,16 @@ def holder_of(session: Session, actor: Actor, holder_id: int | None = None) -> d
     return dict(found)
 
 
+def holder_name(actor: Actor, holder) -> str | None:
+    """The holder's name as the actor may read it: a member's only for those who may know who is a member (the
+    points of a service activity would tell), a resident's whole only for those who read full names."""
+    if actor.role == Role.resident:
+        return holder["name"]  # their own
+    if holder["member_id"] is not None:
+        return holder["name"] if may(actor.role, Permission.read_party_members) else None
+    return holder["name"] if may(actor.role, Permission.read_full_names) else mask_name(holder["name"])
+
+
 def statement(session: Session, actor: Actor, holder_id: int | None = None) -> dict:
     """A holder's balance, ledger (newest first) and awards waiting for approval."""
     holder = holder_of(session, actor, holder_id)
@@ -69,7 +81,7 @@ def statement(session: Session, actor: Actor, holder_id: int | None = None) -> d
         "AND status = 'pending' ORDER BY id"), {"h": holder["id"]}).mappings().all()
     if actor.role != Role.resident:
         audit.record_shown(session, actor.username, actor.role, "point_holder", [holder["id"]])
-    return {"holder": {"id": holder["id"], "name": holder["name"], "community": holder["community_code"],
+    return {"holder": {"id": holder["id"], "name": holder_name(actor, holder), "community": holder["community_code"],
                        "honour_consent": holder["honour_consent"], "honour_name": holder["honour_name"]},
             "balance": balance_of(session, holder["id"]), "entries": lines, "pending": pending}
 

@@ -478,3 +478,27 @@ def test_bad_need_and_points_bodies_are_4xx(client, login, raiser, volunteer):
     assert client.post(f"/api/v1/points/activities/{10**30}", headers=staff).status_code in (404, 422)
     assert client.get(f"/api/v1/points/holders/{10**30}", headers=staff).status_code in (404, 422)
     assert client.get("/api/v1/points/awards", params={"status": "all"}, headers=staff).status_code == 422
+
+
+def test_awards_and_statements_do_not_tell_community_staff_who_is_a_party_member(client, session, login, party,
+                                                                                 raiser):
+    """A member's points name them only to those who may know who is a member; a resident's name is whole only for
+    those who may read full names (street staff read the surname), as everywhere else."""
+    member = _holder(session, member=party["m1"], balance=5)
+    session.execute(text("UPDATE point_holders SET name = '党员张三' WHERE id = :h"), {"h": member})
+    resident = _holder(session, user=_user_of_newest(session), balance=5)
+    session.execute(text("UPDATE point_holders SET name = '李四光' WHERE id = :h"), {"h": resident})
+    _award(session, member)
+    _award(session, resident)
+    seen = {}
+    for role in ("community_staff", "street_staff", "admin"):
+        headers = login(role, COMM_A)
+        awards = {a["holder_id"]: a["holder_name"] for a in client.get("/api/v1/points/awards", headers=headers).json()}
+        statements = {h: client.get(f"/api/v1/points/holders/{h}", headers=headers).json()["holder"]["name"]
+                      for h in (member, resident)}
+        assert awards == statements, role
+        seen[role] = awards
+    assert seen["community_staff"] == {member: None, resident: "李四光"}
+    assert seen["street_staff"] == {member: None, resident: "李**"}
+    assert seen["admin"] == {member: "党员张三", resident: "李四光"}
+    assert "党员张三" not in client.get("/api/v1/points/awards", headers=login("community_staff", COMM_A)).text
