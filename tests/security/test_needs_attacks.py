@@ -321,7 +321,8 @@ def test_awards_are_decided_once_within_scope(client, session, login, party, rai
     staff = login("community_staff", COMM_A)
     assert client.post(f"/api/v1/points/awards/{award}", json={"approve": [1]}, headers=staff).status_code == 422
     assert client.post(f"/api/v1/points/awards/{award}", json={"approve": False}, headers=staff).status_code == 200
-    assert client.post(f"/api/v1/points/awards/{award}", json={"approve": True}, headers=staff).status_code == 409
+    twice = client.post(f"/api/v1/points/awards/{award}", json={"approve": True}, headers=staff | ZH)
+    assert twice.status_code == 409 and "已驳回" in twice.json()["detail"] and "rejected" not in twice.text
     assert points_ledger.balance_of(session, holder) == 0
     assert client.get("/api/v1/points/awards", headers=login("community_staff", COMM_B),
                       params={"status": "rejected"}).json() == []
@@ -330,12 +331,13 @@ def test_awards_are_decided_once_within_scope(client, session, login, party, rai
 def test_activity_awards_are_proposed_in_scope_and_once(client, session, login, party):
     activity = session.execute(text(
         "SELECT a.id FROM party_activities a JOIN party_orgs o ON o.id = a.org_id WHERE o.code = 'BB1'")).scalar()
-    session.execute(text("UPDATE party_activities SET kind = 'volunteer' WHERE id = :a"), {"a": activity})
+    session.execute(text("UPDATE party_activities SET kind = 'volunteer', member_ids = ARRAY[:m]::bigint[] "
+                         "WHERE id = :a"), {"a": activity, "m": party["m4"]})
     assert client.post(f"/api/v1/points/activities/{activity}",
                        headers=login("community_staff", COMM_A)).status_code == 404
     staff_b = login("community_staff", COMM_B)
     first = client.post(f"/api/v1/points/activities/{activity}", headers=staff_b)
-    assert first.status_code == 201, first.text
+    assert first.status_code == 201 and len(first.json()["award_ids"]) == 1, first.text
     again = client.post(f"/api/v1/points/activities/{activity}", headers=staff_b)
     assert again.status_code == 201 and again.json()["award_ids"] == []
 
@@ -502,3 +504,38 @@ def test_awards_and_statements_do_not_tell_community_staff_who_is_a_party_member
     assert seen["street_staff"] == {member: None, resident: "李**"}
     assert seen["admin"] == {member: "党员张三", resident: "李四光"}
     assert "党员张三" not in client.get("/api/v1/points/awards", headers=login("community_staff", COMM_A)).text
+
+
+def _token(client, username):
+    r = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_staff_who_are_members_do_not_approve_their_own_points(client, session, party):
+    """`comm` (community A's staff) is also member m1: m1's award waits for someone else."""
+    session.execute(text("UPDATE party_members SET staff_id = :s WHERE id = :m"), {"s": party["comm"], "m": party["m1"]})
+    award = _award(session, _holder(session, member=party["m1"]))
+    r = client.post(f"/api/v1/points/awards/{award}", json={"approve": True}, headers=_token(client, "comm"))
+    assert r.status_code == 403 and str(award) in r.json()["detail"], r.text
+    assert session.execute(text("SELECT status FROM point_awards WHERE id = :a"), {"a": award}).scalar() == "pending"
+    r = client.post(f"/api/v1/points/awards/{award}", json={"approve": True}, headers=_token(client, "street"))
+    assert r.status_code == 200
+
+
+def test_two_proposals_of_one_activity_at_once_make_one_award_each_and_no_500(client, session, login, party,
+                                                                               monkeypatch):
+    """Both requests pass the "not yet awarded" check before either inserts: the second must not fail."""
+    from geo.residents import points
+
+    activity = session.execute(text(
+        "SELECT a.id FROM party_activities a JOIN party_orgs o ON o.id = a.org_id WHERE o.code = 'BB1'")).scalar()
+    session.execute(text("UPDATE party_activities SET kind = 'volunteer', member_ids = ARRAY[:m]::bigint[] "
+                         "WHERE id = :a"), {"a": activity, "m": party["m4"]})
+    staff_b = login("community_staff", COMM_B)
+    first = client.post(f"/api/v1/points/activities/{activity}", headers=staff_b).json()["award_ids"]
+    monkeypatch.setattr(points, "_has_award", lambda *a: False)  # as the concurrent request saw it
+    again = client.post(f"/api/v1/points/activities/{activity}", headers=staff_b)
+    assert again.status_code == 201 and again.json()["award_ids"] == [], again.text
+    assert first and session.execute(text("SELECT count(*) FROM point_awards WHERE activity_id = :a"),
+                                     {"a": activity}).scalar() == len(first)
