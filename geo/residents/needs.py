@@ -109,6 +109,8 @@ def _place(session: Session, actor: Actor, need: NewNeed) -> dict:
     if row is None or (actor.role != Role.resident and not actor.scope.covers_code(row["grid_code"]
                                                                                     or row["community_code"])):
         raise NotFound(msg("need: no {what} in your area", what=what))
+    if row["community_code"] is None:  # a building outside every grid and compound: no community to take it
+        raise InvalidInput(msg("need: {what} lies in no community; name the compound it is for", what=what))
     return dict(row)
 
 

@@ -539,3 +539,14 @@ def test_two_proposals_of_one_activity_at_once_make_one_award_each_and_no_500(cl
     assert again.status_code == 201 and again.json()["award_ids"] == [], again.text
     assert first and session.execute(text("SELECT count(*) FROM point_awards WHERE activity_id = :a"),
                                      {"a": activity}).scalar() == len(first)
+
+
+def test_a_home_outside_every_grid_is_a_clear_refusal_not_a_500(client, session, raiser):
+    """A household on file in a building no grid or compound covers: the need has no community to go to."""
+    building = session.execute(text("INSERT INTO buildings (code, name, geom) VALUES ('T-far', '远处楼', "
+                                    "ST_SetSRID(ST_MakePoint(100, 10), 4326)) RETURNING id")).scalar()
+    household = session.execute(text("INSERT INTO households (building_id, door) VALUES (:b, '101') RETURNING id"),
+                                {"b": building}).scalar()
+    _link(session, household)
+    r = client.post("/api/v1/needs", json={"title": "修水管"}, headers=raiser | ZH)
+    assert r.status_code == 422 and "不属于任何社区" in r.json()["detail"], r.text
