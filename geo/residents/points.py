@@ -179,7 +179,8 @@ def decide(session: Session, actor: Actor, award_id: int, approve: bool, now: da
     if award is None:
         raise NotFound(msg("no points award {id} in your area", id=award_id))
     if award["status"] != "pending":
-        raise Conflict(msg("points award {id} was already decided ({status})", id=award_id, status=term("award_status", award["status"])))
+        raise Conflict(msg("points award {id} was already decided ({status})", id=award_id,
+                           status=term("award_status", award["status"])))
     if _own(session, actor, award["holder_id"]):
         raise Forbidden(msg("points award {id} is your own: another of the community's staff decides it", id=award_id))
     now = now or datetime.now(UTC)

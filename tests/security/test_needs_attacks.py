@@ -363,8 +363,9 @@ def test_two_redemptions_at_once_cannot_spend_one_balance_twice(cluster):
     with committed_city(cluster, "wangge_points_race") as engine:
         with db.session_factory(engine).begin() as s:
             holder = _holder(s, community=COMM_A, balance=15)
-            items = [s.execute(text("INSERT INTO points_items (community_code, name, cost, stock) VALUES (:c, :n, 10, 1) "
-                                    "RETURNING id"), {"c": COMM_A, "n": f"物品{i}"}).scalar() for i in (1, 2)]
+            items = [s.execute(text("INSERT INTO points_items (community_code, name, cost, stock) VALUES "
+                                    "(:c, :n, 10, 1) RETURNING id"), {"c": COMM_A, "n": f"物品{i}"}).scalar()
+                     for i in (1, 2)]
             staff = Actor("counter", Role.community_staff, scope_for(s, "community_staff", COMM_A))
         results, first_locked = [], threading.Event()
 
@@ -514,7 +515,8 @@ def _token(client, username):
 
 def test_staff_who_are_members_do_not_approve_their_own_points(client, session, party):
     """`comm` (community A's staff) is also member m1: m1's award waits for someone else."""
-    session.execute(text("UPDATE party_members SET staff_id = :s WHERE id = :m"), {"s": party["comm"], "m": party["m1"]})
+    session.execute(text("UPDATE party_members SET staff_id = :s WHERE id = :m"),
+                    {"s": party["comm"], "m": party["m1"]})
     award = _award(session, _holder(session, member=party["m1"]))
     r = client.post(f"/api/v1/points/awards/{award}", json={"approve": True}, headers=_token(client, "comm"))
     assert r.status_code == 403 and str(award) in r.json()["detail"], r.text
