@@ -552,3 +552,38 @@ def test_a_home_outside_every_grid_is_a_clear_refusal_not_a_500(client, session,
     _link(session, household)
     r = client.post("/api/v1/needs", json={"title": "修水管"}, headers=raiser | ZH)
     assert r.status_code == 422 and "不属于任何社区" in r.json()["detail"], r.text
+
+
+def test_two_holders_at_once_cannot_both_take_the_last_item(cluster):
+    """The stock is taken by one UPDATE … WHERE stock > 0: the second buyer waits for the first and finds none."""
+    with committed_city(cluster, "wangge_stock_race") as engine:
+        with db.session_factory(engine).begin() as s:
+            holders = [_holder(s, community=COMM_A, balance=50) for _ in range(2)]
+            item = s.execute(text("INSERT INTO points_items (community_code, name, cost, stock) VALUES "
+                                  "(:c, '最后一件', 10, 1) RETURNING id"), {"c": COMM_A}).scalar()
+            staff = Actor("counter", Role.community_staff, scope_for(s, "community_staff", COMM_A))
+        results, first_took = [], threading.Event()
+
+        def buy(holder: int, hold: float) -> None:
+            with db.session_factory(engine)() as s:
+                try:
+                    points_ledger.redeem(s, staff, item, holder, audited=False)
+                    first_took.set()
+                    time.sleep(hold)
+                    s.commit()
+                    results.append("spent")
+                except Conflict:
+                    s.rollback()
+                    results.append("refused")
+
+        first = threading.Thread(target=buy, args=(holders[0], 0.5))
+        first.start()
+        assert first_took.wait(10)
+        second = threading.Thread(target=buy, args=(holders[1], 0))
+        second.start()
+        first.join(10)
+        second.join(10)
+        with engine.connect() as c:
+            stock = c.execute(text("SELECT stock FROM points_items WHERE id = :i"), {"i": item}).scalar()
+            second_balance = points_ledger.balance_of(c, holders[1])
+        assert sorted(results) == ["refused", "spent"] and stock == 0 and second_balance == 50
