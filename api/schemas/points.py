@@ -12,7 +12,7 @@ class Holder(BaseModel):
     """Who holds the points."""
 
     id: int
-    name: str
+    name: str | None = Field(description="None for a party member, unless you may see who is a member")
     community: str
     honour_consent: bool
     honour_name: str | None
@@ -58,7 +58,8 @@ class Award(PendingAward):
     status: Literal["pending", "approved", "rejected"]
     community_code: str
     holder_id: int
-    holder_name: str
+    holder_name: str | None = Field(description="None for a party member, unless you may see who is a member; "
+                                    "the surname only unless you may read full names")
     decided_by: str | None
     decided_at: datetime | None
 

@@ -42,6 +42,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
         first = date.fromisoformat(month + "-01")
     except ValueError:
         raise InvalidInput(msg("month {month!r} is not YYYY-MM", month=month)) from None
+    if not 1900 <= first.year <= 2200:  # 9999-12 has no following month; the service's dates lie in these years
+        raise InvalidInput(msg("month {month!r}: the year must lie between 1900 and 2200", month=month))
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return datetime.combine(first, time(), CHINA), datetime.combine(following, time(), CHINA)
 

@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from geo.access.actor import Actor
 from geo.access.permissions import Permission, may
+from geo.access.scope import like_pattern
 from geo.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from geo.core.i18n import msg, term
 from geo.core.models import NeedRating, Role
 from geo.core.time import china_today
+from geo.party.common import MEMBER_IN_SCOPE
 from geo.residents.needs import ORGS_OVER, in_scope, need_row
 
 ORGANISERS = frozenset({Role.admin, Role.party_staff, Role.community_staff, Role.street_staff})
@@ -56,6 +58,11 @@ def _claimer(actor: Actor, need) -> bool:
     return actor.role == Role.resident and actor.user_id == need["claimer_user_id"]
 
 
+def _for_a_claimer(actor: Actor, need) -> bool:
+    """An organiser completes a member's or a unit's claim; a volunteer completes their own (it earns them points)."""
+    return _organiser(actor, need) and need["claimer_kind"] != "volunteer"
+
+
 def _volunteer(actor: Actor, need) -> bool:
     return actor.role == Role.resident and actor.user_id != need["resident_user_id"]
 
@@ -83,7 +90,7 @@ ACTIONS: dict[str, Action] = {
     "cancel": Action(("raised", "ordered"), "cancelled", lambda a, n: _raiser(a, n) or _organiser(a, n)),
     "claim": Action(("ordered",), "claimed", lambda a, n: _volunteer(a, n) or _organiser(a, n)),
     "release": Action(("claimed",), "ordered", lambda a, n: _claimer(a, n) or _organiser(a, n), ("note",)),
-    "complete": Action(("claimed",), "done", lambda a, n: _claimer(a, n) or _organiser(a, n), ("proof",)),
+    "complete": Action(("claimed",), "done", lambda a, n: _claimer(a, n) or _for_a_claimer(a, n), ("proof",)),
     "confirm": Action(("done",), "confirmed", _confirmer, ("rating",)),
     "redo": Action(("done",), "claimed", lambda a, n: _confirmer(a, n) or _organiser(a, n), ("note",)),
 }
@@ -112,7 +119,8 @@ def transition(session: Session, actor: Actor, need_id: int, action_name: str, v
         raise Forbidden(msg("need {id}: {role} may not {action} it", id=need_id, role=actor.role,
                             action=term("need_action", action_name)))
     for name in action.needs:
-        if not getattr(step, name):
+        value = getattr(step, name)
+        if not value or (isinstance(value, str) and not value.strip()):  # blanks are no proof, note or code
             raise InvalidInput(msg("need {id}: {action} needs {field}", id=need_id,
                                    action=term("need_action", action_name), field=term("need_field", name)))
     changes = EFFECTS.get(action_name, lambda *a: {})(session, actor, need, step, now)
@@ -153,8 +161,8 @@ def _order(session: Session, actor: Actor, need, step: NeedStep, now: datetime) 
                            code=step.org))
     if step.due_on < china_today():
         raise InvalidInput(msg("need {id}: the due date {day} has passed", id=need["id"], day=step.due_on.isoformat()))
-    published = {"title": step.title} if step.title else {}
-    if step.description:
+    published = {"title": step.title.strip()} if step.title and step.title.strip() else {}
+    if step.description and step.description.strip():
         published["description"] = step.description
     return {"org_id": org, "due_on": step.due_on, "ordered_at": now, **published}
 
@@ -166,7 +174,9 @@ def _claim(session: Session, actor: Actor, need, step: NeedStep, now: datetime) 
     if step.member_id is not None:
         if not may(actor.role, Permission.read_party_members):
             raise Forbidden(msg("need {id}: only party staff record a member's claim", id=need["id"]))
-        if session.execute(text("SELECT 1 FROM party_members WHERE id = :id"), {"id": step.member_id}).first() is None:
+        member = session.execute(text(f"SELECT 1 FROM party_members m WHERE m.id = :id AND {MEMBER_IN_SCOPE}"),
+                                 {"id": step.member_id, "pattern": like_pattern(actor.scope)}).first()
+        if member is None:  # a member of another area is not the actor's to name (nor to learn exists)
             raise NotFound(msg("need {id}: no party member {member}", id=need["id"], member=step.member_id))
         return {"claimer_kind": "member", "claimer_member_id": step.member_id, "claimed_at": now}
     if not step.unit or not step.unit.strip():

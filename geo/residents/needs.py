@@ -60,6 +60,8 @@ class NewNeed:
 
 def raise_need(session: Session, actor: Actor, need: NewNeed, now: datetime | None = None) -> int:
     """Record a need where the actor may raise one; returns its id."""
+    if not need.title.strip():
+        raise InvalidInput(msg("need: say what is needed (a title)"))
     if need.kind not in set(NeedKind):
         raise InvalidInput(msg("need: kind must be personal or public, not {kind!r}", kind=need.kind))
     source = _source(actor, need.source)
@@ -69,7 +71,7 @@ def raise_need(session: Session, actor: Actor, need: NewNeed, now: datetime | No
         "INSERT INTO needs (status, kind, source, title, description, compound_id, building_id, community_code, "
         "grid_code, raised_by, resident_user_id, raised_at) VALUES ('raised', :kind, :source, :title, :description, "
         ":compound_id, :building_id, :community_code, :grid_code, :by, :resident, :now) RETURNING id"),
-        {"kind": need.kind, "source": source, "title": need.title, "description": need.description, **place,
+        {"kind": need.kind, "source": source, "title": need.title.strip(), "description": need.description, **place,
          "by": actor.username, "resident": actor.user_id if actor.role == Role.resident else None,
          "now": now}).scalar()
     session.execute(text("INSERT INTO need_events (need_id, action, to_status, actor, at) VALUES (:id, 'raise', "
@@ -95,12 +97,15 @@ def _place(session: Session, actor: Actor, need: NewNeed) -> dict:
         if need.compound is None:
             raise NotFound(msg("need: no compound at {lon}, {lat}; put the pin inside your compound", lon=need.lon,
                                lat=need.lat))
-    if actor.role == Role.resident and need.building_id is None and need.compound is None:
-        need.building_id = session.execute(text(
+    if actor.role == Role.resident and (need.building_id is not None or need.compound is None):
+        own = session.execute(text(
             "SELECT h.building_id FROM resident_accounts a JOIN households h ON h.id = a.household_id "
             "WHERE a.user_id = :user"), {"user": actor.user_id}).scalar()
-        if need.building_id is None:
+        if need.building_id is None and own is None:
             raise InvalidInput(msg("need: name the compound it is for (your phone is not on a household's file)"))
+        if need.building_id not in (None, own):  # another's building: its name and compound are not theirs to learn
+            raise NotFound(msg("need: no {what} in your area", what=msg("building {id}", id=need.building_id)))
+        need.building_id = own
     if need.building_id is not None:
         row = session.execute(text(
             "SELECT b.id AS building_id, b.compound_id, COALESCE(c.community_code, left(b.grid_code, 12)) "
@@ -115,6 +120,8 @@ def _place(session: Session, actor: Actor, need: NewNeed) -> dict:
     if row is None or (actor.role != Role.resident and not actor.scope.covers_code(row["grid_code"]
                                                                                     or row["community_code"])):
         raise NotFound(msg("need: no {what} in your area", what=what))
+    if row["community_code"] is None:  # a building outside every grid and compound: no community to take it
+        raise InvalidInput(msg("need: {what} lies in no community; name the compound it is for", what=what))
     return dict(row)
 
 

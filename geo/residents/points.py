@@ -19,8 +19,8 @@ from geo.access import crypto
 from geo.access.actor import Actor
 from geo.access.privacy import mask_phone
 from geo.access.scope import like_pattern
-from geo.core.errors import Conflict, InvalidInput, NotFound
-from geo.core.i18n import msg
+from geo.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from geo.core.i18n import msg, term
 from geo.core.settings import PROJECT_ROOT
 
 RULES_CSV = PROJECT_ROOT / "data" / "points_rules.csv"
@@ -129,7 +129,7 @@ def propose_for_activity(session: Session, actor: Actor, activity_id: int, now: 
             made.append(_propose(session, {"holder": holder, "community": community, "rule": rule.rule,
                                            "points": rule.points, "need": None, "activity": activity_id,
                                            "by": actor.username, "now": now or datetime.now(UTC)}))
-    return made
+    return [award for award in made if award is not None]
 
 
 def _has_award(session: Session, holder: int, activity_id: int) -> bool:
@@ -137,22 +137,34 @@ def _has_award(session: Session, holder: int, activity_id: int) -> bool:
                            {"h": holder, "a": activity_id}).first() is not None
 
 
-def _propose(session: Session, award: dict) -> int:
-    """Insert a pending award."""
+def _propose(session: Session, award: dict) -> int | None:
+    """Insert a pending award; None when a concurrent proposal made it first (one per need, one per holder and
+    activity: the unique keys decide, not the check before)."""
     return session.execute(text(
         "INSERT INTO point_awards (holder_id, community_code, rule, points, need_id, activity_id, proposed_by, "
-        "proposed_at) VALUES (:holder, :community, :rule, :points, :need, :activity, :by, :now) RETURNING id"),
-        award).scalar()
+        "proposed_at) VALUES (:holder, :community, :rule, :points, :need, :activity, :by, :now) "
+        "ON CONFLICT DO NOTHING RETURNING id"), award).scalar()
 
 
 def awards(session: Session, actor: Actor, status: str = "pending", limit: int = 200) -> list[dict]:
     """The awards of the actor's communities in a status, oldest first (what waits longest is approved first)."""
-    return session.execute(text(
+    from geo.residents.points_ledger import holder_name  # the ledger is below the awards
+
+    rows = session.execute(text(
         "SELECT w.id, w.rule, w.points, w.status, w.need_id, w.activity_id, w.proposed_at, w.decided_by, "
-        "w.decided_at, w.community_code, h.name AS holder_name, h.id AS holder_id FROM point_awards w "
+        "w.decided_at, w.community_code, h.name, h.member_id, h.id AS holder_id FROM point_awards w "
         "JOIN point_holders h ON h.id = w.holder_id WHERE w.community_code LIKE :pattern AND w.status = :status "
         "ORDER BY w.proposed_at, w.id LIMIT :n"),
         {"pattern": like_pattern(actor.scope), "status": status, "n": limit}).mappings().all()
+    return [{**row, "holder_name": holder_name(actor, row)} for row in rows]
+
+
+def _own(session: Session, actor: Actor, holder_id: int) -> bool:
+    """Whether the holder is the actor: their account, or the member whose staff record is theirs."""
+    return session.execute(text(
+        "SELECT 1 FROM point_holders h LEFT JOIN party_members m ON m.id = h.member_id "
+        "LEFT JOIN staff s ON s.id = m.staff_id WHERE h.id = :h AND (h.user_id = :u OR s.user_id = :u)"),
+        {"h": holder_id, "u": actor.user_id}).first() is not None
 
 
 def decide(session: Session, actor: Actor, award_id: int, approve: bool, now: datetime | None = None, *,
@@ -167,7 +179,10 @@ def decide(session: Session, actor: Actor, award_id: int, approve: bool, now: da
     if award is None:
         raise NotFound(msg("no points award {id} in your area", id=award_id))
     if award["status"] != "pending":
-        raise Conflict(msg("points award {id} was already decided ({status})", id=award_id, status=award["status"]))
+        raise Conflict(msg("points award {id} was already decided ({status})", id=award_id,
+                           status=term("award_status", award["status"])))
+    if _own(session, actor, award["holder_id"]):
+        raise Forbidden(msg("points award {id} is your own: another of the community's staff decides it", id=award_id))
     now = now or datetime.now(UTC)
     status = "approved" if approve else "rejected"
     session.execute(text("UPDATE point_awards SET status = :s, decided_by = :by, decided_at = :now WHERE id = :id"),

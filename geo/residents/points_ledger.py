@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from geo.access import audit
 from geo.access.actor import Actor
+from geo.access.permissions import Permission, may
+from geo.access.privacy import mask_name
 from geo.access.scope import like_pattern
 from geo.core.errors import Conflict, InvalidInput, NotFound
 from geo.core.i18n import msg
@@ -57,6 +59,16 @@ def holder_of(session: Session, actor: Actor, holder_id: int | None = None) -> d
     return dict(found)
 
 
+def holder_name(actor: Actor, holder) -> str | None:
+    """The holder's name as the actor may read it: a member's only for those who may know who is a member (the
+    points of a service activity would tell), a resident's whole only for those who read full names."""
+    if actor.role == Role.resident:
+        return holder["name"]  # their own
+    if holder["member_id"] is not None:
+        return holder["name"] if may(actor.role, Permission.read_party_members) else None
+    return holder["name"] if may(actor.role, Permission.read_full_names) else mask_name(holder["name"])
+
+
 def statement(session: Session, actor: Actor, holder_id: int | None = None) -> dict:
     """A holder's balance, ledger (newest first) and awards waiting for approval."""
     holder = holder_of(session, actor, holder_id)
@@ -69,7 +81,7 @@ def statement(session: Session, actor: Actor, holder_id: int | None = None) -> d
         "AND status = 'pending' ORDER BY id"), {"h": holder["id"]}).mappings().all()
     if actor.role != Role.resident:
         audit.record_shown(session, actor.username, actor.role, "point_holder", [holder["id"]])
-    return {"holder": {"id": holder["id"], "name": holder["name"], "community": holder["community_code"],
+    return {"holder": {"id": holder["id"], "name": holder_name(actor, holder), "community": holder["community_code"],
                        "honour_consent": holder["honour_consent"], "honour_name": holder["honour_name"]},
             "balance": balance_of(session, holder["id"]), "entries": lines, "pending": pending}
 
@@ -83,7 +95,8 @@ def items(session: Session, community: str) -> list[dict]:
 
 def add_item(session: Session, actor: Actor, community: str, name: str, cost: int, stock: int) -> int:
     """Put an item on a community's shelf (staff of that community)."""
-    if not actor.scope.covers_code(community):
+    known = session.execute(text("SELECT 1 FROM areas WHERE code = :c AND level = 'community'"), {"c": community})
+    if not actor.scope.covers_code(community) or known.first() is None:
         raise NotFound(msg("no community {code} in your area", code=community))
     if cost <= 0 or stock < 0 or not name.strip():
         raise InvalidInput(msg("item {name!r}: a name, a cost above 0 and a stock of 0 or more", name=name))
@@ -94,6 +107,8 @@ def add_item(session: Session, actor: Actor, community: str, name: str, cost: in
 
 def redeem(session: Session, actor: Actor, item_id: int, holder_id: int | None = None, *, audited: bool = True) -> dict:
     """Spend points on an item of the holder's community: one off the stock, one line off the balance."""
+    if actor.role != Role.resident and holder_id is None:
+        raise InvalidInput(msg("points: at the counter, name the holder who redeems (holder_id)"))
     holder = holder_of(session, actor, holder_id)
     cost = session.execute(text(
         "UPDATE points_items SET stock = stock - 1 WHERE id = :i AND community_code = :c AND active AND stock > 0 "
