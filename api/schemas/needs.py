@@ -76,6 +76,8 @@ class Need(BaseModel):
     source: Literal["resident", "visit", "meeting"]
     title: str
     description: str | None
+    published_title: str | None = Field(default=None, description="Staff and the resident: what the board shows")
+    published_description: str | None = None
     compound: Named | None
     building: str | None
     community: Named

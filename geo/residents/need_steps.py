@@ -161,10 +161,13 @@ def _order(session: Session, actor: Actor, need, step: NeedStep, now: datetime) 
                            code=step.org))
     if step.due_on < china_today():
         raise InvalidInput(msg("need {id}: the due date {day} has passed", id=need["id"], day=step.due_on.isoformat()))
-    published = {"title": step.title.strip()} if step.title and step.title.strip() else {}
-    if step.description and step.description.strip():
-        published["description"] = step.description
-    return {"org_id": org, "due_on": step.due_on, "ordered_at": now, **published}
+    title = (step.title or "").strip()
+    if need["kind"] == "personal" and not title:
+        raise InvalidInput(msg("need {id}: a personal need is ordered with the title claimers read (the resident's "
+                               "own words may name them)", id=need["id"]))
+    described = (step.description or "").strip() or None
+    return {"org_id": org, "due_on": step.due_on, "ordered_at": now, "published_title": title or need["title"],
+            "published_description": described}
 
 
 def _claim(session: Session, actor: Actor, need, step: NeedStep, now: datetime) -> dict:

@@ -158,7 +158,7 @@ def view(session: Session, actor: Actor, need) -> dict:
     full = in_scope(actor, need) or (actor.role == Role.resident and actor.user_id == need["resident_user_id"])
     claimer = actor.role == Role.resident and actor.user_id == need["claimer_user_id"]
     out = {"id": need["id"], "version": need["version"], "status": need["status"], "kind": need["kind"],
-           "title": need["title"], "description": need["description"] if full or need["kind"] == "public" else None,
+           **_words(need, full),
            "compound": {"code": need["compound_code"], "name": need["compound_name"]} if need["compound_code"] else None,
            "building": need["building_name"] if full or claimer else None,
            "community": {"code": need["community_code"], "name": need["community_name"]},
@@ -175,6 +175,17 @@ def view(session: Session, actor: Actor, need) -> dict:
             "SELECT action, to_status AS status, at, note FROM need_events WHERE need_id = :id ORDER BY at, id"),
             {"id": need["id"]}).mappings().all()
     return out
+
+
+def _words(need, full: bool) -> dict:
+    """Staff and the resident read the resident's own words and what the order published; everyone else only what
+    was published (a personal need's own words may name the person, so they never reach the board)."""
+    if full:
+        return {"title": need["title"], "description": need["description"],
+                "published_title": need["published_title"], "published_description": need["published_description"]}
+    public = need["kind"] == "public"
+    return {"title": need["published_title"] or (need["title"] if public else ""),
+            "description": need["published_description"] or (need["description"] if public else None)}
 
 
 def _claimer(actor: Actor, need) -> dict | None:

@@ -51,6 +51,9 @@ NEEDS = (
     ("在小区里养一群鸽子", "public", (("decline", "staff"),)),
     ("借一把轮椅用一周", "personal", (("cancel", "resident"),)),
 )
+# What the orders published of the personal needs: nobody named, no door
+PUBLISHED = {"陪行动不便的老人去医院复查": "陪一位老人去医院复查", "给孩子辅导一次数学作业": "给一名小学生辅导数学作业",
+             "帮忙修理漏水的水龙头": "帮一户居民修理漏水的水龙头"}
 SHOP = (("洗衣液一瓶", 30, 20), ("环保购物袋", 5, 50), ("理发一次", 40, 10), ("大米五公斤", 80, 5))
 
 
@@ -128,6 +131,7 @@ def _needs(session: Session, community: str, accounts: list, now: datetime) -> N
         for n, (action, by) in enumerate(steps, start=1):
             version = session.execute(text("SELECT version FROM needs WHERE id = :id"), {"id": need_id}).scalar()
             step = need_steps.NeedStep(org=org, due_on=china_today() + timedelta(days=7), note="不符合居民需求的受理范围",
+                                       title=PUBLISHED.get(title, title),
                                        member_id=member if by == "member" else None, proof="已按约定完成，居民在场确认",
                                        rating="satisfied" if n % 2 else "basically_satisfied")
             need_steps.transition(session, who[by], need_id, action, version, step, now=at + timedelta(hours=6 * n))

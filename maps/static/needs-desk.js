@@ -38,7 +38,9 @@
     if (action === 'order') {
       const org = h('select', {'aria-label': T('nd_org')}, (n.orgs || []).map(o => h('option', {value: o.code}, o.name)));
       const due = h('input', {type: 'date', value: soon(), 'aria-label': T('need_field_due_on')});
-      const title = h('input', {maxlength: 100, value: n.title, 'aria-label': T('nd_published_title')});
+      // a personal need's own words may name the resident: staff write what claimers read
+      const title = h('input', {maxlength: 100, value: n.kind === 'public' ? n.title : '', placeholder: T('nd_published_hint'),
+                                'aria-label': T('nd_published_title')});
       return h('span', {class: 'step'}, org, due, title, h('button', {class: 'primary', 'data-action': 'order',
         onclick: () => go({org: org.value, due_on: due.value, title: title.value.trim() || null})}, T('need_action_order')));
     }

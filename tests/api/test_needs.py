@@ -3,6 +3,7 @@ with proof, confirmed and rated by the resident; the points it earns approved in
 figures and the monthly notice. Each role reaches only what is theirs."""
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -62,11 +63,13 @@ def test_a_need_from_raising_to_rating_earns_approved_points_spent_in_the_shop(c
     assert (need["status"], need["source"], need["compound"]["code"], need["community"]["code"]) == \
         ("raised", "resident", "PA1", COMM_A)
     need = ordered(client, login, raiser)
-    assert (need["status"], need["organisation"], need["title"]) == ("ordered", "甲一甲二联合党支部", "每周帮一位老人买菜")
+    assert (need["status"], need["organisation"], need["published_title"]) == ("ordered", "甲一甲二联合党支部", "每周帮一位老人买菜")
+    assert need["title"] == "帮独居的王奶奶每周买一次菜"  # staff keep the resident's own words
 
     board = client.get("/api/v1/needs/board", params={"community": COMM_A}, headers=volunteer).json()["items"]
     shown = next(n for n in board if n["id"] == need["id"])
     assert shown["building"] is None and shown["description"] is None and shown["allowed_actions"] == ["claim"]
+    assert shown["title"] == "每周帮一位老人买菜" and "王奶奶" not in json.dumps(shown, ensure_ascii=False)
     claimed = step(client, volunteer, shown, "claim")
     assert claimed.status_code == 200 and claimed.json()["claimer"] == {"kind": "volunteer", "name": None, "yours": True}
     assert claimed.json()["building"] == "b1号楼"  # a claimer is told where to go
@@ -196,3 +199,13 @@ def test_honours_show_only_those_who_consented(client, session, login, raiser, v
     assert honours == [{"name": "热心的甲", "points": 30}]
     r = client.put("/api/v1/points/me/honours", json={"consent": True}, headers=volunteer)
     assert r.status_code == 404  # no points yet: no account to be shown by
+
+
+def test_a_personal_need_is_ordered_only_with_a_title_for_claimers(client, login, raiser):
+    need = raise_need(client, raiser)
+    r = step(client, login("party_staff", COMM_A) | ZH, need, "order", org="BA12",
+             due_on=china_today().isoformat())
+    assert r.status_code == 422 and "标题" in r.json()["detail"]
+    public = raise_need(client, raiser, kind="public", title="单元门口装一盏灯", description="晚上很黑")
+    r = step(client, login("party_staff", COMM_A), public, "order", org="BA12", due_on=china_today().isoformat())
+    assert r.status_code == 200 and r.json()["published_title"] == "单元门口装一盏灯"

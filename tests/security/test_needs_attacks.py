@@ -186,10 +186,10 @@ def test_orders_and_member_claims_stay_within_the_needs_community(client, sessio
     need = raise_need(client, raiser)
     party_a = login("party_staff", COMM_A)
     for org in ("CB", "BB1", "NOPE"):
-        r = step(client, party_a, need, "order", org=org, due_on=due())
+        r = step(client, party_a, need, "order", org=org, due_on=due(), title="帮一位老人买菜")
         assert r.status_code == 404 and org in r.json()["detail"]
-    assert step(client, party_a, need, "order", org="BA12", due_on=due(-1)).status_code == 422
-    need = step(client, party_a, need, "order", org="BA12", due_on=due()).json()
+    assert step(client, party_a, need, "order", org="BA12", due_on=due(-1), title="帮一位老人买菜").status_code == 422
+    need = step(client, party_a, need, "order", org="BA12", due_on=due(), title="帮一位老人买菜").json()
     r = step(client, login("community_staff", COMM_A), need, "claim", member_id=party["m1"])
     assert r.status_code == 403
     r = step(client, party_a, need, "claim", member_id=party["m4"])  # BB1's member, living in community B

@@ -33,6 +33,9 @@ class Need(Base):
     source: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
+    # what the order published to claimers: the resident's own words stay with the staff and the resident
+    published_title: Mapped[str | None] = mapped_column(Text)
+    published_description: Mapped[str | None] = mapped_column(Text)
     compound_id: Mapped[int | None] = mapped_column(ForeignKey("compounds.id"), index=True)
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"), index=True)
     community_code: Mapped[str] = mapped_column(String(15), ForeignKey("area_records.code"), index=True)

@@ -30,6 +30,8 @@ def _needs() -> None:
         sa.Column("source", sa.String(16), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("description", sa.Text()),
+        sa.Column("published_title", sa.Text()),
+        sa.Column("published_description", sa.Text()),
         sa.Column("compound_id", sa.BigInteger(), sa.ForeignKey("compounds.id"), index=True),
         sa.Column("building_id", sa.BigInteger(), sa.ForeignKey("buildings.id"), index=True),
         sa.Column("community_code", sa.String(15), sa.ForeignKey("area_records.code"), nullable=False, index=True),
