@@ -32,7 +32,13 @@ class AnonymousRoute(APIRoute):
         query = scope.get("query_string", b"")
         credential = (b"authorization" in headers or COOKIE.encode() + b"=" in headers.get(b"cookie", b"")
                       or b"api_key=" in query)
-        return (Match.NONE, {}) if credential else super().matches(scope)
+        if not credential:
+            return super().matches(scope)
+        match, child = super().matches(scope)
+        # a method the path never takes is still 405 for everyone; any other credentialed call is the staff's
+        if match != Match.NONE and scope.get("method") not in self.methods:
+            return Match.PARTIAL, child
+        return Match.NONE, {}
 
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=AnonymousRoute,
