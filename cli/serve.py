@@ -30,6 +30,8 @@ def serve(host: Annotated[str, typer.Option(help="Address to listen on")] = None
     out.print(t("map: http://{host}:{port}/maps/command-center", host=host, port=port))
     out.print(t("party organisations: http://{host}:{port}/maps/party", host=host, port=port))
     out.print(t("grid workers' phone app: http://{host}:{port}/m/", host=host, port=port))
+    out.print(t("residents' pages: http://{host}:{port}/r/", host=host, port=port))
+    out.print(t("needs desk (三单制): http://{host}:{port}/maps/needs", host=host, port=port))
     if settings.public:
         out.print(t("public results: http://{host}:{port}/public/", host=host, port=port))
     else:
